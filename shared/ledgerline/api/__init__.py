@@ -1,0 +1,1 @@
+"""HTTP shapes shared by every function: the two API families, request context, cursors, entrypoint."""

@@ -1,0 +1,82 @@
+"""The chart of accounts and how a posting moves an account's balance."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class AccountType(StrEnum):
+    ASSET = "ASSET"
+    LIABILITY = "LIABILITY"
+    EQUITY = "EQUITY"
+    REVENUE = "REVENUE"
+    EXPENSE = "EXPENSE"
+
+
+class Direction(StrEnum):
+    DEBIT = "DEBIT"
+    CREDIT = "CREDIT"
+
+    @property
+    def opposite(self) -> "Direction":
+        return Direction.CREDIT if self is Direction.DEBIT else Direction.DEBIT
+
+
+NATURAL_NORMALITY = {
+    AccountType.ASSET: Direction.DEBIT,
+    AccountType.EXPENSE: Direction.DEBIT,
+    AccountType.LIABILITY: Direction.CREDIT,
+    AccountType.EQUITY: Direction.CREDIT,
+    AccountType.REVENUE: Direction.CREDIT,
+}
+
+
+@dataclass(frozen=True)
+class Account:
+    id: str
+    name: str
+    stable_name: str
+    account_type: AccountType
+    normality: Direction
+    balance: int = 0
+    """Cents, positive in the account's normal direction."""
+
+
+def balance_delta(normality: Direction, direction: Direction, amount: int) -> int:
+    """How much a line of ``amount`` on ``direction`` moves a balance kept in its normal direction."""
+    return amount if direction is normality else -amount
+
+
+# (stable_name, name, type, normality) — SPEC §4's default chart for every new business.
+DEFAULT_CHART: tuple[tuple[str, str, AccountType, Direction], ...] = (
+    ("CASH", "Cash", AccountType.ASSET, Direction.DEBIT),
+    ("ACCOUNTS_RECEIVABLE", "Accounts Receivable", AccountType.ASSET, Direction.DEBIT),
+    ("NOTES_RECEIVABLE", "Notes Receivable", AccountType.ASSET, Direction.DEBIT),
+    ("INTEREST_RECEIVABLE", "Interest Receivable", AccountType.ASSET, Direction.DEBIT),
+    ("ACCOUNTS_PAYABLE", "Accounts Payable", AccountType.LIABILITY, Direction.CREDIT),
+    ("INTEREST_PAYABLE", "Accrued Interest Payable", AccountType.LIABILITY, Direction.CREDIT),
+    ("LONG_TERM_DEBT", "Long-Term Debt", AccountType.LIABILITY, Direction.CREDIT),
+    ("OPENING_BALANCE_EQUITY", "Opening Balance Equity", AccountType.EQUITY, Direction.CREDIT),
+    ("RETAINED_EARNINGS", "Retained Earnings", AccountType.EQUITY, Direction.CREDIT),
+    ("SALES", "Sales", AccountType.REVENUE, Direction.CREDIT),
+    ("DISCOUNTS", "Discounts (contra-revenue)", AccountType.REVENUE, Direction.DEBIT),
+    ("UNCATEGORIZED_REVENUE", "Uncategorized Revenue", AccountType.REVENUE, Direction.CREDIT),
+    ("INTEREST_INCOME", "Interest Income", AccountType.REVENUE, Direction.CREDIT),
+    ("DEBT_FORGIVENESS_INCOME", "Debt Forgiveness Income", AccountType.REVENUE, Direction.CREDIT),
+    ("BAD_DEBT", "Bad Debt Expense", AccountType.EXPENSE, Direction.DEBIT),
+    ("INTEREST_EXPENSE", "Interest Expense", AccountType.EXPENSE, Direction.DEBIT),
+    ("UNCATEGORIZED_EXPENSES", "Uncategorized Expenses", AccountType.EXPENSE, Direction.DEBIT),
+    ("BANK_FEES", "Bank Fees", AccountType.EXPENSE, Direction.DEBIT),
+)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A business's accounts, addressable by id or stable name."""
+
+    accounts: tuple[Account, ...]
+
+    def by_id(self, account_id: str) -> Account | None:
+        return next((a for a in self.accounts if a.id == account_id), None)
+
+    def by_stable_name(self, stable_name: str) -> Account | None:
+        return next((a for a in self.accounts if a.stable_name == stable_name), None)

@@ -1,0 +1,18 @@
+"""A business: whose books these are, and in which timezone its days begin."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class Business:
+    id: str
+    name: str
+    timezone: str = "UTC"
+    currency: str = "USD"
+    created_at: str | None = None
+
+    def local_date(self, moment: datetime) -> date:
+        """The business's calendar date at ``moment`` — "today" and journal dates come from here."""
+        return moment.astimezone(ZoneInfo(self.timezone)).date()

@@ -1,0 +1,159 @@
+"""Every error a caller can see, raised below the handlers and shaped per API family in one place.
+
+Each class carries what both families need: the HTTP status, the loans family's stable ``code``
+and the invoices family's ``ApiErrorType`` / ``ApiEnumErrorType`` (seed 001).
+"""
+
+from typing import Any
+
+
+class LedgerError(Exception):
+    status = 400
+    code = "BAD_REQUEST"
+    api_type = "BadRequest"
+    error_enum: str | None = "SpecifiedBadRequest"
+
+    def __init__(self, message: str, *, meta: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.meta = meta
+
+
+class InvalidRequest(LedgerError):
+    """Input that passed the schema but breaks a rule (400 in both families), naming the field."""
+
+    code = "INVALID_REQUEST"
+    api_type = "InvalidParameters"
+    error_enum = "InvalidPayload"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}", meta={"errors": [{"field": field, "message": message}]})
+        self.field = field
+
+
+class UnknownAccount(InvalidRequest):
+    code = "UNKNOWN_ACCOUNT"
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field, "no such account in this business's chart of accounts")
+
+
+class InvalidEntry(LedgerError):
+    """A journal entry that would break an invariant of the ledger (SPEC §4)."""
+
+    code = "INVALID_JOURNAL_ENTRY"
+    api_type = "LedgerOperationFailed"
+    error_enum = "InvalidLedgerOperation"
+
+
+class UnbalancedEntry(InvalidEntry):
+    code = "UNBALANCED_ENTRY"
+
+
+class InvalidCursor(LedgerError):
+    code = "INVALID_CURSOR"
+    api_type = "PaginationCursor"
+    error_enum = "InvalidPaginationCursor"
+
+    def __init__(self) -> None:
+        super().__init__("The pagination cursor is invalid, tampered with, or belongs to another listing.")
+
+
+class PayloadTooLarge(LedgerError):
+    status = 413
+    code = "PAYLOAD_TOO_LARGE"
+    api_type = "InvalidParameters"
+    error_enum = "InvalidPayload"
+
+
+class Forbidden(LedgerError):
+    status = 403
+    code = "FORBIDDEN"
+    api_type = "AuthFailure"
+    error_enum = None
+
+
+class NotFound(LedgerError):
+    status = 404
+    code = "NOT_FOUND"
+    api_type = "ResourceNotFound"
+    error_enum = "SpecifiedIdNotFound"
+
+    def __init__(self, resource: str, resource_id: str) -> None:
+        super().__init__(f"{resource} {resource_id} not found.", meta={"resource": resource, "id": resource_id})
+
+
+class BusinessNotFound(NotFound):
+    code = "BUSINESS_NOT_FOUND"
+
+    def __init__(self, business_id: str) -> None:
+        super().__init__("Business", business_id)
+
+
+class EntryNotFound(NotFound):
+    code = "JOURNAL_ENTRY_NOT_FOUND"
+
+    def __init__(self, entry_id: str) -> None:
+        super().__init__("Journal entry", entry_id)
+
+
+class Conflict(LedgerError):
+    status = 409
+    code = "CONFLICT"
+    api_type = "Conflict"
+    error_enum = None
+
+
+class AlreadyReversed(Conflict):
+    code = "ALREADY_REVERSED"
+    error_enum = "InvalidLedgerOperation"
+
+    def __init__(self, entry_id: str) -> None:
+        super().__init__(f"Journal entry {entry_id} has already been reversed.")
+
+
+class NotReversible(Conflict):
+    code = "NOT_REVERSIBLE"
+    error_enum = "InvalidLedgerOperation"
+
+
+class IdempotencyKeyReused(Conflict):
+    code = "IDEMPOTENCY_KEY_REUSED"
+
+    def __init__(self) -> None:
+        super().__init__("This Idempotency-Key was already used for a different request.")
+
+
+class ExternalIdConflict(Conflict):
+    code = "EXTERNAL_ID_CONFLICT"
+    error_enum = "ExternalIdConflict"
+
+    def __init__(self, kind: str, external_id: str) -> None:
+        super().__init__(f"A {kind} with external_id {external_id!r} already exists with different content.")
+
+
+class AccountConflict(Conflict):
+    code = "ACCOUNT_ALREADY_EXISTS"
+    error_enum = "CustomAccountAlreadyExists"
+
+
+class ServiceBusy(LedgerError):
+    """Contention or throttling that outlived the bounded retries: the caller should retry later."""
+
+    status = 503
+    code = "SERVICE_UNAVAILABLE"
+    api_type = "Unknown"
+    error_enum = None
+    retry_after_seconds = 1
+
+    def __init__(self) -> None:
+        super().__init__("The ledger is busy; nothing was posted. Retry after a moment.")
+
+
+class IdempotentReplay(Exception):
+    """Not an error: the first response to this Idempotency-Key, to be sent again as it was."""
+
+    def __init__(self, status: int, body: str) -> None:
+        super().__init__("idempotent replay")
+        self.status = status
+        self.body = body

@@ -1,0 +1,90 @@
+"""Idempotency records, written inside the posting's own transaction (SPEC §3).
+
+A request with an ``Idempotency-Key`` carries an :class:`Idempotency`: the key, a fingerprint of
+(method, path, body) and how to render the response. The record with that response is one more
+action of the posting transaction, so "posted" and "recorded" can never disagree. A duplicate
+fails the record's condition and gets the first response back (``ALL_OLD`` hands it over without a
+read); a different request under the same key gets 409.
+"""
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from ledgerline.errors import IdempotencyKeyReused, IdempotentReplay
+from ledgerline.store import keys, transactions
+from ledgerline.store.runtime import dynamodb_client, table_name
+from ledgerline.store import codec
+
+RETENTION = timedelta(days=7)
+TOKEN_NAMESPACE = uuid.UUID("6f1c2a7e-5d44-4c1e-9a59-0b1d2c3e4f50")
+
+
+@dataclass(frozen=True)
+class Idempotency:
+    key: str
+    fingerprint: str
+    render: Callable[[Any], tuple[int, str]]
+    """Turns the use case's result into the (status, body) the caller receives — and any replay."""
+
+
+def fingerprint(method: str, path: str, body: str | None) -> str:
+    """Same method, path and body (JSON compared by content, not spacing or key order)."""
+    try:
+        canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")) if body else ""
+    except ValueError:
+        canonical = body or ""
+    return hashlib.sha256(f"{method.upper()} {path}\n{canonical}".encode()).hexdigest()
+
+
+def client_request_token(business_id: str, idempotency: Idempotency | None, attempt: int) -> str:
+    """DynamoDB's own 10-minute dedupe token: stable across the SDK's retries of one attempt."""
+    if idempotency is None:
+        return str(uuid.uuid4())
+    name = f"{business_id}|{idempotency.key}|{idempotency.fingerprint}|{attempt}"
+    return str(uuid.uuid5(TOKEN_NAMESPACE, name))
+
+
+def record_action(business_id: str, idempotency: Idempotency, result: Any, now: datetime) -> transactions.Action:
+    status, body = idempotency.render(result)
+    item = {
+        **keys.key(keys.business_pk(business_id), keys.idempotency_sk(idempotency.key)),
+        "kind": "IDEMPOTENCY",
+        "fingerprint": idempotency.fingerprint,
+        "status": status,
+        "body": body,
+        "created_at": now.isoformat(),
+        "ttl": int((now + RETENTION).timestamp()),
+    }
+    return transactions.put(
+        item,
+        # An expired record that TTL has not deleted yet no longer counts.
+        condition="attribute_not_exists(PK) OR #ttl < :now",
+        names={"#ttl": "ttl"},
+        values={":now": int(now.timestamp())},
+        on_condition_failed=lambda old: _answer_for(old, idempotency),
+    )
+
+
+def _answer_for(record: dict[str, Any] | None, idempotency: Idempotency) -> BaseException:
+    if record is None:  # the condition failed on an item we could not see: read and decide again
+        return transactions.Retryable("idempotency record not visible")
+    if record["fingerprint"] != idempotency.fingerprint:
+        return IdempotencyKeyReused()
+    return IdempotentReplay(record["status"], record["body"])
+
+
+def raise_if_recorded(business_id: str, idempotency: Idempotency) -> None:
+    """On an error path: if this key already produced a response, that response wins."""
+    response = dynamodb_client().get_item(
+        TableName=table_name(),
+        Key=codec.to_item(keys.key(keys.business_pk(business_id), keys.idempotency_sk(idempotency.key))),
+        ConsistentRead=True,
+    )
+    record = codec.from_item(response.get("Item"))
+    if record is not None:
+        raise _answer_for(record, idempotency)

@@ -1,0 +1,139 @@
+"""The ledger endpoints' requests and responses (invoices & ledger family: bare objects)."""
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from ledgerline.domain.accounts import Account, AccountType, Direction
+from ledgerline.domain.journal import JournalEntry
+from ledgerline.schemas.common import (
+    AccountIdentifier, Cents, ExternalId, ListMeta, Memo, Name, StableName, Strict, Tags, Timestamp,
+)
+
+
+class LineItemInput(Strict):
+    account_identifier: AccountIdentifier
+    amount: Cents
+    direction: Direction
+    memo: Memo | None = None
+
+
+class CustomJournalEntryRequest(Strict):
+    external_id: ExternalId | None = None
+    entry_at: Timestamp | None = Field(default=None, description="When the entry is recognized; default now.")
+    memo: Memo | None = None
+    line_items: Annotated[list[LineItemInput], Field(min_length=1, max_length=100)]
+    tags: Tags = []
+
+
+class CreateAccountRequest(Strict):
+    name: Name
+    stable_name: StableName | None = Field(default=None, description="Default: the name in UPPER_SNAKE.")
+    account_type: AccountType
+    normality: Direction | None = Field(default=None, description="Default: the type's natural side.")
+
+
+class AccountView(BaseModel):
+    id: str
+    name: str
+    stable_name: str
+    account_type: AccountType
+    normality: Direction
+    balance: int = Field(description="Cents, positive in the account's normal direction.")
+
+    @classmethod
+    def of(cls, account: Account) -> "AccountView":
+        return cls(id=account.id, name=account.name, stable_name=account.stable_name,
+                   account_type=account.account_type, normality=account.normality, balance=account.balance)
+
+
+class AccountRef(BaseModel):
+    id: str
+    name: str
+    stable_name: str
+    account_type: AccountType
+    normality: Direction
+
+
+class LineItemView(BaseModel):
+    account: AccountRef
+    direction: Direction
+    amount: int
+    memo: str | None = None
+
+
+class SourceView(BaseModel):
+    type: str
+    id: str | None = None
+
+
+class TagView(BaseModel):
+    key: str
+    value: str
+    dimension_display_name: str | None = None
+    value_display_name: str | None = None
+
+
+class JournalEntryView(BaseModel):
+    id: str
+    type: Literal["JournalEntry"] = "JournalEntry"
+    business_id: str
+    entry_date: date
+    entry_at: datetime
+    created_at: datetime
+    memo: str | None
+    source: SourceView
+    line_items: list[LineItemView]
+    total_amount: int
+    reverses: str | None
+    reversed_by: str | None
+    external_id: str | None
+    transaction_tags: list[TagView]
+
+    @classmethod
+    def of(cls, entry: JournalEntry) -> "JournalEntryView":
+        return cls(
+            id=entry.id, business_id=entry.business_id, entry_date=entry.entry_date, entry_at=entry.entry_at,
+            created_at=entry.created_at, memo=entry.memo, source=SourceView(type=entry.source.type, id=entry.source.id),
+            line_items=[
+                LineItemView(
+                    account=AccountRef(id=line.account.id, name=line.account.name, stable_name=line.account.stable_name,
+                                       account_type=line.account.account_type, normality=line.account.normality),
+                    direction=line.direction, amount=line.amount, memo=line.memo,
+                )
+                for line in entry.lines
+            ],
+            total_amount=entry.total, reverses=entry.reverses, reversed_by=entry.reversed_by,
+            external_id=entry.external_id, transaction_tags=[TagView(**vars(tag)) for tag in entry.tags],
+        )
+
+
+class AccountList(BaseModel):
+    data: list[AccountView]
+    meta: ListMeta
+
+
+class JournalEntryList(BaseModel):
+    data: list[JournalEntryView]
+    meta: ListMeta
+
+
+class TrialBalanceRow(BaseModel):
+    account_id: str
+    name: str
+    stable_name: str
+    account_type: AccountType
+    normality: Direction
+    debit_balance: int
+    credit_balance: int
+
+
+class TrialBalance(BaseModel):
+    business_id: str
+    currency: str
+    generated_at: datetime
+    accounts: list[TrialBalanceRow]
+    total_debits: int
+    total_credits: int
+    balanced: bool

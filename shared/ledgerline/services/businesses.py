@@ -1,0 +1,73 @@
+"""Businesses and their API tokens: onboarding (the CLI) and authentication (the authorizer)."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ledgerline import clock
+from ledgerline.domain.accounts import DEFAULT_CHART, Account
+from ledgerline.domain.business import Business
+from ledgerline.domain.ids import new_id
+from ledgerline.store import chart as chart_store, keys, tokens as token_store, transactions
+
+TOKEN_PREFIX = "llk_"
+MIN_TOKEN_DAYS, MAX_TOKEN_DAYS = 1, 365
+
+
+@dataclass(frozen=True)
+class NewBusiness:
+    business: Business
+    token: str
+    accounts: tuple[Account, ...]
+
+
+def create_business(name: str, *, timezone: str = "UTC", currency: str = "USD", token_days: int = 90) -> NewBusiness:
+    """The profile, the default chart and a first token, in one transaction."""
+    try:
+        ZoneInfo(timezone)  # an unknown zone fails here, before anything is written
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown IANA timezone {timezone!r}") from None
+    now = clock.now().isoformat()
+    business = Business(id=new_id(), name=name, timezone=timezone, currency=currency.upper(), created_at=now)
+    accounts = tuple(Account(new_id(), display, stable, kind, side) for stable, display, kind, side in DEFAULT_CHART)
+    actions = [transactions.put(chart_store.profile_item(business))]
+    for account in accounts:
+        actions.append(transactions.put(chart_store.account_item(business.id, account, now)))
+        actions.append(transactions.put(chart_store.stable_name_item(business.id, account)))
+    token, token_action = _new_token([business.id], token_days)
+    transactions.commit([*actions, token_action], token=new_id())
+    return NewBusiness(business, token, accounts)
+
+
+def _new_token(business_ids: list[str], days: int) -> tuple[str, transactions.Action]:
+    if not MIN_TOKEN_DAYS <= days <= MAX_TOKEN_DAYS:
+        raise ValueError(f"a token lives {MIN_TOKEN_DAYS} to {MAX_TOKEN_DAYS} days")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)  # 256 bits of randomness
+    now = clock.now()
+    item = token_store.token_item(keys.sha256_hex(token), business_ids, now.isoformat(),
+                                  int((now + timedelta(days=days)).timestamp()))
+    return token, transactions.put(item)
+
+
+def create_token(business_id: str, *, days: int = 90) -> str:
+    business, _chart = chart_store.load(business_id)
+    if business is None:
+        raise LookupError(f"no business {business_id}")
+    token, action = _new_token([business_id], days)
+    transactions.commit([action], token=new_id())
+    return token
+
+
+def revoke_token(token: str) -> None:
+    transactions.commit([token_store.revoke(keys.sha256_hex(token), int(clock.now().timestamp()))], token=new_id())
+
+
+def authenticate(token: str) -> list[str] | None:
+    """The business ids a live token may act for, or None (unknown, expired or revoked)."""
+    record = token_store.get(keys.sha256_hex(token))
+    if record is None or record.get("revoked_at") is not None:
+        return None
+    if record["expires_at"] <= clock.now().timestamp():
+        return None
+    return list(record["business_ids"])

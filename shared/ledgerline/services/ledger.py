@@ -1,0 +1,193 @@
+"""Ledger use cases: accounts, custom journal entries and their reversal, listings, trial balance."""
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from ledgerline import clock, cursors
+from ledgerline.domain.accounts import NATURAL_NORMALITY, Account, Chart, Direction
+from ledgerline.domain.business import Business
+from ledgerline.domain.ids import new_id
+from ledgerline.domain.journal import JournalEntry, Line, Source, Tag, check_entry, reversal_of
+from ledgerline.errors import AccountConflict, AlreadyReversed, BusinessNotFound, EntryNotFound, NotReversible
+from ledgerline.schemas.ledger import CreateAccountRequest, CustomJournalEntryRequest
+from ledgerline.services import accounts
+from ledgerline.services.posting import Posting, Scope, post, post_once
+from ledgerline.store import chart as chart_store, entries as entry_store, transactions
+
+CUSTOM_SOURCE = "CUSTOM_JOURNAL_ENTRY"
+CUSTOM_REVERSAL_SOURCE = "CUSTOM_JOURNAL_ENTRY_REVERSAL"
+
+
+@dataclass(frozen=True)
+class Books:
+    """What most decisions need: the business (its timezone) and its chart, from one Query."""
+
+    business: Business
+    chart: Chart
+
+
+def load_books(business_id: str) -> Books:
+    business, chart = chart_store.load(business_id)
+    if business is None:
+        raise BusinessNotFound(business_id)
+    return Books(business, chart)
+
+
+# ---- accounts ---------------------------------------------------------------------------------
+
+def list_accounts(scope: Scope) -> list[Account]:
+    return list(load_books(scope.business_id).chart.accounts)
+
+
+def _stable_name_for(name: str) -> str:
+    return re.sub(r"[^A-Z0-9]+", "_", name.upper()).strip("_") or "ACCOUNT"
+
+
+def create_account(scope: Scope, request: CreateAccountRequest) -> tuple[Account, bool]:
+    """A custom account; an existing stable_name returns that account (200) if it is the same kind."""
+    stable_name = request.stable_name or _stable_name_for(request.name)
+    normality = request.normality or NATURAL_NORMALITY[request.account_type]
+
+    def same_kind(existing: Account) -> Account:
+        if (existing.account_type, existing.normality) != (request.account_type, normality):
+            raise AccountConflict(
+                f"Account {stable_name} already exists as {existing.account_type} / {existing.normality}.")
+        return existing
+
+    def decide() -> Posting[Account]:
+        books = load_books(scope.business_id)
+        if (existing := books.chart.by_stable_name(stable_name)) is not None:
+            raise _AccountExists(same_kind(existing))
+        account = Account(new_id(), request.name, stable_name, request.account_type, normality)
+        now = clock.now().isoformat()
+        return Posting(result=account, actions=(
+            transactions.put(chart_store.stable_name_item(scope.business_id, account)),
+            transactions.put(chart_store.account_item(scope.business_id, account, now)),
+        ))
+
+    try:
+        return post(scope, decide), True
+    except _AccountExists as exists:
+        return exists.account, False
+
+
+class _AccountExists(Exception):
+    def __init__(self, account: Account) -> None:
+        super().__init__(account.stable_name)
+        self.account = account
+
+
+# ---- journal entries --------------------------------------------------------------------------
+
+def post_custom_entry(scope: Scope, request: CustomJournalEntryRequest) -> tuple[JournalEntry, bool]:
+    def decide(entry_id: str) -> Posting[JournalEntry]:
+        books = load_books(scope.business_id)
+        now = clock.now()
+        entry_at = request.entry_at or now
+        lines = tuple(
+            Line(
+                account=accounts.resolve(books.chart, item.account_identifier,
+                                         field=f"line_items.{index}.account_identifier"),
+                direction=item.direction, amount=item.amount, memo=item.memo,
+            )
+            for index, item in enumerate(request.line_items)
+        )
+        check_entry(lines, business_accounts=books.chart.accounts)
+        entry = JournalEntry(
+            id=entry_id, business_id=scope.business_id, entry_date=books.business.local_date(entry_at),
+            entry_at=entry_at, created_at=now, memo=request.memo, source=Source(CUSTOM_SOURCE, entry_id),
+            lines=lines, external_id=request.external_id,
+            tags=tuple(Tag(**tag.model_dump()) for tag in request.tags),
+        )
+        return Posting(result=entry, entries=(entry,))
+
+    return post_once(
+        scope, kind="custom_journal_entry", external_id=request.external_id,
+        content=request.model_dump(mode="json"), decide=decide,
+        existing=lambda entry_id: get_entry(scope, entry_id), new_id=new_id,
+    )
+
+
+def reverse_custom_entry(scope: Scope, entry_id: str) -> JournalEntry:
+    """Delete a custom entry the only way a ledger can: a reversing entry on the original's date."""
+
+    def decide() -> Posting[JournalEntry]:
+        books = load_books(scope.business_id)
+        original = _entry(books, scope.business_id, entry_id)
+        if original.source.type != CUSTOM_SOURCE:
+            raise NotReversible(
+                f"Journal entry {entry_id} was posted by {original.source.type}; correct it through that resource.")
+        if original.reversed_by is not None:
+            raise AlreadyReversed(entry_id)
+        reversal = reversal_of(
+            original, reversal_id=new_id(), entry_date=original.entry_date, entry_at=original.entry_at,
+            created_at=clock.now(), source=Source(CUSTOM_REVERSAL_SOURCE, original.id),
+        )
+        return Posting(result=reversal, entries=(reversal,),
+                       actions=(entry_store.mark_reversed(scope.business_id, original.id, reversal.id),))
+
+    return post(scope, decide)
+
+
+def _entry(books: Books, business_id: str, entry_id: str) -> JournalEntry:
+    item = entry_store.get(business_id, entry_id)
+    if item is None:
+        raise EntryNotFound(entry_id)
+    return entry_store.entry_from_item(item, books.chart)
+
+
+def get_entry(scope: Scope, entry_id: str) -> JournalEntry:
+    return _entry(load_books(scope.business_id), scope.business_id, entry_id)
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    cursor: str | None
+
+
+def list_entries(
+    scope: Scope, *, start: date | None, end: date | None, source_type: str | None, limit: int, cursor: str | None,
+) -> Page:
+    listing = f"entries|{scope.business_id}|{start}|{end}|{source_type}"
+    position = cursors.decode(listing, cursor)
+    books = load_books(scope.business_id)
+    items, last = entry_store.query_by_date(
+        scope.business_id, start=start, end=end, source_type=source_type, limit=limit, start_key=position)
+    return Page([entry_store.entry_from_item(item, books.chart) for item in items], cursors.encode(listing, last))
+
+
+# ---- reports ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TrialBalanceRow:
+    account: Account
+    debit: int
+    credit: int
+
+
+@dataclass(frozen=True)
+class TrialBalanceReport:
+    business: Business
+    generated_at: datetime
+    rows: list[TrialBalanceRow]
+
+    @property
+    def total_debits(self) -> int:
+        return sum(row.debit for row in self.rows)
+
+    @property
+    def total_credits(self) -> int:
+        return sum(row.credit for row in self.rows)
+
+
+def trial_balance(scope: Scope) -> TrialBalanceReport:
+    """Every account's balance on the side it stands (a negative normal balance flips sides)."""
+    books = load_books(scope.business_id)
+    rows = []
+    for account in books.chart.accounts:
+        debit_side = (account.normality is Direction.DEBIT) == (account.balance >= 0)
+        amount = abs(account.balance)
+        rows.append(TrialBalanceRow(account, amount if debit_side else 0, 0 if debit_side else amount))
+    return TrialBalanceReport(books.business, clock.now(), rows)

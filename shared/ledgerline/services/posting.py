@@ -1,0 +1,108 @@
+"""Runs a change to the books: read, decide, and commit everything in one ``TransactWriteItems``.
+
+A use case describes its change as a :class:`Posting`; :func:`post` adds the idempotency record,
+the journal entry and every balance it moves, commits them together and retries lost races.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any, Generic, TypeVar
+
+from ledgerline import clock, idempotency as idem
+from ledgerline.domain.journal import JournalEntry, balance_moves
+from ledgerline.errors import ExternalIdConflict, LedgerError
+from ledgerline.observability import metrics, MetricUnit
+from ledgerline.store import chart as chart_store, entries as entry_store, external_ids, transactions
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Who is asking: the business the request acts for, and its Idempotency-Key if any."""
+
+    business_id: str
+    idempotency: idem.Idempotency | None = None
+
+
+@dataclass(frozen=True)
+class Posting(Generic[R]):
+    result: R
+    """What the caller gets back (and what an idempotent replay returns)."""
+    entries: tuple[JournalEntry, ...] = ()
+    actions: tuple[transactions.Action, ...] = ()
+    """The business objects the change touches, each with its guarding condition."""
+    guards: tuple[transactions.Action, ...] = field(default=())
+    """Actions checked before the object actions (e.g. an external_id reservation)."""
+
+
+def post(scope: Scope, decide: Callable[[], Posting[R]]) -> R:
+    """Commit what ``decide`` returns, retrying from fresh reads when a race is lost."""
+
+    def attempt(number: int) -> R:
+        posting = decide()
+        now = clock.now()
+        actions: list[transactions.Action] = []
+        if scope.idempotency is not None:
+            actions.append(idem.record_action(scope.business_id, scope.idempotency, posting.result, now))
+        actions.extend(posting.guards)
+        actions.extend(posting.actions)
+        moves: dict[str, int] = {}
+        for entry in posting.entries:
+            actions.append(transactions.put(entry_store.entry_item(entry)))
+            for account_id, delta in balance_moves(entry.lines).items():
+                moves[account_id] = moves.get(account_id, 0) + delta
+        actions.extend(
+            chart_store.move_balance(scope.business_id, account_id, delta, now.isoformat())
+            for account_id, delta in moves.items()
+            if delta
+        )
+        token = idem.client_request_token(scope.business_id, scope.idempotency, number)
+        try:
+            transactions.commit(actions, token=token)
+        except transactions.TokenReused:
+            # The same keyed request already committed under this token: answer as the first did.
+            if scope.idempotency is not None:
+                idem.raise_if_recorded(scope.business_id, scope.idempotency)
+            raise transactions.Retryable("client request token in use") from None
+        metrics.add_metric(name="JournalEntriesPosted", unit=MetricUnit.Count, value=len(posting.entries))
+        return posting.result
+
+    try:
+        return transactions.with_retries(attempt, on_retry=_count_retry)
+    except LedgerError:
+        # A duplicate can fail a state rule the first request changed (e.g. "already reversed");
+        # if this key already has a response, that response is the answer.
+        if scope.idempotency is not None:
+            idem.raise_if_recorded(scope.business_id, scope.idempotency)
+        raise
+
+
+def _count_retry() -> None:
+    metrics.add_metric(name="WriteRetries", unit=MetricUnit.Count, value=1)
+
+
+def post_once(
+    scope: Scope, *, kind: str, external_id: str | None, content: Any,
+    decide: Callable[[str], Posting[R]], existing: Callable[[str], R], new_id: Callable[[], str],
+) -> tuple[R, bool]:
+    """Create an object at most once per ``external_id``: (result, created).
+
+    The same external_id with the same content returns the existing object; other content → 409.
+    """
+    object_id = new_id()
+    if external_id is None:
+        return post(scope, lambda: decide(object_id)), True
+    fingerprint = external_ids.content_fingerprint(content)
+
+    def decide_and_reserve() -> Posting[R]:
+        posting = decide(object_id)
+        guard = external_ids.reserve(scope.business_id, kind, external_id, object_id, fingerprint)
+        return replace(posting, guards=(guard, *posting.guards))
+
+    try:
+        return post(scope, decide_and_reserve), True
+    except external_ids.ExternalIdTaken as taken:
+        if taken.fingerprint != fingerprint:
+            raise ExternalIdConflict(kind.replace("_", " "), external_id) from None
+        return existing(taken.object_id), False

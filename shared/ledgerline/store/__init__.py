@@ -1,0 +1,1 @@
+"""DynamoDB access: keys, item codecs, reads and the one-transaction posting writer."""

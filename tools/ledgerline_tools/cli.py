@@ -1,0 +1,183 @@
+"""The ``ledgerline`` console script: the local stack and its everyday chores."""
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from ledgerline_tools import localstack, template
+
+
+def _target_table(args: argparse.Namespace) -> None:
+    """Commands other than serve need an explicit DynamoDB endpoint (or --aws): no silent default."""
+    endpoint = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL_DYNAMODB")
+    if endpoint:
+        os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
+        os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
+        os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
+        os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    elif not args.aws:
+        sys.exit("ledgerline: set AWS_ENDPOINT_URL_DYNAMODB or --endpoint-url (e.g. http://127.0.0.1:8000), "
+                 "or pass --aws to use the AWS account of your environment with LEDGER_TABLE_NAME.")
+    elif not os.environ.get("LEDGER_TABLE_NAME"):
+        sys.exit("ledgerline: --aws needs LEDGER_TABLE_NAME (the deployed stack's table).")
+    from ledgerline.store import runtime
+
+    runtime.reset()
+
+
+def _print(value: Any) -> None:
+    print(json.dumps(value, indent=2, default=str))
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    from ledgerline_tools.dynamodb_local import DynamoDBLocal, ensure_installed
+    from ledgerline_tools.server import serve
+
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    local_dir = localstack.LOCAL_DIR
+    ensure_installed(local_dir)
+    dynamodb = DynamoDBLocal(local_dir, args.dynamodb_port, in_memory=args.in_memory,
+                             db_path=None if args.in_memory else local_dir / "data")
+    with dynamodb:
+        localstack.use_local_endpoint(dynamodb.endpoint_url)
+        localstack.ensure_table()
+        api_url = f"http://127.0.0.1:{args.port}"
+        demo, created = localstack.ensure_demo(api_url)
+        server = serve(args.port, localstack.swagger_assets())
+        _banner(demo, created, dynamodb.endpoint_url)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            print("\nStopping Ledgerline and DynamoDB Local.")
+        finally:
+            server.server_close()
+
+
+def _banner(demo: dict[str, Any], created: bool, endpoint: str) -> None:
+    accounts = demo["ledger_accounts"]
+    print(f"""
+Ledgerline is running at {demo['api_url']}   (Ctrl-C stops it and DynamoDB Local)
+  DynamoDB Local: {endpoint}   table: {os.environ.get('LEDGER_TABLE_NAME', 'ledgerline')}
+  OpenAPI: {demo['api_url']}/openapi.json   Swagger UI: {demo['api_url']}/docs
+  Demo business {'(new)' if created else '(existing)'}: {demo['business_id']}
+  Token: {demo['token']}
+  Saved in {localstack.DEMO_FILE}
+
+Ledger accounts:""")
+    for stable_name, account_id in accounts.items():
+        print(f"  {stable_name:<24} {account_id}")
+    print(f"""
+Try it:
+  curl -s {demo['api_url']}/v1/businesses/{demo['business_id']}/reports/trial-balance \\
+    -H 'Authorization: Bearer {demo['token']}'
+""", flush=True)
+
+
+def cmd_create_business(args: argparse.Namespace) -> None:
+    _target_table(args)
+    from ledgerline.services import businesses
+
+    created = businesses.create_business(args.name, timezone=args.timezone, currency=args.currency)
+    _print(localstack.business_summary(created))
+
+
+def cmd_create_token(args: argparse.Namespace) -> None:
+    _target_table(args)
+    from ledgerline.services import businesses
+
+    _print({"business_id": args.business_id,
+            "token": businesses.create_token(args.business_id, days=args.expires_in_days),
+            "expires_in_days": args.expires_in_days})
+
+
+def cmd_revoke_token(args: argparse.Namespace) -> None:
+    _target_table(args)
+    from ledgerline.services import businesses
+
+    try:
+        businesses.revoke_token(args.token)
+    except LookupError:
+        sys.exit("ledgerline: no such token")
+    _print({"revoked": True})
+
+
+def cmd_invoke(args: argparse.Namespace) -> None:
+    _target_table(args)
+    from ledgerline_tools.functions import LambdaContext, invoke
+
+    functions = template.functions()
+    if args.logical_id not in functions:
+        sys.exit(f"ledgerline: no function {args.logical_id!r}; one of: {', '.join(sorted(functions))}")
+    event = json.loads(Path(args.event).read_text())
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    _print(invoke(functions[args.logical_id], event, LambdaContext(args.logical_id, "local-invoke")))
+
+
+def cmd_openapi(args: argparse.Namespace) -> None:
+    from ledgerline_tools import openapi
+
+    if args.check:
+        current = openapi.DOCUMENT.read_text() if openapi.DOCUMENT.exists() else ""
+        if current != openapi.render():
+            sys.exit("docs/openapi.json is out of date: run `ledgerline openapi`")
+        print("docs/openapi.json is up to date")
+    else:
+        print(f"wrote {openapi.write()}")
+
+
+def _add_target_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--endpoint-url", help="DynamoDB endpoint (default: $AWS_ENDPOINT_URL_DYNAMODB)")
+    parser.add_argument("--aws", action="store_true", help="use the real AWS account of your environment")
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="ledgerline", description="Ledgerline's local stack and tools.")
+    commands = root.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="DynamoDB Local + the API on 127.0.0.1 (what `make run` runs)")
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", 3000)))
+    serve.add_argument("--dynamodb-port", type=int, default=int(os.environ.get("DYNAMODB_PORT", 8000)))
+    serve.add_argument("--in-memory", action="store_true", help="a throwaway DynamoDB Local")
+    serve.set_defaults(run=cmd_serve)
+
+    business = commands.add_parser("create-business", help="a business with the default chart and a token")
+    business.add_argument("--name", required=True)
+    business.add_argument("--timezone", default="UTC")
+    business.add_argument("--currency", default="USD")
+    _add_target_options(business)
+    business.set_defaults(run=cmd_create_business)
+
+    token = commands.add_parser("create-token", help="a new token for a business")
+    token.add_argument("--business-id", required=True)
+    token.add_argument("--expires-in-days", type=int, default=90)
+    _add_target_options(token)
+    token.set_defaults(run=cmd_create_token)
+
+    revoke = commands.add_parser("revoke-token", help="revoke a token")
+    revoke.add_argument("token")
+    _add_target_options(revoke)
+    revoke.set_defaults(run=cmd_revoke_token)
+
+    invoke = commands.add_parser("invoke", help="run one function on an event file, like `sam local invoke`")
+    invoke.add_argument("logical_id")
+    invoke.add_argument("--event", required=True)
+    _add_target_options(invoke)
+    invoke.set_defaults(run=cmd_invoke)
+
+    docs = commands.add_parser("openapi", help="regenerate docs/openapi.json (or --check it)")
+    docs.add_argument("--check", action="store_true")
+    docs.set_defaults(run=cmd_openapi)
+    return root
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    try:
+        args.run(args)
+    except ValueError as error:  # e.g. token lifetime out of range, unknown timezone
+        sys.exit(f"ledgerline: {error}")

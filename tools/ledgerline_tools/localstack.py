@@ -1,0 +1,86 @@
+"""Setting up the local books: table from template.yaml, the demo business, Swagger UI assets."""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from ledgerline.services import businesses
+from ledgerline.store import chart as chart_store, runtime
+from ledgerline_tools import template
+
+LOCAL_DIR = template.ROOT / ".local"
+DEMO_FILE = LOCAL_DIR / "demo.json"
+SWAGGER_UI_VERSION = "5.35.0"
+
+
+def use_local_endpoint(endpoint_url: str) -> None:
+    """Point boto3 at DynamoDB Local with throwaway credentials, never at a real account."""
+    os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint_url
+    os.environ["AWS_ACCESS_KEY_ID"] = "local"
+    os.environ["AWS_SECRET_ACCESS_KEY"] = "local"
+    os.environ.pop("AWS_SESSION_TOKEN", None)
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    runtime.reset()
+
+
+def ensure_table() -> bool:
+    """Create the table exactly as template.yaml defines it; True if it was created now."""
+    client = runtime.dynamodb_client()
+    name = runtime.table_name()
+    try:
+        client.describe_table(TableName=name)
+        return False
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ResourceNotFoundException":
+            raise
+    client.create_table(TableName=name, **template.table_definition())
+    client.get_waiter("table_exists").wait(TableName=name)
+    if ttl := template.ttl_attribute():
+        client.update_time_to_live(TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl})
+    return True
+
+
+def business_summary(created: businesses.NewBusiness) -> dict[str, Any]:
+    return {
+        "business_id": created.business.id,
+        "token": created.token,
+        "ledger_accounts": {account.stable_name: account.id for account in created.accounts},
+    }
+
+
+def ensure_demo(api_url: str) -> tuple[dict[str, Any], bool]:
+    """The demo business and token, created on first start and kept in .local/demo.json."""
+    if DEMO_FILE.exists():
+        demo = json.loads(DEMO_FILE.read_text())
+        business, _chart = chart_store.load(demo.get("business_id", ""))
+        if business is not None and businesses.authenticate(demo.get("token", "")):
+            demo["api_url"] = api_url
+            DEMO_FILE.write_text(json.dumps(demo, indent=2) + "\n")
+            return demo, False
+    created = businesses.create_business("Demo Co", timezone="UTC", token_days=365)
+    demo = {"api_url": api_url, **business_summary(created)}
+    LOCAL_DIR.mkdir(parents=True, exist_ok=True)
+    DEMO_FILE.write_text(json.dumps(demo, indent=2) + "\n")
+    return demo, True
+
+
+def swagger_assets() -> Path | None:
+    """Swagger UI from the npm registry, served locally; None (use a CDN) if npm can't fetch it."""
+    folder = LOCAL_DIR / "swagger"
+    dist = folder / "node_modules" / "swagger-ui-dist"
+    if (dist / "swagger-ui-bundle.js").exists():
+        return dist
+    npm = shutil.which("npm")
+    if npm is None:
+        return None
+    result = subprocess.run(
+        [npm, "install", "--prefix", str(folder), "--no-save", "--no-audit", "--no-fund", "--ignore-scripts",
+         "--loglevel=error", f"swagger-ui-dist@{SWAGGER_UI_VERSION}"],
+        capture_output=True, text=True, check=False,
+    )
+    return dist if result.returncode == 0 and (dist / "swagger-ui-bundle.js").exists() else None
