@@ -15,7 +15,7 @@ BEARER = "bearer "
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     header = (event.get("headers") or {}).get("authorization", "")
-    token = header[len(BEARER):].strip() if header[: len(BEARER)].lower() == BEARER else ""
+    token = header[len(BEARER) :].strip() if header[: len(BEARER)].lower() == BEARER else ""
     business_ids = authenticate(token) if token else None
     if not business_ids:
         logger.info("token refused")  # never the token itself

@@ -25,8 +25,9 @@ def list_ledger_entries(
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> Response[JournalEntryList]:
     request = context.request(app, business_id=businessId, present=views.entry_page)
-    page = ledger.list_entries(request.scope, start=start_date, end=end_date, source_type=source_type,
-                               limit=limit, cursor=cursor)
+    page = ledger.list_entries(
+        request.scope, start=start_date, end=end_date, source_type=source_type, limit=limit, cursor=cursor
+    )
     return request.respond(page)
 
 

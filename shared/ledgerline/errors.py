@@ -31,6 +31,22 @@ class InvalidRequest(LedgerError):
         self.field = field
 
 
+class RequestInvalid(LedgerError):
+    """A validation failure found after parsing (e.g. a field required unless another is given).
+
+    Rendered like schema validation: 422 ``HTTPValidationError`` (loans) / 400 ``InvalidParameters``.
+    """
+
+    status = 422
+    code = "VALIDATION_ERROR"
+    api_type = "InvalidParameters"
+    error_enum = "InvalidPayload"
+
+    def __init__(self, field: str, message: str, kind: str = "value_error") -> None:
+        super().__init__(f"{field}: {message}")
+        self.errors = [{"loc": ["body", field], "msg": message, "type": kind}]
+
+
 class UnknownAccount(InvalidRequest):
     code = "UNKNOWN_ACCOUNT"
 
@@ -95,6 +111,20 @@ class EntryNotFound(NotFound):
 
     def __init__(self, entry_id: str) -> None:
         super().__init__("Journal entry", entry_id)
+
+
+class InstrumentNotFound(NotFound):
+    code = "INSTRUMENT_NOT_FOUND"
+
+    def __init__(self, instrument_id: str) -> None:
+        super().__init__("Debt instrument", instrument_id)
+
+
+class TransactionNotFound(NotFound):
+    code = "TRANSACTION_NOT_FOUND"
+
+    def __init__(self, transaction_id: str) -> None:
+        super().__init__("Bank transaction", transaction_id)
 
 
 class Conflict(LedgerError):

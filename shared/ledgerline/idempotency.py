@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from ledgerline import clock
 from ledgerline.errors import IdempotencyKeyReused, IdempotentReplay
-from ledgerline.store import keys, transactions
+from ledgerline.store import codec, keys, transactions
 from ledgerline.store.runtime import dynamodb_client, table_name
-from ledgerline.store import codec
 
 RETENTION = timedelta(days=7)
 TOKEN_NAMESPACE = uuid.UUID("6f1c2a7e-5d44-4c1e-9a59-0b1d2c3e4f50")
@@ -86,5 +86,5 @@ def raise_if_recorded(business_id: str, idempotency: Idempotency) -> None:
         ConsistentRead=True,
     )
     record = codec.from_item(response.get("Item"))
-    if record is not None:
+    if record is not None and record["ttl"] >= clock.now().timestamp():
         raise _answer_for(record, idempotency)

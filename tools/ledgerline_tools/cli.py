@@ -1,12 +1,15 @@
 """The ``ledgerline`` console script: the local stack and its everyday chores."""
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
 
+from ledgerline.errors import LedgerError
 from ledgerline_tools import localstack, template
 
 
@@ -49,6 +52,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
         api_url = f"http://127.0.0.1:{args.port}"
         demo, created = localstack.ensure_demo(api_url)
         server = serve(args.port, localstack.swagger_assets())
+        # `kill` (SIGTERM) stops both servers as cleanly as Ctrl-C does.
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
         _banner(demo, created, dynamodb.endpoint_url)
         try:
             server.serve_forever()
@@ -90,9 +95,11 @@ def cmd_create_token(args: argparse.Namespace) -> None:
     _target_table(args)
     from ledgerline.services import businesses
 
-    _print({"business_id": args.business_id,
-            "token": businesses.create_token(args.business_id, days=args.expires_in_days),
-            "expires_in_days": args.expires_in_days})
+    try:
+        token = businesses.create_token(args.business_id, days=args.expires_in_days)
+    except LookupError:
+        sys.exit(f"ledgerline: no business {args.business_id}")
+    _print({"business_id": args.business_id, "token": token, "expires_in_days": args.expires_in_days})
 
 
 def cmd_revoke_token(args: argparse.Namespace) -> None:
@@ -115,7 +122,27 @@ def cmd_invoke(args: argparse.Namespace) -> None:
         sys.exit(f"ledgerline: no function {args.logical_id!r}; one of: {', '.join(sorted(functions))}")
     event = json.loads(Path(args.event).read_text())
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
-    _print(invoke(functions[args.logical_id], event, LambdaContext(args.logical_id, "local-invoke")))
+    # Like `sam local invoke`: what the function prints (logs, EMF metrics) goes to stderr, its response to stdout.
+    with contextlib.redirect_stdout(sys.stderr):
+        response = invoke(functions[args.logical_id], event, LambdaContext(args.logical_id, "local-invoke"))
+    _print(response)
+
+
+def cmd_run_write_offs(args: argparse.Namespace) -> None:
+    """The scheduled job, locally: every business with an enabled policy (or one), summaries as JSON."""
+    _target_table(args)
+    from datetime import date
+
+    from ledgerline.services import write_offs
+    from ledgerline.store import policies
+
+    run_date = date.fromisoformat(args.date) if args.date else None
+    business_ids = [args.business_id] if args.business_id else policies.businesses_with_enabled_policy()
+    # Powertools flushes EMF metrics to stdout once 100 values pile up; keep stdout the summaries' JSON.
+    with contextlib.redirect_stdout(sys.stderr):
+        summaries = [write_offs.run_for_business(business_id, run_date, dry_run=args.dry_run, trigger="cli")
+                     for business_id in business_ids]
+    _print(summaries)
 
 
 def cmd_openapi(args: argparse.Namespace) -> None:
@@ -169,6 +196,13 @@ def parser() -> argparse.ArgumentParser:
     _add_target_options(invoke)
     invoke.set_defaults(run=cmd_invoke)
 
+    runs = commands.add_parser("run-write-offs", help="run the scheduled write-off job now, print its summaries")
+    runs.add_argument("--date", help="run date YYYY-MM-DD (default: each business's today)")
+    runs.add_argument("--business-id", help="only this business (default: every business with an enabled policy)")
+    runs.add_argument("--dry-run", action="store_true", help="list the candidates, post nothing")
+    _add_target_options(runs)
+    runs.set_defaults(run=cmd_run_write_offs)
+
     docs = commands.add_parser("openapi", help="regenerate docs/openapi.json (or --check it)")
     docs.add_argument("--check", action="store_true")
     docs.set_defaults(run=cmd_openapi)
@@ -181,3 +215,5 @@ def main(argv: list[str] | None = None) -> None:
         args.run(args)
     except ValueError as error:  # e.g. token lifetime out of range, unknown timezone
         sys.exit(f"ledgerline: {error}")
+    except LedgerError as error:  # e.g. an unknown business
+        sys.exit(f"ledgerline: {error.message}")

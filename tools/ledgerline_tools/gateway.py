@@ -10,6 +10,7 @@ import base64
 import json
 import re
 import time
+import traceback
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -76,6 +77,7 @@ class LocalGateway:
         try:
             result = invoke(route.function, event, LambdaContext(route.function.logical_id, request_id))
         except Exception:  # noqa: BLE001 - API Gateway answers a crashed integration with a bare 500
+            traceback.print_exc()  # what CloudWatch would show; never in the response
             return _gateway_answer(500, "Internal Server Error")
         return self._response(result)
 

@@ -3,16 +3,20 @@
 Domain errors are raised below the handlers and turned into HTTP here, once for every function.
 """
 
+import base64
+import binascii
 import json
 from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType, RequestValidationError,
+)
 from aws_lambda_powertools.logging import correlation_paths
 
 from ledgerline.api.families import JSON, Family
-from ledgerline.errors import IdempotentReplay, LedgerError, PayloadTooLarge, ServiceBusy
+from ledgerline.errors import IdempotentReplay, LedgerError, PayloadTooLarge, RequestInvalid, ServiceBusy
 from ledgerline.observability import MetricUnit, logger, metrics, tracer
 
 MAX_BODY_BYTES = 256 * 1024
@@ -22,13 +26,36 @@ def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Resp
     return Response(status_code=status, content_type=JSON, body=json.dumps(body), headers=headers)
 
 
+def _parse_body(text: str) -> Any:
+    # Nesting deeper than the interpreter's recursion limit is bad input (400), not a crash (500).
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError("JSON nested too deeply", text, 0) from None
+    # Powertools takes the first element of a list given for a non-list parameter (meant for repeated
+    # query values), which would post `[{...}]` as if it were `{...}`; a tuple is judged whole (400).
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _not_utf8(event: dict[str, Any]) -> bool:
+    if not event.get("isBase64Encoded") or not event.get("body"):
+        return False
+    try:
+        base64.b64decode(event["body"]).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return True
+    return False
+
+
 def create_app(family: Family) -> APIGatewayHttpResolver:
     # A response that fails its own model is our bug, not the caller's: 500, never a 4xx.
-    app = APIGatewayHttpResolver(enable_validation=True, response_validation_error_http_code=500)
+    app = APIGatewayHttpResolver(enable_validation=True, response_validation_error_http_code=500,
+                                 json_body_deserializer=_parse_body)
     app.family = family  # type: ignore[attr-defined]  # read by the request context
 
-    @app.exception_handler(RequestValidationError)
-    def validation_failed(error: RequestValidationError) -> Response:
+    # A body that is not JSON at all (other content type) is a validation failure like any other.
+    @app.exception_handler([RequestValidationError, RequestUnsupportedContentType])
+    def validation_failed(error: RequestValidationError | RequestUnsupportedContentType) -> Response:
         return _json(family.validation_status, family.validation(list(error.errors())))
 
     @app.exception_handler(IdempotentReplay)
@@ -36,6 +63,10 @@ def create_app(family: Family) -> APIGatewayHttpResolver:
         metrics.add_metric(name="IdempotentReplays", unit=MetricUnit.Count, value=1)
         return Response(status_code=answer.status, content_type=JSON, body=json.loads(answer.body),
                         headers={"Idempotent-Replayed": "true"})
+
+    @app.exception_handler(RequestInvalid)
+    def request_invalid(error: RequestInvalid) -> Response:
+        return _json(family.validation_status, family.validation(error.errors))
 
     @app.exception_handler(LedgerError)
     def ledger_error(error: LedgerError) -> Response:
@@ -65,6 +96,11 @@ def entrypoint(app: APIGatewayHttpResolver) -> Callable[[dict[str, Any], Any], d
         if len(body.encode()) > MAX_BODY_BYTES:
             error = PayloadTooLarge(f"The request body exceeds {MAX_BODY_BYTES // 1024} KB.")
             return {"statusCode": 413, "headers": {"Content-Type": JSON}, "body": json.dumps(family.error(error))}
+        if _not_utf8(event):
+            invalid = [{"type": "json_invalid", "loc": ("body",), "msg": "JSON decode error",
+                        "ctx": {"error": "the body is not UTF-8 text"}}]
+            return {"statusCode": family.validation_status, "headers": {"Content-Type": JSON},
+                    "body": json.dumps(family.validation(invalid))}
         return app.resolve(event, context)
 
     return lambda_handler

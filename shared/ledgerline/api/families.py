@@ -18,8 +18,10 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
-def _field_path(loc: list[Any] | tuple[Any, ...]) -> str:
+def _field_path(loc: list[Any] | tuple[Any, ...], kind: str | None = None) -> str:
     # ("body", "line_items", 0, "amount") -> "line_items.0.amount"; headers and queries keep their name.
+    if kind == "json_invalid":  # loc is ("body", <character offset>): the field is the whole body
+        return "body"
     parts = list(loc[1:]) if loc and loc[0] == "body" else list(loc[1:] or loc)
     return ".".join(str(part) for part in parts) or "body"
 
@@ -54,8 +56,6 @@ class LoansFamily(Family):
         return {"success": True, "message": message, "code": code, "data": data}
 
     def error(self, error: LedgerError) -> dict[str, Any]:
-        if error.status == 422:  # a required header, in FastAPI's own validation shape
-            return self.validation((error.meta or {}).get("errors", []))
         return {"detail": error.message, "code": error.code}
 
     def validation(self, errors: list[dict[str, Any]]) -> dict[str, Any]:
@@ -81,7 +81,7 @@ class LedgerFamily(Family):
         return {"type": error.api_type, "description": error.message, "error_enum": error.error_enum, "meta": error.meta}
 
     def validation(self, errors: list[dict[str, Any]]) -> dict[str, Any]:
-        fields = [{"field": _field_path(e.get("loc", [])), "message": _describe(e)} for e in errors]
+        fields = [{"field": _field_path(e.get("loc", []), e.get("type")), "message": _describe(e)} for e in errors]
         summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
         return {
             "type": "InvalidParameters",

@@ -1,9 +1,10 @@
 """Field types every endpoint shares: cents, bounded strings, account identifiers, tags."""
 
-from datetime import date
+import re
+from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 
 from ledgerline.domain.money import MAX_CENTS
 
@@ -12,8 +13,28 @@ Memo = Annotated[str, Field(max_length=1000)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 ExternalId = Annotated[str, Field(min_length=1, max_length=255, description="Your id for this object; an idempotency key.")]
 StableName = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")]
-Timestamp = AwareDatetime
-Day = date
+
+
+def _iso_date(value: object) -> object:
+    """Dates are JSON strings ``YYYY-MM-DD`` — never numbers or date-times (SPEC §3)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("must be a date in YYYY-MM-DD format")
+    return date.fromisoformat(value)  # a day that does not exist (2024-02-30) fails here
+
+
+def _iso_datetime(value: object) -> object:
+    """Date-times are ISO 8601 strings with an offset (``2024-01-15T10:00:00Z``)."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or "T" not in value.upper():
+        raise ValueError("must be an ISO 8601 date-time with an offset, e.g. 2024-01-15T10:00:00Z")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_iso_date)]
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_datetime)]
 
 
 class Strict(BaseModel):

@@ -6,7 +6,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from ledgerline.domain.accounts import Account, AccountType, Direction
-from ledgerline.domain.journal import JournalEntry
+from ledgerline.domain.journal import JournalEntry, Tag
+from ledgerline.domain.tags import tag_ids
 from ledgerline.schemas.common import (
     AccountIdentifier, Cents, ExternalId, ListMeta, Memo, Name, StableName, Strict, Tags, Timestamp,
 )
@@ -68,11 +69,27 @@ class SourceView(BaseModel):
     id: str | None = None
 
 
-class TagView(BaseModel):
+class ApiTag(BaseModel):
+    """Seed 001's ApiTag: dimension and definition ids are stable per key / value within a business."""
+
+    id: str = Field(description="ID for the tag.")
     key: str
-    value: str
     dimension_display_name: str | None = None
+    value: str
     value_display_name: str | None = None
+    dimension_id: str
+    definition_id: str
+    archived_at: datetime | None = None
+
+
+def api_tags(business_id: str, owner_id: str, tags: tuple[Tag, ...]) -> list[ApiTag]:
+    result = []
+    for tag in tags:
+        ids = tag_ids(business_id, owner_id, tag)
+        result.append(ApiTag(id=ids.id, key=tag.key, dimension_display_name=tag.dimension_display_name,
+                             value=tag.value, value_display_name=tag.value_display_name,
+                             dimension_id=ids.dimension_id, definition_id=ids.definition_id))
+    return result
 
 
 class JournalEntryView(BaseModel):
@@ -89,7 +106,7 @@ class JournalEntryView(BaseModel):
     reverses: str | None
     reversed_by: str | None
     external_id: str | None
-    transaction_tags: list[TagView]
+    transaction_tags: list[ApiTag]
 
     @classmethod
     def of(cls, entry: JournalEntry) -> "JournalEntryView":
@@ -105,7 +122,7 @@ class JournalEntryView(BaseModel):
                 for line in entry.lines
             ],
             total_amount=entry.total, reverses=entry.reverses, reversed_by=entry.reversed_by,
-            external_id=entry.external_id, transaction_tags=[TagView(**vars(tag)) for tag in entry.tags],
+            external_id=entry.external_id, transaction_tags=api_tags(entry.business_id, entry.id, entry.tags),
         )
 
 

@@ -4,12 +4,14 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ledgerline import clock, cursors
+from ledgerline import clock, cursors, idempotency
 from ledgerline.domain.accounts import NATURAL_NORMALITY, Account, Chart, Direction
 from ledgerline.domain.business import Business
 from ledgerline.domain.ids import new_id
 from ledgerline.domain.journal import JournalEntry, Line, Source, Tag, check_entry, reversal_of
-from ledgerline.errors import AccountConflict, AlreadyReversed, BusinessNotFound, EntryNotFound, NotReversible
+from ledgerline.errors import (
+    AccountConflict, AlreadyReversed, BusinessNotFound, EntryNotFound, InvalidRequest, NotReversible,
+)
 from ledgerline.schemas.ledger import CreateAccountRequest, CustomJournalEntryRequest
 from ledgerline.services import accounts
 from ledgerline.services.posting import Posting, Scope, post, post_once
@@ -40,8 +42,16 @@ def list_accounts(scope: Scope) -> list[Account]:
     return list(load_books(scope.business_id).chart.accounts)
 
 
+STABLE_NAME_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")
+
+
 def _stable_name_for(name: str) -> str:
-    return re.sub(r"[^A-Z0-9]+", "_", name.upper()).strip("_") or "ACCOUNT"
+    """The name in UPPER_SNAKE; a name that does not make a valid stable name needs an explicit one."""
+    derived = re.sub(r"[^A-Z0-9]+", "_", name.upper()).strip("_")
+    if len(derived) > 100 or not STABLE_NAME_PATTERN.match(derived):
+        raise InvalidRequest("stable_name", f"cannot be derived from the name {name!r}; give one explicitly "
+                                            "(UPPER_SNAKE, starting with a letter, at most 100 characters)")
+    return derived
 
 
 def create_account(scope: Scope, request: CreateAccountRequest) -> tuple[Account, bool]:
@@ -69,6 +79,8 @@ def create_account(scope: Scope, request: CreateAccountRequest) -> tuple[Account
     try:
         return post(scope, decide), True
     except _AccountExists as exists:
+        if scope.idempotency is not None:  # a keyed duplicate gets the first answer (201), not this 200
+            idempotency.raise_if_recorded(scope.business_id, scope.idempotency)
         return exists.account, False
 
 
@@ -81,8 +93,11 @@ class _AccountExists(Exception):
 # ---- journal entries --------------------------------------------------------------------------
 
 def post_custom_entry(scope: Scope, request: CustomJournalEntryRequest) -> tuple[JournalEntry, bool]:
+    loaded: list[Books] = []  # an external_id replay reuses the chart just read: ≤ 2 reads (SPEC §8)
+
     def decide(entry_id: str) -> Posting[JournalEntry]:
         books = load_books(scope.business_id)
+        loaded.append(books)
         now = clock.now()
         entry_at = request.entry_at or now
         lines = tuple(
@@ -105,7 +120,7 @@ def post_custom_entry(scope: Scope, request: CustomJournalEntryRequest) -> tuple
     return post_once(
         scope, kind="custom_journal_entry", external_id=request.external_id,
         content=request.model_dump(mode="json"), decide=decide,
-        existing=lambda entry_id: get_entry(scope, entry_id), new_id=new_id,
+        existing=lambda entry_id: _entry(loaded[-1], scope.business_id, entry_id), new_id=new_id,
     )
 
 
@@ -150,6 +165,8 @@ class Page:
 def list_entries(
     scope: Scope, *, start: date | None, end: date | None, source_type: str | None, limit: int, cursor: str | None,
 ) -> Page:
+    if start and end and end < start:
+        raise InvalidRequest("end_date", "must be on or after start_date")
     listing = f"entries|{scope.business_id}|{start}|{end}|{source_type}"
     position = cursors.decode(listing, cursor)
     books = load_books(scope.business_id)

@@ -57,6 +57,8 @@ def post(scope: Scope, decide: Callable[[], Posting[R]]) -> R:
             for account_id, delta in moves.items()
             if delta
         )
+        if not actions:  # nothing to write (and no idempotency record to keep)
+            return posting.result
         token = idem.client_request_token(scope.business_id, scope.idempotency, number)
         try:
             transactions.commit(actions, token=token)

@@ -76,7 +76,11 @@ def load(business_id: str) -> tuple[Business | None, Chart]:
             id=business_id, name=profile["name"], timezone=profile.get("timezone", "UTC"),
             currency=profile.get("currency", "USD"), created_at=profile.get("created_at"),
         )
-    accounts = tuple(sorted((_account(i) for i in items if i.get("kind") == "ACCOUNT"), key=lambda a: a.stable_name))
+    # Balance-sheet order first (assets, liabilities, equity), then revenue and expenses.
+    accounts = tuple(sorted(
+        (_account(i) for i in items if i.get("kind") == "ACCOUNT"),
+        key=lambda a: (list(AccountType).index(a.account_type), a.stable_name),
+    ))
     return business, Chart(accounts)
 
 

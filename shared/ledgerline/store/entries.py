@@ -100,7 +100,9 @@ def query_by_date(
         "IndexName": ENTRIES_INDEX,
         "KeyConditionExpression": "GSI1PK = :pk AND GSI1SK BETWEEN :lower AND :upper",
         "ExpressionAttributeValues": {":pk": keys.entries_by_date_pk(business_id), ":lower": lower, ":upper": upper},
-        "Limit": limit,
+        # One more than asked: DynamoDB hands back a LastEvaluatedKey whenever it stops at Limit, even
+        # at the very end, which would promise a next page that is empty.
+        "Limit": limit + 1,
     }
     if source_type:
         request["FilterExpression"] = "source_type = :source"
@@ -110,4 +112,7 @@ def query_by_date(
         request["ExclusiveStartKey"] = codec.to_item(start_key)
     page = dynamodb_client().query(**request)
     items = [codec.from_item(item) for item in page.get("Items", [])]
+    if len(items) > limit:  # more remain: resume right after the last item returned
+        items = items[:limit]
+        return items, {name: items[-1][name] for name in ("PK", "SK", "GSI1PK", "GSI1SK")}
     return items, codec.from_item(page.get("LastEvaluatedKey"))

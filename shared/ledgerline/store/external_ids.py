@@ -4,7 +4,7 @@ import hashlib
 import json
 from typing import Any
 
-from ledgerline.store import keys, transactions
+from ledgerline.store import items, keys, transactions
 
 
 class ExternalIdTaken(Exception):
@@ -22,6 +22,12 @@ def content_fingerprint(content: Any) -> str:
 
 def _taken(record: dict[str, Any] | None) -> BaseException:
     return ExternalIdTaken(record) if record else transactions.Retryable("external id record not visible")
+
+
+def find(business_id: str, kind: str, external_id: str) -> ExternalIdTaken | None:
+    """The reservation of ``external_id``, if any (one GetItem, only on a path that needs it)."""
+    record = items.get(business_id, keys.external_id_sk(kind, external_id))
+    return ExternalIdTaken(record) if record else None
 
 
 def reserve(business_id: str, kind: str, external_id: str, object_id: str, fingerprint: str) -> transactions.Action:

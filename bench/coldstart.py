@@ -1,0 +1,260 @@
+"""Cold start: import + first request of a function in a fresh process, against a bare boto3 client.
+
+The parent (:func:`measure`) spawns this file as a script in a Lambda-like environment; the child
+(:func:`child`) times its own work with ``perf_counter`` (interpreter start-up is the same for both
+sides and not counted) and prints one ``BENCH_RESULT {json}`` line.
+
+Kept to the standard library at module level: whatever this file imports, the child has imported
+before the clock starts.
+"""
+
+import json
+import os
+import sys
+import time
+
+MARK = "BENCH_RESULT "
+
+
+def _trace_header() -> str:
+    """What the Lambda runtime sets per invocation with Tracing: Active (a sampled request)."""
+    return (f"Root=1-{int(time.time()):08x}-{os.urandom(12).hex()};"
+            f"Parent={os.urandom(8).hex()};Sampled=1")
+
+
+class _Context:
+    function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "bench")
+    function_version = "$LATEST"
+    invoked_function_arn = f"arn:aws:lambda:us-east-1:000000000000:function:{function_name}"
+    memory_limit_in_mb = 1024
+    log_group_name = f"/aws/lambda/{function_name}"
+    log_stream_name = "bench"
+
+    def __init__(self) -> None:
+        self.aws_request_id = os.urandom(16).hex()
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 10_000
+
+
+def child(mode: str, event_path: str = "", warm: str = "0") -> dict:
+    """Phases of a cold start, each as [wall ms, CPU ms]: import, client (creating the boto3 client;
+    the handler would do it lazily in its first request) and request (the rest of that request)."""
+    event = json.loads(open(event_path).read()) if event_path else None
+    marks = [(time.perf_counter(), time.process_time())]
+
+    def phase_end() -> list[float]:
+        marks.append((time.perf_counter(), time.process_time()))
+        return [(marks[-1][0] - marks[-2][0]) * 1000, (marks[-1][1] - marks[-2][1]) * 1000]
+
+    if mode == "baseline":
+        import boto3
+        imported = phase_end()
+        boto3.client("dynamodb")
+        return {"phases": {"import": imported, "client": phase_end()}}
+
+    staged = mode.startswith("stages=")
+    if staged:  # the same cold start, its imports taken one layer at a time to attribute their cost
+        mode = mode.removeprefix("stages=")
+        import boto3  # noqa: F401
+        stages = {"boto3": phase_end()}
+        import pydantic  # lazy: its model machinery loads with the first model class
+        type("Warmup", (pydantic.BaseModel,), {"__annotations__": {"x": int}})
+        stages["pydantic (with its model machinery)"] = phase_end()
+        import aws_lambda_powertools.event_handler  # noqa: F401
+        stages["powertools event_handler"] = phase_end()
+        import ledgerline.observability  # noqa: F401
+        stages["Logger, Metrics, Tracer (X-Ray)"] = phase_end()
+
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("app", os.path.join(mode, "app.py"))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["app"] = module
+    spec.loader.exec_module(module)
+    imported = phase_end()
+    from ledgerline.store import runtime  # already imported by the function: free
+    runtime.dynamodb_client()
+    client = phase_end()
+
+    def invoke() -> dict:
+        os.environ["_X_AMZN_TRACE_ID"] = _trace_header()
+        answer = module.lambda_handler(json.loads(json.dumps(event)), _Context())
+        status = answer.get("statusCode", 200) if "isAuthorized" not in answer else (200 if answer["isAuthorized"] else 403)
+        if not 200 <= status < 300:
+            raise SystemExit(f"{mode}: status {status}: {answer.get('body')}")
+        return answer
+
+    invoke()
+    phases = {"import": imported, "client": client, "request": phase_end()}
+    if staged:
+        return {"phases": {**stages, "ledgerline + the function": imported, "client": client, "request": phases["request"]}}
+    warm_ms = []
+    for _ in range(int(warm)):
+        begin = time.perf_counter()
+        invoke()
+        warm_ms.append((time.perf_counter() - begin) * 1000)
+    return {"phases": phases, "warm_ms": warm_ms}
+
+
+# ---- parent side --------------------------------------------------------------------------------
+
+def lambda_env(function_dir: str | None, *, root: str, layer: str, endpoint: str, table: str) -> dict[str, str]:
+    """Only what a Lambda function would see (nothing inherited but PATH): no profile, no stray config."""
+    name = os.path.basename(function_dir) if function_dir else "baseline"
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "TZ": ":UTC",
+        "LAMBDA_TASK_ROOT": function_dir or root, "AWS_LAMBDA_FUNCTION_NAME": name,
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
+        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.13", "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_ENDPOINT_URL_DYNAMODB": endpoint, "LEDGER_TABLE_NAME": table,
+        "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000", "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
+        "POWERTOOLS_SERVICE_NAME": "ledgerline", "POWERTOOLS_METRICS_NAMESPACE": "Ledgerline",
+        "POWERTOOLS_LOG_LEVEL": "INFO",
+        # /var/task, then the layer's /opt/python (our code + its requirements) and the runtime's boto3.
+        "PYTHONPATH": os.pathsep.join(p for p in (function_dir, os.path.join(root, "shared"), layer) if p),
+    }
+    return env
+
+
+def spawn(args: list[str], env: dict[str, str], *, importtime: bool = False) -> tuple[dict, str]:
+    import subprocess
+    # -S: no site-packages (the dev venv's extra packages); everything comes from PYTHONPATH.
+    command = [sys.executable, "-S", *(["-X", "importtime"] if importtime else []), os.path.abspath(__file__), *args]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+    for line in done.stdout.splitlines():
+        if line.startswith(MARK):
+            return json.loads(line[len(MARK):]), done.stderr
+    raise RuntimeError(f"cold-start child {args} failed ({done.returncode}):\n{done.stdout[-1500:]}{done.stderr[-3000:]}")
+
+
+def top_imports(logs: list[str], count: int = 10, baseline_logs: list[str] = ()) -> dict:
+    """``-X importtime`` logs → the costliest top-level packages (summed self time) and single
+    modules, each the median over the logs; with ``baseline_logs``, also what the function imports
+    beyond ``import boto3; boto3.client("dynamodb")`` (the part a cold start can trim)."""
+    packages: dict[str, list[int]] = {}
+    modules: dict[str, list[tuple[int, int]]] = {}
+    for log in logs:
+        totals: dict[str, int] = {}
+        for line in log.splitlines():
+            if not line.startswith("import time:") or "self [us]" in line:
+                continue
+            self_us, cumulative_us, name = (part.strip() for part in line[len("import time:"):].split("|"))
+            totals[name.split(".")[0]] = totals.get(name.split(".")[0], 0) + int(self_us)
+            modules.setdefault(name, []).append((int(self_us), int(cumulative_us)))
+        for name, total in totals.items():
+            packages.setdefault(name, []).append(total)
+    package_ms = {name: _median([us / 1000 for us in values]) for name, values in packages.items()}
+    module_ms = {name: (_median([s / 1000 for s, _ in v]), _median([c / 1000 for _, c in v]))
+                 for name, v in modules.items()}
+    beyond = {}
+    if baseline_logs:
+        base = {p["package"]: p["self_ms"] for p in top_imports(list(baseline_logs), count=10_000)["packages_by_self_time"]}
+        beyond = {name: round(ms - base.get(name, 0.0), 1) for name, ms in package_ms.items()}
+    return {
+        "total_ms": round(sum(package_ms.values()), 1),
+        **({"beyond_baseline_ms": round(sum(v for v in beyond.values() if v > 0), 1),
+            "packages_beyond_baseline": [{"package": name, "extra_self_ms": ms} for name, ms in
+                                         sorted(beyond.items(), key=lambda kv: -kv[1])[:count]]} if beyond else {}),
+        "packages_by_self_time": [{"package": name, "self_ms": ms} for name, ms in
+                                  sorted(package_ms.items(), key=lambda kv: -kv[1])[:count]],
+        "modules_by_self_time": [{"module": name, "self_ms": s, "cumulative_ms": c} for name, (s, c) in
+                                 sorted(module_ms.items(), key=lambda kv: -kv[1][0])[:count]],
+    }
+
+
+def _median(values: list[float]) -> float:
+    import statistics
+    return round(statistics.median(values), 1)
+
+
+def _strip_bytecode(prefix: str, root: str, layer: str, vendored: list[str]) -> None:
+    """Drop the cached .pyc of our code and of what ``sam build`` vendors (it unzips wheels: no .pyc)."""
+    import glob
+    import shutil
+    mirror = lambda path: os.path.join(prefix, os.path.abspath(path).lstrip(os.sep))  # noqa: E731
+    for folder in (os.path.join(root, "shared"), os.path.join(root, "functions")):
+        shutil.rmtree(mirror(folder), ignore_errors=True)
+    for name in vendored:
+        shutil.rmtree(mirror(os.path.join(layer, name)), ignore_errors=True)
+        for pyc in glob.glob(mirror(os.path.join(layer, name.removesuffix(".py") + ".*.pyc"))):
+            os.remove(pyc)
+
+
+def measure(events: dict[str, dict], *, root: str, layer: dict, endpoint: str, table: str, runs: int = 5,
+            warm: int = 10, untraced: tuple[str, ...] = (), unbytecoded: tuple[str, ...] = ()) -> dict:
+    """Median of ``runs`` fresh processes per case, cases interleaved round by round after a
+    discarded run per function (it fills the bytecode caches). ``events``: function folder → event."""
+    import shutil
+    import tempfile
+    folder = tempfile.mkdtemp(prefix="ledgerline-bench-")
+    prefix = os.path.join(folder, "pycache")
+    no_pyc = {"PYTHONPYCACHEPREFIX": prefix, "PYTHONDONTWRITEBYTECODE": "1"}
+    cases = [("baseline", None, {})] + [(name, name, {}) for name in events]
+    cases += [(f"{name} (POWERTOOLS_TRACE_DISABLED)", name, {"POWERTOOLS_TRACE_DISABLED": "true"})
+              for name in untraced]
+    cases += [(f"{name} (layer as sam build ships it: no .pyc)", name, no_pyc) for name in unbytecoded]
+    paths = {}
+    for name, event in events.items():
+        paths[name] = os.path.join(folder, f"{name}.json")
+        with open(paths[name], "w") as handle:
+            json.dump(event, handle)
+
+    def run(name: str | None, extra: dict[str, str], warm_calls: int = 0, **kwargs) -> tuple[dict, str]:
+        mode, name = (name.partition("=")[0] + "=", name.partition("=")[2]) if name and "=" in name else ("", name)
+        function_dir = os.path.join(root, "functions", name) if name else None
+        env = {**lambda_env(function_dir, root=root, layer=layer["path"], endpoint=endpoint, table=table), **extra}
+        args = [mode + function_dir, paths[name], str(warm_calls)] if name else ["baseline"]
+        return spawn(args, env, **kwargs)
+
+    samples: dict[str, list[dict]] = {label: [] for label, _, _ in cases}
+    try:
+        if unbytecoded:  # every .pyc in the prefix (stdlib, runtime boto3), then ours and the layer's removed
+            run(unbytecoded[0], {"PYTHONPYCACHEPREFIX": prefix})
+            _strip_bytecode(prefix, root, layer["path"], layer["vendored_by_sam_build"])
+        for name in [None, *events]:  # a discarded run each: fresh .pyc after code changes, warm file cache
+            run(name, {})
+        for _ in range(runs):
+            for label, name, extra in cases:
+                samples[label].append(run(name, extra, warm)[0])
+        profiled = next(iter(events))
+        logs = [run(profiled, {}, importtime=True)[1] for _ in range(3)]
+        baseline_logs = [run(None, {}, importtime=True)[1] for _ in range(3)]
+        stages = [run(f"stages={profiled}", {})[0] for _ in range(3)]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+    def summary(results: list[dict]) -> dict:
+        out = {}
+        for index, unit in ((0, "ms"), (1, "cpu_ms")):
+            for name in results[0]["phases"]:
+                out[f"{name}_{unit}"] = _median([r["phases"][name][index] for r in results])
+            out[f"total_{unit}"] = _median([sum(p[index] for p in r["phases"].values()) for r in results])
+        return out
+
+    baseline = summary(samples["baseline"])
+    report = {"runs": runs, "baseline": baseline, "functions": {},
+              "stages": {"function": profiled, "runs": len(stages), "note": "CPU ms is the steadier figure",
+                         "cpu_ms": {name: _median([r["phases"][name][1] for r in stages]) for name in stages[0]["phases"]},
+                         "ms": {name: _median([r["phases"][name][0] for r in stages]) for name in stages[0]["phases"]}},
+              "importtime": {"function": profiled, "runs": len(logs), **top_imports(logs, baseline_logs=baseline_logs)}}
+    for label, _, extra in cases[1:]:
+        results = summary(samples[label])
+        report["functions"][label] = {
+            "tracer": "disabled" if "POWERTOOLS_TRACE_DISABLED" in extra else "enabled (as deployed)",
+            "bytecode": "none for the layer and our code" if extra is no_pyc else "cached .pyc",
+            **results,
+            # SPEC §8's "first request" = creating the client + the request itself.
+            "first_request_ms": round(results["client_ms"] + results["request_ms"], 1),
+            "ratio_vs_baseline": round(results["total_ms"] / baseline["total_ms"], 2),
+            "pass": results["total_ms"] <= 1.5 * baseline["total_ms"],
+            # CPU time: what the machine's load does not inflate (the wait on DynamoDB is excluded).
+            "ratio_cpu_vs_baseline": round(results["total_cpu_ms"] / baseline["total_cpu_ms"], 2),
+            "warm_p50_ms": _median([ms for s in samples[label] for ms in s["warm_ms"]]),
+        }
+    return report
+
+
+if __name__ == "__main__":
+    print(MARK + json.dumps(child(*sys.argv[1:])), flush=True)

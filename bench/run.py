@@ -1,0 +1,182 @@
+"""`make bench`: SPEC §8's performance targets, measured against a DynamoDB Local started here.
+
+1. Cold start: import + first request of a function in a fresh Lambda-like process, against a bare
+   ``import boto3; boto3.client("dynamodb")`` (target ≤ 1.5×), plus the top import costs.
+2. DynamoDB calls per request for every route of template.yaml (function and authorizer apart):
+   no Scan anywhere; a mutating request ≤ 2 reads and exactly 1 TransactWriteItems.
+3. Warm latency (p50/p95) through the local gateway against the floor of the same calls made directly.
+
+Writes bench/results.json (see docs/performance.md). Exit status 1 if a call-count rule is broken
+(a Scan, or a successful mutating request with > 2 reads or not exactly 1 TransactWriteItems); the
+cold-start ratio is reported, pass or fail, without failing the run.
+"""
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results.json"
+sys.path.insert(0, str(ROOT))
+
+# In this process: the local gateway, quiet and untraced (Tracer is measured in the cold-start children).
+os.environ.update({
+    "LEDGER_TABLE_NAME": f"ledgerline-bench-{uuid.uuid4().hex[:8]}",
+    "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_SERVICE_NAME": "ledgerline",
+    "POWERTOOLS_METRICS_NAMESPACE": "Ledgerline", "POWERTOOLS_LOG_LEVEL": "INFO",
+})
+
+from bench import coldstart, latency, layer  # noqa: E402
+from bench.harness import Recorder  # noqa: E402
+from bench.samples import Books, entry, measure_route  # noqa: E402
+from ledgerline.services.businesses import create_business  # noqa: E402
+from ledgerline.store import runtime  # noqa: E402
+from ledgerline_tools import dynamodb_local, localstack, template  # noqa: E402
+from ledgerline_tools.dynamodb_local import DynamoDBLocal, ensure_installed, free_port  # noqa: E402
+
+COLD_FUNCTIONS = ("get_trial_balance", "create_custom_journal_entry", "authorizer")
+UNTRACED = ("get_trial_balance",)
+UNBYTECODED = ("get_trial_balance",)
+
+
+def environment(load_at_start: float) -> dict:
+    versions = {name: metadata.version(name) for name in
+                ("boto3", "botocore", "aws-lambda-powertools", "pydantic", "aws-xray-sdk")}
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(), "implementation": platform.python_implementation(),
+        "platform": platform.platform(), "machine": platform.machine(), "cpu_count": os.cpu_count(),
+        # Other work on the machine inflates wall times (the CPU-time ratios much less): compare runs with care.
+        "load_average_1m": {"start": round(load_at_start, 2), "end": round(os.getloadavg()[0], 2)},
+        "packages": versions,
+        "dynamodb_local_npm": dynamodb_local.DYNAMODB_LOCAL_NPM_VERSION,
+    }
+
+
+def calls_per_route(books: Books) -> tuple[dict, dict[str, dict], list[str], list[str]]:
+    """Every route's DynamoDB calls; the first event each function got; failed checks; bench gaps."""
+    folder = {f.logical_id: f.code_uri.name for f in template.functions().values()}
+    report, events, failures, warnings = {}, {}, [], []
+    for route in template.routes():
+        rows = measure_route(route.method, route.path, route.route_key, books)
+        for row in rows:
+            for logical_id, event in row.pop("event", {}).items():
+                events.setdefault(folder[logical_id], event)
+            if "skipped" in row:
+                continue  # listed in the summary and results.json; a sample in bench/samples.py fixes it
+            if not 200 <= row["status"] < 300:
+                warnings.append(f"{route.route_key} [{row['variant']}]: answered {row['status']}, fix its sample")
+            failures += [f"{route.route_key} [{row['variant']}]: {name}" for name, ok in row["checks"].items() if not ok]
+            if "Scan" in row["authorizer_calls"]:
+                failures.append(f"{route.route_key} [{row['variant']}]: the authorizer made a Scan")
+        report[route.route_key] = rows
+    return report, events, failures, warnings
+
+
+def print_summary(results: dict) -> None:
+    print("\nDynamoDB calls per request (function; the authorizer adds "
+          f"{results['authorizer_calls_per_request']}):")
+    skipped = []
+    for route_key, rows in results["calls_per_request"].items():
+        for row in rows:
+            if "skipped" in row:
+                skipped.append(route_key)
+                continue
+            failed = [name for name, ok in row["checks"].items() if not ok]
+            print(f"  {route_key:70} {row['variant']:24} {row['status']} {row['function_calls']}"
+                  f"{'  FAIL ' + ','.join(failed) if failed else ''}")
+    if skipped:
+        print(f"  not measured yet ({len(skipped)} routes, no sample in bench/samples.py): " + "; ".join(skipped))
+    print("\nWarm latency (ms, n=%d):" % results["latency"]["n"])
+    for name, r in results["latency"]["endpoints"].items():
+        print(f"  {name:28} ours p50 {r['ours']['p50_ms']:6} p95 {r['ours']['p95_ms']:6} | floor p50 "
+              f"{r['floor']['p50_ms']:6} p95 {r['floor']['p95_ms']:6} | overhead p50 {r['overhead_p50_ms']:6}")
+    cold = results["cold_start"]
+    base = cold["baseline"]
+    print(f"\nCold start (median of {cold['runs']}): baseline import boto3 {base['import_ms']} + client "
+          f"{base['client_ms']} = {base['total_ms']} ms (CPU {base['total_cpu_ms']} ms), target ≤ 1.5×")
+    for name, r in cold["functions"].items():
+        print(f"  {name:58} import {r['import_ms']:6} + first {r['first_request_ms']:6} = {r['total_ms']:6} ms "
+              f"→ {r['ratio_vs_baseline']:.2f}× {'PASS' if r['pass'] else 'FAIL'} (CPU {r['ratio_cpu_vs_baseline']:.2f}×)")
+    stages = ", ".join(f"{name} {ms}" for name, ms in cold["stages"]["cpu_ms"].items())
+    print(f"  where it goes (CPU ms): {stages}")
+    top = ", ".join(f"{p['package']} {p['self_ms']}" for p in cold["importtime"]["packages_by_self_time"])
+    print(f"  top imports (ms self time, -X importtime): {top}")
+    beyond = ", ".join(f"{p['package']} {p['extra_self_ms']}" for p in cold["importtime"]["packages_beyond_baseline"])
+    print(f"  beyond the baseline ({cold['importtime']['beyond_baseline_ms']} ms): {beyond}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="fresh processes per cold-start case")
+    parser.add_argument("-n", type=int, default=200, help="warm requests per latency measurement")
+    args = parser.parse_args()
+    started, load_at_start = time.perf_counter(), os.getloadavg()[0]
+    local = ROOT / ".local"
+    ensure_installed(local)
+    with DynamoDBLocal(local, free_port(), in_memory=True) as ddb:
+        localstack.use_local_endpoint(ddb.endpoint_url)
+        localstack.ensure_table()
+        created = create_business("Bench Co")
+        books = Books(Recorder(), created.business.id, created.token)
+        books.entry_id = books.new_entry()
+
+        phases = {"setup": time.perf_counter() - started}
+        print("calls per request…", flush=True)
+        routes, events, failures, warnings = calls_per_route(books)
+        phases["calls_per_request"] = time.perf_counter() - started - sum(phases.values())
+        authorizer = next(row["authorizer_calls"] for rows in routes.values() for row in rows if "status" in row)
+
+        print(f"latency (n={args.n})…", flush=True)
+        base = f"/v1/businesses/{books.business_id}"
+        endpoints = {
+            "POST custom-journal-entries": latency.measure(books, "POST", f"{base}/custom-journal-entries", entry, args.n),
+            "GET trial-balance": latency.measure(books, "GET", f"{base}/reports/trial-balance", None, args.n),
+        }
+        phases["latency"] = time.perf_counter() - started - sum(phases.values())
+
+        print(f"cold start ({args.runs} runs per case)…", flush=True)
+        layer_dir = local / "bench-layer"
+        stand_in = {"path": str(layer_dir), **layer.build(ROOT / "shared" / "requirements.txt", layer_dir)}
+        cold = coldstart.measure({name: events[name] for name in COLD_FUNCTIONS}, root=str(ROOT), layer=stand_in,
+                                 endpoint=ddb.endpoint_url, table=runtime.table_name(), runs=args.runs,
+                                 untraced=UNTRACED, unbytecoded=UNBYTECODED)
+        cold["layer"] = stand_in
+        phases["cold_start"] = time.perf_counter() - started - sum(phases.values())
+
+    results = {
+        "environment": environment(load_at_start),
+        "targets": {
+            "cold_start": "import + first request in a fresh process ≤ 1.5 × `import boto3; boto3.client('dynamodb')`",
+            "mutating_request": "≤ 2 reads and exactly 1 TransactWriteItems",
+            "scan": "no Scan on any path",
+        },
+        "cold_start": cold,
+        "calls_per_request": routes,
+        "authorizer_calls_per_request": authorizer,
+        "latency": {"n": args.n, "mode": "in-process through the local gateway, tracer disabled",
+                    "endpoints": endpoints},
+        "failures": failures,
+        "warnings": warnings,
+        "duration_s": round(time.perf_counter() - started, 1),
+        "phase_seconds": {name: round(seconds, 1) for name, seconds in phases.items()},
+    }
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print_summary(results)
+    print(f"\nwrote {RESULTS.relative_to(ROOT)} in {results['duration_s']} s")
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for failure in failures:
+        print(f"FAILED: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,164 @@
+"""Invoices: line amounts, the status rule, and what may happen to an invoice in each state (SPEC §6)."""
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from ledgerline.domain.accounts import Account, AccountType, Direction
+from ledgerline.domain.journal import Tag
+from ledgerline.domain.money import round_half_even
+from ledgerline.errors import Conflict, InvalidRequest
+
+
+class InvoiceStatus(StrEnum):
+    SENT = "SENT"
+    PARTIALLY_PAID = "PARTIALLY_PAID"
+    PAID = "PAID"
+    PARTIALLY_WRITTEN_OFF = "PARTIALLY_WRITTEN_OFF"
+    WRITTEN_OFF = "WRITTEN_OFF"
+    VOIDED = "VOIDED"
+
+
+class InvoiceStateError(Conflict):
+    code = "INVOICE_STATE_ERROR"
+    api_type = "InvalidState"
+    error_enum = "InvoiceStateError"
+
+
+def line_amount(unit_price: int, quantity: Decimal) -> int:
+    """round half-even(unit_price × quantity), in cents."""
+    return round_half_even(Decimal(unit_price) * quantity)
+
+
+@dataclass(frozen=True)
+class InvoiceLine:
+    id: str
+    description: str | None
+    product: str | None
+    unit_price: int
+    quantity: Decimal
+    account: Account
+    total_amount: int
+
+
+@dataclass(frozen=True)
+class InvoicePayment:
+    id: str
+    amount: int
+    paid_at: datetime
+    method: str
+    clearing_account: Account
+    external_id: str | None
+    memo: str | None
+    journal_entry_id: str
+
+
+@dataclass(frozen=True)
+class InvoiceWriteOff:
+    id: str
+    invoice_id: str
+    amount: int
+    write_off_at: datetime
+    destination: Account
+    destination_identifier: dict[str, str]
+    """The AccountIdentifier as the caller gave it (or the default), echoed back as given."""
+    external_id: str | None
+    memo: str | None
+    tags: tuple[Tag, ...]
+    journal_entry_id: str
+    deleted_at: datetime | None = None
+    reversal_entry_id: str | None = None
+
+    @property
+    def live(self) -> bool:
+        return self.deleted_at is None
+
+
+@dataclass(frozen=True)
+class Invoice:
+    id: str
+    business_id: str
+    external_id: str | None
+    invoice_number: str | None
+    customer_external_id: str | None
+    sent_at: datetime
+    due_at: datetime | None
+    lines: tuple[InvoiceLine, ...]
+    memo: str | None
+    tags: tuple[Tag, ...]
+    journal_entry_id: str
+    created_at: str
+    updated_at: str
+    outstanding_balance: int
+    paid_at: datetime | None = None
+    voided_at: datetime | None = None
+    void_entry_id: str | None = None
+    payments: tuple[InvoicePayment, ...] = ()
+    write_offs: tuple[InvoiceWriteOff, ...] = field(default=())
+    version: int = 0
+
+    @property
+    def total_amount(self) -> int:
+        return sum(line.total_amount for line in self.lines)
+
+    @property
+    def live_write_offs(self) -> tuple[InvoiceWriteOff, ...]:
+        return tuple(w for w in self.write_offs if w.live)
+
+    @property
+    def status(self) -> InvoiceStatus:
+        """Derived, never stored on its own: SPEC §6's rule over the outstanding balance."""
+        if self.voided_at is not None:
+            return InvoiceStatus.VOIDED
+        written_off = bool(self.live_write_offs)
+        if self.outstanding_balance == self.total_amount:
+            return InvoiceStatus.SENT
+        if self.outstanding_balance == 0:
+            return InvoiceStatus.WRITTEN_OFF if written_off else InvoiceStatus.PAID
+        return InvoiceStatus.PARTIALLY_WRITTEN_OFF if written_off else InvoiceStatus.PARTIALLY_PAID
+
+
+def ensure_settleable(invoice: Invoice) -> None:
+    """Payments and write-offs need a live invoice with something outstanding (409 otherwise)."""
+    if invoice.voided_at is not None:
+        raise InvoiceStateError(f"Invoice {invoice.id} is voided.")
+    if invoice.outstanding_balance == 0:
+        raise InvoiceStateError(f"Invoice {invoice.id} is fully settled ({invoice.status}).")
+
+
+def check_amount(invoice: Invoice, amount: int, field_name: str) -> None:
+    if amount > invoice.outstanding_balance:
+        raise InvalidRequest(field_name, f"{amount} cents exceeds the outstanding balance of "
+                                         f"{invoice.outstanding_balance} cents")
+
+
+def check_write_off_destination(account: Account, field_name: str) -> None:
+    """Expense accounts, or contra-revenue (a debit-normal revenue account such as DISCOUNTS)."""
+    if account.account_type is AccountType.EXPENSE:
+        return
+    if account.account_type is AccountType.REVENUE and account.normality is Direction.DEBIT:
+        return
+    raise InvalidRequest(field_name, "must be an EXPENSE account or a debit-normal (contra) REVENUE account")
+
+
+def with_payment(invoice: Invoice, payment: InvoicePayment) -> Invoice:
+    outstanding = invoice.outstanding_balance - payment.amount
+    paid = replace(invoice, outstanding_balance=outstanding, payments=(*invoice.payments, payment))
+    return replace(paid, paid_at=payment.paid_at) if outstanding == 0 else paid
+
+
+def with_write_off(invoice: Invoice, write_off: InvoiceWriteOff) -> Invoice:
+    return replace(invoice, outstanding_balance=invoice.outstanding_balance - write_off.amount,
+                   write_offs=(*invoice.write_offs, write_off))
+
+
+def without_write_off(invoice: Invoice, write_off_id: str, deleted_at: datetime, reversal_entry_id: str) -> Invoice:
+    restored = [replace(w, deleted_at=deleted_at, reversal_entry_id=reversal_entry_id) if w.id == write_off_id else w
+                for w in invoice.write_offs]
+    amount = next(w.amount for w in invoice.write_offs if w.id == write_off_id)
+    # Something is owed again, so the invoice is no longer paid in full.
+    return replace(invoice, outstanding_balance=invoice.outstanding_balance + amount, write_offs=tuple(restored),
+                   paid_at=None)
+
+

@@ -1,0 +1,133 @@
+"""Invoices, invoice payments and write-offs (invoices & ledger family; seed 001's schemas)."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, StrictInt
+
+from ledgerline.domain.invoices import InvoiceStatus
+from ledgerline.schemas.common import (
+    AccountIdentifier,
+    Cents,
+    ExternalId,
+    ListMeta,
+    Memo,
+    Strict,
+    Tags,
+    Timestamp,
+)
+from ledgerline.schemas.ledger import ApiTag
+
+Quantity = Annotated[Decimal, Field(gt=0, le=1_000_000, max_digits=16, decimal_places=6,
+                                    description="A positive decimal quantity.")]
+UnitPrice = Annotated[StrictInt, Field(ge=1, le=10**13, description="Unit price in integer cents.")]
+ShortText = Annotated[str, Field(max_length=200)]
+
+
+class InvoiceLineInput(Strict):
+    description: Memo | None = None
+    product: ShortText | None = None
+    unit_price: UnitPrice
+    quantity: Quantity = Decimal(1)
+    account_identifier: AccountIdentifier | None = Field(default=None, description="Revenue account; default SALES.")
+
+
+class CreateInvoiceRequest(Strict):
+    external_id: ExternalId | None = None
+    invoice_number: ShortText | None = None
+    customer_external_id: ShortText | None = None
+    sent_at: Timestamp | None = Field(default=None, description="Default: now. The receivable is recognized then.")
+    due_at: Timestamp | None = None
+    line_items: Annotated[list[InvoiceLineInput], Field(min_length=1, max_length=50)]
+    memo: Memo | None = None
+    tags: Tags = []
+
+
+class InvoicePaymentRequest(Strict):
+    amount: Cents
+    paid_at: Timestamp | None = None
+    method: Literal["CASH", "CHECK", "CREDIT_CARD", "ACH", "OTHER"] = "OTHER"
+    payment_clearing_account_identifier: AccountIdentifier | None = Field(default=None, description="Default: CASH.")
+    external_id: ExternalId | None = None
+    memo: Memo | None = None
+
+
+class InvoiceWriteOffRequest(Strict):
+    amount: Cents | None = Field(default=None, description="Default: the whole outstanding balance.")
+    memo: Memo | None = None
+    destination_ledger_account: AccountIdentifier | None = Field(
+        default=None, description="Expense or contra-revenue account; default BAD_DEBT.")
+    write_off_at: Timestamp | None = None
+    external_id: ExternalId | None = None
+    tags: Tags = []
+
+
+# ---- responses (seed 001) -------------------------------------------------------------------
+
+class ApiInvoiceWriteOff(BaseModel):
+    id: str = Field(description="Unique identifier for the write-off.")
+    invoice_id: str = Field(description="Unique identifier for the invoice the write-off is for.")
+    external_id: str | None
+    amount: int
+    memo: str | None
+    destination_ledger_account: AccountIdentifier
+    write_off_at: datetime
+    transaction_tags: list[ApiTag]
+
+
+class ApiInvoicePayment(BaseModel):
+    id: str
+    invoice_id: str
+    external_id: str | None
+    amount: int
+    paid_at: datetime
+    method: str
+    payment_clearing_account: AccountIdentifier
+    memo: str | None
+    journal_entry_id: str
+
+
+class ApiInvoiceLineItem(BaseModel):
+    id: str
+    description: str | None
+    product: str | None
+    unit_price: int
+    quantity: str
+    account_identifier: AccountIdentifier
+    total_amount: int
+
+
+class ApiInvoice(BaseModel):
+    id: str
+    type: Literal["Invoice"] = "Invoice"
+    business_id: str
+    external_id: str | None
+    invoice_number: str | None
+    customer_external_id: str | None
+    status: InvoiceStatus
+    sent_at: datetime
+    due_at: datetime | None
+    paid_at: datetime | None
+    voided_at: datetime | None
+    line_items: list[ApiInvoiceLineItem]
+    subtotal: int
+    total_amount: int
+    outstanding_balance: int
+    payments: list[ApiInvoicePayment]
+    write_offs: list[ApiInvoiceWriteOff]
+    memo: str | None
+    transaction_tags: list[ApiTag]
+    journal_entry_id: str
+
+
+class InvoiceList(BaseModel):
+    data: list[ApiInvoice]
+    meta: ListMeta
+
+
+class WriteOffList(BaseModel):
+    data: list[ApiInvoiceWriteOff]
+    meta: ListMeta
+
+

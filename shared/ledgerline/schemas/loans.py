@@ -1,0 +1,233 @@
+"""The loans family's requests and responses (``/api/v1``, DayZero-compatible; seeds 000 and 002)."""
+
+from datetime import date, datetime
+from typing import Annotated, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, Field, StrictInt
+
+from ledgerline.domain.interest import DayCount
+from ledgerline.domain.loans import DebtType, InstrumentStatus, LoanDirection
+from ledgerline.domain.schedule import PaymentFrequency
+from ledgerline.schemas.common import Cents, Day, ExternalId, Memo, Name, Strict
+
+Data = TypeVar("Data")
+RateBps = Annotated[StrictInt, Field(ge=0, le=100_000, description="Annual rate in basis points (500 = 5.00 %).")]
+LedgerId = Annotated[str, Field(min_length=1, max_length=64, description="A ledger account id of this business.")]
+
+
+class SuccessEnvelope(BaseModel, Generic[Data]):
+    success: bool = True
+    message: str
+    code: str
+    data: Data
+
+
+# ---- requests -------------------------------------------------------------------------------
+
+class CreateInstrumentRequest(Strict):
+    name: Name
+    lender: Name = Field(description="The counterparty: who lent to us, or whom we lent to.")
+    direction: LoanDirection
+    debt_type: DebtType = DebtType.TERM_LOAN
+    original_principal_cents: Cents
+    current_balance_cents: Cents | None = Field(default=None, description="Outstanding principal today; default original.")
+    interest_rate_bps: RateBps = 0
+    day_count: DayCount = DayCount.ACTUAL_365_FIXED
+    start_date: Day
+    maturity_date: Day
+    payment_frequency: PaymentFrequency = PaymentFrequency.MONTHLY
+    payment_amount_cents: Cents | None = None
+    cash_ledger_id: LedgerId | None = Field(default=None, description="Omit for an existing loan (opening balance equity).")
+    memo: Memo | None = None
+    external_id: ExternalId | None = None
+
+
+class DebtPaymentRequest(Strict):
+    payment_amount_cents: Cents | None = Field(
+        default=None, description="Total payment in cents (split into principal + interest). Omit with transaction_id.")
+    cash_ledger_id: LedgerId | None = Field(default=None, description="Bank/cash ledger the money moves through.")
+    payment_date: Day | None = Field(default=None, description="Payment date (defaults to today).")
+    memo: Memo | None = None
+    transaction_id: str | None = Field(default=None, max_length=64,
+                                       description="Rebook this bank transaction's journal entry into the split.")
+
+
+class DisbursementRequest(Strict):
+    amount_cents: Cents
+    cash_ledger_id: LedgerId
+    disbursement_date: Day | None = None
+    memo: Memo | None = None
+
+
+class AccrueInterestRequest(Strict):
+    through_date: Day
+    memo: Memo | None = None
+
+
+class LoanWriteOffRequest(Strict):
+    write_off_date: Day | None = Field(default=None, description="Effective date (optional, defaults to today).")
+    principal_cents: Cents | None = Field(default=None,
+                                          description="Principal to write off; omit for the full remaining balance.")
+    memo: Memo | None = None
+
+
+class BankTransactionRequest(Strict):
+    amount_cents: Cents
+    direction: Literal["inflow", "outflow"]
+    date: Day
+    description: Annotated[str, Field(max_length=1000)] = ""
+    cash_ledger_id: LedgerId | None = Field(default=None, description="Default: CASH.")
+    category_ledger_id: LedgerId | None = Field(
+        default=None, description="Default: UNCATEGORIZED_REVENUE (inflow) / UNCATEGORIZED_EXPENSES (outflow).")
+    external_id: ExternalId | None = None
+
+
+# ---- responses ------------------------------------------------------------------------------
+
+class DebtInstrument(BaseModel):
+    id: str
+    name: str
+    lender: str
+    direction: LoanDirection
+    debt_type: DebtType
+    status: InstrumentStatus
+    original_principal_cents: int
+    current_balance_cents: int
+    accrued_interest_cents: int
+    interest_rate_bps: int
+    day_count: DayCount
+    start_date: date
+    maturity_date: date
+    payment_frequency: PaymentFrequency
+    payment_amount_cents: int | None
+    interest_through_date: date
+    written_off_principal_cents: int
+    principal_ledger_id: str
+    interest_ledger_id: str
+    external_id: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class InstrumentEvent(BaseModel):
+    type: str
+    id: str
+    date: date
+    amount_cents: int
+    principal_cents: int
+    interest_cents: int
+    journal_entry_id: str | None
+    memo: str | None = None
+
+
+class DebtInstrumentDetail(DebtInstrument):
+    activity: list[InstrumentEvent]
+
+
+class DirectionTotals(BaseModel):
+    instruments: int
+    outstanding_principal_cents: int
+    accrued_interest_cents: int
+
+
+class DebtSchedule(BaseModel):
+    instruments: list[DebtInstrument]
+    totals: dict[str, DirectionTotals] = Field(description="Per direction: borrow and lend.")
+    cursor: str | None
+    has_more: bool
+
+
+class ScheduledPaymentRow(BaseModel):
+    due_date: date
+    payment_cents: int
+    principal_cents: int
+    interest_cents: int
+    balance_after_cents: int
+
+
+class PaymentSchedule(BaseModel):
+    instrument_id: str
+    as_of: date
+    payment_cents: int | None
+    rows: list[ScheduledPaymentRow]
+
+
+class DebtPaymentResponse(BaseModel):
+    payment_id: str
+    journal_entry_id: str
+    principal_cents: int
+    interest_cents: int
+    remaining_balance_cents: int
+    name: str
+    direction: LoanDirection
+    payment_date: date
+    payment_amount_cents: int
+    accrued_interest_cents: int
+    status: InstrumentStatus
+    transaction_id: str | None
+
+
+class DisbursementResponse(BaseModel):
+    disbursement_id: str
+    instrument_id: str
+    journal_entry_id: str
+    amount_cents: int
+    disbursement_date: date
+    current_balance_cents: int
+    accrued_interest_cents: int
+    status: InstrumentStatus
+
+
+class AccrualResponse(BaseModel):
+    instrument_id: str
+    journal_entry_id: str | None
+    accrued_interest_cents: int = Field(description="Interest posted by this accrual.")
+    total_accrued_interest_cents: int
+    through_date: date
+
+
+class BulkAccrualResponse(BaseModel):
+    through_date: date
+    accrued: list[AccrualResponse]
+    skipped: list[str] = Field(description="Active instruments with nothing to accrue.")
+    total_accrued_interest_cents: int
+
+
+class LedgerAccountRef(BaseModel):
+    id: str
+    name: str
+    stable_name: str
+
+
+class LoanWriteOffResponse(BaseModel):
+    instrument_id: str
+    journal_entry_id: str | None
+    write_off_date: date
+    principal_written_off_cents: int
+    accrued_interest_cleared_cents: int
+    remaining_balance_cents: int
+    status: InstrumentStatus
+    account: LedgerAccountRef
+    memo: str | None
+
+
+class MatchedPayment(BaseModel):
+    instrument_id: str
+    payment_id: str
+
+
+class BankTransaction(BaseModel):
+    id: str
+    amount_cents: int
+    direction: Literal["inflow", "outflow"]
+    date: date
+    description: str
+    cash_ledger_id: str
+    category_ledger_id: str
+    external_id: str | None
+    journal_entry_id: str = Field(description="The entry currently carrying this transaction in the ledger.")
+    original_journal_entry_id: str
+    matched_payment: MatchedPayment | None
+    created_at: datetime
+
+

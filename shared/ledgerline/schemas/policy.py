@@ -1,0 +1,92 @@
+"""Write-off policies and run summaries (invoices & ledger family, SPEC §7)."""
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, StrictBool, StrictInt
+
+from ledgerline.schemas.common import AccountIdentifier, Day, Strict
+
+Days = Annotated[StrictInt, Field(ge=1, le=3650)]
+
+
+class InvoicePolicyInput(Strict):
+    enabled: StrictBool = True
+    days_past_due: Days = 90
+    destination_ledger_account: AccountIdentifier | None = Field(default=None, description="Default: BAD_DEBT.")
+
+
+class LoanPolicyInput(Strict):
+    enabled: StrictBool = True
+    days_past_maturity: Annotated[StrictInt, Field(ge=0, le=3650)] | None = None
+    days_without_payment: Days | None = None
+
+
+class WriteOffPolicyRequest(Strict):
+    enabled: StrictBool
+    invoices: InvoicePolicyInput | None = None
+    loans: LoanPolicyInput | None = Field(default=None, description="Loans we made (lend) only.")
+
+
+class InvoicePolicy(BaseModel):
+    enabled: bool
+    days_past_due: int
+    destination_ledger_account: AccountIdentifier
+
+
+class LoanPolicy(BaseModel):
+    enabled: bool
+    days_past_maturity: int | None
+    days_without_payment: int | None
+
+
+class WriteOffPolicyView(BaseModel):
+    business_id: str
+    enabled: bool
+    invoices: InvoicePolicy
+    loans: LoanPolicy
+    updated_at: datetime | None
+
+
+class WriteOffRunRequest(Strict):
+    run_date: Day | None = Field(default=None, description="Default: today in the business's timezone.")
+    dry_run: StrictBool = False
+
+
+class RunItem(BaseModel):
+    type: Literal["invoice", "loan"]
+    id: str
+    amount: int | None = None
+    journal_entry_id: str | None = None
+    reason: str | None = None
+
+
+class WriteOffRun(BaseModel):
+    id: str
+    business_id: str
+    run_date: date
+    dry_run: bool
+    trigger: str
+    status: Literal["completed", "completed_with_failures", "no_policy"]
+    started_at: datetime
+    finished_at: datetime
+    candidates: list[RunItem]
+    written_off: list[RunItem]
+    skipped: list[RunItem]
+    failed: list[RunItem]
+    totals: dict[str, Any]
+
+
+class WriteOffRunList(BaseModel):
+    data: list[WriteOffRun]
+    meta: dict[str, Any]
+
+
+class WriteOffMessage(Strict):
+    """One business's run, as the scheduler queues it."""
+
+    business_id: Annotated[str, Field(min_length=1, max_length=64)]
+    scheduled_time: datetime | None = None
+    run_date: Day | None = None
+    dry_run: StrictBool = False
+    trigger: Annotated[str, Field(max_length=32)] = "schedule"

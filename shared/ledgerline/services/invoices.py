@@ -1,0 +1,290 @@
+"""Invoice use cases (SPEC §6 items 1–5): create, pay, write off, delete a write-off, void."""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+from ledgerline import clock, cursors
+from ledgerline.domain import invoices as rules
+from ledgerline.domain.accounts import Account, Direction
+from ledgerline.domain.ids import new_id
+from ledgerline.domain.invoices import Invoice, InvoiceLine, InvoicePayment, InvoiceWriteOff
+from ledgerline.domain.journal import JournalEntry, Line, Source, Tag, check_entry
+from ledgerline.errors import ExternalIdConflict, InvalidRequest, NotFound
+from ledgerline.schemas.common import AccountStableName
+from ledgerline.schemas.invoices import CreateInvoiceRequest, InvoicePaymentRequest, InvoiceWriteOffRequest
+from ledgerline.services import accounts
+from ledgerline.services.ledger import Books, Page, load_books
+from ledgerline.services.posting import Posting, Scope, post, post_once
+from ledgerline.store import entries as entry_store, external_ids, invoices as invoice_store
+
+
+class InvoiceNotFound(NotFound):
+    code = "INVOICE_NOT_FOUND"
+    error_enum = "InvoiceNotFound"
+
+    def __init__(self, invoice_id: str) -> None:
+        super().__init__("Invoice", invoice_id)
+
+
+class WriteOffNotFound(NotFound):
+    code = "WRITE_OFF_NOT_FOUND"
+
+    def __init__(self, write_off_id: str) -> None:
+        super().__init__("Invoice write-off", write_off_id)
+
+
+def _tags(tags) -> tuple[Tag, ...]:  # noqa: ANN001 - list[TagInput]
+    return tuple(Tag(**tag.model_dump()) for tag in tags)
+
+
+def _entry(books: Books, *, source: Source, moment: datetime, lines: list[Line], memo: str | None,
+           tags: tuple[Tag, ...] = (), entry_id: str | None = None) -> JournalEntry:
+    check_entry(lines, business_accounts=books.chart.accounts)
+    return JournalEntry(id=entry_id or new_id(), business_id=books.business.id,
+                        entry_date=books.business.local_date(moment),
+                        entry_at=moment, created_at=clock.now(), memo=memo, source=source, lines=tuple(lines),
+                        tags=tags)
+
+
+def load_invoice(books: Books, invoice_id: str) -> Invoice:
+    item = invoice_store.get(books.business.id, invoice_id)
+    if item is None:
+        raise InvoiceNotFound(invoice_id)
+    return invoice_store.invoice_from_item(item, books.chart)
+
+
+def get_invoice(scope: Scope, invoice_id: str) -> Invoice:
+    return load_invoice(load_books(scope.business_id), invoice_id)
+
+
+def _not_after_today(books: Books, moment: datetime, field: str) -> datetime:
+    """SPEC §3: payments and write-offs may not be dated after today in the business's timezone."""
+    today = books.business.local_date(clock.now())
+    if books.business.local_date(moment) > today:
+        raise InvalidRequest(field, f"{moment.isoformat()} is after today ({today}) in the business's timezone")
+    return moment
+
+
+def _settle_once(scope: Scope, *, kind: str, external_id: str | None, content: dict[str, Any],
+                 decide: Callable[[str], Posting[Any]], existing: Callable[[str], Any]) -> tuple[Any, bool]:
+    """``post_once`` for payments and write-offs: a retry whose first copy already settled the invoice
+    (or left less outstanding than it asks for) breaks a rule only because that copy succeeded, so
+    it still gets the first copy's object (200) — or 409 if its content differs."""
+    try:
+        return post_once(scope, kind=kind, external_id=external_id, content=content, decide=decide,
+                         existing=existing, new_id=new_id)
+    except (InvalidRequest, rules.InvoiceStateError):
+        taken = external_ids.find(scope.business_id, kind, external_id) if external_id else None
+        if taken is None:
+            raise
+        if taken.fingerprint != external_ids.content_fingerprint(content):
+            raise ExternalIdConflict(kind.replace("_", " "), external_id) from None
+        return existing(taken.object_id), False
+
+
+def _saved(before: Invoice, after: Invoice):  # noqa: ANN202
+    return invoice_store.save(replace(after, version=before.version + 1, updated_at=clock.now().isoformat()),
+                              expected_version=before.version)
+
+
+# ---- create / void --------------------------------------------------------------------------
+
+def _receivable_lines(books: Books, invoice: Invoice) -> list[Line]:
+    """Dr ACCOUNTS_RECEIVABLE the total / Cr each line's revenue account (merged per account)."""
+    receivable = books.chart.by_stable_name("ACCOUNTS_RECEIVABLE")
+    per_account: dict[Account, int] = defaultdict(int)
+    for line in invoice.lines:
+        per_account[line.account] += line.total_amount
+    return [Line(receivable, Direction.DEBIT, invoice.total_amount)] + [  # type: ignore[arg-type]
+        Line(account, Direction.CREDIT, amount) for account, amount in per_account.items()]
+
+
+def _invoice_line(books: Books, index: int, item) -> InvoiceLine:  # noqa: ANN001 - InvoiceLineInput
+    identifier = item.account_identifier or AccountStableName(type="StableName", stable_name="SALES")
+    account = accounts.resolve(books.chart, identifier, field=f"line_items.{index}.account_identifier")
+    amount = rules.line_amount(item.unit_price, item.quantity)
+    if amount <= 0:
+        raise InvalidRequest(f"line_items.{index}.quantity", "unit_price × quantity rounds to zero cents")
+    return InvoiceLine(new_id(), item.description, item.product, item.unit_price, item.quantity, account, amount)
+
+
+def create_invoice(scope: Scope, request: CreateInvoiceRequest) -> tuple[Invoice, bool]:
+    def decide(invoice_id: str) -> Posting[Invoice]:
+        books = load_books(scope.business_id)
+        now = clock.now()
+        tags = _tags(request.tags)
+        invoice = Invoice(
+            id=invoice_id, business_id=scope.business_id, external_id=request.external_id,
+            invoice_number=request.invoice_number, customer_external_id=request.customer_external_id,
+            sent_at=request.sent_at or now, due_at=request.due_at,
+            lines=tuple(_invoice_line(books, index, item) for index, item in enumerate(request.line_items)),
+            memo=request.memo, tags=tags, journal_entry_id=new_id(), created_at=now.isoformat(),
+            updated_at=now.isoformat(), outstanding_balance=0,
+        )
+        invoice = replace(invoice, outstanding_balance=invoice.total_amount)
+        entry = _entry(books, source=Source("INVOICE", invoice_id), moment=invoice.sent_at,
+                       lines=_receivable_lines(books, invoice), entry_id=invoice.journal_entry_id, tags=tags,
+                       memo=request.memo or f"Invoice {request.invoice_number or invoice_id}")
+        return Posting(result=invoice, entries=(entry,), actions=(invoice_store.save(invoice, expected_version=None),))
+
+    return post_once(scope, kind="invoice", external_id=request.external_id, content=request.model_dump(mode="json"),
+                     decide=decide, existing=lambda invoice_id: get_invoice(scope, invoice_id), new_id=new_id)
+
+
+def void_invoice(scope: Scope, invoice_id: str) -> Invoice:
+    """Only an invoice without live payments or write-offs; its entry is reversed (dated like it)."""
+
+    def decide() -> Posting[Invoice]:
+        books = load_books(scope.business_id)
+        before = load_invoice(books, invoice_id)
+        if before.voided_at is not None:
+            raise rules.InvoiceStateError(f"Invoice {invoice_id} is already voided.")
+        if before.payments or before.live_write_offs:
+            raise rules.InvoiceStateError(f"Invoice {invoice_id} has payments or live write-offs.")
+        lines = [Line(l.account, l.direction.opposite, l.amount) for l in _receivable_lines(books, before)]
+        reversal = replace(_entry(books, source=Source("INVOICE_VOID", invoice_id), moment=before.sent_at,
+                                  lines=lines, memo=f"Void of invoice {before.invoice_number or invoice_id}"),
+                           reverses=before.journal_entry_id)
+        after = replace(before, voided_at=clock.now(), void_entry_id=reversal.id)
+        return Posting(result=after, entries=(reversal,), actions=(
+            _saved(before, after), entry_store.mark_reversed(scope.business_id, before.journal_entry_id, reversal.id)))
+
+    return post(scope, decide)
+
+
+# ---- payments -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PaymentResult:
+    invoice: Invoice
+    payment: InvoicePayment
+
+
+def record_payment(scope: Scope, invoice_id: str, request: InvoicePaymentRequest) -> tuple[PaymentResult, bool]:
+    """Dr clearing account (default CASH) / Cr ACCOUNTS_RECEIVABLE; more than outstanding → 400."""
+
+    def decide(payment_id: str) -> Posting[PaymentResult]:
+        books = load_books(scope.business_id)
+        before = load_invoice(books, invoice_id)
+        rules.ensure_settleable(before)
+        rules.check_amount(before, request.amount, "amount")
+        identifier = request.payment_clearing_account_identifier or AccountStableName(type="StableName",
+                                                                                      stable_name="CASH")
+        clearing = accounts.resolve(books.chart, identifier, field="payment_clearing_account_identifier")
+        paid_at = _not_after_today(books, request.paid_at or clock.now(), "paid_at")
+        receivable = books.chart.by_stable_name("ACCOUNTS_RECEIVABLE")
+        entry = _entry(books, source=Source("INVOICE_PAYMENT", payment_id), moment=paid_at,
+                       lines=[Line(clearing, Direction.DEBIT, request.amount),
+                              Line(receivable, Direction.CREDIT, request.amount)],  # type: ignore[arg-type]
+                       memo=request.memo or f"Payment of invoice {before.invoice_number or invoice_id}",
+                       tags=before.tags)
+        payment = InvoicePayment(payment_id, request.amount, paid_at, request.method, clearing,
+                                 request.external_id, request.memo, entry.id)
+        after = rules.with_payment(before, payment)
+        return Posting(result=PaymentResult(after, payment), entries=(entry,), actions=(_saved(before, after),))
+
+    def existing(payment_id: str) -> PaymentResult:
+        invoice = get_invoice(scope, invoice_id)
+        payment = next((p for p in invoice.payments if p.id == payment_id), None)
+        if payment is None:  # the external_id names a payment of another invoice
+            raise NotFound("Invoice payment", payment_id)
+        return PaymentResult(invoice, payment)
+
+    return _settle_once(scope, kind="invoice_payment", external_id=request.external_id,
+                        content={"invoice_id": invoice_id, **request.model_dump(mode="json")}, decide=decide,
+                        existing=existing)
+
+
+# ---- write-offs -----------------------------------------------------------------------------
+
+def create_write_off(scope: Scope, invoice_id: str, request: InvoiceWriteOffRequest, *,
+                     still_eligible: Callable[[Books, Invoice], None] | None = None) -> tuple[InvoiceWriteOff, bool]:
+    """Dr destination (default BAD_DEBT) / Cr ACCOUNTS_RECEIVABLE, dated ``write_off_at``.
+
+    ``still_eligible`` lets the scheduled job re-check its policy against the invoice as read at write time.
+    """
+
+    def decide(write_off_id: str) -> Posting[InvoiceWriteOff]:
+        books = load_books(scope.business_id)
+        before = load_invoice(books, invoice_id)
+        if still_eligible is not None:  # first: an item paid or voided since listing is skipped, not failed
+            still_eligible(books, before)
+        rules.ensure_settleable(before)
+        amount = request.amount if request.amount is not None else before.outstanding_balance
+        rules.check_amount(before, amount, "amount")
+        identifier = request.destination_ledger_account or AccountStableName(type="StableName", stable_name="BAD_DEBT")
+        destination = accounts.resolve(books.chart, identifier, field="destination_ledger_account")
+        rules.check_write_off_destination(destination, "destination_ledger_account")
+        write_off_at = _not_after_today(books, request.write_off_at or clock.now(), "write_off_at")
+        tags = _tags(request.tags)
+        receivable = books.chart.by_stable_name("ACCOUNTS_RECEIVABLE")
+        entry = _entry(books, source=Source("INVOICE_WRITE_OFF", write_off_id), moment=write_off_at,
+                       lines=[Line(destination, Direction.DEBIT, amount),
+                              Line(receivable, Direction.CREDIT, amount)],  # type: ignore[arg-type]
+                       memo=request.memo or f"Write-off of invoice {before.invoice_number or invoice_id}", tags=tags)
+        write_off = InvoiceWriteOff(write_off_id, invoice_id, amount, write_off_at, destination,
+                                    identifier.model_dump(), request.external_id, request.memo, tags, entry.id)
+        after = rules.with_write_off(before, write_off)
+        return Posting(result=write_off, entries=(entry,), actions=(_saved(before, after),))
+
+    return _settle_once(scope, kind="invoice_write_off", external_id=request.external_id,
+                        content={"invoice_id": invoice_id, **request.model_dump(mode="json")}, decide=decide,
+                        existing=lambda write_off_id: get_write_off(scope, invoice_id, write_off_id))
+
+
+def _live_write_off(invoice: Invoice, write_off_id: str) -> InvoiceWriteOff:
+    """Unknown, deleted, or another invoice's write-off: all simply not found (404)."""
+    found = next((w for w in invoice.live_write_offs if w.id == write_off_id), None)
+    if found is None:
+        raise WriteOffNotFound(write_off_id)
+    return found
+
+
+def get_write_off(scope: Scope, invoice_id: str, write_off_id: str) -> InvoiceWriteOff:
+    return _live_write_off(get_invoice(scope, invoice_id), write_off_id)
+
+
+def list_write_offs(scope: Scope, invoice_id: str) -> list[InvoiceWriteOff]:
+    return list(get_invoice(scope, invoice_id).live_write_offs)
+
+
+def delete_write_off(scope: Scope, invoice_id: str, write_off_id: str) -> InvoiceWriteOff:
+    """Seed 001: a reversing entry dated the write-off's own date; balance and status restored."""
+
+    def decide() -> Posting[InvoiceWriteOff]:
+        books = load_books(scope.business_id)
+        before = load_invoice(books, invoice_id)
+        write_off = _live_write_off(before, write_off_id)
+        receivable = books.chart.by_stable_name("ACCOUNTS_RECEIVABLE")
+        reversal = replace(
+            _entry(books, source=Source("INVOICE_WRITE_OFF_DELETED", write_off_id), moment=write_off.write_off_at,
+                   lines=[Line(receivable, Direction.DEBIT, write_off.amount),  # type: ignore[arg-type]
+                          Line(write_off.destination, Direction.CREDIT, write_off.amount)],
+                   memo=f"Deleted write-off {write_off_id}", tags=write_off.tags),
+            reverses=write_off.journal_entry_id)
+        after = rules.without_write_off(before, write_off_id, clock.now(), reversal.id)
+        return Posting(result=write_off, entries=(reversal,), actions=(
+            _saved(before, after),
+            entry_store.mark_reversed(scope.business_id, write_off.journal_entry_id, reversal.id)))
+
+    return post(scope, decide)
+
+
+# ---- listing --------------------------------------------------------------------------------
+
+def list_invoices(scope: Scope, *, status: str | None, due_from: date | None, due_to: date | None,
+                  limit: int, cursor: str | None) -> Page:
+    listing = f"invoices|{scope.business_id}|{status}|{due_from}|{due_to}"
+    position = cursors.decode(listing, cursor)
+    books = load_books(scope.business_id)
+    lower = due_from.isoformat() if due_from else "0000"
+    upper = (due_to.isoformat() if due_to else "9999-99") + "#~"
+    if due_from and not due_to:  # a due-date filter leaves out invoices without a due date
+        upper = invoice_store.NO_DUE_DATE
+    found, last = invoice_store.query_by_due_date(scope.business_id, lower=lower, upper=upper, status=status,
+                                                  limit=limit, start_key=position)
+    return Page([invoice_store.invoice_from_item(item, books.chart) for item in found], cursors.encode(listing, last))
+

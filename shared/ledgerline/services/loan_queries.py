@@ -1,0 +1,91 @@
+"""Reading loans: the debt schedule with totals, one instrument with its activity, projections."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ledgerline import cursors
+from ledgerline.domain import loans, schedule
+from ledgerline.domain.loans import Instrument, InstrumentStatus, LoanDirection
+from ledgerline.services import loan_support as support
+from ledgerline.services.ledger import load_books
+from ledgerline.services.posting import Scope
+from ledgerline.store import instruments as instrument_store
+
+
+@dataclass(frozen=True)
+class DebtSchedule:
+    instruments: list[Instrument]
+    totals: dict[str, dict[str, int]]
+    cursor: str | None
+
+
+def debt_schedule(scope: Scope, *, status: InstrumentStatus | None, direction: LoanDirection | None,
+                  limit: int, cursor: str | None) -> DebtSchedule:
+    """Filtered, paginated instruments; totals per direction over every instrument of the filter."""
+    listing = f"debt-schedule|{scope.business_id}|{status}|{direction}"
+    position = cursors.decode(listing, cursor)
+    everything = sorted(instrument_store.all_instruments(scope.business_id), key=lambda i: i.id)
+    selected = [i for i in everything
+                if (status is None or i.status is status) and (direction is None or i.direction is direction)]
+    after = (position or {}).get("after")
+    remaining = [i for i in selected if after is None or i.id > after]
+    page = remaining[:limit]
+    more = len(remaining) > limit
+    totals = {
+        d.value: {
+            "instruments": sum(1 for i in selected if i.direction is d),
+            "outstanding_principal_cents": sum(i.current_balance_cents for i in selected if i.direction is d),
+            "accrued_interest_cents": sum(i.accrued_interest_cents for i in selected if i.direction is d),
+        }
+        for d in LoanDirection
+    }
+    return DebtSchedule(page, totals, cursors.encode(listing, {"after": page[-1].id}) if more else None)
+
+
+@dataclass(frozen=True)
+class InstrumentDetail:
+    instrument: Instrument
+    activity: list[dict[str, Any]]
+
+
+def get_instrument(scope: Scope, instrument_id: str) -> InstrumentDetail:
+    instrument = support.instrument(scope.business_id, instrument_id)
+    activity = sorted(instrument_store.events(scope.business_id, instrument_id), key=lambda e: (e["date"], e["event_id"]))
+    return InstrumentDetail(instrument, activity)
+
+
+@dataclass(frozen=True)
+class ProjectedSchedule:
+    instrument_id: str
+    as_of: date
+    payment_cents: int | None
+    rows: list[schedule.ScheduledPayment]
+
+
+def payment_schedule(scope: Scope, instrument_id: str) -> ProjectedSchedule:
+    """From today's state. Interest of the running period belongs to its due date, so only interest
+    accrued up to the last due date (or the instrument's interest date, if later) is carried into the
+    first row; a bullet loan pays principal and all interest to maturity under its day count."""
+    books = load_books(scope.business_id)
+    instrument = support.instrument(scope.business_id, instrument_id)
+    as_of = max(support.today(books), instrument.interest_through_date)
+    dates = schedule.due_dates(instrument.start_date, instrument.maturity_date, instrument.payment_frequency, as_of)
+    if instrument.status is not InstrumentStatus.ACTIVE or not dates:
+        return ProjectedSchedule(instrument.id, as_of, None, [])
+    frequency = instrument.payment_frequency
+    if frequency is schedule.PaymentFrequency.BULLET:
+        at_maturity = loans.roll_forward(instrument, instrument.maturity_date)
+        balance, interest = at_maturity.current_balance_cents, at_maturity.accrued_interest_cents
+        row = schedule.ScheduledPayment(instrument.maturity_date, balance + interest, balance, interest, 0)
+        return ProjectedSchedule(instrument.id, as_of, None, [row])
+    elapsed = [d for d in schedule.due_dates(instrument.start_date, instrument.maturity_date, frequency,
+                                             instrument.start_date) if d <= as_of]
+    period_start = max([instrument.start_date, *elapsed])
+    carried = loans.roll_forward(instrument, max(period_start, instrument.interest_through_date))
+    per_year = 12 // schedule.MONTHS_PER_PERIOD[frequency]
+    level = instrument.payment_amount_cents or schedule.level_payment(
+        carried.current_balance_cents, instrument.interest_rate_bps, per_year, len(dates))
+    rows = schedule.project(carried.current_balance_cents, instrument.interest_rate_bps, frequency, dates,
+                            level, carried.accrued_interest_cents)
+    return ProjectedSchedule(instrument.id, as_of, level, rows)

@@ -1,0 +1,86 @@
+"""What every loan use case needs: books, the instrument, its accounts, dates, entries and events."""
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ledgerline import clock
+from ledgerline.domain.accounts import Account, AccountType, Chart
+from ledgerline.domain.ids import new_id
+from ledgerline.domain.journal import JournalEntry, Line, Source, check_entry
+from ledgerline.domain.loans import STABLE_NAMES, Instrument, LoanAccounts, LoanDirection
+from ledgerline.errors import InstrumentNotFound, InvalidRequest, UnknownAccount
+from ledgerline.services import accounts
+from ledgerline.services.ledger import Books
+from ledgerline.store import instruments as instrument_store, transactions
+
+
+def today(books: Books) -> date:
+    return books.business.local_date(clock.now())
+
+
+def not_after_today(books: Books, day: date, field: str) -> date:
+    if day > today(books):
+        raise InvalidRequest(field, f"{day} is after today ({today(books)}) in the business's timezone")
+    return day
+
+
+def loan_accounts(chart: Chart, direction: LoanDirection) -> LoanAccounts:
+    found = [chart.by_stable_name(name) for name in (*STABLE_NAMES[direction], "OPENING_BALANCE_EQUITY")]
+    if any(account is None for account in found):
+        raise UnknownAccount("direction")  # a chart without the default loan accounts
+    principal, accrued, interest, write_off, equity = found
+    return LoanAccounts(principal, accrued, interest, write_off, equity)  # type: ignore[arg-type]
+
+
+def cash_account(chart: Chart, account_id: str, field: str) -> Account:
+    account = accounts.resolve_id(chart, account_id, field=field)
+    if account.account_type is not AccountType.ASSET:
+        raise InvalidRequest(field, "must be an asset (bank or cash) account")
+    return account
+
+
+def instrument(business_id: str, instrument_id: str) -> Instrument:
+    found = instrument_store.get(business_id, instrument_id)
+    if found is None:
+        raise InstrumentNotFound(instrument_id)
+    return found
+
+
+def entry(books: Books, *, source: Source, day: date, lines: list[Line], memo: str | None,
+          entry_id: str | None = None) -> JournalEntry:
+    """A dated entry (recognized at the start of ``day`` in the business's timezone), checked."""
+    check_entry(lines, business_accounts=books.chart.accounts)
+    zone = ZoneInfo(books.business.timezone)
+    return JournalEntry(
+        id=entry_id or new_id(), business_id=books.business.id, entry_date=day,
+        entry_at=datetime.combine(day, time(0), zone), created_at=clock.now(), memo=memo, source=source,
+        lines=tuple(lines),
+    )
+
+
+@dataclass(frozen=True)
+class Event:
+    type: str
+    id: str
+    date: date
+    amount_cents: int
+    principal_cents: int = 0
+    interest_cents: int = 0
+    journal_entry_id: str | None = None
+    memo: str | None = None
+
+    def item(self, business_id: str, instrument_id: str) -> dict[str, Any]:
+        values = {**vars(self), "date": self.date.isoformat(), "created_at": clock.now().isoformat()}
+        return instrument_store.event_item(business_id, instrument_id, self.id, values)
+
+
+def save_with_event(before: Instrument, after: Instrument, event: Event) -> tuple[transactions.Action, ...]:
+    """The instrument at its next version (guarded by the one read) and the activity row."""
+    now = clock.now().isoformat()
+    saved = instrument_store.save(replace(after, version=before.version + 1, updated_at=now),
+                                  expected_version=before.version)
+    return saved, transactions.put(event.item(after.business_id, after.id))
+
+

@@ -1,0 +1,285 @@
+"""Loan use cases (SPEC §5): create, pay, disburse, accrue, write off — each one transaction."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+
+from ledgerline import clock
+from ledgerline.domain import loans
+from ledgerline.domain.accounts import Account
+from ledgerline.domain.ids import new_id
+from ledgerline.domain.journal import JournalEntry, Source
+from ledgerline.domain.loans import Instrument, InstrumentStatus, LoanDirection
+from ledgerline.errors import InvalidRequest, RequestInvalid
+from ledgerline.schemas.loans import (
+    AccrueInterestRequest, CreateInstrumentRequest, DebtPaymentRequest, DisbursementRequest, LoanWriteOffRequest,
+)
+from ledgerline.services import bank_transactions, loan_support as support
+from ledgerline.services.ledger import load_books
+from ledgerline.services.posting import Posting, Scope, post, post_once
+from ledgerline.store import instruments as instrument_store, transactions
+
+
+# ---- create ---------------------------------------------------------------------------------
+
+def create_instrument(scope: Scope, request: CreateInstrumentRequest) -> tuple[Instrument, bool]:
+    if request.maturity_date <= request.start_date:
+        raise InvalidRequest("maturity_date", "must be after start_date")
+    balance = request.current_balance_cents or request.original_principal_cents
+    if balance > request.original_principal_cents:
+        raise InvalidRequest("current_balance_cents", "cannot exceed original_principal_cents")
+
+    def decide(instrument_id: str) -> Posting[Instrument]:
+        books = load_books(scope.business_id)
+        accounts = support.loan_accounts(books.chart, request.direction)
+        counter = (support.cash_account(books.chart, request.cash_ledger_id, "cash_ledger_id")
+                   if request.cash_ledger_id else accounts.opening_equity)
+        now = clock.now().isoformat()
+        instrument = Instrument(
+            id=instrument_id, business_id=scope.business_id, name=request.name, lender=request.lender,
+            direction=request.direction, debt_type=request.debt_type, status=InstrumentStatus.ACTIVE,
+            original_principal_cents=request.original_principal_cents, current_balance_cents=balance,
+            accrued_interest_cents=0, ledger_accrued_interest_cents=0, interest_rate_bps=request.interest_rate_bps,
+            day_count=request.day_count, start_date=request.start_date, maturity_date=request.maturity_date,
+            payment_frequency=request.payment_frequency, payment_amount_cents=request.payment_amount_cents,
+            interest_through_date=request.start_date, written_off_principal_cents=0,
+            principal_account_id=accounts.principal.id, interest_account_id=accounts.interest.id,
+            external_id=request.external_id, created_at=now, updated_at=now,
+        )
+        opening = support.entry(
+            books, source=Source("LOAN_OPENING", instrument_id), day=request.start_date,
+            lines=loans.open_lines(request.direction, balance, accounts, counter),
+            memo=request.memo or f"Opening balance of {request.name}",
+        )
+        event = support.Event("opening", new_id(), request.start_date, balance, principal_cents=balance,
+                              journal_entry_id=opening.id, memo=request.memo)
+        return Posting(result=instrument, entries=(opening,), actions=(
+            instrument_store.save(instrument, expected_version=None),
+            transactions.put(event.item(scope.business_id, instrument_id)),
+        ))
+
+    return post_once(scope, kind="debt_instrument", external_id=request.external_id,
+                     content=request.model_dump(mode="json"), decide=decide,
+                     existing=lambda instrument_id: support.instrument(scope.business_id, instrument_id), new_id=new_id)
+
+
+# ---- payments (seed 002) --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PaymentResult:
+    payment_id: str
+    entry: JournalEntry
+    split: loans.PaymentSplit
+    instrument: Instrument
+    payment_date: date
+    amount_cents: int
+    transaction_id: str | None
+
+
+def _required(value: object, field: str) -> None:
+    if value is None:
+        raise RequestInvalid(field, "Field required unless transaction_id is given", "missing")
+
+
+def record_payment(scope: Scope, instrument_id: str, request: DebtPaymentRequest) -> PaymentResult:
+    """Interest first (all accrued through the payment date), then principal; rebooks a bank transaction."""
+    if request.transaction_id is None:
+        _required(request.payment_amount_cents, "payment_amount_cents")
+        _required(request.cash_ledger_id, "cash_ledger_id")
+
+    def decide() -> Posting[PaymentResult]:
+        books = load_books(scope.business_id)
+        if request.transaction_id is not None:
+            before, match = bank_transactions.instrument_and_transaction(
+                scope.business_id, instrument_id, request.transaction_id)
+            terms = match.payment_terms(request, before.direction)
+        else:
+            before, match = support.instrument(scope.business_id, instrument_id), None
+            terms = bank_transactions.PaymentTerms(request.payment_amount_cents, request.cash_ledger_id,  # type: ignore[arg-type]
+                                                   request.payment_date)
+        loans.ensure_open(before)
+        day = support.not_after_today(books, terms.payment_date or support.today(books), "payment_date")
+        cash = support.cash_account(books.chart, terms.cash_ledger_id, "cash_ledger_id")
+        rolled = loans.roll_forward(before, day)
+        split = loans.split_payment(rolled, terms.amount_cents)
+        after = loans.apply_payment(rolled, split, day)
+        payment_id = new_id()
+        accounts = support.loan_accounts(books.chart, before.direction)
+        entry = support.entry(books, source=Source("LOAN_PAYMENT", payment_id), day=day,
+                              lines=loans.payment_lines(before.direction, split, cash, accounts),
+                              memo=request.memo or f"Payment on {before.name}")
+        event = support.Event("payment", payment_id, day, terms.amount_cents, split.principal_cents,
+                              split.interest_cents, entry.id, request.memo)
+        result = PaymentResult(payment_id, entry, split, after, day, terms.amount_cents, request.transaction_id)
+        entries: tuple[JournalEntry, ...] = (entry,)
+        actions = support.save_with_event(before, after, event)
+        if match is not None:
+            reversal, link = match.rebook(books, instrument_id=instrument_id, payment_id=payment_id, entry_id=entry.id)
+            entries, actions = (reversal, entry), (*actions, *link)
+        return Posting(result=result, entries=entries, actions=actions)
+
+    return post(scope, decide)
+
+
+# ---- disbursements, accruals ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DisbursementResult:
+    disbursement_id: str
+    entry: JournalEntry
+    instrument: Instrument
+    amount_cents: int
+    disbursement_date: date
+
+
+def disburse(scope: Scope, instrument_id: str, request: DisbursementRequest) -> DisbursementResult:
+    """A further draw: more principal; a paid-off instrument becomes active again."""
+
+    def decide() -> Posting[DisbursementResult]:
+        books = load_books(scope.business_id)
+        before = support.instrument(scope.business_id, instrument_id)
+        loans.ensure_open(before, allow_paid_off=True)
+        day = support.not_after_today(books, request.disbursement_date or support.today(books), "disbursement_date")
+        cash = support.cash_account(books.chart, request.cash_ledger_id, "cash_ledger_id")
+        rolled = loans.roll_forward(before, day)
+        after = replace(rolled, current_balance_cents=rolled.current_balance_cents + request.amount_cents,
+                        status=InstrumentStatus.ACTIVE)
+        disbursement_id = new_id()
+        accounts = support.loan_accounts(books.chart, before.direction)
+        entry = support.entry(books, source=Source("LOAN_DISBURSEMENT", disbursement_id), day=day,
+                              lines=loans.open_lines(before.direction, request.amount_cents, accounts, cash),
+                              memo=request.memo or f"Disbursement on {before.name}")
+        event = support.Event("disbursement", disbursement_id, day, request.amount_cents,
+                              principal_cents=request.amount_cents, journal_entry_id=entry.id, memo=request.memo)
+        return Posting(result=DisbursementResult(disbursement_id, entry, after, request.amount_cents, day),
+                       entries=(entry,), actions=support.save_with_event(before, after, event))
+
+    return post(scope, decide)
+
+
+@dataclass(frozen=True)
+class AccrualResult:
+    instrument: Instrument
+    entry: JournalEntry | None
+    posted_cents: int
+    through_date: date
+
+
+def _accrual(books, before: Instrument, through: date, memo: str | None) -> tuple[AccrualResult, tuple, tuple]:
+    after, posted = loans.accrue(before, through)
+    accounts = support.loan_accounts(books.chart, before.direction)
+    lines = loans.accrual_lines(before.direction, posted, accounts)
+    entry = (support.entry(books, source=Source("LOAN_INTEREST_ACCRUAL", before.id), day=through, lines=lines,
+                           memo=memo or f"Interest accrued on {before.name} through {through}") if lines else None)
+    event = support.Event("accrual", new_id(), through, posted, interest_cents=posted,
+                          journal_entry_id=entry.id if entry else None, memo=memo)
+    result = AccrualResult(after, entry, posted, through)
+    return result, ((entry,) if entry else ()), support.save_with_event(before, after, event)
+
+
+def accrue_interest(scope: Scope, instrument_id: str, request: AccrueInterestRequest) -> AccrualResult:
+    """Post the interest computed but not yet in the ledger, through ``through_date``."""
+
+    def decide() -> Posting[AccrualResult]:
+        books = load_books(scope.business_id)
+        before = support.instrument(scope.business_id, instrument_id)
+        loans.ensure_open(before)
+        through = support.not_after_today(books, request.through_date, "through_date")
+        result, entries, actions = _accrual(books, before, through, request.memo)
+        return Posting(result=result, entries=entries, actions=actions)
+
+    return post(scope, decide)
+
+
+@dataclass(frozen=True)
+class BulkAccrualResult:
+    through_date: date
+    accrued: list[AccrualResult]
+    skipped: list[str]
+
+
+ACCRUALS_PER_TRANSACTION = 24
+"""Each accrual writes the instrument, its event and its entry; 24 of them plus the shared accounts
+and the idempotency record stay under DynamoDB's 100 items per transaction."""
+
+
+def accrue_all(scope: Scope, request: AccrueInterestRequest) -> BulkAccrualResult:
+    """Every active instrument, month-end safe: nothing to accrue → skipped, no entry.
+
+    Accruals are posted in transactions of up to 24 instruments, each decided from fresh reads.
+    Accruing through a date twice posts nothing the second time, so a run interrupted between
+    chunks is completed by running it again; the Idempotency-Key record (if any) is written last.
+    """
+    done: dict[str, AccrualResult] = {}
+    skipped: list[str] | None = None
+
+    def decide_chunk() -> Posting[tuple[list[AccrualResult], list[str], bool]]:
+        books = load_books(scope.business_id)
+        through = support.not_after_today(books, request.through_date, "through_date")
+        planned, nothing = [], []
+        for before in instrument_store.all_instruments(scope.business_id):
+            if before.id in done or before.status is not InstrumentStatus.ACTIVE or before.interest_through_date > through:
+                continue
+            result, entries, actions = _accrual(books, before, through, request.memo)
+            (planned if result.posted_cents else nothing).append((result, entries, actions))
+        chunk, more = planned[:ACCRUALS_PER_TRANSACTION], len(planned) > ACCRUALS_PER_TRANSACTION
+        return Posting(
+            result=([r for r, _, _ in chunk], [r.instrument.id for r, _, _ in nothing], more),
+            entries=tuple(e for _, entries, _ in chunk for e in entries),
+            actions=tuple(a for _, _, actions in chunk for a in actions),
+        )
+
+    while True:
+        results, nothing, more = post(Scope(scope.business_id), decide_chunk)
+        done.update({r.instrument.id: r for r in results})
+        skipped = nothing if skipped is None else skipped
+        if not more:
+            break
+    summary = BulkAccrualResult(request.through_date, list(done.values()), skipped or [])
+    return post(scope, lambda: Posting(result=summary))
+
+
+# ---- write-off (seed 000) -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class WriteOffResult:
+    instrument: Instrument
+    entry: JournalEntry | None
+    plan: loans.WriteOff
+    write_off_date: date
+    account: Account
+    memo: str | None
+
+
+def write_off(scope: Scope, instrument_id: str, request: LoanWriteOffRequest, *,
+              still_eligible: Callable[[Instrument], None] | None = None) -> WriteOffResult:
+    """Full (default) or partial; Bad Debt for loans we made, Debt Forgiveness Income for debt we owe.
+
+    ``still_eligible`` lets the scheduled job re-check its policy against the instrument as read at write time.
+    """
+
+    def decide() -> Posting[WriteOffResult]:
+        books = load_books(scope.business_id)
+        before = support.instrument(scope.business_id, instrument_id)
+        if still_eligible is not None:  # first: a loan paid off since listing is skipped, not failed
+            still_eligible(before)
+        loans.ensure_open(before)
+        day = support.not_after_today(books, request.write_off_date or support.today(books), "write_off_date")
+        rolled = loans.roll_forward(before, day)
+        plan = loans.plan_write_off(rolled, request.principal_cents)
+        after = loans.apply_write_off(rolled, plan)
+        accounts = support.loan_accounts(books.chart, before.direction)
+        lines = loans.write_off_lines(before.direction, plan, accounts)
+        write_off_id = new_id()
+        memo = request.memo
+        entry = (support.entry(books, source=Source("LOAN_WRITE_OFF", write_off_id), day=day, lines=lines,
+                               memo=memo or f"Write-off of {before.name}") if lines else None)
+        event = support.Event("write_off", write_off_id, day, plan.principal_cents + plan.interest_cleared_cents,
+                              plan.principal_cents, plan.interest_cleared_cents, entry.id if entry else None, memo)
+        result = WriteOffResult(after, entry, plan, day, accounts.write_off, memo)
+        return Posting(result=result, entries=(entry,) if entry else (),
+                       actions=support.save_with_event(before, after, event))
+
+    return post(scope, decide)
+
+

@@ -1,0 +1,133 @@
+"""Invoice items: one versioned item per invoice, its payments and write-offs embedded.
+
+Everything a change needs is one read (the invoice) and one guarded put; the status is stored
+alongside (derived) for filtering, and GSI1 lists invoices by due date.
+"""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from ledgerline.domain.accounts import Account, AccountType, Chart, Direction
+from ledgerline.domain.invoices import Invoice, InvoiceLine, InvoicePayment, InvoiceWriteOff
+from ledgerline.domain.journal import Tag
+from ledgerline.store import candidates, codec, items, keys, transactions
+from ledgerline.store.runtime import dynamodb_client, table_name
+
+INVOICES_INDEX = "GSI1"
+NO_DUE_DATE = "9999-12-31"
+
+
+def invoice_sk(invoice_id: str) -> str:
+    return f"INVOICE#{invoice_id}"
+
+
+def invoices_by_due_pk(business_id: str) -> str:
+    return f"BIZ#{business_id}#INVOICES"
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _tags(tags: tuple[Tag, ...]) -> list[dict[str, str]]:
+    return [{k: v for k, v in vars(tag).items() if v is not None} for tag in tags]
+
+
+def invoice_item(invoice: Invoice) -> dict[str, Any]:
+    due = invoice.due_at.astimezone(UTC).date().isoformat() if invoice.due_at else NO_DUE_DATE
+    return {
+        **keys.key(keys.business_pk(invoice.business_id), invoice_sk(invoice.id)),
+        "GSI1PK": invoices_by_due_pk(invoice.business_id), "GSI1SK": f"{due}#{invoice.id}",
+        **candidates.invoice_keys(invoice),
+        "kind": "INVOICE", "invoice_id": invoice.id, "status": invoice.status.value,
+        "external_id": invoice.external_id, "invoice_number": invoice.invoice_number,
+        "customer_external_id": invoice.customer_external_id, "sent_at": _iso(invoice.sent_at),
+        "due_at": _iso(invoice.due_at), "paid_at": _iso(invoice.paid_at), "voided_at": _iso(invoice.voided_at),
+        "void_entry_id": invoice.void_entry_id, "memo": invoice.memo, "tags": _tags(invoice.tags),
+        "journal_entry_id": invoice.journal_entry_id, "created_at": invoice.created_at,
+        "updated_at": invoice.updated_at, "outstanding_balance": invoice.outstanding_balance,
+        "total_amount": invoice.total_amount, "version": invoice.version,
+        "lines": [{"id": line.id, "description": line.description, "product": line.product,
+                   "unit_price": line.unit_price, "quantity": str(line.quantity), "account_id": line.account.id,
+                   "total_amount": line.total_amount}
+                  for line in invoice.lines],
+        "payments": [{"id": p.id, "amount": p.amount, "paid_at": _iso(p.paid_at), "method": p.method,
+                      "clearing_account_id": p.clearing_account.id, "external_id": p.external_id,
+                      "memo": p.memo, "journal_entry_id": p.journal_entry_id} for p in invoice.payments],
+        "write_offs": [{"id": w.id, "amount": w.amount, "write_off_at": _iso(w.write_off_at),
+                        "destination_account_id": w.destination.id, "destination_identifier": w.destination_identifier,
+                        "external_id": w.external_id, "memo": w.memo, "tags": _tags(w.tags),
+                        "journal_entry_id": w.journal_entry_id, "deleted_at": _iso(w.deleted_at),
+                        "reversal_entry_id": w.reversal_entry_id} for w in invoice.write_offs],
+    }
+
+
+def _account(chart: Chart, account_id: str) -> Account:
+    return chart.by_id(account_id) or Account(account_id, "(unknown account)", "UNKNOWN", AccountType.ASSET,
+                                              Direction.DEBIT)
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def invoice_from_item(item: dict[str, Any], chart: Chart) -> Invoice:
+    business_id = item["PK"].removeprefix("BIZ#")
+    return Invoice(
+        id=item["invoice_id"], business_id=business_id, external_id=item.get("external_id"),
+        invoice_number=item.get("invoice_number"), customer_external_id=item.get("customer_external_id"),
+        sent_at=_dt(item["sent_at"]), due_at=_dt(item.get("due_at")),  # type: ignore[arg-type]
+        lines=tuple(InvoiceLine(line["id"], line.get("description"), line.get("product"), line["unit_price"],
+                                Decimal(line["quantity"]), _account(chart, line["account_id"]), line["total_amount"])
+                    for line in item["lines"]),
+        memo=item.get("memo"), tags=tuple(Tag(**t) for t in item.get("tags", [])),
+        journal_entry_id=item["journal_entry_id"], created_at=item["created_at"], updated_at=item["updated_at"],
+        outstanding_balance=item["outstanding_balance"], paid_at=_dt(item.get("paid_at")),
+        voided_at=_dt(item.get("voided_at")), void_entry_id=item.get("void_entry_id"),
+        payments=tuple(InvoicePayment(p["id"], p["amount"], _dt(p["paid_at"]), p["method"],  # type: ignore[arg-type]
+                                      _account(chart, p["clearing_account_id"]), p.get("external_id"), p.get("memo"),
+                                      p["journal_entry_id"]) for p in item.get("payments", [])),
+        write_offs=tuple(InvoiceWriteOff(
+            w["id"], item["invoice_id"], w["amount"], _dt(w["write_off_at"]),  # type: ignore[arg-type]
+            _account(chart, w["destination_account_id"]), w["destination_identifier"], w.get("external_id"),
+            w.get("memo"), tuple(Tag(**t) for t in w.get("tags", [])), w["journal_entry_id"],
+            _dt(w.get("deleted_at")), w.get("reversal_entry_id"),
+        ) for w in item.get("write_offs", [])),
+        version=item.get("version", 0),
+    )
+
+
+def get(business_id: str, invoice_id: str) -> dict[str, Any] | None:
+    return items.get(business_id, invoice_sk(invoice_id))
+
+
+def save(invoice: Invoice, *, expected_version: int | None) -> transactions.Action:
+    """A new invoice must not exist; an existing one must still be at the version that was read."""
+    item = _clean(invoice_item(invoice))
+    if expected_version is None:
+        return transactions.put(item)
+    return transactions.put(item, condition="#version = :expected", names={"#version": "version"},
+                            values={":expected": expected_version})
+
+
+def query_by_due_date(business_id: str, *, lower: str, upper: str, status: str | None, limit: int,
+                      start_key: dict[str, Any] | None) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    values: dict[str, Any] = {":pk": invoices_by_due_pk(business_id), ":lower": lower, ":upper": upper}
+    request: dict[str, Any] = {
+        "TableName": table_name(), "IndexName": INVOICES_INDEX, "Limit": limit,
+        "KeyConditionExpression": "GSI1PK = :pk AND GSI1SK BETWEEN :lower AND :upper",
+    }
+    if status:
+        request["FilterExpression"] = "#status = :status"
+        request["ExpressionAttributeNames"] = {"#status": "status"}
+        values[":status"] = status
+    request["ExpressionAttributeValues"] = codec.to_item(values)
+    if start_key:
+        request["ExclusiveStartKey"] = codec.to_item(start_key)
+    page = dynamodb_client().query(**request)
+    return [codec.from_item(i) for i in page.get("Items", [])], codec.from_item(page.get("LastEvaluatedKey"))

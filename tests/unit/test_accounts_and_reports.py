@@ -1,0 +1,288 @@
+"""The chart of accounts and the trial balance through the handlers (SPEC §4, §6.6).
+
+Every scenario ends with the books balanced and a trial balance whose totals agree; every refusal
+leaves the books exactly as they were.
+"""
+
+import pytest
+
+from support import Api, assert_books_balance, books
+
+# SPEC §4: the chart every new business gets.
+DEFAULT_CHART = {
+    "CASH": ("Cash", "ASSET", "DEBIT"),
+    "ACCOUNTS_RECEIVABLE": ("Accounts Receivable", "ASSET", "DEBIT"),
+    "NOTES_RECEIVABLE": ("Notes Receivable", "ASSET", "DEBIT"),
+    "INTEREST_RECEIVABLE": ("Interest Receivable", "ASSET", "DEBIT"),
+    "ACCOUNTS_PAYABLE": ("Accounts Payable", "LIABILITY", "CREDIT"),
+    "INTEREST_PAYABLE": ("Accrued Interest Payable", "LIABILITY", "CREDIT"),
+    "LONG_TERM_DEBT": ("Long-Term Debt", "LIABILITY", "CREDIT"),
+    "OPENING_BALANCE_EQUITY": ("Opening Balance Equity", "EQUITY", "CREDIT"),
+    "RETAINED_EARNINGS": ("Retained Earnings", "EQUITY", "CREDIT"),
+    "SALES": ("Sales", "REVENUE", "CREDIT"),
+    "DISCOUNTS": ("Discounts (contra-revenue)", "REVENUE", "DEBIT"),
+    "UNCATEGORIZED_REVENUE": ("Uncategorized Revenue", "REVENUE", "CREDIT"),
+    "INTEREST_INCOME": ("Interest Income", "REVENUE", "CREDIT"),
+    "DEBT_FORGIVENESS_INCOME": ("Debt Forgiveness Income", "REVENUE", "CREDIT"),
+    "BAD_DEBT": ("Bad Debt Expense", "EXPENSE", "DEBIT"),
+    "INTEREST_EXPENSE": ("Interest Expense", "EXPENSE", "DEBIT"),
+    "UNCATEGORIZED_EXPENSES": ("Uncategorized Expenses", "EXPENSE", "DEBIT"),
+    "BANK_FEES": ("Bank Fees", "EXPENSE", "DEBIT"),
+}
+
+
+def line(identifier: dict, amount: int, direction: str) -> dict:
+    return {"account_identifier": identifier, "amount": amount, "direction": direction}
+
+
+def stable(name: str) -> dict:
+    return {"type": "StableName", "stable_name": name}
+
+
+def post_entry(client: Api, *lines: dict):
+    response = client.post(f"{client.base}/custom-journal-entries", {"line_items": list(lines)})
+    assert response.status == 201, response.json()
+    return response.json()
+
+
+def create_account(client: Api, body: dict):
+    return client.post(f"{client.base}/ledger/accounts", body)
+
+
+def list_accounts(client: Api) -> list[dict]:
+    response = client.get(f"{client.base}/ledger/accounts")
+    assert response.status == 200
+    return response.json()["data"]
+
+
+def trial_balance(client: Api) -> dict:
+    response = client.get(f"{client.base}/reports/trial-balance")
+    assert response.status == 200
+    return response.json()
+
+
+def rows_by_name(report: dict) -> dict[str, tuple[int, int]]:
+    return {row["stable_name"]: (row["debit_balance"], row["credit_balance"]) for row in report["accounts"]}
+
+
+def assert_error(response, status: int, api_type: str, error_enum: str | None) -> dict:
+    assert response.status == status, response.json()
+    body = response.json()
+    assert set(body) == {"type", "description", "error_enum", "meta"}
+    assert (body["type"], body["error_enum"]) == (api_type, error_enum)
+    return body
+
+
+@pytest.fixture(autouse=True)
+def books_stay_balanced(request):
+    """SPEC §4: after every scenario the books balance and the trial balance agrees."""
+    name = next((n for n in ("api", "unit_api") if n in request.fixturenames), None)
+    client = request.getfixturevalue(name) if name else None
+    yield
+    if client is not None:
+        assert_books_balance(client.business_id)
+        report = trial_balance(client)
+        assert report["total_debits"] == report["total_credits"]
+
+
+# ---- the default chart ------------------------------------------------------------------------------------
+
+def test_a_new_business_has_the_default_chart_with_zero_balances(api):
+    accounts = list_accounts(api)
+
+    assert {a["stable_name"]: (a["name"], a["account_type"], a["normality"]) for a in accounts} == DEFAULT_CHART
+    assert {a["stable_name"]: a["id"] for a in accounts} == api.accounts
+    assert {a["balance"] for a in accounts} == {0}
+
+
+def test_the_account_list_is_a_single_page(api):
+    body = api.get(f"{api.base}/ledger/accounts").json()
+
+    assert set(body) == {"data", "meta"}
+    assert body["meta"] == {"pagination": {"cursor": None, "has_more": False}}
+    assert set(body["data"][0]) == {"id", "name", "stable_name", "account_type", "normality", "balance"}
+
+
+def test_balances_are_signed_positive_in_the_normal_direction(api):
+    post_entry(api, line(stable("CASH"), 5_000, "DEBIT"), line(stable("SALES"), 5_000, "CREDIT"))
+    post_entry(api, line(stable("BANK_FEES"), 300, "CREDIT"), line(stable("CASH"), 300, "DEBIT"))
+
+    balances = {a["stable_name"]: a["balance"] for a in list_accounts(api) if a["balance"]}
+
+    assert balances == {"CASH": 5_300, "SALES": 5_000, "BANK_FEES": -300}
+
+
+# ---- custom accounts ------------------------------------------------------------------------------------------
+
+def test_creating_a_custom_account_returns_201_and_the_account(api):
+    response = create_account(api, {"name": "Petty Cash", "stable_name": "PETTY_CASH", "account_type": "ASSET",
+                                    "normality": "DEBIT"})
+
+    assert response.status == 201
+    account = response.json()
+    assert account == {"id": account["id"], "name": "Petty Cash", "stable_name": "PETTY_CASH",
+                       "account_type": "ASSET", "normality": "DEBIT", "balance": 0}
+    assert account in list_accounts(api)
+
+
+@pytest.mark.parametrize(("account_type", "normality"), [
+    ("ASSET", "DEBIT"), ("EXPENSE", "DEBIT"), ("LIABILITY", "CREDIT"), ("EQUITY", "CREDIT"), ("REVENUE", "CREDIT"),
+])
+def test_normality_defaults_to_the_natural_side_of_the_account_type(unit_api, account_type, normality):
+    response = create_account(unit_api, {"name": f"Custom {account_type}", "account_type": account_type})
+
+    assert response.status == 201
+    assert response.json()["normality"] == normality
+
+
+def test_stable_name_defaults_to_the_name_in_upper_snake_case(api):
+    response = create_account(api, {"name": "Owner's Draw – 2024", "account_type": "EQUITY", "normality": "DEBIT"})
+
+    assert response.json()["stable_name"] == "OWNER_S_DRAW_2024"
+    assert response.json()["name"] == "Owner's Draw – 2024"
+
+
+def test_a_contra_account_keeps_the_normality_it_was_given(api):
+    response = create_account(api, {"name": "Sales Returns", "account_type": "REVENUE", "normality": "DEBIT"})
+
+    assert (response.status, response.json()["normality"]) == (201, "DEBIT")
+
+
+def test_an_existing_stable_name_of_the_same_kind_returns_the_existing_account(api):
+    first = create_account(api, {"name": "Petty Cash", "account_type": "ASSET"}).json()
+    before = books(api.business_id)
+
+    again = create_account(api, {"name": "Petty Cash", "account_type": "ASSET"})
+
+    assert again.status == 200
+    assert again.json() == first
+    assert books(api.business_id) == before
+
+
+def test_a_default_account_is_returned_when_asked_for_again(api):
+    before = books(api.business_id)
+
+    response = create_account(api, {"name": "Cash", "account_type": "ASSET"})
+
+    assert response.status == 200
+    assert response.json()["id"] == api.accounts["CASH"]
+    assert books(api.business_id) == before
+
+
+def test_an_existing_stable_name_of_another_kind_is_a_conflict(api):
+    create_account(api, {"name": "Petty Cash", "account_type": "ASSET"})
+    before = books(api.business_id)
+
+    response = create_account(api, {"name": "Petty Cash", "account_type": "EXPENSE"})
+
+    assert_error(response, 409, "Conflict", "CustomAccountAlreadyExists")
+    assert books(api.business_id) == before
+
+
+def test_the_same_type_with_another_normality_is_a_conflict(unit_api):
+    before = books(unit_api.business_id)
+
+    response = create_account(unit_api, {"name": "Sales", "account_type": "REVENUE", "normality": "DEBIT"})
+
+    assert_error(response, 409, "Conflict", "CustomAccountAlreadyExists")
+    assert books(unit_api.business_id) == before
+
+
+def test_an_invalid_stable_name_is_rejected(api):
+    before = books(api.business_id)
+
+    response = create_account(api, {"name": "Petty", "stable_name": "petty-cash", "account_type": "ASSET"})
+
+    body = assert_error(response, 400, "InvalidParameters", "InvalidPayload")
+    assert [e["field"] for e in body["meta"]["errors"]] == ["stable_name"]
+    assert books(api.business_id) == before
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"name": "x", "stable_name": "Petty", "account_type": "ASSET"}, "stable_name"),
+    ({"name": "x", "stable_name": "_PETTY", "account_type": "ASSET"}, "stable_name"),
+    ({"name": "x", "stable_name": "PETTY__CASH", "account_type": "ASSET"}, "stable_name"),
+    ({"name": "x", "stable_name": "PETTY_", "account_type": "ASSET"}, "stable_name"),
+    ({"name": "x", "stable_name": "1ST", "account_type": "ASSET"}, "stable_name"),
+    ({"name": "x", "stable_name": "P" * 101, "account_type": "ASSET"}, "stable_name"),
+    ({"name": "", "account_type": "ASSET"}, "name"),
+    ({"name": "n" * 201, "account_type": "ASSET"}, "name"),
+    ({"account_type": "ASSET"}, "name"),
+    ({"name": "x"}, "account_type"),
+    ({"name": "x", "account_type": "INCOME"}, "account_type"),
+    ({"name": "x", "account_type": "ASSET", "normality": "LEFT"}, "normality"),
+    ({"name": "x", "account_type": "ASSET", "balance": 100}, "balance"),
+], ids=["mixed-case", "leading-underscore", "double-underscore", "trailing-underscore", "leading-digit",
+        "over-100", "empty-name", "name-over-200", "no-name", "no-type", "unknown-type", "unknown-normality",
+        "balance-given"])
+def test_a_custom_account_request_is_validated(unit_api, body, field):
+    before = books(unit_api.business_id)
+
+    response = create_account(unit_api, body)
+
+    error = assert_error(response, 400, "InvalidParameters", "InvalidPayload")
+    assert [e["field"] for e in error["meta"]["errors"]] == [field]
+    assert books(unit_api.business_id) == before
+
+
+def test_a_name_of_200_characters_is_accepted(unit_api):
+    response = create_account(unit_api, {"name": "N" * 200, "stable_name": "LONG_NAME", "account_type": "ASSET"})
+
+    assert response.status == 201
+    assert response.json()["name"] == "N" * 200
+
+
+def test_posting_to_a_new_account_works_by_id_and_by_stable_name(api):
+    petty = create_account(api, {"name": "Petty Cash", "account_type": "ASSET"}).json()
+
+    post_entry(api, line({"type": "AccountId", "id": petty["id"]}, 2_000, "DEBIT"), line(stable("CASH"), 2_000, "CREDIT"))
+    post_entry(api, line(stable("BANK_FEES"), 150, "DEBIT"), line(stable("PETTY_CASH"), 150, "CREDIT"))
+
+    balances = {a["stable_name"]: a["balance"] for a in list_accounts(api)}
+    assert (balances["PETTY_CASH"], balances["CASH"], balances["BANK_FEES"]) == (1_850, -2_000, 150)
+    assert rows_by_name(trial_balance(api))["PETTY_CASH"] == (1_850, 0)
+
+
+# ---- trial balance -----------------------------------------------------------------------------------------------
+
+def test_a_new_business_trial_balance_is_all_zero(api):
+    report = trial_balance(api)
+
+    assert report["business_id"] == api.business_id
+    assert report["currency"] == "USD"
+    assert (report["total_debits"], report["total_credits"], report["balanced"]) == (0, 0, True)
+    assert set(rows_by_name(report)) == set(DEFAULT_CHART)
+    assert set(rows_by_name(report).values()) == {(0, 0)}
+
+
+def test_each_account_stands_on_its_normal_side_and_the_totals_are_equal(api):
+    post_entry(api, line(stable("CASH"), 10_000, "DEBIT"), line(stable("OPENING_BALANCE_EQUITY"), 10_000, "CREDIT"))
+    post_entry(api, line(stable("ACCOUNTS_RECEIVABLE"), 4_000, "DEBIT"), line(stable("SALES"), 4_000, "CREDIT"))
+    post_entry(api, line(stable("BAD_DEBT"), 1_500, "DEBIT"), line(stable("ACCOUNTS_RECEIVABLE"), 1_500, "CREDIT"))
+
+    report = trial_balance(api)
+
+    nonzero = {name: sides for name, sides in rows_by_name(report).items() if sides != (0, 0)}
+    assert nonzero == {
+        "CASH": (10_000, 0), "ACCOUNTS_RECEIVABLE": (2_500, 0), "BAD_DEBT": (1_500, 0),
+        "OPENING_BALANCE_EQUITY": (0, 10_000), "SALES": (0, 4_000),
+    }
+    assert (report["total_debits"], report["total_credits"], report["balanced"]) == (14_000, 14_000, True)
+
+
+def test_an_account_below_zero_stands_on_the_other_side(api):
+    post_entry(api, line(stable("CASH"), 300, "DEBIT"), line(stable("BANK_FEES"), 300, "CREDIT"))
+
+    report = trial_balance(api)
+
+    assert rows_by_name(report)["BANK_FEES"] == (0, 300)
+    assert rows_by_name(report)["CASH"] == (300, 0)
+    assert report["total_debits"] == report["total_credits"] == 300
+
+
+def test_the_trial_balance_row_names_the_account(api):
+    row = next(r for r in trial_balance(api)["accounts"] if r["stable_name"] == "DISCOUNTS")
+
+    assert row == {"account_id": api.accounts["DISCOUNTS"], "name": "Discounts (contra-revenue)",
+                   "stable_name": "DISCOUNTS", "account_type": "REVENUE", "normality": "DEBIT",
+                   "debit_balance": 0, "credit_balance": 0}
