@@ -13,9 +13,8 @@ import pytest
 from conftest import new_api
 from ledgerline import clock
 from support import Api, books
-from test_invoices import (  # noqa: F401 - api is a fixture used here
+from test_invoices import (
     MISSING_ID,
-    api,
     assert_balanced,
     assert_error,
     by_id,
@@ -39,6 +38,11 @@ WRITE_OFF_KEYS = {"id", "invoice_id", "external_id", "amount", "memo", "destinat
                   "transaction_tags"}
 TAG_KEYS = {"id", "key", "dimension_display_name", "value", "value_display_name", "dimension_id", "definition_id",
             "archived_at"}
+
+
+@pytest.fixture
+def api(unit_api: Api) -> Api:
+    return unit_api
 
 
 @pytest.fixture

@@ -130,8 +130,6 @@ def test_no_loans_read_scans(loans, counter):
     assert counter.calls["Scan"] == 0
 
 
-@pytest.mark.xfail(strict=True, reason="accrue_all commits its accruals, then the Idempotency-Key record in a "
-                                       "second TransactWriteItems (services/loans.py accrue_all)")
 def test_accruing_every_instrument_under_an_idempotency_key(loans, counter):
     loans.instrument("lend")
 

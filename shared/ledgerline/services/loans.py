@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from ledgerline import clock
 from ledgerline.domain import loans
@@ -206,37 +207,40 @@ and the idempotency record stay under DynamoDB's 100 items per transaction."""
 def accrue_all(scope: Scope, request: AccrueInterestRequest) -> BulkAccrualResult:
     """Every active instrument, month-end safe: nothing to accrue → skipped, no entry.
 
-    Accruals are posted in transactions of up to 24 instruments, each decided from fresh reads.
-    Accruing through a date twice posts nothing the second time, so a run interrupted between
-    chunks is completed by running it again; the Idempotency-Key record (if any) is written last.
+    Accruals are posted in transactions of up to 24 instruments, each decided from fresh reads;
+    up to 24 instruments is one transaction. Accruing through a date twice posts nothing the second
+    time, so a run interrupted between chunks is completed by running it again. The
+    Idempotency-Key record (if any) rides with the last transaction, whose result is the whole run.
     """
     done: dict[str, AccrualResult] = {}
-    skipped: list[str] | None = None
+    chunk_state: dict[str, Any] = {"skipped": None}
 
-    def decide_chunk() -> Posting[tuple[list[AccrualResult], list[str], bool]]:
+    def decide_chunk() -> Posting[BulkAccrualResult]:
         books = load_books(scope.business_id)
         through = support.not_after_today(books, request.through_date, "through_date")
         planned, nothing = [], []
         for before in instrument_store.all_instruments(scope.business_id):
-            if before.id in done or before.status is not InstrumentStatus.ACTIVE or before.interest_through_date > through:
+            if before.id in done or before.status is not InstrumentStatus.ACTIVE \
+                    or before.interest_through_date > through:
                 continue
             result, entries, actions = _accrual(books, before, through, request.memo)
             (planned if result.posted_cents else nothing).append((result, entries, actions))
         chunk, more = planned[:ACCRUALS_PER_TRANSACTION], len(planned) > ACCRUALS_PER_TRANSACTION
+        if chunk_state["skipped"] is None:  # skipped = nothing to accrue at the start of the run
+            chunk_state["skipped"] = [r.instrument.id for r, _, _ in nothing]
+        chunk_state.update(results=[r for r, _, _ in chunk], more=more)
         return Posting(
-            result=([r for r, _, _ in chunk], [r.instrument.id for r, _, _ in nothing], more),
+            result=BulkAccrualResult(through, [*done.values(), *chunk_state["results"]], chunk_state["skipped"]),
             entries=tuple(e for _, entries, _ in chunk for e in entries),
             actions=tuple(a for _, _, actions in chunk for a in actions),
+            keyed=not more,
         )
 
     while True:
-        results, nothing, more = post(Scope(scope.business_id), decide_chunk)
-        done.update({r.instrument.id: r for r in results})
-        skipped = nothing if skipped is None else skipped
-        if not more:
-            break
-    summary = BulkAccrualResult(request.through_date, list(done.values()), skipped or [])
-    return post(scope, lambda: Posting(result=summary))
+        summary = post(scope, decide_chunk)
+        if not chunk_state["more"]:
+            return summary
+        done.update({r.instrument.id: r for r in chunk_state["results"]})
 
 
 # ---- write-off (seed 000) -------------------------------------------------------------------

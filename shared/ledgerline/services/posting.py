@@ -34,6 +34,9 @@ class Posting(Generic[R]):
     """The business objects the change touches, each with its guarding condition."""
     guards: tuple[transactions.Action, ...] = field(default=())
     """Actions checked before the object actions (e.g. an external_id reservation)."""
+    keyed: bool = True
+    """Whether this posting carries the request's idempotency record (a multi-transaction use case
+    sets it on its last transaction only, whose result is the whole answer)."""
 
 
 def post(scope: Scope, decide: Callable[[], Posting[R]]) -> R:
@@ -43,7 +46,7 @@ def post(scope: Scope, decide: Callable[[], Posting[R]]) -> R:
         posting = decide()
         now = clock.now()
         actions: list[transactions.Action] = []
-        if scope.idempotency is not None:
+        if scope.idempotency is not None and posting.keyed:
             actions.append(idem.record_action(scope.business_id, scope.idempotency, posting.result, now))
         actions.extend(posting.guards)
         actions.extend(posting.actions)
