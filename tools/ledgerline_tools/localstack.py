@@ -10,7 +10,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ledgerline.services import businesses
-from ledgerline.store import chart as chart_store, runtime
+from ledgerline.store import chart as chart_store
+from ledgerline.store import runtime
 from ledgerline_tools import template
 
 LOCAL_DIR = template.ROOT / ".local"

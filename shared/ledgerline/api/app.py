@@ -11,7 +11,8 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
-    RequestUnsupportedContentType, RequestValidationError,
+    RequestUnsupportedContentType,
+    RequestValidationError,
 )
 from aws_lambda_powertools.logging import correlation_paths
 

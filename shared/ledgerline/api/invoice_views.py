@@ -6,8 +6,8 @@ from ledgerline.domain.accounts import Account
 from ledgerline.domain.invoices import Invoice, InvoicePayment, InvoiceWriteOff
 from ledgerline.domain.policy import WriteOffPolicy
 from ledgerline.schemas import invoices as schema
-from ledgerline.schemas.policy import InvoicePolicy, LoanPolicy, WriteOffPolicyView
 from ledgerline.schemas.ledger import api_tags
+from ledgerline.schemas.policy import InvoicePolicy, LoanPolicy, WriteOffPolicyView
 from ledgerline.services.invoices import PaymentResult
 from ledgerline.services.ledger import Page
 

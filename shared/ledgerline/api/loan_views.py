@@ -5,7 +5,13 @@ from typing import Any
 from ledgerline.domain.loans import Instrument
 from ledgerline.schemas import loans as schema
 from ledgerline.services.loan_queries import DebtSchedule, InstrumentDetail, ProjectedSchedule
-from ledgerline.services.loans import AccrualResult, BulkAccrualResult, DisbursementResult, PaymentResult, WriteOffResult
+from ledgerline.services.loans import (
+    AccrualResult,
+    BulkAccrualResult,
+    DisbursementResult,
+    PaymentResult,
+    WriteOffResult,
+)
 
 
 def _instrument(value: Instrument) -> schema.DebtInstrument:

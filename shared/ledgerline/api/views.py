@@ -5,7 +5,10 @@ from typing import Any
 from ledgerline.domain.accounts import Account
 from ledgerline.domain.journal import JournalEntry
 from ledgerline.schemas.ledger import (
-    AccountView, JournalEntryView, TrialBalance, TrialBalanceRow,
+    AccountView,
+    JournalEntryView,
+    TrialBalance,
+    TrialBalanceRow,
 )
 from ledgerline.services.ledger import Page, TrialBalanceReport
 

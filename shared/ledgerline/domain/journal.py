@@ -1,7 +1,7 @@
 """Journal entries and the invariants every one must satisfy before anything is written (SPEC §4)."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from ledgerline.domain.accounts import Account, Direction, balance_delta
@@ -79,6 +79,11 @@ def balance_moves(lines: Sequence[Line]) -> dict[str, int]:
     return {account_id: delta for account_id, delta in moves.items() if delta}
 
 
+def reversed_lines(lines: Sequence[Line]) -> list[Line]:
+    """The same lines with debits and credits swapped: what undoes them."""
+    return [replace(line, direction=line.direction.opposite) for line in lines]
+
+
 def reversal_of(
     entry: JournalEntry, *, reversal_id: str, entry_date: date, entry_at: datetime, created_at: datetime,
     memo: str | None = None, source: Source | None = None,
@@ -92,7 +97,7 @@ def reversal_of(
         created_at=created_at,
         memo=memo if memo is not None else f"Reversal of {entry.id}",
         source=source or entry.source,
-        lines=tuple(replace(line, direction=line.direction.opposite) for line in entry.lines),
+        lines=tuple(reversed_lines(entry.lines)),
         external_id=None,
         reverses=entry.id,
         reversed_by=None,

@@ -9,7 +9,16 @@ from ledgerline.domain.accounts import Account, AccountType, Direction
 from ledgerline.domain.journal import JournalEntry, Tag
 from ledgerline.domain.tags import tag_ids
 from ledgerline.schemas.common import (
-    AccountIdentifier, Cents, ExternalId, ListMeta, Memo, Name, StableName, Strict, Tags, Timestamp,
+    AccountIdentifier,
+    Cents,
+    ExternalId,
+    ListMeta,
+    Memo,
+    Name,
+    StableName,
+    Strict,
+    Tags,
+    Timestamp,
 )
 
 

@@ -12,14 +12,17 @@ from typing import Any
 from ledgerline import clock
 from ledgerline.domain.accounts import Direction
 from ledgerline.domain.ids import new_id
-from ledgerline.domain.journal import JournalEntry, Line, Source
+from ledgerline.domain.journal import JournalEntry, Line, Source, reversed_lines
 from ledgerline.domain.loans import Instrument, LoanDirection
 from ledgerline.errors import InstrumentNotFound, InvalidRequest, TransactionNotFound
 from ledgerline.schemas.loans import BankTransactionRequest, DebtPaymentRequest
-from ledgerline.services import accounts, loan_support as support
+from ledgerline.services import accounts
+from ledgerline.services import loan_support as support
 from ledgerline.services.ledger import Books, load_books
 from ledgerline.services.posting import Posting, Scope, post_once
-from ledgerline.store import bank_transactions as txn_store, entries as entry_store, instruments as instrument_store
+from ledgerline.store import bank_transactions as txn_store
+from ledgerline.store import entries as entry_store
+from ledgerline.store import instruments as instrument_store
 from ledgerline.store import items, transactions
 
 FITS = {LoanDirection.BORROW: "outflow", LoanDirection.LEND: "inflow"}
@@ -97,7 +100,7 @@ class Match:
         original = support.entry(books, source=Source("BANK_TRANSACTION", txn["id"]), day=day, lines=_lines(books, txn),
                                  memo=None, entry_id=txn["journal_entry_id"])
         reversal = support.entry(books, source=Source("BANK_TRANSACTION_REBOOKED", txn["id"]), day=day,
-                                 lines=[Line(l.account, l.direction.opposite, l.amount) for l in original.lines],
+                                 lines=reversed_lines(original.lines),
                                  memo=f"Rebooked as loan payment {payment_id}")
         reversal = JournalEntry(**{**vars(reversal), "reverses": original.id})
         return reversal, (

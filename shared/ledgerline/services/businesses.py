@@ -9,7 +9,9 @@ from ledgerline import clock
 from ledgerline.domain.accounts import DEFAULT_CHART, Account
 from ledgerline.domain.business import Business
 from ledgerline.domain.ids import new_id
-from ledgerline.store import chart as chart_store, keys, tokens as token_store, transactions
+from ledgerline.store import chart as chart_store
+from ledgerline.store import keys, transactions
+from ledgerline.store import tokens as token_store
 
 TOKEN_PREFIX = "llk_"
 MIN_TOKEN_DAYS, MAX_TOKEN_DAYS = 1, 365

@@ -11,14 +11,16 @@ from ledgerline.domain import invoices as rules
 from ledgerline.domain.accounts import Account, Direction
 from ledgerline.domain.ids import new_id
 from ledgerline.domain.invoices import Invoice, InvoiceLine, InvoicePayment, InvoiceWriteOff
-from ledgerline.domain.journal import JournalEntry, Line, Source, Tag, check_entry
+from ledgerline.domain.journal import JournalEntry, Line, Source, Tag, check_entry, reversed_lines
 from ledgerline.errors import ExternalIdConflict, InvalidRequest, NotFound
 from ledgerline.schemas.common import AccountStableName
 from ledgerline.schemas.invoices import CreateInvoiceRequest, InvoicePaymentRequest, InvoiceWriteOffRequest
 from ledgerline.services import accounts
 from ledgerline.services.ledger import Books, Page, load_books
 from ledgerline.services.posting import Posting, Scope, post, post_once
-from ledgerline.store import entries as entry_store, external_ids, invoices as invoice_store
+from ledgerline.store import entries as entry_store
+from ledgerline.store import external_ids
+from ledgerline.store import invoices as invoice_store
 
 
 class InvoiceNotFound(NotFound):
@@ -144,7 +146,7 @@ def void_invoice(scope: Scope, invoice_id: str) -> Invoice:
             raise rules.InvoiceStateError(f"Invoice {invoice_id} is already voided.")
         if before.payments or before.live_write_offs:
             raise rules.InvoiceStateError(f"Invoice {invoice_id} has payments or live write-offs.")
-        lines = [Line(l.account, l.direction.opposite, l.amount) for l in _receivable_lines(books, before)]
+        lines = reversed_lines(_receivable_lines(books, before))
         reversal = replace(_entry(books, source=Source("INVOICE_VOID", invoice_id), moment=before.sent_at,
                                   lines=lines, memo=f"Void of invoice {before.invoice_number or invoice_id}"),
                            reverses=before.journal_entry_id)

@@ -10,12 +10,19 @@ from ledgerline.domain.business import Business
 from ledgerline.domain.ids import new_id
 from ledgerline.domain.journal import JournalEntry, Line, Source, Tag, check_entry, reversal_of
 from ledgerline.errors import (
-    AccountConflict, AlreadyReversed, BusinessNotFound, EntryNotFound, InvalidRequest, NotReversible,
+    AccountConflict,
+    AlreadyReversed,
+    BusinessNotFound,
+    EntryNotFound,
+    InvalidRequest,
+    NotReversible,
 )
 from ledgerline.schemas.ledger import CreateAccountRequest, CustomJournalEntryRequest
 from ledgerline.services import accounts
 from ledgerline.services.posting import Posting, Scope, post, post_once
-from ledgerline.store import chart as chart_store, entries as entry_store, transactions
+from ledgerline.store import chart as chart_store
+from ledgerline.store import entries as entry_store
+from ledgerline.store import transactions
 
 CUSTOM_SOURCE = "CUSTOM_JOURNAL_ENTRY"
 CUSTOM_REVERSAL_SOURCE = "CUSTOM_JOURNAL_ENTRY_REVERSAL"

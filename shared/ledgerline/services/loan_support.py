@@ -13,7 +13,8 @@ from ledgerline.domain.loans import STABLE_NAMES, Instrument, LoanAccounts, Loan
 from ledgerline.errors import InstrumentNotFound, InvalidRequest, UnknownAccount
 from ledgerline.services import accounts
 from ledgerline.services.ledger import Books
-from ledgerline.store import instruments as instrument_store, transactions
+from ledgerline.store import instruments as instrument_store
+from ledgerline.store import transactions
 
 
 def today(books: Books) -> date:

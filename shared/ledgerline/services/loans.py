@@ -10,16 +10,21 @@ from ledgerline.domain import loans
 from ledgerline.domain.accounts import Account
 from ledgerline.domain.ids import new_id
 from ledgerline.domain.journal import JournalEntry, Source
-from ledgerline.domain.loans import Instrument, InstrumentStatus, LoanDirection
+from ledgerline.domain.loans import Instrument, InstrumentStatus
 from ledgerline.errors import InvalidRequest, RequestInvalid
 from ledgerline.schemas.loans import (
-    AccrueInterestRequest, CreateInstrumentRequest, DebtPaymentRequest, DisbursementRequest, LoanWriteOffRequest,
+    AccrueInterestRequest,
+    CreateInstrumentRequest,
+    DebtPaymentRequest,
+    DisbursementRequest,
+    LoanWriteOffRequest,
 )
-from ledgerline.services import bank_transactions, loan_support as support
+from ledgerline.services import bank_transactions
+from ledgerline.services import loan_support as support
 from ledgerline.services.ledger import load_books
 from ledgerline.services.posting import Posting, Scope, post, post_once
-from ledgerline.store import instruments as instrument_store, transactions
-
+from ledgerline.store import instruments as instrument_store
+from ledgerline.store import transactions
 
 # ---- create ---------------------------------------------------------------------------------
 

@@ -8,11 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
-from ledgerline import clock, idempotency as idem
+from ledgerline import clock
+from ledgerline import idempotency as idem
 from ledgerline.domain.journal import JournalEntry, balance_moves
 from ledgerline.errors import ExternalIdConflict, LedgerError
-from ledgerline.observability import metrics, MetricUnit
-from ledgerline.store import chart as chart_store, entries as entry_store, external_ids, transactions
+from ledgerline.observability import MetricUnit, metrics
+from ledgerline.store import chart as chart_store
+from ledgerline.store import entries as entry_store
+from ledgerline.store import external_ids, transactions
 
 R = TypeVar("R")
 

@@ -12,8 +12,8 @@ from typing import Any
 from ledgerline.domain.invoices import Invoice
 from ledgerline.domain.loans import Instrument, InstrumentStatus, LoanDirection
 from ledgerline.domain.policy import last_activity
-from ledgerline.store import codec
-from ledgerline.store.runtime import dynamodb_client, table_name
+from ledgerline.store import codec, items
+from ledgerline.store.runtime import table_name
 
 BY_DUE_INDEX = "GSI2"
 BY_ACTIVITY_INDEX = "GSI3"
@@ -56,10 +56,4 @@ def query(index: str, pk: str, prefix: str, up_to: date | None = None) -> list[d
                                   + (f"{key}SK BETWEEN :lower AND :upper" if prefix else f"{key}SK <= :upper"),
         "ExpressionAttributeValues": codec.to_item({":pk": pk, ":upper": upper, **({":lower": prefix} if prefix else {})}),
     }
-    found: list[dict[str, Any]] = []
-    while True:
-        page = dynamodb_client().query(**request)
-        found += [codec.from_item(item) for item in page.get("Items", [])]
-        if "LastEvaluatedKey" not in page:
-            return found
-        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return items.query_all(request)

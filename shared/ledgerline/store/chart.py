@@ -4,8 +4,8 @@ from typing import Any
 
 from ledgerline.domain.accounts import Account, AccountType, Chart, Direction
 from ledgerline.domain.business import Business
-from ledgerline.store import codec, keys, transactions
-from ledgerline.store.runtime import dynamodb_client, table_name
+from ledgerline.store import items as item_reads
+from ledgerline.store import keys, transactions
 
 
 def profile_item(business: Business) -> dict[str, Any]:
@@ -56,19 +56,7 @@ def _account(item: dict[str, Any]) -> Account:
 
 def load(business_id: str) -> tuple[Business | None, Chart]:
     """Profile and every account in one strongly consistent Query (one read)."""
-    items: list[dict[str, Any]] = []
-    request = {
-        "TableName": table_name(),
-        "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
-        "ExpressionAttributeValues": codec.to_item({":pk": keys.business_pk(business_id), ":prefix": keys.CHART_PREFIX}),
-        "ConsistentRead": True,
-    }
-    while True:
-        page = dynamodb_client().query(**request)
-        items.extend(codec.from_item(item) for item in page.get("Items", []))
-        if "LastEvaluatedKey" not in page:
-            break
-        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    items = item_reads.query_prefix(business_id, keys.CHART_PREFIX)
     profile = next((i for i in items if i["SK"] == keys.PROFILE_SK), None)
     business = None
     if profile is not None:

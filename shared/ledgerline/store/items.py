@@ -27,16 +27,21 @@ def get_many(business_id: str, sks: list[str]) -> dict[str, dict[str, Any]]:
     return found
 
 
+def query_all(request: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every page of a Query, as plain items."""
+    request = dict(request)
+    found: list[dict[str, Any]] = []
+    while True:
+        page = dynamodb_client().query(**request)
+        found += [codec.from_item(item) for item in page.get("Items", [])]
+        if "LastEvaluatedKey" not in page:
+            return found
+        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
 def query_prefix(business_id: str, prefix: str) -> list[dict[str, Any]]:
-    request: dict[str, Any] = {
+    return query_all({
         "TableName": table_name(), "ConsistentRead": True,
         "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
         "ExpressionAttributeValues": codec.to_item({":pk": keys.business_pk(business_id), ":prefix": prefix}),
-    }
-    items: list[dict[str, Any]] = []
-    while True:
-        page = dynamodb_client().query(**request)
-        items += [codec.from_item(i) for i in page.get("Items", [])]
-        if "LastEvaluatedKey" not in page:
-            return items
-        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    })

@@ -102,7 +102,7 @@ def _meaning_of(error: ClientError, actions: list[Action]) -> BaseException:
         reasons = error.response.get("CancellationReasons") or []
         # Actions are ordered by priority (idempotency record first), so the first failed
         # condition is the answer that matters most.
-        for action, reason in zip(actions, reasons):
+        for action, reason in zip(actions, reasons, strict=False):
             if reason.get("Code") == "ConditionalCheckFailed":
                 return action.on_condition_failed(codec.from_item(reason.get("Item")))
         if any(reason.get("Code") in RETRYABLE_REASONS for reason in reasons):
