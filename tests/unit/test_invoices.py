@@ -463,15 +463,17 @@ def test_a_payment_posts_dr_cash_cr_receivable_dated_paid_at(api):
 
 @pytest.mark.parametrize("identifier", ["stable", "id"])
 def test_a_payment_may_clear_through_another_account(api, identifier):
-    account = (stable("NOTES_RECEIVABLE") if identifier == "stable" else by_id(api.accounts["NOTES_RECEIVABLE"]))
+    clearing = api.post(f"{api.base}/ledger/accounts", {"name": "Stripe Clearing", "account_type": "ASSET"}).json()
+    account = stable("STRIPE_CLEARING") if identifier == "stable" else by_id(clearing["id"])
     invoice = create_invoice(api, item(10_000))
     before = balances(api)
 
     payment = pay(api, invoice["id"], 10_000, payment_clearing_account_identifier=account).json()
 
+    assert payment["payment_clearing_account"] == by_id(clearing["id"])
     assert lines_of(get_entry(api, payment["journal_entry_id"])) == [
-        ("ACCOUNTS_RECEIVABLE", "CREDIT", 10_000), ("NOTES_RECEIVABLE", "DEBIT", 10_000)]
-    assert moved(before, balances(api)) == {"NOTES_RECEIVABLE": 10_000, "ACCOUNTS_RECEIVABLE": -10_000}
+        ("ACCOUNTS_RECEIVABLE", "CREDIT", 10_000), ("STRIPE_CLEARING", "DEBIT", 10_000)]
+    assert moved(before, balances(api)) == {"STRIPE_CLEARING": 10_000, "ACCOUNTS_RECEIVABLE": -10_000}
 
 
 def test_a_payment_dated_in_the_business_timezone(la_api):

@@ -14,16 +14,27 @@ from typing import Any
 
 import boto3
 import pytest
+from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+from support import books
+from test_write_off_support import (
+    AUTOMATIC_MEMO,
+    MISSING_ID,
+    SCHEDULED_TIME,
+    assert_automatic_write_off,
+    get_instrument,
+    get_invoice,
+    ids,
+    instrument,
+    invoice,
+    set_policy,
+)
 
 from ledgerline.services import invoices as invoice_service
 from ledgerline.store import queue
 from ledgerline_tools import template
 from ledgerline_tools.functions import LambdaContext, invoke
-from support import books
-from test_write_off_support import (  # noqa: F401 - fixtures
-    AUTOMATIC_MEMO, MISSING_ID, SCHEDULED_TIME, assert_automatic_write_off, business, get_instrument, get_invoice,
-    ids, instrument, invoice, set_policy,
-)
+
+pytest_plugins = ["test_write_off_support"]  # its fixtures: business, write_offs_moto_table
 
 SCHEDULE_EVENT = {"scheduled_time": SCHEDULED_TIME}
 ELIGIBLE_DUE = "2026-03-03T10:00:00Z"
@@ -177,6 +188,15 @@ def test_a_poisoned_message_is_reported_failed_while_the_others_succeed(business
     assert failed == [bad["messageId"]]
     for client, owned in ((api, items), (other, other_items)):
         assert ids(runs(client)[0]["written_off"]) == {owned["invoice"]["id"], owned["loan"]["id"]}
+
+
+def test_a_batch_whose_every_message_fails_fails_the_invocation(business, queue_url):
+    """Powertools raises when the entire batch failed: Lambda then returns every message to the queue,
+    which is what a full ``batchItemFailures`` list would do (and the DLQ still takes it after 3 receives)."""
+    business()
+
+    with pytest.raises(BatchProcessingError):
+        worker([sqs_record("this is not JSON"), sqs_record(json.dumps({"business_id": MISSING_ID}))])
 
 
 def test_a_redelivered_message_writes_nothing_new(business, queue_url):

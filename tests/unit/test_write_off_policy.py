@@ -6,21 +6,15 @@ Every refusal is a 400 ``ApiError`` that changes nothing — neither the books n
 from typing import Any
 
 import pytest
-
 from support import books
-from test_write_off_support import (  # noqa: F401 - fixtures
-    business,
-    policy_body,
-    put_policy,
-    set_policy,
-    shared_moto_table,
-    stable,
-)
+from test_write_off_support import policy_body, put_policy, set_policy, stable
+
+pytest_plugins = ["test_write_off_support"]  # its fixtures: business, write_offs_moto_table
 
 
 @pytest.fixture
-def write_off_table(shared_moto_table: str) -> str:
-    return shared_moto_table
+def write_off_table(write_offs_moto_table: str) -> str:
+    return write_offs_moto_table
 
 
 def get_policy(api, **kwargs: Any):

@@ -1,4 +1,7 @@
-"""Helpers shared by the batch write-off tests (SPEC §7); this module holds no tests of its own.
+"""Helpers and fixtures shared by the batch write-off tests (SPEC §7); this module holds no tests of its own.
+
+Test modules load its fixtures with ``pytest_plugins = ["test_write_off_support"]``, as the loans
+tests do with ``loans_support``.
 
 Time is pinned: "now" is 2026-06-01 12:00 UTC unless a test moves it, so the daily run for
 2026-06-01 is allowed everywhere from UTC-11 to UTC+11 and a run date after it is "the future".
@@ -7,16 +10,18 @@ Time is pinned: "now" is 2026-06-01 12:00 UTC unless a test moves it, so the dai
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from moto import mock_aws
-
 from conftest import create_table, new_api
+from moto import mock_aws
+from support import Api, assert_books_balance
+
 from ledgerline import clock
 from ledgerline.store import runtime
-from support import Api, assert_books_balance
+from ledgerline.store.runtime import dynamodb_client
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 RUN_DATE = date(2026, 6, 1)
@@ -151,7 +156,7 @@ def assert_automatic_write_off(api: Api, written: dict[str, Any], credited: str)
 # ---- fixtures (import them into a test module to use them) ------------------------------------------
 
 @pytest.fixture(scope="module")
-def shared_moto_table() -> Iterator[str]:
+def write_offs_moto_table() -> Iterator[str]:
     """One moto table per module: every test gets its own businesses on it, and a run only ever
     touches its own business, so a fresh table per test would only cost time. (The scheduler's
     fan-out sees every business, so its tests use conftest's per-test ``moto_table``.)"""
@@ -180,3 +185,54 @@ def business(write_off_table: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     yield make
     for api in made:
         assert_books_balance(api.business_id)
+
+
+# ---- what a run costs ------------------------------------------------------------------------------
+
+@dataclass
+class ItemCounter:
+    """DynamoDB calls by operation, the items every read returned and the items every write wrote,
+    counted with botocore hooks on the shared client while it is open (``with ItemCounter() as c``)."""
+
+    calls: Counter[str] = field(default_factory=Counter)
+    items_read: Counter[str] = field(default_factory=Counter)
+    items_written: int = 0
+
+    def __enter__(self) -> "ItemCounter":
+        events = dynamodb_client().meta.events
+        events.register("after-call.dynamodb.*", self._after)
+        events.register("before-parameter-build.dynamodb.*", self._before)
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        events = dynamodb_client().meta.events
+        events.unregister("after-call.dynamodb.*", self._after)
+        events.unregister("before-parameter-build.dynamodb.*", self._before)
+
+    def _before(self, model: Any, params: dict[str, Any], **_: Any) -> None:
+        if model.name == "TransactWriteItems":
+            self.items_written += len(params["TransactItems"])
+        elif model.name in ("PutItem", "UpdateItem", "DeleteItem"):
+            self.items_written += 1
+        elif model.name == "BatchWriteItem":
+            self.items_written += sum(len(requests) for requests in params["RequestItems"].values())
+
+    def _after(self, model: Any, parsed: dict[str, Any], **_: Any) -> None:
+        operation = model.name
+        self.calls[operation] += 1
+        if operation in ("Query", "Scan"):
+            self.items_read[operation] += max(parsed.get("Count", 0), parsed.get("ScannedCount", 0))
+        elif operation == "GetItem":
+            self.items_read[operation] += 1 if parsed.get("Item") else 0
+        elif operation == "BatchGetItem":
+            self.items_read[operation] += sum(len(found) for found in parsed.get("Responses", {}).values())
+        elif operation == "TransactGetItems":
+            self.items_read[operation] += sum(1 for response in parsed.get("Responses", []) if response.get("Item"))
+
+    @property
+    def total_read(self) -> int:
+        return sum(self.items_read.values())
+
+    @property
+    def reads(self) -> int:
+        return sum(self.calls[op] for op in ("GetItem", "Query", "BatchGetItem", "TransactGetItems", "Scan"))

@@ -4,7 +4,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
 
 from ledgerline import clock, cursors
 from ledgerline.domain import invoices as rules
@@ -12,14 +11,13 @@ from ledgerline.domain.accounts import Account, Direction
 from ledgerline.domain.ids import new_id
 from ledgerline.domain.invoices import Invoice, InvoiceLine, InvoicePayment, InvoiceWriteOff
 from ledgerline.domain.journal import JournalEntry, Line, Source, Tag, check_entry, reversed_lines
-from ledgerline.errors import ExternalIdConflict, InvalidRequest, NotFound
+from ledgerline.errors import InvalidRequest, NotFound
 from ledgerline.schemas.common import AccountStableName
 from ledgerline.schemas.invoices import CreateInvoiceRequest, InvoicePaymentRequest, InvoiceWriteOffRequest
 from ledgerline.services import accounts
 from ledgerline.services.ledger import Books, Page, load_books
 from ledgerline.services.posting import Posting, Scope, post, post_once
 from ledgerline.store import entries as entry_store
-from ledgerline.store import external_ids
 from ledgerline.store import invoices as invoice_store
 
 
@@ -68,23 +66,6 @@ def _not_after_today(books: Books, moment: datetime, field: str) -> datetime:
     if books.business.local_date(moment) > today:
         raise InvalidRequest(field, f"{moment.isoformat()} is after today ({today}) in the business's timezone")
     return moment
-
-
-def _settle_once(scope: Scope, *, kind: str, external_id: str | None, content: dict[str, Any],
-                 decide: Callable[[str], Posting[Any]], existing: Callable[[str], Any]) -> tuple[Any, bool]:
-    """``post_once`` for payments and write-offs: a retry whose first copy already settled the invoice
-    (or left less outstanding than it asks for) breaks a rule only because that copy succeeded, so
-    it still gets the first copy's object (200) — or 409 if its content differs."""
-    try:
-        return post_once(scope, kind=kind, external_id=external_id, content=content, decide=decide,
-                         existing=existing, new_id=new_id)
-    except (InvalidRequest, rules.InvoiceStateError):
-        taken = external_ids.find(scope.business_id, kind, external_id) if external_id else None
-        if taken is None:
-            raise
-        if taken.fingerprint != external_ids.content_fingerprint(content):
-            raise ExternalIdConflict(kind.replace("_", " "), external_id) from None
-        return existing(taken.object_id), False
 
 
 def _saved(before: Invoice, after: Invoice):  # noqa: ANN202
@@ -195,9 +176,9 @@ def record_payment(scope: Scope, invoice_id: str, request: InvoicePaymentRequest
             raise NotFound("Invoice payment", payment_id)
         return PaymentResult(invoice, payment)
 
-    return _settle_once(scope, kind="invoice_payment", external_id=request.external_id,
-                        content={"invoice_id": invoice_id, **request.model_dump(mode="json")}, decide=decide,
-                        existing=existing)
+    return post_once(scope, kind="invoice_payment", external_id=request.external_id,
+                     content={"invoice_id": invoice_id, **request.model_dump(mode="json")}, decide=decide,
+                     existing=existing, new_id=new_id)
 
 
 # ---- write-offs -----------------------------------------------------------------------------
@@ -232,9 +213,9 @@ def create_write_off(scope: Scope, invoice_id: str, request: InvoiceWriteOffRequ
         after = rules.with_write_off(before, write_off)
         return Posting(result=write_off, entries=(entry,), actions=(_saved(before, after),))
 
-    return _settle_once(scope, kind="invoice_write_off", external_id=request.external_id,
-                        content={"invoice_id": invoice_id, **request.model_dump(mode="json")}, decide=decide,
-                        existing=lambda write_off_id: get_write_off(scope, invoice_id, write_off_id))
+    return post_once(scope, kind="invoice_write_off", external_id=request.external_id,
+                     content={"invoice_id": invoice_id, **request.model_dump(mode="json")}, decide=decide,
+                     existing=lambda write_off_id: get_write_off(scope, invoice_id, write_off_id), new_id=new_id)
 
 
 def _live_write_off(invoice: Invoice, write_off_id: str) -> InvoiceWriteOff:

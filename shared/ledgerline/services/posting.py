@@ -96,7 +96,8 @@ def post_once(
 ) -> tuple[R, bool]:
     """Create an object at most once per ``external_id``: (result, created).
 
-    The same external_id with the same content returns the existing object; other content → 409.
+    The same external_id with the same content returns the existing object (also when the retry
+    would now break a rule the first copy changed); other content → 409.
     """
     object_id = new_id()
     if external_id is None:
@@ -111,6 +112,15 @@ def post_once(
     try:
         return post(scope, decide_and_reserve), True
     except external_ids.ExternalIdTaken as taken:
+        if taken.fingerprint != fingerprint:
+            raise ExternalIdConflict(kind.replace("_", " "), external_id) from None
+        return existing(taken.object_id), False
+    except LedgerError:
+        # A retry can break a rule only because its first copy succeeded (e.g. that payment settled
+        # the invoice): if the external_id is taken, the first copy's object (or a 409) is the answer.
+        taken = external_ids.find(scope.business_id, kind, external_id)
+        if taken is None:
+            raise
         if taken.fingerprint != fingerprint:
             raise ExternalIdConflict(kind.replace("_", " "), external_id) from None
         return existing(taken.object_id), False

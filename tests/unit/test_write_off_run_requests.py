@@ -7,23 +7,18 @@ with every business's books balanced.
 """
 
 import json
+import uuid
 from datetime import timedelta
 from typing import Any
 
 import pytest
-
-from ledgerline.observability import MetricUnit, metrics
-from ledgerline.services import invoices as invoice_service
-from ledgerline.services import write_offs
-from ledgerline_tools import cli
 from support import books
-from test_write_off_support import (  # noqa: F401 - fixtures
+from test_write_off_support import (
     AUTOMATIC_MEMO,
     MISSING_ID,
     NOW,
     assert_automatic_write_off,
     balances,
-    business,
     entry,
     get_instrument,
     get_invoice,
@@ -38,10 +33,17 @@ from test_write_off_support import (  # noqa: F401 - fixtures
     put_policy,
     run,
     set_policy,
-    shared_moto_table,
     stable,
     start_run,
 )
+
+from ledgerline.observability import MetricUnit, metrics
+from ledgerline.services import invoices as invoice_service
+from ledgerline.services import write_offs
+from ledgerline.store import policies
+from ledgerline_tools import cli
+
+pytest_plugins = ["test_write_off_support"]  # its fixtures: business, write_offs_moto_table
 
 ELIGIBLE_DUE = "2026-03-03T10:00:00Z"      # 90 days before the run date
 NOT_YET_DUE = "2026-03-04T10:00:00Z"       # 89 days
@@ -51,8 +53,8 @@ SUMMARY_FIELDS = {"id", "business_id", "run_date", "dry_run", "trigger", "status
 
 
 @pytest.fixture
-def write_off_table(shared_moto_table: str) -> str:
-    return shared_moto_table
+def write_off_table(write_offs_moto_table: str) -> str:
+    return write_offs_moto_table
 
 
 def portfolio(api) -> dict[str, Any]:
@@ -234,14 +236,32 @@ def test_a_loan_write_off_also_clears_the_interest_already_in_the_ledger(busines
     in_ledger = accrued.json()["data"]["accrued_interest_cents"]
     assert in_ledger > 0
 
+    (listed,) = run(api, dry_run=True)["candidates"]
     (written,) = run(api)["written_off"]
 
-    assert written["amount"] == 1_000_000 + in_ledger
+    assert written["amount"] == listed["amount"] == 1_000_000 + in_ledger
     assert entry(api, written["journal_entry_id"])["memo"] == AUTOMATIC_MEMO
     assert lines(api, written["journal_entry_id"]) == {
         ("BAD_DEBT", "DEBIT"): 1_000_000 + in_ledger, ("NOTES_RECEIVABLE", "CREDIT"): 1_000_000,
         ("INTEREST_RECEIVABLE", "CREDIT"): in_ledger}
     assert get_instrument(api, loan["id"])["status"] == "written_off"
+
+
+def test_a_backdated_run_skips_a_loan_with_a_later_event(business):
+    """Run for 2026-04-15 when the loan was already paid on 2026-05-15: a write-off may not be dated
+    before the instrument's last event (SPEC §5), so the backdated run leaves it to today's run."""
+    api = business()
+    set_policy(api, days_past_maturity=30, days_without_payment=None)
+    loan = instrument(api, "lend", start_date="2025-06-01", maturity_date="2026-03-01", interest_rate_bps=500,
+                      cash_ledger_id=api.accounts["CASH"])
+    pay_loan(api, loan["id"], 10_000, "2026-05-15")
+    before = books(api.business_id)
+
+    backdated = run(api, "2026-04-15")
+
+    assert ids(backdated["skipped"]) == {loan["id"]} and backdated["failed"] == []
+    assert books(api.business_id) == before
+    assert ids(run(api)["written_off"]) == {loan["id"]}
 
 
 # ---- eligibility re-checked at write time; one failure never stops the others ---------------------------
@@ -547,6 +567,27 @@ def test_run_listing_is_paginated(business):
 
     assert first["meta"]["pagination"]["has_more"] is True
     assert [r["id"] for r in first["data"] + second.json()["data"]] == made[::-1]
+
+
+def test_a_summary_listing_the_most_items_in_every_category_fits_in_one_item(business):
+    """DynamoDB items are at most 400 KB: MAX_LISTED items per list, with long failure reasons, must fit."""
+    api = business()
+
+    def listed(n: int, **extra: Any) -> list[dict[str, Any]]:
+        return [{"type": "invoice", "id": str(uuid.uuid4()), "amount": 10**12, "journal_entry_id": str(uuid.uuid4()),
+                 **extra} for _ in range(n)]
+
+    most = write_offs.MAX_LISTED
+    summary = {"id": str(uuid.uuid4()), "business_id": api.business_id, "run_date": "2026-06-01", "dry_run": False,
+               "trigger": "schedule", "status": "completed_with_failures", "started_at": NOW.isoformat(),
+               "finished_at": NOW.isoformat(), "candidates": listed(most), "written_off": listed(most),
+               "skipped": listed(most, reason="r" * 300), "failed": listed(most, reason="f" * 500),
+               "totals": {"candidates": most, "written_off": most, "written_off_cents": most * 10**12,
+                          "skipped": most, "failed": most}}
+
+    policies.save_run(api.business_id, summary)
+
+    assert policies.get_run(api.business_id, summary["id"]) == summary
 
 
 @pytest.mark.parametrize("run_id", [MISSING_ID, "not-a-uuid"])
