@@ -34,7 +34,7 @@ from test_write_off_support import (  # noqa: E402
 
 from ledgerline.services import write_offs  # noqa: E402
 
-pytest_plugins = ["test_write_off_support"]  # its fixtures: business, write_offs_moto_table
+pytest_plugins = ["test_write_off_support"]  # its fixture: business
 
 pytestmark = pytest.mark.integration
 

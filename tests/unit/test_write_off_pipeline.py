@@ -34,7 +34,7 @@ from ledgerline.store import queue
 from ledgerline_tools import template
 from ledgerline_tools.functions import LambdaContext, invoke
 
-pytest_plugins = ["test_write_off_support"]  # its fixtures: business, write_offs_moto_table
+pytest_plugins = ["test_write_off_support"]  # its fixture: business
 
 SCHEDULE_EVENT = {"scheduled_time": SCHEDULED_TIME}
 ELIGIBLE_DUE = "2026-03-03T10:00:00Z"

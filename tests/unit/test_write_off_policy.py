@@ -9,12 +9,12 @@ import pytest
 from support import books
 from test_write_off_support import policy_body, put_policy, set_policy, stable
 
-pytest_plugins = ["test_write_off_support"]  # its fixtures: business, write_offs_moto_table
+pytest_plugins = ["test_write_off_support"]  # its fixture: business
 
 
 @pytest.fixture
-def write_off_table(write_offs_moto_table: str) -> str:
-    return write_offs_moto_table
+def write_off_table(moto_table: str) -> str:
+    return moto_table
 
 
 def get_policy(api, **kwargs: Any):

@@ -43,7 +43,7 @@ from ledgerline.services import write_offs
 from ledgerline.store import policies
 from ledgerline_tools import cli
 
-pytest_plugins = ["test_write_off_support"]  # its fixtures: business, write_offs_moto_table
+pytest_plugins = ["test_write_off_support"]  # its fixture: business
 
 ELIGIBLE_DUE = "2026-03-03T10:00:00Z"      # 90 days before the run date
 NOT_YET_DUE = "2026-03-04T10:00:00Z"       # 89 days
@@ -53,8 +53,8 @@ SUMMARY_FIELDS = {"id", "business_id", "run_date", "dry_run", "trigger", "status
 
 
 @pytest.fixture
-def write_off_table(write_offs_moto_table: str) -> str:
-    return write_offs_moto_table
+def write_off_table(moto_table: str) -> str:
+    return moto_table
 
 
 def portfolio(api) -> dict[str, Any]:

@@ -35,7 +35,7 @@ from ledgerline.store import codec
 from ledgerline.store.invoices import invoice_item
 from ledgerline.store.runtime import dynamodb_client, table_name
 
-pytest_plugins = ["test_write_off_support"]  # its fixtures: business, write_offs_moto_table
+pytest_plugins = ["test_write_off_support"]  # its fixture: business
 
 FILLER = 10_000
 ELIGIBLE = 20

@@ -7,7 +7,6 @@ Time is pinned: "now" is 2026-06-01 12:00 UTC unless a test moves it, so the dai
 2026-06-01 is allowed everywhere from UTC-11 to UTC+11 and a run date after it is "the future".
 """
 
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -15,12 +14,10 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from conftest import create_table, new_api
-from moto import mock_aws
+from conftest import new_api
 from support import Api, assert_books_balance
 
 from ledgerline import clock
-from ledgerline.store import runtime
 from ledgerline.store.runtime import dynamodb_client
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
@@ -155,26 +152,13 @@ def assert_automatic_write_off(api: Api, written: dict[str, Any], credited: str)
 
 # ---- fixtures (import them into a test module to use them) ------------------------------------------
 
-@pytest.fixture(scope="module")
-def write_offs_moto_table() -> Iterator[str]:
-    """One moto table per module: every test gets its own businesses on it, and a run only ever
-    touches its own business, so a fresh table per test would only cost time. (The scheduler's
-    fan-out sees every business, so its tests use conftest's per-test ``moto_table``.)"""
-    with pytest.MonkeyPatch.context() as patch, mock_aws():
-        name = f"ledgerline-write-offs-{uuid.uuid4().hex[:8]}"
-        patch.setenv("LEDGER_TABLE_NAME", name)
-        runtime.reset()
-        create_table(name)
-        yield name
-    runtime.reset()
-
-
 @pytest.fixture
 def business(write_off_table: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Api]]:
     """Makes businesses ("now" pinned to :data:`NOW`); after the scenario every one's books balance.
 
-    ``write_off_table`` is the table fixture the using module picks (shared moto, per-test moto, or
-    DynamoDB Local)."""
+    ``write_off_table`` is the table fixture the using module picks: conftest's per-test ``moto_table``
+    (a table shared by a module would be slower, not faster: moto deep-copies the whole table before
+    every TransactWriteItems) or ``local_table``."""
     pin_clock(monkeypatch)
     made: list[Api] = []
 
