@@ -11,7 +11,12 @@ from ledgerline.services import loans
 app = create_app(LOANS)
 
 
-@app.post("/api/v1/businesses/<business_id>/cfo-portal/debt-schedule/instruments/<instrument_id>/payments")
+@app.post(
+    "/api/v1/businesses/<business_id>/cfo-portal/debt-schedule/instruments/<instrument_id>/payments",
+    summary="Record a payment against a debt instrument",
+    description="Record a payment on a loan, posting a balanced principal/interest entry. With `transaction_id`, "
+    "rebook the bank transaction's journal entry into the principal/interest split and link it to the payment.",
+)
 def cfo_portal_record_debt_payment(
     business_id: str, instrument_id: str, body: DebtPaymentRequest
 ) -> Response[SuccessEnvelope[DebtPaymentResponse]]:

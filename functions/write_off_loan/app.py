@@ -14,7 +14,14 @@ from ledgerline.services import loans
 app = create_app(LOANS)
 
 
-@app.post("/api/v1/loans/<instrument_id>/write-off")
+@app.post(
+    "/api/v1/loans/<instrument_id>/write-off",
+    summary="Write off a loan",
+    description="Write off all (default) or part of a loan's balance. Loans we made post to Bad Debt Expense; "
+    "debt we owe posts to Debt Forgiveness Income. A full write-off also clears accrued unpaid interest and "
+    "marks the loan `written_off`.",
+    tags=["loans"],
+)
 def write_off_loan(
     instrument_id: str, body: Annotated[LoanWriteOffRequest | None, Body()] = None
 ) -> Response[SuccessEnvelope[LoanWriteOffResponse]]:

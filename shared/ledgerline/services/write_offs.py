@@ -86,7 +86,8 @@ def _item(kind: str, item_id: str, **values: Any) -> dict[str, Any]:
 
 def _automatic(business_id: str, kind: str, item_id: str, run_date: date) -> Scope:
     """The derived key that makes re-running a date (or a redelivered message) write nothing new."""
-    key = f"write-off-policy|{kind}|{item_id}|{run_date.isoformat()}"
+    # A NUL byte cannot appear in an HTTP header, so no client Idempotency-Key can ever collide.
+    key = f"\x00write-off-policy|{kind}|{item_id}|{run_date.isoformat()}"
     fingerprint = hashlib.sha256(key.encode()).hexdigest()
     return Scope(business_id, Idempotency(key, fingerprint, lambda result: (201, json.dumps(_recorded(result)))))
 
