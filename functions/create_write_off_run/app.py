@@ -20,7 +20,8 @@ def create_write_off_run(
 ) -> Response[WriteOffRun]:
     request = context.request(app, business_id=businessId, present=invoice_views.run, status=201)
     body = body or WriteOffRunRequest()
-    summary = write_offs.run_for_business(request.scope.business_id, body.run_date, dry_run=body.dry_run)
+    summary = write_offs.run_for_business(request.scope.business_id, body.run_date, dry_run=body.dry_run,
+                                          idempotency=request.scope.idempotency)
     return request.respond(summary)
 
 

@@ -40,7 +40,7 @@ from test_write_off_support import (
 from ledgerline.observability import MetricUnit, metrics
 from ledgerline.services import invoices as invoice_service
 from ledgerline.services import write_offs
-from ledgerline.store import policies
+from ledgerline.store import policies, transactions
 from ledgerline_tools import cli
 
 pytest_plugins = ["test_write_off_support"]  # its fixture: business
@@ -509,6 +509,23 @@ def test_a_run_date_in_the_future_is_refused(business):
     assert books(api.business_id) == before
 
 
+def test_a_keyed_run_request_repeated_returns_the_first_summary_and_writes_nothing_more(business):
+    api = business()
+    set_policy(api)
+    invoice(api, ELIGIBLE_DUE)
+    key = {"idempotency-key": "run-once-2026-06-01"}
+
+    first = start_run(api, {"dry_run": False}, headers=key)
+    after_first = books(api.business_id)
+    again = start_run(api, {"dry_run": False}, headers=key)
+
+    assert first.status == again.status == 201, again.json()
+    assert again.json() == first.json(), (first.json(), again.json())
+    assert first.json()["totals"]["written_off"] == 1
+    assert books(api.business_id) == after_first
+    assert len(api.get(f"{api.base}/write-off-runs").json()["data"]) == 1
+
+
 @pytest.mark.parametrize("body", [{"run_date": "2026-13-01"}, {"run_date": "06/01/2026"}, {"dry_run": "yes"},
                                   {"surprise": True}], ids=["bad-date", "us-date", "dry-run-string", "unknown-field"])
 def test_an_invalid_run_request_is_refused(business, body):
@@ -585,7 +602,7 @@ def test_a_summary_listing_the_most_items_in_every_category_fits_in_one_item(bus
                "totals": {"candidates": most, "written_off": most, "written_off_cents": most * 10**12,
                           "skipped": most, "failed": most}}
 
-    policies.save_run(api.business_id, summary)
+    transactions.commit([policies.save_run(api.business_id, summary)], token=str(uuid.uuid4()))
 
     assert policies.get_run(api.business_id, summary["id"]) == summary
 

@@ -7,7 +7,7 @@ from ledgerline.domain.invoices import Invoice, InvoicePayment, InvoiceWriteOff
 from ledgerline.domain.policy import WriteOffPolicy
 from ledgerline.schemas import invoices as schema
 from ledgerline.schemas.ledger import api_tags
-from ledgerline.schemas.policy import InvoicePolicy, LoanPolicy, WriteOffPolicyView
+from ledgerline.schemas.policy import InvoicePolicy, LoanPolicy, WriteOffPolicyView, WriteOffRun
 from ledgerline.services.invoices import PaymentResult
 from ledgerline.services.ledger import Page
 
@@ -90,8 +90,9 @@ def policy(value: WriteOffPolicy) -> dict[str, Any]:
 
 
 def run(value: dict[str, Any]) -> dict[str, Any]:
-    return value
+    # Through the model, so the stored (replayed) body is byte-for-byte what was served.
+    return WriteOffRun.model_validate(value).model_dump(mode="json")
 
 
 def run_page(page: Page) -> dict[str, Any]:
-    return _page(page.items, page.cursor)
+    return _page([run(summary) for summary in page.items], page.cursor)

@@ -19,7 +19,7 @@ from ledgerline.domain.ids import new_id
 from ledgerline.domain.loans import EventBeforeInterestDate
 from ledgerline.domain.policy import AUTOMATIC_MEMO, InvoiceRule, LoanRule, WriteOffPolicy
 from ledgerline.errors import IdempotentReplay, InvalidRequest, LedgerError, NotFound
-from ledgerline.idempotency import Idempotency
+from ledgerline.idempotency import Idempotency, raise_if_recorded
 from ledgerline.observability import MetricUnit, logger, metrics
 from ledgerline.schemas.common import AccountStableName
 from ledgerline.schemas.invoices import InvoiceWriteOffRequest
@@ -160,12 +160,15 @@ class _DryRun(Exception):
 
 
 def run_for_business(business_id: str, run_date: date | None = None, *, dry_run: bool = False,
-                     trigger: str = "api", as_of: datetime | None = None) -> dict[str, Any]:
+                     trigger: str = "api", as_of: datetime | None = None,
+                     idempotency: Idempotency | None = None) -> dict[str, Any]:
     """Write off everything the business's policy calls uncollectible on ``run_date``; the summary.
 
     Without a run date, the run is for the business's own date at ``as_of`` (the schedule's firing
     time) or now.
     """
+    if idempotency is not None:  # a keyed repeat gets the first run's summary without running again
+        raise_if_recorded(business_id, idempotency)
     started = clock.now()
     books = load_books(business_id)
     run_date = run_date or books.business.local_date(as_of or started)
@@ -214,7 +217,10 @@ def run_for_business(business_id: str, run_date: date | None = None, *, dry_run:
                    "written_off_cents": sum(i.get("amount", 0) for i in written),
                    "skipped": len(skipped), "failed": len(failed)},
     }
-    policies.save_run(business_id, summary)
+    # The summary (and a keyed request's idempotency record) in one write; a concurrent keyed
+    # duplicate that ran too gets the first summary instead of saving its own.
+    post(Scope(business_id, idempotency), lambda: Posting(result=summary,
+                                                          actions=(policies.save_run(business_id, summary),)))
     _record_metrics(summary)
     return summary
 

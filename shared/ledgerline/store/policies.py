@@ -47,10 +47,10 @@ def run_sk(run_id: str) -> str:
     return f"{RUN_PREFIX}{run_id}"
 
 
-def save_run(business_id: str, summary: dict[str, Any]) -> None:
+def save_run(business_id: str, summary: dict[str, Any]) -> transactions.Action:
     item = {**keys.key(keys.business_pk(business_id), run_sk(summary["id"])), "kind": "WRITE_OFF_RUN",
             "summary": summary}
-    dynamodb_client().put_item(TableName=table_name(), Item=codec.to_item(item))
+    return transactions.put(item)
 
 
 def get_run(business_id: str, run_id: str) -> dict[str, Any] | None:
