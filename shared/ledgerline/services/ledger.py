@@ -1,6 +1,9 @@
 """Ledger use cases: accounts, custom journal entries and their reversal, listings, trial balance."""
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -36,11 +39,34 @@ class Books:
     chart: Chart
 
 
+_run_books: ContextVar[dict[str, Books] | None] = ContextVar("run_books", default=None)
+
+
+@contextmanager
+def books_read_once() -> Iterator[None]:
+    """Within a batch (a write-off run), read each business's chart once instead of per posting.
+
+    Postings never decide from the balances in the chart (they move them with ``ADD``); they only
+    name its accounts, which do not change under a run, so sharing one read is safe.
+    """
+    token = _run_books.set({})
+    try:
+        yield
+    finally:
+        _run_books.reset(token)
+
+
 def load_books(business_id: str) -> Books:
+    cache = _run_books.get()
+    if cache is not None and business_id in cache:
+        return cache[business_id]
     business, chart = chart_store.load(business_id)
     if business is None:
         raise BusinessNotFound(business_id)
-    return Books(business, chart)
+    books = Books(business, chart)
+    if cache is not None:
+        cache[business_id] = books
+    return books
 
 
 # ---- accounts ---------------------------------------------------------------------------------

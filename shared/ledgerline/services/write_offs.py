@@ -26,7 +26,7 @@ from ledgerline.schemas.invoices import InvoiceWriteOffRequest
 from ledgerline.schemas.loans import LoanWriteOffRequest
 from ledgerline.schemas.policy import WriteOffPolicyRequest
 from ledgerline.services import accounts, invoices, loans
-from ledgerline.services.ledger import Books, Page, load_books
+from ledgerline.services.ledger import Books, Page, books_read_once, load_books
 from ledgerline.services.posting import Posting, Scope, post
 from ledgerline.store import candidates, policies
 
@@ -167,6 +167,12 @@ def run_for_business(business_id: str, run_date: date | None = None, *, dry_run:
     Without a run date, the run is for the business's own date at ``as_of`` (the schedule's firing
     time) or now.
     """
+    with books_read_once():  # one chart read for the whole run, not one per item
+        return _run(business_id, run_date, dry_run=dry_run, trigger=trigger, as_of=as_of, idempotency=idempotency)
+
+
+def _run(business_id: str, run_date: date | None, *, dry_run: bool, trigger: str, as_of: datetime | None,
+         idempotency: Idempotency | None) -> dict[str, Any]:
     if idempotency is not None:  # a keyed repeat gets the first run's summary without running again
         raise_if_recorded(business_id, idempotency)
     started = clock.now()
