@@ -1,7 +1,10 @@
 """Test helpers: a client that goes through the local API Gateway, the books checker, call counting."""
 
 import json
+import threading
 from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,6 +99,18 @@ def assert_books_balance(business_id: str) -> None:
     debit_side = sum(a["balance"] for a in accounts.values() if a["normality"] == "DEBIT")
     credit_side = sum(a["balance"] for a in accounts.values() if a["normality"] == "CREDIT")
     assert debit_side == credit_side, "trial balance does not balance"
+
+
+def all_at_once(count: int, send: Callable[[int], Any]) -> list[Any]:
+    """Run ``send(i)`` in ``count`` threads released together by a barrier; the answers in thread order."""
+    barrier = threading.Barrier(count)
+
+    def run(index: int) -> Any:
+        barrier.wait(timeout=30)
+        return send(index)
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(run, range(count)))
 
 
 class CallCounter:

@@ -4,15 +4,12 @@ Each thread goes through the local API Gateway, which (like Lambda) gives concur
 own loaded copy of the function; a barrier releases them together.
 """
 
-import threading
 from collections import Counter
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from conftest import new_api
-from support import Api, assert_books_balance, books
+from support import Api, all_at_once, assert_books_balance, books
 
 pytestmark = pytest.mark.integration
 
@@ -28,18 +25,6 @@ def entry_body(amount: int = 10_000, **extra: Any) -> dict[str, Any]:
         ],
         **extra,
     }
-
-
-def all_at_once(count: int, send: Callable[[int], Any]) -> list[Any]:
-    """Run ``send(i)`` in ``count`` threads released together; the answers in thread order."""
-    barrier = threading.Barrier(count)
-
-    def run(index: int) -> Any:
-        barrier.wait(timeout=30)
-        return send(index)
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(run, range(count)))
 
 
 @pytest.fixture

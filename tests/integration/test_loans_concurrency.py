@@ -7,30 +7,14 @@ backoff (store/transactions.py); a request still losing after that would get 503
 count as a failure.
 """
 
-import threading
 from collections import Counter
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import pytest
 from conftest import new_api
 from loans_support import Loans, ok, pin_clock
-from support import assert_books_balance, books
+from support import all_at_once, assert_books_balance, books
 
 pytestmark = pytest.mark.integration
-
-
-def all_at_once(count: int, send: Callable[[int], Any]) -> list[Any]:
-    """Run ``send(i)`` in ``count`` threads released together; the answers in thread order."""
-    barrier = threading.Barrier(count)
-
-    def run(index: int) -> Any:
-        barrier.wait(timeout=30)
-        return send(index)
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(run, range(count)))
 
 
 @pytest.fixture
