@@ -56,6 +56,20 @@ class Api:
         return f"/v1/businesses/{self.business_id}"
 
 
+def entry_body(amount: int = 10_000, memo: str = "Owner contribution", **extra: Any) -> dict[str, Any]:
+    """A balanced two-line custom journal entry: Dr CASH / Cr OPENING_BALANCE_EQUITY."""
+    return {
+        "memo": memo,
+        "line_items": [
+            {"account_identifier": {"type": "StableName", "stable_name": "CASH"}, "amount": amount,
+             "direction": "DEBIT"},
+            {"account_identifier": {"type": "StableName", "stable_name": "OPENING_BALANCE_EQUITY"}, "amount": amount,
+             "direction": "CREDIT"},
+        ],
+        **extra,
+    }
+
+
 def _query_all(business_id: str, prefix: str) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     request = {

@@ -5,26 +5,12 @@ own loaded copy of the function; a barrier releases them together.
 """
 
 from collections import Counter
-from typing import Any
 
 import pytest
 from conftest import new_api
-from support import Api, all_at_once, assert_books_balance, books
+from support import Api, all_at_once, assert_books_balance, books, entry_body
 
 pytestmark = pytest.mark.integration
-
-
-def entry_body(amount: int = 10_000, **extra: Any) -> dict[str, Any]:
-    return {
-        "memo": "Owner contribution",
-        "line_items": [
-            {"account_identifier": {"type": "StableName", "stable_name": "CASH"}, "amount": amount,
-             "direction": "DEBIT"},
-            {"account_identifier": {"type": "StableName", "stable_name": "OPENING_BALANCE_EQUITY"}, "amount": amount,
-             "direction": "CREDIT"},
-        ],
-        **extra,
-    }
 
 
 @pytest.fixture
@@ -84,3 +70,4 @@ def test_ten_concurrent_creates_with_one_external_id_post_one_entry(api):
     assert after["entries"] == sorted(ids)
     assert after["balances"]["CASH"] == 10_000
     assert_books_balance(api.business_id)
+

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from aws_lambda_powertools.event_handler import Response
 from conftest import new_api
-from support import Api, books
+from support import Api, books, entry_body
 
 from ledgerline import clock
 from ledgerline.api import context, views
@@ -22,18 +22,6 @@ from ledgerline.store.runtime import dynamodb_client, table_name
 from ledgerline_tools.functions import LambdaContext
 
 UNAUTHORIZED = {"message": "Unauthorized"}
-
-
-def entry_body(amount: int = 10_000) -> dict[str, Any]:
-    return {
-        "memo": "Owner contribution",
-        "line_items": [
-            {"account_identifier": {"type": "StableName", "stable_name": "CASH"}, "amount": amount,
-             "direction": "DEBIT"},
-            {"account_identifier": {"type": "StableName", "stable_name": "OPENING_BALANCE_EQUITY"}, "amount": amount,
-             "direction": "CREDIT"},
-        ],
-    }
 
 
 def post_entry(api: Api, **kwargs: Any):

@@ -6,21 +6,9 @@ from typing import Any
 
 import pytest
 from conftest import new_api
-from support import Api, assert_books_balance, books
+from support import Api, assert_books_balance, books, entry_body
 
 from ledgerline import clock
-
-
-def entry_body(amount: int = 10_000, memo: str = "Owner contribution") -> dict[str, Any]:
-    return {
-        "memo": memo,
-        "line_items": [
-            {"account_identifier": {"type": "StableName", "stable_name": "CASH"}, "amount": amount,
-             "direction": "DEBIT"},
-            {"account_identifier": {"type": "StableName", "stable_name": "OPENING_BALANCE_EQUITY"}, "amount": amount,
-             "direction": "CREDIT"},
-        ],
-    }
 
 
 def post_entry(api: Api, key: str, body: Any = None):

@@ -9,22 +9,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from support import Api, books
+from support import Api, books, entry_body
 
 from ledgerline.observability import logger
 from ledgerline.services import businesses, ledger
-
-
-def entry_body(amount: int = 10_000) -> dict[str, Any]:
-    return {
-        "memo": "Owner contribution",
-        "line_items": [
-            {"account_identifier": {"type": "StableName", "stable_name": "CASH"}, "amount": amount,
-             "direction": "DEBIT"},
-            {"account_identifier": {"type": "StableName", "stable_name": "OPENING_BALANCE_EQUITY"}, "amount": amount,
-             "direction": "CREDIT"},
-        ],
-    }
 
 
 class Logs:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from support import Api, assert_books_balance, books
+from support import Api, assert_books_balance, books, entry_body
 
 from ledgerline.store import runtime, transactions
 
@@ -43,18 +43,6 @@ class FlakyWrites:
             response["CancellationReasons"] = [{"Code": "None"}] * (actions - 1) + [
                 {"Code": self.reason, "Message": "injected by the test"}]
         return ClientError(response, "TransactWriteItems")
-
-
-def entry_body(amount: int = 10_000) -> dict[str, Any]:
-    return {
-        "memo": "Owner contribution",
-        "line_items": [
-            {"account_identifier": {"type": "StableName", "stable_name": "CASH"}, "amount": amount,
-             "direction": "DEBIT"},
-            {"account_identifier": {"type": "StableName", "stable_name": "OPENING_BALANCE_EQUITY"}, "amount": amount,
-             "direction": "CREDIT"},
-        ],
-    }
 
 
 def post_entry(api: Api, **kwargs: Any):
