@@ -15,6 +15,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestValidationError,
 )
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
 from ledgerline.api.families import JSON, Family
 from ledgerline.errors import IdempotentReplay, LedgerError, PayloadTooLarge, RequestInvalid, ServiceBusy
@@ -102,6 +103,12 @@ def entrypoint(app: APIGatewayHttpResolver) -> Callable[[dict[str, Any], Any], d
                         "ctx": {"error": "the body is not UTF-8 text"}}]
             return {"statusCode": family.validation_status, "headers": {"Content-Type": JSON},
                     "body": json.dumps(family.validation(invalid))}
+        # Powertools keeps the current event on its BaseRouter class, shared by every resolver of a
+        # process; binding it to this resolver as well means a process serving several requests at
+        # once (the local server's threads) never mixes them up. In Lambda, one request per
+        # container, this changes nothing.
+        app.current_event = APIGatewayProxyEventV2(event, json_deserializer=_parse_body)
+        app.lambda_context = context
         return app.resolve(event, context)
 
     return lambda_handler
