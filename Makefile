@@ -5,8 +5,12 @@ BIN := $(VENV)/bin
 PORT ?= 3000
 DYNAMODB_PORT ?= 8000
 STAMP := $(VENV)/.installed-stamp
+# checkov pins its own test stack (it conflicts with the project's pytest): it lives in a venv of its own.
+CHECKOV_VENV := .venv-checkov
+CHECKOV_VERSION := 3.2.459
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-stamp-$(CHECKOV_VERSION)
 
-.PHONY: install run test lint bench openapi clean
+.PHONY: install run test lint bench openapi clean soak
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +28,24 @@ run: install
 test: install lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
-lint:
+$(CHECKOV_STAMP):
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet 'checkov==$(CHECKOV_VERSION)'
+	touch $(CHECKOV_STAMP)
+
+## make lint: cfn-lint, then checkov with the reasoned skips of .checkov.yaml
+lint: $(CHECKOV_STAMP)
 	$(BIN)/cfn-lint template.yaml
+	$(CHECKOV_VENV)/bin/checkov -f template.yaml --framework cloudformation --config-file .checkov.yaml \
+		--compact --quiet
+
+## make soak SEED=… STEPS=…: the simulation (tests/simulation) for as long as asked; a failure replays with
+## the same SEED and STEPS (default: a new seed each time, printed)
+SEED ?= $(shell date +%s)
+STEPS ?= 5000
+soak: install
+	SIM_SEED=$(SEED) SIM_STEPS=$(STEPS) $(BIN)/python -m pytest tests/simulation -q -p no:cacheprovider
 
 ## make bench: performance targets, written to bench/results.json
 bench: install
@@ -36,4 +56,4 @@ openapi: install
 	$(BIN)/ledgerline openapi
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache

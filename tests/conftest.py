@@ -15,6 +15,7 @@ os.environ.update({
     "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
     "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_METRICS_NAMESPACE": "Ledgerline",
     "POWERTOOLS_SERVICE_NAME": "ledgerline", "POWERTOOLS_LOG_LEVEL": "WARNING",
+    "CURSOR_SECRET": "ledgerline-local-cursor-secret",  # deployed functions read theirs from Secrets Manager
 })
 os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
 os.environ.pop("AWS_ENDPOINT_URL", None)

@@ -13,12 +13,45 @@ from typing import Any
 
 from ledgerline.errors import InvalidCursor
 
-LOCAL_SECRET = "ledgerline-local-cursor-secret"
+# Secrets Manager is asked at most once per this many seconds per container (Powertools' cache).
+SECRET_MAX_AGE_SECONDS = 300
+
+
+class CursorSecretUnavailable(RuntimeError):
+    """Neither key source is configured: a configuration fault (500), never a caller's error (4xx)."""
 
 
 def _secret() -> bytes:
-    # Deployed functions get a generated secret (template.yaml); the local stack uses a fixed one.
-    return os.environ.get("CURSOR_SECRET", LOCAL_SECRET).encode()
+    """The HMAC key, looked up only when a cursor is actually signed or checked.
+
+    1. ``CURSOR_SECRET``: the key itself. Only the local stack sets it (``ledgerline serve``,
+       ``ledgerline invoke``, the test session); a deployed function never has it.
+    2. ``CURSOR_SECRET_ARN``: the deployed case (template.yaml). The key is read at run time from
+       Secrets Manager and cached, never resolved into the function's environment.
+    3. Neither: refuse. There is no built-in key to fall back on, since a key in the source would
+       let anyone forge cursors for a deployment that lost its configuration.
+    """
+    local = os.environ.get("CURSOR_SECRET")
+    if local:
+        return local.encode()
+    arn = os.environ.get("CURSOR_SECRET_ARN")
+    if not arn:
+        raise CursorSecretUnavailable(
+            "no pagination cursor key: CURSOR_SECRET_ARN (the Secrets Manager secret template.yaml gives "
+            "every function that pages) is not set, nor CURSOR_SECRET (the local stack's key)")
+    # Imported here, not at the top: functions that never page don't pay for it at cold start.
+    from aws_lambda_powertools.utilities.parameters import get_secret
+
+    value = get_secret(arn, max_age=SECRET_MAX_AGE_SECONDS)
+    if isinstance(value, bytes | bytearray):
+        key = bytes(value)
+    elif isinstance(value, str):
+        key = value.encode()
+    else:
+        key = b""
+    if not key:
+        raise CursorSecretUnavailable(f"the pagination cursor secret {arn} is empty")
+    return key
 
 
 def _sign(payload: bytes) -> bytes:

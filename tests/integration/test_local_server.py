@@ -3,13 +3,19 @@
 A real HTTP server on a free port over DynamoDB Local, spoken to with plain ``urllib`` as curl would.
 """
 
+import http.client
 import json
+import socket
+import socketserver
 import threading
+import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -129,3 +135,142 @@ def test_a_journey_posts_an_entry_and_the_trial_balance_balances(base_url: str, 
     rows = {row["stable_name"]: row for row in balance["accounts"]}
     assert balance["balanced"] is True and balance["total_debits"] == balance["total_credits"] == 2_500_000
     assert rows["CASH"]["debit_balance"] == rows["OPENING_BALANCE_EQUITY"]["credit_balance"] == 2_500_000
+
+
+# ---- SPEC §9.4: bursts, keep-alive, and methods no route has -------------------------------------------------------
+
+def connection(base_url: str, timeout: float = 10) -> http.client.HTTPConnection:
+    parts = urlsplit(base_url)
+    return http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+
+
+def exchange(conn: http.client.HTTPConnection, method: str, path: str, body: Any = None,
+             headers: dict[str, str] | None = None, chunked: bool = False) -> Answer:
+    conn.request(method, path, body=body, headers={**CURL, **(headers or {})}, encode_chunked=chunked)
+    response = conn.getresponse()
+    return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+
+
+def test_the_server_is_built_for_bursts() -> None:
+    server = serve(free_port(), None)
+    try:
+        assert server.request_queue_size >= 128  # the stdlib's 5 resets bursts of 40+ connections
+        assert isinstance(server, socketserver.ThreadingMixIn) and server.daemon_threads  # a thread per connection
+        assert server.RequestHandlerClass.disable_nagle_algorithm is True  # TCP_NODELAY
+    finally:
+        server.server_close()
+
+
+def test_a_burst_of_100_parallel_connections_is_answered_without_a_reset(base_url: str) -> None:
+    # Given 100 clients, each with its own connection, released at the same instant
+    clients = 100
+    start = threading.Barrier(clients)
+    answers: list[Answer | BaseException] = [None] * clients  # type: ignore[list-item]
+
+    def client(index: int) -> None:
+        conn = connection(base_url, timeout=15)
+        try:
+            start.wait(timeout=30)
+            path = "/openapi.json" if index % 2 else "/v1/no-such-route"
+            answers[index] = exchange(conn, "GET", path)
+        except BaseException as error:  # noqa: BLE001 - a reset or timeout is the failure we look for
+            answers[index] = error
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    # Then every one of them is answered
+    failures = [a for a in answers if not isinstance(a, Answer)]
+    assert not failures, f"{len(failures)} of {clients} connections failed, e.g. {failures[:3]}"
+    assert sorted({a.status for a in answers}) == [200, 404]  # type: ignore[union-attr]
+
+
+def test_keep_alive_requests_do_not_wait_for_delayed_acks(base_url: str) -> None:
+    # Nagle against the client's delayed ACK costs ~40 ms per response on a kept-alive connection.
+    conn = connection(base_url)
+    try:
+        exchange(conn, "GET", "/v1/no-such-route")  # connected and warm
+        begin = time.perf_counter()
+        answers = [exchange(conn, "GET", "/v1/no-such-route") for _ in range(20)]
+        elapsed = time.perf_counter() - begin
+    finally:
+        conn.close()
+
+    assert [a.status for a in answers] == [404] * 20
+    assert all(a.headers.get("connection", "").lower() != "close" for a in answers)
+    assert elapsed < 0.4, f"20 kept-alive requests took {elapsed * 1000:.0f} ms (20 x 40 ms = 800 ms stalls)"
+
+
+@pytest.mark.parametrize("method", ["TRACE", "OPTIONS", "CONNECT", "PROPFIND", "BREW"])
+def test_a_method_no_route_has_gets_api_gateways_json_404(base_url: str, method: str) -> None:
+    answer = call(method, f"{base_url}/v1/businesses/{uuid.uuid4()}/reports/trial-balance",
+                  headers={"Authorization": "Bearer whatever"})
+
+    assert answer.status == 404
+    assert answer.headers["content-type"] == "application/json"
+    assert answer.json() == {"message": "Not Found"}
+
+
+def test_an_unknown_method_with_a_body_leaves_the_kept_alive_connection_usable(base_url: str) -> None:
+    conn = connection(base_url)
+    try:
+        # Given an OPTIONS with a body, then a request on the same connection
+        first = exchange(conn, "OPTIONS", "/openapi.json", body=b'{"padding": "' + b"x" * 5000 + b'"}',
+                         headers={"Content-Type": "application/json"})
+        second = exchange(conn, "GET", "/openapi.json")
+        third = exchange(conn, "TRACE", "/", body=iter([b"a chunk", b"another"]), chunked=True,
+                         headers={"Transfer-Encoding": "chunked"})
+        fourth = exchange(conn, "GET", "/openapi.json")
+    finally:
+        conn.close()
+
+    # Then the body was read, not taken for the next request
+    assert (first.status, first.json()) == (404, {"message": "Not Found"})
+    assert second.status == 200 and second.json()["openapi"].startswith("3.")
+    assert (third.status, third.json()) == (404, {"message": "Not Found"})
+    assert fourth.status == 200
+
+
+def test_head_is_answered_like_get_without_a_body(base_url: str) -> None:
+    conn = connection(base_url)
+    try:
+        head = exchange(conn, "HEAD", "/v1/no-such-route")
+        after = exchange(conn, "GET", "/v1/no-such-route")
+    finally:
+        conn.close()
+
+    assert head.status == 404 and head.body == b"" and head.headers["content-type"] == "application/json"
+    assert after.status == 404 and after.json() == {"message": "Not Found"}
+
+
+def test_a_malformed_request_gets_json_not_an_html_error_page(base_url: str) -> None:
+    parts = urlsplit(base_url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as raw:
+        raw.sendall(b"GET /openapi.json HTTP/9.9\r\nHost: x\r\n\r\n")
+        reply = b""
+        while chunk := raw.recv(65536):
+            reply += chunk
+
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.split(b" ")[1] == b"505"
+    assert b"content-type: application/json" in head.lower()
+    assert json.loads(body) == {"message": "HTTP Version Not Supported"}
+
+
+def test_a_bad_content_length_is_refused_and_the_connection_closed(base_url: str) -> None:
+    parts = urlsplit(base_url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as raw:
+        raw.sendall(b"POST /v1/no-such-route HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n")
+        reply = b""
+        while chunk := raw.recv(65536):
+            reply += chunk
+
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.split(b" ")[1] == b"400"
+    assert b"connection: close" in head.lower()
+    assert json.loads(body) == {"message": "Bad Request"}

@@ -12,6 +12,21 @@ from typing import Any
 from ledgerline.errors import LedgerError
 from ledgerline_tools import localstack, template
 
+# The local stack's pagination cursor key: public, so only for local books. Deployed functions read
+# theirs from Secrets Manager (CURSOR_SECRET_ARN); shared/ledgerline/cursors.py has no default.
+LOCAL_CURSOR_SECRET = "ledgerline-local-cursor-secret"
+
+
+def use_local_cursor_secret(*, unless_arn: bool = False) -> None:
+    """Give the functions run here a cursor key, as template.yaml gives deployed ones a secret's ARN.
+
+    A key already in CURSOR_SECRET is kept; with ``unless_arn`` so is a CURSOR_SECRET_ARN (``invoke
+    --aws`` then signs cursors with the deployed stack's own key).
+    """
+    if os.environ.get("CURSOR_SECRET") or (unless_arn and os.environ.get("CURSOR_SECRET_ARN")):
+        return
+    os.environ["CURSOR_SECRET"] = LOCAL_CURSOR_SECRET
+
 
 def _target_table(args: argparse.Namespace) -> None:
     """Commands other than serve need an explicit DynamoDB endpoint (or --aws): no silent default."""
@@ -42,6 +57,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    use_local_cursor_secret()
     local_dir = localstack.LOCAL_DIR
     ensure_installed(local_dir)
     dynamodb = DynamoDBLocal(local_dir, args.dynamodb_port, in_memory=args.in_memory,
@@ -122,6 +138,7 @@ def cmd_invoke(args: argparse.Namespace) -> None:
         sys.exit(f"ledgerline: no function {args.logical_id!r}; one of: {', '.join(sorted(functions))}")
     event = json.loads(Path(args.event).read_text())
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    use_local_cursor_secret(unless_arn=True)
     # Like `sam local invoke`: what the function prints (logs, EMF metrics) goes to stderr, its response to stdout.
     with contextlib.redirect_stdout(sys.stderr):
         response = invoke(functions[args.logical_id], event, LambdaContext(args.logical_id, "local-invoke"))

@@ -1,13 +1,21 @@
-"""``ledgerline serve``: the HTTP face of the local stack (API Gateway stand-in, OpenAPI, Swagger UI)."""
+"""``ledgerline serve``: the HTTP face of the local stack (API Gateway stand-in, OpenAPI, Swagger UI).
+
+Built for bursts: a listen backlog of 128 (the stdlib's 5 resets bursts of 40+ connections), one
+thread per connection, and ``TCP_NODELAY`` so a kept-alive connection doesn't wait ~40 ms per
+response (Nagle against the client's delayed ACK). Whatever the method or however malformed the
+request, the answer is JSON like API Gateway's, never the stdlib's HTML error pages.
+"""
 
 import json
+import traceback
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from ledgerline_tools import openapi
-from ledgerline_tools.gateway import LocalGateway
+from ledgerline_tools.gateway import HttpResponse, LocalGateway
 
 SWAGGER_PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>Ledgerline API</title>
@@ -16,6 +24,16 @@ SWAGGER_PAGE = """<!doctype html>
 <script>SwaggerUIBundle({{url: "/openapi.json", dom_id: "#ui"}});</script></body></html>
 """
 CDN = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5"
+# API Gateway refuses larger payloads (HTTP APIs: 10 MB) before any integration sees them.
+MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
+LISTEN_BACKLOG = 128
+IDLE_TIMEOUT_SECONDS = 60
+
+
+class _BadBody(Exception):
+    def __init__(self, status: HTTPStatus) -> None:
+        super().__init__(status.phrase)
+        self.status = status
 
 
 def make_handler(gateway: LocalGateway, swagger_dir: Path | None) -> type[BaseHTTPRequestHandler]:
@@ -24,6 +42,11 @@ def make_handler(gateway: LocalGateway, swagger_dir: Path | None) -> type[BaseHT
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "ledgerline-local"
+        # TCP_NODELAY: headers and body go out in separate writes; without it each response on a
+        # kept-alive connection stalls ~40 ms (Nagle against delayed ACK).
+        disable_nagle_algorithm = True
+        # An idle kept-alive connection gives its thread back after this long.
+        timeout = IDLE_TIMEOUT_SECONDS
 
         def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
             self.send_response(status)
@@ -31,6 +54,8 @@ def make_handler(gateway: LocalGateway, swagger_dir: Path | None) -> type[BaseHT
                 if name.lower() not in ("content-length", "connection", "transfer-encoding"):
                     self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
+            if self.close_connection:  # the caller asked for it, or the request can't be trusted
+                self.send_header("Connection", "close")
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)
@@ -52,28 +77,105 @@ def make_handler(gateway: LocalGateway, swagger_dir: Path | None) -> type[BaseHT
                 return False
             return True
 
+        def _read_body(self) -> bytes:
+            """The whole request body, so the next request on a kept-alive connection starts clean."""
+            if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+                return self._read_chunked()
+            raw = (self.headers.get("Content-Length") or "0").strip()
+            if not (raw.isascii() and raw.isdigit()):
+                raise _BadBody(HTTPStatus.BAD_REQUEST)
+            length = int(raw)
+            if length > MAX_PAYLOAD_BYTES:
+                raise _BadBody(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+            body = self.rfile.read(length) if length else b""
+            if len(body) < length:
+                raise _BadBody(HTTPStatus.BAD_REQUEST)
+            return body
+
+        def _read_chunked(self) -> bytes:
+            body = bytearray()
+            while True:
+                size_line = self.rfile.readline(1024).split(b";", 1)[0].strip()
+                try:
+                    size = int(size_line, 16)
+                except ValueError:
+                    raise _BadBody(HTTPStatus.BAD_REQUEST) from None
+                if size < 0 or len(body) + size > MAX_PAYLOAD_BYTES:
+                    raise _BadBody(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+                if size == 0:
+                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
+                        pass  # trailers
+                    return bytes(body)
+                chunk = self.rfile.read(size)
+                if len(chunk) < size:
+                    raise _BadBody(HTTPStatus.BAD_REQUEST)
+                body += chunk
+                self.rfile.readline(3)  # the CRLF after the chunk
+
         def _dispatch(self) -> None:
             parts = urlsplit(self.path)
+            try:
+                body = self._read_body()
+            except _BadBody as refused:
+                # What is left of the body can't be found reliably: answer, then close.
+                self.close_connection = True
+                self._send(refused.status, {"Content-Type": "application/json"},
+                           json.dumps({"message": refused.status.phrase}).encode())
+                return
             if self.command == "GET" and self._extras(parts.path):
                 return
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
             headers = {name: value for name, value in self.headers.items()}
-            response = gateway.handle(self.command, parts.path, parts.query, headers, body)
+            try:
+                response = gateway.handle(self.command, parts.path, parts.query, headers, body)
+            except Exception:  # noqa: BLE001 - a bug of the stand-in itself: API Gateway's bare 500, not a reset
+                traceback.print_exc()
+                response = HttpResponse(500, {"Content-Type": "application/json"},
+                                        json.dumps({"message": "Internal Server Error"}).encode())
             self._send(response.status, response.headers, response.body)
 
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _dispatch
+        do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _dispatch
+
+        def __getattr__(self, name: str) -> Any:
+            # Any other method (TRACE, OPTIONS, CONNECT, made-up ones) goes to the gateway too, which
+            # answers it as API Gateway does when no route has that method: JSON 404, not HTML 501.
+            if name.startswith("do_"):
+                return self._dispatch
+            raise AttributeError(name)
+
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+            # The stdlib's own refusals (malformed request line, URI or headers too long, HTTP/2.0…):
+            # API Gateway's JSON shape, and the connection closed since the request can't be trusted.
+            status = HTTPStatus(code)
+            self.log_message("%s %s", str(code), message or status.phrase)
+            self.close_connection = True
+            body = json.dumps({"message": status.phrase}).encode()
+            # A request line that didn't parse leaves HTTP/0.9 (no status line, no headers): answer in 1.1.
+            self.request_version = self.protocol_version
+            self.send_response_only(code)
+            self.send_header("Connection", "close")
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-            print(f"{self.command} {self.path} -> {args[1] if len(args) > 1 else ''}", flush=True)
+            # Before the request line is parsed there is no command or path (e.g. a 414).
+            command, path = getattr(self, "command", None) or "-", getattr(self, "path", None) or "-"
+            print(f"{command} {path} -> {args[1] if len(args) > 1 else (args[0] if args else '')}", flush=True)
 
     return Handler
 
 
-def serve(port: int, swagger_dir: Path | None = None) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(LocalGateway(), swagger_dir))
-    server.daemon_threads = True
-    return server
+class LocalServer(ThreadingHTTPServer):
+    """One thread per connection, and a listen backlog that takes a burst of 100+ connections."""
+
+    request_queue_size = LISTEN_BACKLOG
+    daemon_threads = True
+
+
+def serve(port: int, swagger_dir: Path | None = None) -> LocalServer:
+    return LocalServer(("127.0.0.1", port), make_handler(LocalGateway(), swagger_dir))
 
 
 def pretty(value: Any) -> str:
