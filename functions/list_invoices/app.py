@@ -1,6 +1,5 @@
 """GET /v1/businesses/{businessId}/invoices — invoices by due date (status and due-date filters)."""
 
-from datetime import date
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
@@ -10,6 +9,7 @@ from ledgerline.api import context, invoice_views
 from ledgerline.api.app import create_app, entrypoint
 from ledgerline.api.families import LEDGER
 from ledgerline.domain.invoices import InvoiceStatus
+from ledgerline.schemas.common import Day
 from ledgerline.schemas.invoices import InvoiceList
 from ledgerline.services import invoices
 
@@ -20,8 +20,8 @@ app = create_app(LEDGER)
 def list_invoices(
     businessId: str,
     status: Annotated[InvoiceStatus | None, Query()] = None,
-    due_at_start: Annotated[date | None, Query(description="Due on or after this date.")] = None,
-    due_at_end: Annotated[date | None, Query(description="Due on or before this date.")] = None,
+    due_at_start: Annotated[Day | None, Query(description="Due on or after this date.")] = None,
+    due_at_end: Annotated[Day | None, Query(description="Due on or before this date.")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> Response[InvoiceList]:

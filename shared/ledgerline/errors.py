@@ -180,6 +180,36 @@ class ServiceBusy(LedgerError):
         super().__init__("The ledger is busy; nothing was posted. Retry after a moment.")
 
 
+class OutcomeUnknown(ServiceBusy):
+    """DynamoDB never said whether the change committed (SPEC §9.3): the answer says so, and no more."""
+
+    code = "OUTCOME_UNKNOWN"
+    retry_after_seconds = 2
+
+    def __init__(self) -> None:
+        LedgerError.__init__(
+            self,
+            "The ledger did not confirm whether this change was posted: its outcome is unknown. Retrying "
+            "with the same Idempotency-Key is safe (it answers as the first request did); without one, "
+            "check the books before retrying.",
+        )
+
+
+class PartlyPosted(ServiceBusy):
+    """A request made of several transactions stopped after some of them committed."""
+
+    code = "PARTLY_POSTED"
+
+    def __init__(self, done: str, cause: BaseException) -> None:
+        LedgerError.__init__(
+            self,
+            f"The ledger stopped part-way: {done} already posted; the rest was not"
+            f"{' (the last step’s outcome is unknown)' if isinstance(cause, OutcomeUnknown) else ''}. "
+            "Sending the same request again (with the same Idempotency-Key, if any) completes it "
+            "without posting anything twice.",
+        )
+
+
 class IdempotentReplay(Exception):
     """Not an error: the first response to this Idempotency-Key, to be sent again as it was."""
 
@@ -187,3 +217,28 @@ class IdempotentReplay(Exception):
         super().__init__("idempotent replay")
         self.status = status
         self.body = body
+
+
+class DatabaseUnavailable(ServiceBusy):
+    """A read that DynamoDB throttled, or a connection that failed, beyond the SDK's own retries."""
+
+    code = "DATABASE_UNAVAILABLE"
+
+    def __init__(self) -> None:
+        LedgerError.__init__(self, "The ledger could not be reached; nothing was changed. Retry after a moment.")
+
+
+class UnsupportedMediaType(LedgerError):
+    """A request body that is not ``application/json`` (SPEC §9.1)."""
+
+    status = 415
+    code = "UNSUPPORTED_MEDIA_TYPE"
+    api_type = "InvalidParameters"
+    error_enum = "InvalidPayload"
+
+
+class InvoiceTooLarge(Conflict):
+    """The invoice item (which embeds its payments and write-offs) would outgrow what DynamoDB can store."""
+
+    code = "INVOICE_TOO_LARGE"
+    error_enum = "InvoiceStateError"

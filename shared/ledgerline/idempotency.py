@@ -9,7 +9,6 @@ read); a different request under the same key gets 409.
 
 import hashlib
 import json
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,7 +20,6 @@ from ledgerline.store import codec, keys, transactions
 from ledgerline.store.runtime import dynamodb_client, table_name
 
 RETENTION = timedelta(days=7)
-TOKEN_NAMESPACE = uuid.UUID("6f1c2a7e-5d44-4c1e-9a59-0b1d2c3e4f50")
 
 
 @dataclass(frozen=True)
@@ -39,14 +37,6 @@ def fingerprint(method: str, path: str, body: str | None) -> str:
     except ValueError:
         canonical = body or ""
     return hashlib.sha256(f"{method.upper()} {path}\n{canonical}".encode()).hexdigest()
-
-
-def client_request_token(business_id: str, idempotency: Idempotency | None, attempt: int) -> str:
-    """DynamoDB's own 10-minute dedupe token: stable across the SDK's retries of one attempt."""
-    if idempotency is None:
-        return str(uuid.uuid4())
-    name = f"{business_id}|{idempotency.key}|{idempotency.fingerprint}|{attempt}"
-    return str(uuid.uuid5(TOKEN_NAMESPACE, name))
 
 
 def record_action(business_id: str, idempotency: Idempotency, result: Any, now: datetime) -> transactions.Action:

@@ -127,10 +127,12 @@ def test_a_body_that_is_not_a_json_object_is_a_400_never_a_500(unit_api, unchang
     assert_invalid(post_raw(unit_api, raw), "body")
 
 
-def test_a_body_of_another_content_type_is_a_400_never_a_500(unit_api, unchanged):
+def test_a_body_of_another_content_type_is_a_415_never_a_500(unit_api, unchanged):
+    """SPEC §9.1: only application/json bodies; tests/unit/test_hostile_input.py covers the variants."""
     response = post_raw(unit_api, json.dumps(entry()), headers={"content-type": "text/plain"})
 
-    assert_invalid(response, "body")
+    assert response.status == 415
+    assert response.json()["type"] == "InvalidParameters"
 
 
 def test_line_items_are_required(api, unchanged):

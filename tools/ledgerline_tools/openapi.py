@@ -6,7 +6,7 @@ only knows what the handler declares, so the merge then documents what the API r
 it, per response family (SPEC §3):
 
 - ``/v1/...`` (invoices & ledger): validation is a 400 ``ApiError``, not Powertools' 422; 403/404/409/
-  413/503/500 are ``ApiError`` too, with ``ApiError``/``ApiErrorType``/``ApiEnumErrorType`` as seed 001
+  413/415/503/500 are ``ApiError`` too, with ``ApiError``/``ApiErrorType``/``ApiEnumErrorType`` as seed 001
   writes them (its ``nullable`` spelled the OpenAPI 3.1 way) and ``AccountIdentifier`` as its ``oneOf``.
 - ``/api/v1/...`` (loans): 422 ``HTTPValidationError`` as seed 000 shows it, ``ErrorDetail`` otherwise,
   and the required ``x-business-id`` header.
@@ -25,7 +25,15 @@ from typing import Any
 
 from ledgerline.api.app import MAX_BODY_BYTES
 from ledgerline.api.families import LEDGER, LOANS, Family
-from ledgerline.errors import Forbidden, IdempotencyKeyReused, InvalidRequest, NotFound, PayloadTooLarge, ServiceBusy
+from ledgerline.errors import (
+    Forbidden,
+    IdempotencyKeyReused,
+    InvalidRequest,
+    NotFound,
+    PayloadTooLarge,
+    ServiceBusy,
+    UnsupportedMediaType,
+)
 from ledgerline_tools import template as tpl
 from ledgerline_tools.functions import _load
 
@@ -195,7 +203,10 @@ def _error_answers(family: Family, method: str, authorized: bool) -> dict[str, d
                        shape, family.error(NotFound("Journal entry", EXAMPLE_ID))),
         "500": _answer("Unexpected failure: a generic body with the request id, never a stack trace.",
                        shape, family.internal_error(EXAMPLE_ID)),
-        "503": _answer("The ledger stayed busy through bounded retries; nothing was posted. Retry later.",
+        "503": _answer("The ledger stayed busy or unreachable through bounded retries (`SERVICE_UNAVAILABLE`, "
+                       "`DATABASE_UNAVAILABLE`: nothing was posted), or it never confirmed a write "
+                       "(`OUTCOME_UNKNOWN`, `PARTLY_POSTED`: retrying with the same Idempotency-Key is safe). "
+                       "Retry after `Retry-After` seconds.",
                        shape, family.error(ServiceBusy()),
                        {"Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "integer"}}}),
     }
@@ -212,6 +223,9 @@ def _error_answers(family: Family, method: str, authorized: bool) -> dict[str, d
         limit = f"{MAX_BODY_BYTES // 1024} KB"
         answers["413"] = _answer(f"The request body exceeds {limit}.", shape,
                                  family.error(PayloadTooLarge(f"The request body exceeds {limit}.")))
+        unsupported = "The request body must be JSON sent as 'Content-Type: application/json' (charset optional, UTF-8)."
+        answers["415"] = _answer("A non-empty body that is not `application/json` (an empty body needs no "
+                                 "content type).", shape, family.error(UnsupportedMediaType(unsupported)))
     if loans:
         missing = [{"loc": ("header", "x-business-id"), "msg": "Field required", "type": "missing"}]
         answers["422"] = _answer("Validation Error", "HTTPValidationError", family.validation(missing))

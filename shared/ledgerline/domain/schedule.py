@@ -33,9 +33,13 @@ class ScheduledPayment:
 
 
 def add_months(day: date, months: int) -> date:
-    """Same day of month ``months`` later, clamped to the month's end (Jan 31 + 1 → Feb 28/29)."""
+    """Same day of month ``months`` later, clamped to the month's end (Jan 31 + 1 → Feb 28/29).
+
+    Past the calendar's last year it is ``date.max``: later than any maturity, so a schedule simply ends."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if year > date.max.year:
+        return date.max
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 

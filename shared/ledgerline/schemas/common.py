@@ -4,8 +4,9 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 
+from ledgerline.domain import dates
 from ledgerline.domain.money import MAX_CENTS
 
 Cents = Annotated[StrictInt, Field(ge=1, le=MAX_CENTS, description="Amount in integer cents (1 to 10^13).")]
@@ -33,8 +34,25 @@ def _iso_datetime(value: object) -> object:
     return value
 
 
-Day = Annotated[date, BeforeValidator(_iso_date)]
-Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_datetime)]
+def _day_in_window(value: date) -> date:
+    """SPEC §9.1: every date lies in 1900-01-01 … 2999-12-31."""
+    if not dates.in_window(value):
+        raise ValueError(f"must be a date from {dates.WINDOW}")
+    return value
+
+
+def _moment_in_window(value: datetime) -> datetime:
+    """SPEC §9.1: a date-time lies in the window as written and in UTC (the business's timezone is
+    checked where the business is known: ``services.ledger.local_day``)."""
+    if not dates.moment_in_window(value):
+        raise ValueError(f"must be a date-time from {dates.WINDOW}, both as written and in UTC")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_day_in_window)]
+"""A ``YYYY-MM-DD`` date inside the ledger's window; every date field and date filter uses it."""
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_datetime), AfterValidator(_moment_in_window)]
+"""An ISO 8601 date-time with an offset, inside the ledger's window; every date-time field uses it."""
 
 
 class Strict(BaseModel):

@@ -4,9 +4,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, Field, StrictInt, field_validator, model_validator
 
-from ledgerline.domain.invoices import InvoiceStatus
+from ledgerline.domain.invoices import InvoiceStatus, line_amount
+from ledgerline.domain.money import MAX_CENTS
 from ledgerline.schemas.common import (
     AccountIdentifier,
     Cents,
@@ -32,6 +33,13 @@ class InvoiceLineInput(Strict):
     quantity: Quantity = Decimal(1)
     account_identifier: AccountIdentifier | None = Field(default=None, description="Revenue account; default SALES.")
 
+    @model_validator(mode="after")
+    def _total_within_limit(self) -> "InvoiceLineInput":
+        # SPEC §9.1: a line's total (unit_price × quantity) is an amount like any other, at most 10^13 cents.
+        if line_amount(self.unit_price, self.quantity) > MAX_CENTS:
+            raise ValueError(f"unit_price × quantity exceeds {MAX_CENTS} cents")
+        return self
+
 
 class CreateInvoiceRequest(Strict):
     external_id: ExternalId | None = None
@@ -42,6 +50,13 @@ class CreateInvoiceRequest(Strict):
     line_items: Annotated[list[InvoiceLineInput], Field(min_length=1, max_length=50)]
     memo: Memo | None = None
     tags: Tags = []
+
+    @field_validator("line_items")
+    @classmethod
+    def _invoice_total_within_limit(cls, lines: list[InvoiceLineInput]) -> list[InvoiceLineInput]:
+        if sum(line_amount(line.unit_price, line.quantity) for line in lines) > MAX_CENTS:
+            raise ValueError(f"the invoice total exceeds {MAX_CENTS} cents")
+        return lines
 
 
 class InvoicePaymentRequest(Strict):

@@ -3,10 +3,11 @@
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from ledgerline.domain.accounts import Account, AccountType, Direction
 from ledgerline.domain.journal import JournalEntry, Tag
+from ledgerline.domain.money import MAX_CENTS
 from ledgerline.domain.tags import tag_ids
 from ledgerline.schemas.common import (
     AccountIdentifier,
@@ -35,6 +36,15 @@ class CustomJournalEntryRequest(Strict):
     memo: Memo | None = None
     line_items: Annotated[list[LineItemInput], Field(min_length=1, max_length=100)]
     tags: Tags = []
+
+    @field_validator("line_items")
+    @classmethod
+    def _total_within_limit(cls, lines: list[LineItemInput]) -> list[LineItemInput]:
+        # SPEC §9.1: the entry's total (each side's sum) is an amount like any other, at most 10^13 cents.
+        for side in Direction:
+            if sum(line.amount for line in lines if line.direction is side) > MAX_CENTS:
+                raise ValueError(f"the {side.value} lines total more than {MAX_CENTS} cents")
+        return lines
 
 
 class CreateAccountRequest(Strict):

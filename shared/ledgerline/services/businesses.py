@@ -15,6 +15,7 @@ from ledgerline.store import tokens as token_store
 
 TOKEN_PREFIX = "llk_"
 MIN_TOKEN_DAYS, MAX_TOKEN_DAYS = 1, 365
+MAX_TOKEN_CHARS = 512
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,15 @@ def revoke_token(token: str) -> None:
 
 def authenticate(token: str) -> list[str] | None:
     """The business ids a live token may act for, or None (unknown, expired or revoked)."""
+    if not token.isascii() or len(token) > MAX_TOKEN_CHARS:  # ours are short ASCII: anything else is unknown
+        return None
     record = token_store.get(keys.sha256_hex(token))
     if record is None or record.get("revoked_at") is not None:
         return None
-    if record["expires_at"] <= clock.now().timestamp():
+    # A record missing its expiry or its businesses (damaged, or written by hand) proves nothing: invalid.
+    expires_at, business_ids = record.get("expires_at"), record.get("business_ids")
+    if not isinstance(expires_at, int) or isinstance(expires_at, bool) or expires_at <= clock.now().timestamp():
         return None
-    return list(record["business_ids"])
+    if not isinstance(business_ids, list | set | tuple) or not all(isinstance(b, str) for b in business_ids):
+        return None
+    return list(business_ids)

@@ -15,7 +15,7 @@ from ledgerline.errors import InvalidRequest, NotFound
 from ledgerline.schemas.common import AccountStableName
 from ledgerline.schemas.invoices import CreateInvoiceRequest, InvoicePaymentRequest, InvoiceWriteOffRequest
 from ledgerline.services import accounts
-from ledgerline.services.ledger import Books, Page, load_books
+from ledgerline.services.ledger import Books, Page, load_books, local_day
 from ledgerline.services.posting import Posting, Scope, post, post_once
 from ledgerline.store import entries as entry_store
 from ledgerline.store import invoices as invoice_store
@@ -60,17 +60,23 @@ def get_invoice(scope: Scope, invoice_id: str) -> Invoice:
     return load_invoice(load_books(scope.business_id), invoice_id)
 
 
-def _not_after_today(books: Books, moment: datetime, field: str) -> datetime:
-    """SPEC §3: payments and write-offs may not be dated after today in the business's timezone."""
+def _settlement_date(books: Books, invoice: Invoice, moment: datetime, field: str) -> datetime:
+    """SPEC §3 and §9.1: a payment or write-off is dated from the invoice's ``sent_at`` to today, both
+    compared as calendar dates in the business's timezone — the dates its journal entries carry."""
+    day = local_day(books, moment, field)
     today = books.business.local_date(clock.now())
-    if books.business.local_date(moment) > today:
+    if day > today:
         raise InvalidRequest(field, f"{moment.isoformat()} is after today ({today}) in the business's timezone")
+    sent = books.business.local_date(invoice.sent_at)
+    if day < sent:
+        raise InvalidRequest(field, f"{moment.isoformat()} is before the invoice was sent ({sent} in the "
+                                    f"business's timezone)")
     return moment
 
 
-def _saved(before: Invoice, after: Invoice):  # noqa: ANN202
+def _saved(before: Invoice, after: Invoice, *, restoring: bool = False):  # noqa: ANN202
     return invoice_store.save(replace(after, version=before.version + 1, updated_at=clock.now().isoformat()),
-                              expected_version=before.version)
+                              expected_version=before.version, restoring=restoring)
 
 
 # ---- create / void --------------------------------------------------------------------------
@@ -98,6 +104,9 @@ def create_invoice(scope: Scope, request: CreateInvoiceRequest) -> tuple[Invoice
     def decide(invoice_id: str) -> Posting[Invoice]:
         books = load_books(scope.business_id)
         now = clock.now()
+        local_day(books, request.sent_at or now, "sent_at")
+        if request.due_at is not None:
+            local_day(books, request.due_at, "due_at")
         tags = _tags(request.tags)
         invoice = Invoice(
             id=invoice_id, business_id=scope.business_id, external_id=request.external_id,
@@ -133,7 +142,8 @@ def void_invoice(scope: Scope, invoice_id: str) -> Invoice:
                            reverses=before.journal_entry_id)
         after = replace(before, voided_at=clock.now(), void_entry_id=reversal.id)
         return Posting(result=after, entries=(reversal,), actions=(
-            _saved(before, after), entry_store.mark_reversed(scope.business_id, before.journal_entry_id, reversal.id)))
+            _saved(before, after, restoring=True),
+            entry_store.mark_reversed(scope.business_id, before.journal_entry_id, reversal.id)))
 
     return post(scope, decide)
 
@@ -157,7 +167,7 @@ def record_payment(scope: Scope, invoice_id: str, request: InvoicePaymentRequest
         identifier = request.payment_clearing_account_identifier or AccountStableName(type="StableName",
                                                                                       stable_name="CASH")
         clearing = accounts.resolve(books.chart, identifier, field="payment_clearing_account_identifier")
-        paid_at = _not_after_today(books, request.paid_at or clock.now(), "paid_at")
+        paid_at = _settlement_date(books, before, request.paid_at or clock.now(), "paid_at")
         receivable = books.chart.by_stable_name("ACCOUNTS_RECEIVABLE")
         entry = _entry(books, source=Source("INVOICE_PAYMENT", payment_id), moment=paid_at,
                        lines=[Line(clearing, Direction.DEBIT, request.amount),
@@ -201,7 +211,7 @@ def create_write_off(scope: Scope, invoice_id: str, request: InvoiceWriteOffRequ
         identifier = request.destination_ledger_account or AccountStableName(type="StableName", stable_name="BAD_DEBT")
         destination = accounts.resolve(books.chart, identifier, field="destination_ledger_account")
         rules.check_write_off_destination(destination, "destination_ledger_account")
-        write_off_at = _not_after_today(books, request.write_off_at or clock.now(), "write_off_at")
+        write_off_at = _settlement_date(books, before, request.write_off_at or clock.now(), "write_off_at")
         tags = _tags(request.tags)
         receivable = books.chart.by_stable_name("ACCOUNTS_RECEIVABLE")
         entry = _entry(books, source=Source("INVOICE_WRITE_OFF", write_off_id), moment=write_off_at,
@@ -250,7 +260,7 @@ def delete_write_off(scope: Scope, invoice_id: str, write_off_id: str) -> Invoic
             reverses=write_off.journal_entry_id)
         after = rules.without_write_off(before, write_off_id, clock.now(), reversal.id)
         return Posting(result=write_off, entries=(reversal,), actions=(
-            _saved(before, after),
+            _saved(before, after, restoring=True),
             entry_store.mark_reversed(scope.business_id, write_off.journal_entry_id, reversal.id)))
 
     return post(scope, decide)
@@ -260,6 +270,8 @@ def delete_write_off(scope: Scope, invoice_id: str, write_off_id: str) -> Invoic
 
 def list_invoices(scope: Scope, *, status: str | None, due_from: date | None, due_to: date | None,
                   limit: int, cursor: str | None) -> Page:
+    if due_from and due_to and due_to < due_from:
+        raise InvalidRequest("due_at_end", "must be on or after due_at_start")
     listing = f"invoices|{scope.business_id}|{status}|{due_from}|{due_to}"
     position = cursors.decode(listing, cursor)
     books = load_books(scope.business_id)

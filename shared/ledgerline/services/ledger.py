@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from ledgerline import clock, cursors, idempotency
+from ledgerline.domain import dates
 from ledgerline.domain.accounts import NATURAL_NORMALITY, Account, Chart, Direction
 from ledgerline.domain.business import Business
 from ledgerline.domain.ids import new_id
@@ -25,7 +26,8 @@ from ledgerline.services import accounts
 from ledgerline.services.posting import Posting, Scope, post, post_once
 from ledgerline.store import chart as chart_store
 from ledgerline.store import entries as entry_store
-from ledgerline.store import transactions
+from ledgerline.store import items as item_reads
+from ledgerline.store import keys, transactions
 
 CUSTOM_SOURCE = "CUSTOM_JOURNAL_ENTRY"
 CUSTOM_REVERSAL_SOURCE = "CUSTOM_JOURNAL_ENTRY_REVERSAL"
@@ -67,6 +69,22 @@ def load_books(business_id: str) -> Books:
     if cache is not None:
         cache[business_id] = books
     return books
+
+
+def require_business(business_id: str) -> None:
+    """For reads that need nothing else of the business: one GetItem of its profile, 404 without one."""
+    if item_reads.get(business_id, keys.PROFILE_SK) is None:
+        raise BusinessNotFound(business_id)
+
+
+def local_day(books: Books, moment: datetime, field: str) -> date:
+    """The business's calendar date of a date-time the caller gave, which must be in the window there too
+    (SPEC §9.1; the schema has already checked it as written and in UTC, so the conversion cannot overflow)."""
+    day = books.business.local_date(moment)
+    if not dates.in_window(day):
+        raise InvalidRequest(field, f"{moment.isoformat()} is {day} in the business's timezone "
+                                    f"({books.business.timezone}), outside {dates.WINDOW}")
+    return day
 
 
 # ---- accounts ---------------------------------------------------------------------------------
@@ -142,8 +160,9 @@ def post_custom_entry(scope: Scope, request: CustomJournalEntryRequest) -> tuple
             for index, item in enumerate(request.line_items)
         )
         check_entry(lines, business_accounts=books.chart.accounts)
+        entry_date = local_day(books, entry_at, "entry_at")
         entry = JournalEntry(
-            id=entry_id, business_id=scope.business_id, entry_date=books.business.local_date(entry_at),
+            id=entry_id, business_id=scope.business_id, entry_date=entry_date,
             entry_at=entry_at, created_at=now, memo=request.memo, source=Source(CUSTOM_SOURCE, entry_id),
             lines=lines, external_id=request.external_id,
             tags=tuple(Tag(**tag.model_dump()) for tag in request.tags),

@@ -7,8 +7,9 @@ from typing import Any
 from ledgerline import cursors
 from ledgerline.domain import loans, schedule
 from ledgerline.domain.loans import Instrument, InstrumentStatus, LoanDirection
+from ledgerline.errors import InvalidCursor
 from ledgerline.services import loan_support as support
-from ledgerline.services.ledger import load_books
+from ledgerline.services.ledger import load_books, require_business
 from ledgerline.services.posting import Scope
 from ledgerline.store import instruments as instrument_store
 
@@ -25,10 +26,13 @@ def debt_schedule(scope: Scope, *, status: InstrumentStatus | None, direction: L
     """Filtered, paginated instruments; totals per direction over every instrument of the filter."""
     listing = f"debt-schedule|{scope.business_id}|{status}|{direction}"
     position = cursors.decode(listing, cursor)
+    after = (position or {}).get("after")
+    if position is not None and (set(position) != {"after"} or not isinstance(after, str) or len(after) > 64):
+        raise InvalidCursor()
+    require_business(scope.business_id)
     everything = sorted(instrument_store.all_instruments(scope.business_id), key=lambda i: i.id)
     selected = [i for i in everything
                 if (status is None or i.status is status) and (direction is None or i.direction is direction)]
-    after = (position or {}).get("after")
     remaining = [i for i in selected if after is None or i.id > after]
     page = remaining[:limit]
     more = len(remaining) > limit

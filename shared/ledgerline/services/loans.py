@@ -11,7 +11,8 @@ from ledgerline.domain.accounts import Account
 from ledgerline.domain.ids import new_id
 from ledgerline.domain.journal import JournalEntry, Source
 from ledgerline.domain.loans import Instrument, InstrumentStatus
-from ledgerline.errors import InvalidRequest, RequestInvalid
+from ledgerline.domain.money import MAX_CENTS
+from ledgerline.errors import InvalidRequest, PartlyPosted, RequestInvalid, ServiceBusy
 from ledgerline.schemas.loans import (
     AccrueInterestRequest,
     CreateInstrumentRequest,
@@ -148,6 +149,8 @@ def disburse(scope: Scope, instrument_id: str, request: DisbursementRequest) -> 
         day = support.not_after_today(books, request.disbursement_date or support.today(books), "disbursement_date")
         cash = support.cash_account(books.chart, request.cash_ledger_id, "cash_ledger_id")
         rolled = loans.roll_forward(before, day)
+        if rolled.current_balance_cents + request.amount_cents > MAX_CENTS:  # SPEC §9.1: instrument amounts
+            raise InvalidRequest("amount_cents", f"the outstanding principal would exceed {MAX_CENTS} cents")
         after = replace(rolled, current_balance_cents=rolled.current_balance_cents + request.amount_cents,
                         status=InstrumentStatus.ACTIVE)
         disbursement_id = new_id()
@@ -242,7 +245,13 @@ def accrue_all(scope: Scope, request: AccrueInterestRequest) -> BulkAccrualResul
         )
 
     while True:
-        summary = post(scope, decide_chunk)
+        try:
+            summary = post(scope, decide_chunk)
+        except (ServiceBusy, *transactions.STORE_ERRORS) as busy:
+            if not done:
+                raise
+            # Earlier chunks committed: say so, never "nothing was posted".
+            raise PartlyPosted(f"{len(done)} accrual(s) of this run were", busy) from None
         if not chunk_state["more"]:
             return summary
         done.update({r.instrument.id: r for r in chunk_state["results"]})

@@ -4,6 +4,7 @@ A use case describes its change as a :class:`Posting`; :func:`post` adds the ide
 the journal entry and every balance it moves, commits them together and retries lost races.
 """
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
@@ -11,7 +12,7 @@ from typing import Any, Generic, TypeVar
 from ledgerline import clock
 from ledgerline import idempotency as idem
 from ledgerline.domain.journal import JournalEntry, balance_moves
-from ledgerline.errors import ExternalIdConflict, LedgerError
+from ledgerline.errors import ExternalIdConflict, LedgerError, OutcomeUnknown
 from ledgerline.observability import MetricUnit, metrics
 from ledgerline.store import chart as chart_store
 from ledgerline.store import entries as entry_store
@@ -26,6 +27,17 @@ class Scope:
 
     business_id: str
     idempotency: idem.Idempotency | None = None
+    request_token: str = field(default_factory=lambda: str(uuid.uuid4()))
+    """Fixed for the life of the request: with the decision round and the content of each transaction
+    it makes that transaction's ClientRequestToken (SPEC §9.3)."""
+
+    @property
+    def token_seed(self) -> str:
+        """A keyed request's tokens follow its key, so a concurrent duplicate that decides the very same
+        transaction is answered by DynamoDB's own token check; unkeyed ones are unique per request."""
+        if self.idempotency is None:
+            return self.request_token
+        return f"{self.business_id}|{self.idempotency.key}|{self.idempotency.fingerprint}"
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,7 @@ class Posting(Generic[R]):
 
 def post(scope: Scope, decide: Callable[[], Posting[R]]) -> R:
     """Commit what ``decide`` returns, retrying from fresh reads when a race is lost."""
+    last: dict[str, Any] = {}
 
     def attempt(number: int) -> R:
         posting = decide()
@@ -65,7 +78,8 @@ def post(scope: Scope, decide: Callable[[], Posting[R]]) -> R:
         )
         if not actions:  # nothing to write (and no idempotency record to keep)
             return posting.result
-        token = idem.client_request_token(scope.business_id, scope.idempotency, number)
+        last.update(actions=actions, posting=posting)
+        token = transactions.token_for(scope.token_seed, number, actions)
         try:
             transactions.commit(actions, token=token)
         except transactions.TokenReused:
@@ -73,17 +87,36 @@ def post(scope: Scope, decide: Callable[[], Posting[R]]) -> R:
             if scope.idempotency is not None:
                 idem.raise_if_recorded(scope.business_id, scope.idempotency)
             raise transactions.Retryable("client request token in use") from None
-        metrics.add_metric(name="JournalEntriesPosted", unit=MetricUnit.Count, value=len(posting.entries))
-        return posting.result
+        return _posted(posting)
 
     try:
         return transactions.with_retries(attempt, on_retry=_count_retry)
-    except LedgerError:
-        # A duplicate can fail a state rule the first request changed (e.g. "already reversed");
+    except OutcomeUnknown:
+        # Proof beats doubt: an item only this transaction could have written, read back as written.
+        if transactions.committed(last["actions"]):
+            return _posted(last["posting"])
+        if scope.idempotency is not None:
+            _answer_if_recorded(scope, OutcomeUnknown())
+        raise
+    except LedgerError as error:
+        # A duplicate can fail a state rule the first request changed (e.g. "already reversed"):
         # if this key already has a response, that response is the answer.
         if scope.idempotency is not None:
-            idem.raise_if_recorded(scope.business_id, scope.idempotency)
+            _answer_if_recorded(scope, error)
         raise
+
+
+def _posted(posting: Posting[R]) -> R:
+    metrics.add_metric(name="JournalEntriesPosted", unit=MetricUnit.Count, value=len(posting.entries))
+    return posting.result
+
+
+def _answer_if_recorded(scope: Scope, error: LedgerError) -> None:
+    assert scope.idempotency is not None
+    try:
+        idem.raise_if_recorded(scope.business_id, scope.idempotency)
+    except transactions.STORE_ERRORS:
+        raise error from None  # the ledger is unreachable: the first answer stands
 
 
 def _count_retry() -> None:
@@ -115,12 +148,17 @@ def post_once(
         if taken.fingerprint != fingerprint:
             raise ExternalIdConflict(kind.replace("_", " "), external_id) from None
         return existing(taken.object_id), False
-    except LedgerError:
+    except LedgerError as error:
         # A retry can break a rule only because its first copy succeeded (e.g. that payment settled
-        # the invoice): if the external_id is taken, the first copy's object (or a 409) is the answer.
-        taken = external_ids.find(scope.business_id, kind, external_id)
+        # the invoice), and an unknown outcome may have been a commit: if the external_id is taken,
+        # the object that holds it (or a 409) is the answer.
+        try:
+            taken = external_ids.find(scope.business_id, kind, external_id)
+        except transactions.STORE_ERRORS:
+            raise error from None
         if taken is None:
             raise
         if taken.fingerprint != fingerprint:
             raise ExternalIdConflict(kind.replace("_", " "), external_id) from None
-        return existing(taken.object_id), False
+        # Our own object_id means this very request committed (its outcome was unknown): created.
+        return existing(taken.object_id), isinstance(error, OutcomeUnknown) and taken.object_id == object_id

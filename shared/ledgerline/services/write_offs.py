@@ -18,7 +18,7 @@ from ledgerline.domain import invoices as invoice_rules
 from ledgerline.domain.ids import new_id
 from ledgerline.domain.loans import EventBeforeInterestDate
 from ledgerline.domain.policy import AUTOMATIC_MEMO, InvoiceRule, LoanRule, WriteOffPolicy
-from ledgerline.errors import IdempotentReplay, InvalidRequest, LedgerError, NotFound
+from ledgerline.errors import IdempotentReplay, InvalidRequest, LedgerError, NotFound, PartlyPosted, ServiceBusy
 from ledgerline.idempotency import Idempotency, raise_if_recorded
 from ledgerline.observability import MetricUnit, logger, metrics
 from ledgerline.schemas.common import AccountStableName
@@ -26,9 +26,9 @@ from ledgerline.schemas.invoices import InvoiceWriteOffRequest
 from ledgerline.schemas.loans import LoanWriteOffRequest
 from ledgerline.schemas.policy import WriteOffPolicyRequest
 from ledgerline.services import accounts, invoices, loans
-from ledgerline.services.ledger import Books, Page, books_read_once, load_books
+from ledgerline.services.ledger import Books, Page, books_read_once, load_books, require_business
 from ledgerline.services.posting import Posting, Scope, post
-from ledgerline.store import candidates, policies
+from ledgerline.store import candidates, policies, transactions
 
 DEFAULT_DESTINATION = {"type": "StableName", "stable_name": "BAD_DEBT"}
 MAX_LISTED = 250
@@ -124,6 +124,8 @@ def _invoice_write_off(scope: Scope, business: Books, rule: InvoiceRule, invoice
         local_due = invoice.due_at.astimezone(zone).date() if invoice.due_at else None
         if not rule.eligible(invoice, run_date, local_due):
             raise NoLongerEligible(f"invoice {invoice.id} is not eligible on {run_date}")
+        if invoice.sent_at.astimezone(zone).date() > run_date:  # a write-off never predates the invoice
+            raise NoLongerEligible(f"invoice {invoice.id} is sent after {run_date}")
         if dry_run:
             raise _DryRun(_item("invoice", invoice.id, amount=invoice.outstanding_balance))
 
@@ -225,8 +227,14 @@ def _run(business_id: str, run_date: date | None, *, dry_run: bool, trigger: str
     }
     # The summary (and a keyed request's idempotency record) in one write; a concurrent keyed
     # duplicate that ran too gets the first summary instead of saving its own.
-    post(Scope(business_id, idempotency), lambda: Posting(result=summary,
-                                                          actions=(policies.save_run(business_id, summary),)))
+    try:
+        post(Scope(business_id, idempotency), lambda: Posting(result=summary,
+                                                              actions=(policies.save_run(business_id, summary),)))
+    except (ServiceBusy, *transactions.STORE_ERRORS) as busy:
+        if not written:
+            raise
+        # The items are written off (each under its own derived key): say so, never "nothing was posted".
+        raise PartlyPosted(f"{len(written)} write-off(s) of this run were", busy) from None
     _record_metrics(summary)
     return summary
 
@@ -250,7 +258,9 @@ def get_run(scope: Scope, run_id: str) -> dict[str, Any]:
 
 def list_runs(scope: Scope, *, limit: int, cursor: str | None) -> Page:
     listing = f"write-off-runs|{scope.business_id}"
-    found, last = policies.list_runs(scope.business_id, limit=limit, start_key=cursors.decode(listing, cursor))
+    position = cursors.decode(listing, cursor)
+    require_business(scope.business_id)
+    found, last = policies.list_runs(scope.business_id, limit=limit, start_key=position)
     return Page(found, cursors.encode(listing, last))
 
 

@@ -7,6 +7,7 @@ from ledgerline.domain.accounts import Account, AccountType, Chart, Direction
 from ledgerline.domain.journal import JournalEntry, Line, Source, Tag
 from ledgerline.errors import AlreadyReversed
 from ledgerline.store import codec, keys, transactions
+from ledgerline.store import items as item_reads
 from ledgerline.store.runtime import dynamodb_client, table_name
 
 ENTRIES_INDEX = "GSI1"
@@ -108,9 +109,10 @@ def query_by_date(
         request["FilterExpression"] = "source_type = :source"
         request["ExpressionAttributeValues"][":source"] = source_type
     request["ExpressionAttributeValues"] = codec.to_item(request["ExpressionAttributeValues"])
-    if start_key:
-        request["ExclusiveStartKey"] = codec.to_item(start_key)
-    page = dynamodb_client().query(**request)
+    start_key = item_reads.start_key(
+        start_key, equal={"PK": keys.business_pk(business_id), "GSI1PK": keys.entries_by_date_pk(business_id)},
+        prefixed={"SK": keys.ENTRY_PREFIX, "GSI1SK": ""}, between=("GSI1SK", lower, upper))
+    page = item_reads.query_page(request, start_key)
     items = [codec.from_item(item) for item in page.get("Items", [])]
     if len(items) > limit:  # more remain: resume right after the last item returned
         items = items[:limit]

@@ -11,11 +11,18 @@ from typing import Any
 from ledgerline.domain.accounts import Account, AccountType, Chart, Direction
 from ledgerline.domain.invoices import Invoice, InvoiceLine, InvoicePayment, InvoiceWriteOff
 from ledgerline.domain.journal import Tag
+from ledgerline.errors import InvoiceTooLarge
 from ledgerline.store import candidates, codec, items, keys, transactions
-from ledgerline.store.runtime import dynamodb_client, table_name
+from ledgerline.store.runtime import table_name
 
 INVOICES_INDEX = "GSI1"
 NO_DUE_DATE = "9999-12-31"
+MAX_ITEM_BYTES = 350 * 1024
+"""An invoice embeds its payments and write-offs, and DynamoDB refuses items over 400 KB: a change that
+would take the item past this (measured by ``codec.encoded_size``, an over-estimate) is refused with a
+409 before anything is written. ``RESTORING_ITEM_BYTES`` leaves room for changes that only mark what is
+there (deleting a write-off, voiding), so an invoice at the cap can still be corrected."""
+RESTORING_ITEM_BYTES = 380 * 1024
 
 
 def invoice_sk(invoice_id: str) -> str:
@@ -106,9 +113,18 @@ def get(business_id: str, invoice_id: str) -> dict[str, Any] | None:
     return items.get(business_id, invoice_sk(invoice_id))
 
 
-def save(invoice: Invoice, *, expected_version: int | None) -> transactions.Action:
-    """A new invoice must not exist; an existing one must still be at the version that was read."""
+def save(invoice: Invoice, *, expected_version: int | None, restoring: bool = False) -> transactions.Action:
+    """A new invoice must not exist; an existing one must still be at the version that was read.
+
+    Refused (409) before any write if the item would grow past what DynamoDB can hold (SPEC §9.2)."""
     item = _clean(invoice_item(invoice))
+    limit = RESTORING_ITEM_BYTES if restoring else MAX_ITEM_BYTES
+    if codec.encoded_size(item) > limit:
+        raise InvoiceTooLarge(
+            f"Invoice {invoice.id} cannot record this: with its {len(invoice.payments)} payment(s) and "
+            f"{len(invoice.write_offs)} write-off(s) it would exceed the {limit // 1024} KB an invoice can hold. "
+            "Nothing was posted. Record the rest as one combined payment or write-off, or with shorter memos "
+            "and fewer tags.")
     if expected_version is None:
         return transactions.put(item)
     return transactions.put(item, condition="#version = :expected", names={"#version": "version"},
@@ -127,7 +143,8 @@ def query_by_due_date(business_id: str, *, lower: str, upper: str, status: str |
         request["ExpressionAttributeNames"] = {"#status": "status"}
         values[":status"] = status
     request["ExpressionAttributeValues"] = codec.to_item(values)
-    if start_key:
-        request["ExclusiveStartKey"] = codec.to_item(start_key)
-    page = dynamodb_client().query(**request)
+    start_key = items.start_key(
+        start_key, equal={"PK": keys.business_pk(business_id), "GSI1PK": invoices_by_due_pk(business_id)},
+        prefixed={"SK": "INVOICE#", "GSI1SK": ""}, between=("GSI1SK", lower, upper))
+    page = items.query_page(request, start_key)
     return [codec.from_item(i) for i in page.get("Items", [])], codec.from_item(page.get("LastEvaluatedKey"))

@@ -4,7 +4,7 @@ from typing import Any
 
 from ledgerline.domain.policy import InvoiceRule, LoanRule, WriteOffPolicy
 from ledgerline.store import candidates, codec, items, keys, transactions
-from ledgerline.store.runtime import dynamodb_client, table_name
+from ledgerline.store.runtime import table_name
 
 POLICY_SK = "WRITE_OFF_POLICY"
 RUN_PREFIX = "WRITEOFFRUN#"
@@ -66,8 +66,7 @@ def list_runs(business_id: str, *, limit: int, start_key: dict[str, Any] | None
         "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
         "ExpressionAttributeValues": codec.to_item({":pk": keys.business_pk(business_id), ":prefix": RUN_PREFIX}),
     }
-    if start_key:
-        request["ExclusiveStartKey"] = codec.to_item(start_key)
-    page = dynamodb_client().query(**request)
+    start_key = items.start_key(start_key, equal={"PK": keys.business_pk(business_id)}, prefixed={"SK": RUN_PREFIX})
+    page = items.query_page(request, start_key)
     return ([codec.from_item(i)["summary"] for i in page.get("Items", [])],
             codec.from_item(page.get("LastEvaluatedKey")))

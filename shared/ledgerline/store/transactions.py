@@ -5,15 +5,18 @@ maps straight back to a meaningful answer; ``ALL_OLD`` returns the item that fai
 a read (e.g. to replay an idempotent response).
 """
 
+import hashlib
+import json
 import random
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError, ConnectTimeoutError, EndpointConnectionError
 
-from ledgerline.errors import ServiceBusy
+from ledgerline.errors import OutcomeUnknown, ServiceBusy
 from ledgerline.store import codec
 from ledgerline.store.runtime import dynamodb_client, table_name
 
@@ -22,13 +25,31 @@ T = TypeVar("T")
 OnConditionFailed = Callable[[dict[str, Any] | None], BaseException]
 
 RETRYABLE_REASONS = {"TransactionConflict", "ProvisionedThroughputExceeded", "ThrottlingError"}
-RETRYABLE_ERRORS = {
-    "TransactionInProgressException",
+REJECTED_ERRORS = {
     "ProvisionedThroughputExceededException",
     "ThrottlingException",
     "RequestLimitExceeded",
-    "InternalServerError",
 }
+"""Refused before DynamoDB ran the transaction: nothing was written, so reading again is safe."""
+OUTCOME_UNKNOWN_ERRORS = {
+    "InternalServerError",
+    "TransactionInProgressException",
+    "ServiceUnavailable",
+}
+"""The transaction may or may not have committed (SPEC §9.3): only resending it, identical and under
+the same ClientRequestToken, can tell — DynamoDB answers a token it has committed with success and
+writes nothing again."""
+NOT_SENT_ERRORS = (EndpointConnectionError, ConnectTimeoutError)
+"""Connection failures before the request left: as definite as a refusal."""
+RESENDS = 6
+"""Sends of one transaction (the first included) while its outcome is unknown; with the backoff below
+at most ≈ 1.6 s, on top of the SDK's own same-token retries of each send."""
+RESEND_BUDGET_SECONDS = 5.0
+"""No new send after this long (slow sends: read timeouts), so a request ends well inside the
+function's 10 s timeout with an answer instead of being killed without one."""
+RESEND_BASE_SECONDS = 0.05
+RESEND_CAP_SECONDS = 0.5
+TOKEN_NAMESPACE = uuid.UUID("6f1c2a7e-5d44-4c1e-9a59-0b1d2c3e4f50")
 MAX_ATTEMPTS = 10
 """Enough for ~two dozen concurrent writers on one hot item (e.g. payments on one loan: each round one
 wins, the rest re-read) — 6 left 1–14 of 24 such payments with a 503 on DynamoDB Local. Worst case
@@ -37,8 +58,16 @@ BACKOFF_BASE_SECONDS = 0.02
 BACKOFF_CAP_SECONDS = 0.4
 
 
+STORE_ERRORS = (ClientError, BotoCoreError)
+"""Whatever the DynamoDB client raises."""
+
+
 class Retryable(Exception):
     """The write lost a race (conflict, throttling, a version that moved): read again and retry."""
+
+
+class NotSent(Retryable):
+    """Refused or never sent (throttling, no connection): certainly not written, so decide again."""
 
 
 class TokenReused(Exception):
@@ -86,14 +115,72 @@ def update(key: dict[str, str], expression: str, *, condition: str, values: dict
     return Action({"Update": request}, on_condition_failed)
 
 
+def token_for(seed: str, attempt: int, actions: list[Action]) -> str:
+    """A ClientRequestToken unique to this request (``seed``), decision round and transaction content.
+
+    Resends of one transaction reuse it (DynamoDB then answers a committed one with success and no
+    second write); a new decision, or another transaction of the same request (e.g. the next chunk of
+    a batch), gets its own — never one that another transaction already used.
+    """
+    content = json.dumps([action.request for action in actions], sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(content.encode()).hexdigest()
+    return str(uuid.uuid5(TOKEN_NAMESPACE, f"{seed}|{attempt}|{digest}"))
+
+
 def commit(actions: list[Action], *, token: str) -> None:
-    """Write ``actions`` atomically, or raise the first failed condition's domain error."""
+    """Write ``actions`` atomically, or raise what stopped them.
+
+    A definite cancellation raises the first failed condition's domain error (or :class:`Retryable`
+    for a lost race); a refusal before running raises :class:`NotSent`. An outcome-unknown error is
+    answered by sending the identical request again under the same token until DynamoDB gives a
+    definite answer; if it never does, :class:`OutcomeUnknown` — never a guess.
+    """
+    request = {"TransactItems": [action.request for action in actions], "ClientRequestToken": token}
+    unknown = False
+    started = time.monotonic()
+    for send in range(RESENDS):
+        if send and time.monotonic() - started > RESEND_BUDGET_SECONDS:
+            break
+        if send:
+            time.sleep(random.uniform(0, min(RESEND_CAP_SECONDS, RESEND_BASE_SECONDS * 2**send)))
+        try:
+            dynamodb_client().transact_write_items(**request)
+            return
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code in OUTCOME_UNKNOWN_ERRORS:
+                unknown = True
+                continue
+            if code in REJECTED_ERRORS:
+                if unknown:  # an earlier send may still have committed: only the same token can tell
+                    continue
+                raise NotSent(code) from None
+            raise _meaning_of(error, actions) from None
+        except NOT_SENT_ERRORS as error:
+            if unknown:
+                continue
+            raise NotSent(type(error).__name__) from None
+        except BotoCoreError:  # a read timeout or a dropped connection after sending
+            unknown = True
+    raise OutcomeUnknown()
+
+
+def committed(actions: list[Action]) -> bool:
+    """Whether a transaction whose outcome stayed unknown did commit, proven by reading back the first
+    item it puts (items carry fresh ids and timestamps: found as written, it can only be this one's).
+
+    ``False`` means "not proven": not committed yet, overwritten since, or DynamoDB unreachable.
+    """
+    put = next((action.request["Put"] for action in actions if "Put" in action.request), None)
+    if put is None:
+        return False
+    written = codec.from_item(put["Item"])
     try:
-        dynamodb_client().transact_write_items(
-            TransactItems=[action.request for action in actions], ClientRequestToken=token
-        )
-    except ClientError as error:
-        raise _meaning_of(error, actions) from None
+        found = dynamodb_client().get_item(TableName=put["TableName"], ConsistentRead=True,
+                                           Key={name: put["Item"][name] for name in ("PK", "SK")})
+    except STORE_ERRORS:
+        return False
+    return codec.from_item(found.get("Item")) == written
 
 
 def _meaning_of(error: ClientError, actions: list[Action]) -> BaseException:
@@ -110,8 +197,6 @@ def _meaning_of(error: ClientError, actions: list[Action]) -> BaseException:
         return error
     if code == "IdempotentParameterMismatchException":
         return TokenReused(code)
-    if code in RETRYABLE_ERRORS:
-        return Retryable(code)
     return error
 
 
