@@ -98,12 +98,12 @@ def child(mode: str, event_path: str = "", warm: str = "0") -> dict:
 
 # ---- parent side --------------------------------------------------------------------------------
 
-def lambda_env(function_dir: str | None, *, root: str, layer: str, endpoint: str, table: str) -> dict[str, str]:
+def lambda_env(function_dir: str | None, *, layer: str, runtime: str, endpoint: str, table: str) -> dict[str, str]:
     """Only what a Lambda function would see (nothing inherited but PATH): no profile, no stray config."""
     name = os.path.basename(function_dir) if function_dir else "baseline"
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "TZ": ":UTC",
-        "LAMBDA_TASK_ROOT": function_dir or root, "AWS_LAMBDA_FUNCTION_NAME": name,
+        "LAMBDA_TASK_ROOT": function_dir or runtime, "AWS_LAMBDA_FUNCTION_NAME": name,
         "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
         "AWS_EXECUTION_ENV": "AWS_Lambda_python3.13", "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
@@ -111,17 +111,19 @@ def lambda_env(function_dir: str | None, *, root: str, layer: str, endpoint: str
         "AWS_ENDPOINT_URL_DYNAMODB": endpoint, "LEDGER_TABLE_NAME": table,
         "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000", "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
         "POWERTOOLS_SERVICE_NAME": "ledgerline", "POWERTOOLS_METRICS_NAMESPACE": "Ledgerline",
-        "POWERTOOLS_LOG_LEVEL": "INFO",
-        # /var/task, then the layer's /opt/python (our code + its requirements) and the runtime's boto3.
-        "PYTHONPATH": os.pathsep.join(p for p in (function_dir, os.path.join(root, "shared"), layer) if p),
+        "POWERTOOLS_LOG_LEVEL": "INFO", "CURSOR_SECRET": "ledgerline-bench-cursor-secret",
+        # Lambda's file systems are read-only: nothing a cold start compiles is kept for the next one.
+        "PYTHONDONTWRITEBYTECODE": "1",
+        # /var/task (the function), /opt/python (the built layer), then the runtime's boto3 (/var/runtime).
+        "PYTHONPATH": os.pathsep.join(p for p in (function_dir, None if function_dir is None else layer, runtime) if p),
     }
     return env
 
 
-def spawn(args: list[str], env: dict[str, str], *, importtime: bool = False) -> tuple[dict, str]:
+def spawn(python: str, args: list[str], env: dict[str, str], *, importtime: bool = False) -> tuple[dict, str]:
     import subprocess
     # -S: no site-packages (the dev venv's extra packages); everything comes from PYTHONPATH.
-    command = [sys.executable, "-S", *(["-X", "importtime"] if importtime else []), os.path.abspath(__file__), *args]
+    command = [python, "-S", *(["-X", "importtime"] if importtime else []), os.path.abspath(__file__), *args]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
     for line in done.stdout.splitlines():
         if line.startswith(MARK):
@@ -169,32 +171,28 @@ def _median(values: list[float]) -> float:
     return round(statistics.median(values), 1)
 
 
-def _strip_bytecode(prefix: str, root: str, layer: str, vendored: list[str]) -> None:
-    """Drop the cached .pyc of our code and of what ``sam build`` vendors (it unzips wheels: no .pyc)."""
-    import glob
+def _without_bytecode(layer: str, folder: str) -> str:
+    """A copy of the built layer as SAM's own python builder ships it: sources only, no .pyc."""
     import shutil
-    mirror = lambda path: os.path.join(prefix, os.path.abspath(path).lstrip(os.sep))  # noqa: E731
-    for folder in (os.path.join(root, "shared"), os.path.join(root, "functions")):
-        shutil.rmtree(mirror(folder), ignore_errors=True)
-    for name in vendored:
-        shutil.rmtree(mirror(os.path.join(layer, name)), ignore_errors=True)
-        for pyc in glob.glob(mirror(os.path.join(layer, name.removesuffix(".py") + ".*.pyc"))):
-            os.remove(pyc)
+    copy = os.path.join(folder, "layer-without-pyc")
+    shutil.copytree(layer, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
 
 
-def measure(events: dict[str, dict], *, root: str, layer: dict, endpoint: str, table: str, runs: int = 5,
+def measure(events: dict[str, dict], *, root: str, artifact: dict, endpoint: str, table: str, runs: int = 7,
             warm: int = 10, untraced: tuple[str, ...] = (), unbytecoded: tuple[str, ...] = ()) -> dict:
     """Median of ``runs`` fresh processes per case, cases interleaved round by round after a
-    discarded run per function (it fills the bytecode caches). ``events``: function folder → event."""
+    discarded run per function (it warms the file cache). ``events``: function folder → event;
+    ``artifact``: the built layer and runtime stand-in (bench/layer.py)."""
     import shutil
     import tempfile
     folder = tempfile.mkdtemp(prefix="ledgerline-bench-")
-    prefix = os.path.join(folder, "pycache")
-    no_pyc = {"PYTHONPYCACHEPREFIX": prefix, "PYTHONDONTWRITEBYTECODE": "1"}
+    bare_layer = _without_bytecode(artifact["path"], folder) if unbytecoded else ""
     cases = [("baseline", None, {})] + [(name, name, {}) for name in events]
     cases += [(f"{name} (POWERTOOLS_TRACE_DISABLED)", name, {"POWERTOOLS_TRACE_DISABLED": "true"})
               for name in untraced]
-    cases += [(f"{name} (layer as sam build ships it: no .pyc)", name, no_pyc) for name in unbytecoded]
+    cases += [(f"{name} (layer as SAM's python3.13 builder ships it: no .pyc)", name, {"layer": bare_layer})
+              for name in unbytecoded]
     paths = {}
     for name, event in events.items():
         paths[name] = os.path.join(folder, f"{name}.json")
@@ -204,15 +202,14 @@ def measure(events: dict[str, dict], *, root: str, layer: dict, endpoint: str, t
     def run(name: str | None, extra: dict[str, str], warm_calls: int = 0, **kwargs) -> tuple[dict, str]:
         mode, name = (name.partition("=")[0] + "=", name.partition("=")[2]) if name and "=" in name else ("", name)
         function_dir = os.path.join(root, "functions", name) if name else None
-        env = {**lambda_env(function_dir, root=root, layer=layer["path"], endpoint=endpoint, table=table), **extra}
+        extra = dict(extra)
+        env = {**lambda_env(function_dir, layer=extra.pop("layer", artifact["path"]), runtime=artifact["runtime_path"],
+                            endpoint=endpoint, table=table), **extra}
         args = [mode + function_dir, paths[name], str(warm_calls)] if name else ["baseline"]
-        return spawn(args, env, **kwargs)
+        return spawn(artifact["python"], args, env, **kwargs)
 
     samples: dict[str, list[dict]] = {label: [] for label, _, _ in cases}
     try:
-        if unbytecoded:  # every .pyc in the prefix (stdlib, runtime boto3), then ours and the layer's removed
-            run(unbytecoded[0], {"PYTHONPYCACHEPREFIX": prefix})
-            _strip_bytecode(prefix, root, layer["path"], layer["vendored_by_sam_build"])
         for name in [None, *events]:  # a discarded run each: fresh .pyc after code changes, warm file cache
             run(name, {})
         for _ in range(runs):
@@ -243,7 +240,7 @@ def measure(events: dict[str, dict], *, root: str, layer: dict, endpoint: str, t
         results = summary(samples[label])
         report["functions"][label] = {
             "tracer": "disabled" if "POWERTOOLS_TRACE_DISABLED" in extra else "enabled (as deployed)",
-            "bytecode": "none for the layer and our code" if extra is no_pyc else "cached .pyc",
+            "bytecode": "none in the layer" if "layer" in extra else "as built: .pyc in the layer",
             **results,
             # SPEC §8's "first request" = creating the client + the request itself.
             "first_request_ms": round(results["client_ms"] + results["request_ms"], 1),

@@ -1,73 +1,86 @@
-"""A stand-in for the deployed /opt/python layer + the runtime's boto3, linked from the venv.
+"""The deployed artifact, built here as `sam build` builds it, for the cold-start measurement.
 
-The dev venv also holds moto, pytest, requests… and the Tracer's ``patch_all()`` imports every
-library it can patch that is installed, so timing imports in the venv would count packages Lambda
-never has. The cold-start children therefore run with ``python -S`` (no site-packages) on a folder
-of symlinks to exactly the distributions of ``shared/requirements.txt`` (what ``sam build`` puts in
-the layer) plus ``boto3`` (the Lambda runtime's), with their dependencies — same versions as the venv.
+The ledger layer comes from ``shared/Makefile``'s ``build-LedgerLayer`` — the very target `sam build`
+runs (template.yaml: ``BuildMethod: makefile``) — with the runtime's Python 3.13 when this machine has
+it, for this machine's CPU (the deployed layer targets arm64: the same files but for the native
+extensions). The Lambda runtime's own boto3, which the baseline imports, is stood in for by the same
+boto3 installed and compiled for that interpreter: the runtime ships it compiled.
 """
 
+import glob
+import os
+import platform
 import shutil
-from importlib import metadata
+import subprocess
+import sys
 from pathlib import Path
 
-try:
-    from packaging.requirements import Requirement
-except ImportError:  # pragma: no cover - pip always vendors it
-    from pip._vendor.packaging.requirements import Requirement  # type: ignore[no-redef]
+RUNTIME = (3, 13)
 
 
-def requirements(path: Path) -> list[str]:
-    lines = (line.split("#", 1)[0].strip() for line in path.read_text().splitlines())
-    return [line for line in lines if line] + ["boto3"]
+def runtime_python() -> tuple[str, bool]:
+    """The runtime's interpreter if this machine has one (on PATH or under pyenv), else this one."""
+    version = f"{RUNTIME[0]}.{RUNTIME[1]}"
+    candidates = [*sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}*/bin/python{version}"))),
+                  shutil.which(f"python{version}")]
+    for candidate in filter(None, candidates):
+        probe = subprocess.run([candidate, "-c", "import sys; print(sys.version_info[:2])"], capture_output=True,
+                               text=True, check=False)
+        if probe.returncode == 0 and probe.stdout.strip() == str(RUNTIME):  # pyenv shims may point elsewhere
+            return candidate, True
+    return sys.executable, False
 
 
-def distributions(roots: list[str]) -> dict[str, metadata.Distribution]:
-    """Every installed distribution ``roots`` need, following extras and environment markers."""
-    found: dict[str, metadata.Distribution] = {}
-    todo = [Requirement(root) for root in roots]
-    while todo:
-        requirement = todo.pop()
-        key = requirement.name.lower().replace("_", "-")
-        extras = set(requirement.extras)
-        if key in found and not extras:
-            continue
-        try:
-            dist = found.get(key) or metadata.distribution(requirement.name)
-        except metadata.PackageNotFoundError:
-            continue  # an optional dependency the venv does not have: the layer would not either
-        found[key] = dist
-        for text in dist.requires or []:
-            needed = Requirement(text)
-            if needed.marker is None or any(needed.marker.evaluate({"extra": e}) for e in extras or {""}):
-                todo.append(needed)
-    return found
+def _version(python: str) -> str:
+    return subprocess.run([python, "-c", "import platform; print(platform.python_version())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
 
 
-def _top_level(dist: metadata.Distribution) -> set[str]:
-    return {Path(str(f)).parts[0] for f in dist.files or []} - {"..", "__pycache__"}
-
-
-def build(requirements_file: Path, target: Path) -> dict[str, list[str]]:
-    """(Re)create ``target`` as links to each distribution's top-level files.
-
-    Returns the distributions ('name==version') and the top-level names ``sam build`` would vendor
-    into the layer: the whole closure of requirements.txt, which includes botocore (aws-xray-sdk
-    needs it), so the layer's botocore shadows the runtime's; only boto3 and s3transfer come from
-    the runtime.
-    """
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
-    roots = requirements(requirements_file)
-    dists = distributions(roots)
-    for dist in dists.values():
-        site = Path(dist.locate_file(""))
-        for top in _top_level(dist):
-            if (site / top).exists() and not (target / top).exists():
-                (target / top).symlink_to(site / top)
-    vendored = distributions(roots[:-1])  # without the runtime's boto3
+def build_layer(root: Path, target: Path) -> dict:
+    """``shared/Makefile``'s build-LedgerLayer into ``target`` (the layer's root, as ARTIFACTS_DIR)."""
+    python, is_runtime = runtime_python()
+    machine = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "aarch64", "arm64": "aarch64"}[platform.machine().lower()]
+    make = ["make", "--no-print-directory", "-C", str(root / "shared"), "build-LedgerLayer",
+            f"ARTIFACTS_DIR={target}", f"PYTHON_FOR_LAYER={python}", f"PLATFORM=manylinux2014_{machine}"]
+    if not is_runtime:  # measure what can be measured, and say so
+        make.append("REQUIRE_RUNTIME_PYTHON=0")
+    done = subprocess.run(make, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise RuntimeError(f"building the layer failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    site = target / "python"
+    version = _version(python)
+    sources = list(site.rglob("*.py"))
     return {
-        "distributions": sorted(f"{d.metadata['Name']}=={d.version}" for d in dists.values()),
-        "vendored_by_sam_build": sorted({top for d in vendored.values() for top in _top_level(d)
-                                         if not top.endswith((".dist-info", "-stubs"))}),
+        "python": python, "python_version": version, "runtime_python": is_runtime,
+        "tag": python_tag(tuple(int(part) for part in version.split(".")[:2])),
+        "note": ("built with the Lambda runtime's Python 3.13, as sam build does" if is_runtime else
+                 f"no Python 3.13 here: built and measured with {version}, NOT the runtime's Python"),
+        "platform": f"manylinux2014_{machine} (deployed: manylinux2014_aarch64)",
+        "path": str(site), "py_files": len(sources),
+        "size_mb": round(sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 2**20, 1),
     }
+
+
+def build(root: Path, target: Path, boto3_version: str) -> dict:
+    """The layer (``target/layer/python``) and the runtime's compiled boto3 (``target/runtime``)."""
+    shutil.rmtree(target, ignore_errors=True)
+    built = build_layer(root, target / "layer")
+    python, runtime = built["python"], target / "runtime"
+    subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile",
+                    "--target", str(runtime), f"boto3=={boto3_version}"], check=True, capture_output=True)
+    subprocess.run([python, "-m", "compileall", "-q", "-j", "0", str(runtime)], check=True, capture_output=True)
+    missing = missing_bytecode(Path(built["path"]), built["tag"])
+    return {**built, "runtime_path": str(runtime), "pyc_files": built["py_files"] - len(missing)}
+
+
+def python_tag(version: tuple[int, ...]) -> str:
+    return f"cpython-{version[0]}{version[1]}"
+
+
+def bytecode_of(source: Path, tag: str) -> Path:
+    return source.parent / "__pycache__" / f"{source.stem}.{tag}.pyc"
+
+
+def missing_bytecode(site: Path, tag: str) -> list[Path]:
+    """Sources of a built layer without their compiled file (a deployed layer must have none)."""
+    return [p for p in site.rglob("*.py") if not bytecode_of(p, tag).exists()]

@@ -47,9 +47,12 @@ def test_floor_replays_with_fresh_ids_and_percentiles():
     assert harness.percentiles([0.001 * i for i in range(1, 101)])["p50_ms"] == 50.5
 
 
-def test_layer_stand_in_follows_requirements():
-    dists = layer.distributions(["boto3"])
-    assert {"boto3", "botocore"} <= set(dists)
+def test_the_bytecode_check_names_sources_without_their_pyc(tmp_path):
+    (tmp_path / "pkg" / "__pycache__").mkdir(parents=True)
+    (tmp_path / "pkg" / "a.py").write_text("")
+    (tmp_path / "pkg" / "b.py").write_text("")
+    layer.bytecode_of(tmp_path / "pkg" / "a.py", layer.python_tag((3, 13))).write_bytes(b"")
+    assert layer.missing_bytecode(tmp_path, "cpython-313") == [tmp_path / "pkg" / "b.py"]
     assert coldstart._trace_header().startswith("Root=1-")
 
 

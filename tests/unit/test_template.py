@@ -12,6 +12,8 @@ from cfnlint.api import lint_file
 
 from ledgerline_tools import template
 
+ROOT = Path(__file__).resolve().parents[2]
+
 TEMPLATE = template.load()
 RESOURCES = TEMPLATE["Resources"]
 FUNCTIONS = {k: r for k, r in RESOURCES.items() if r["Type"] == "AWS::Serverless::Function"}
@@ -73,7 +75,10 @@ def test_the_layer_is_built_for_the_functions_runtime() -> None:
     for layer in layers:
         assert runtime in layer["Properties"]["CompatibleRuntimes"]
         assert "arm64" in layer["Properties"]["CompatibleArchitectures"]
-        assert layer["Metadata"]["BuildMethod"] == runtime
+        # shared/Makefile builds it for that runtime (and compiles it: test_layer_build.py).
+        assert layer["Metadata"]["BuildMethod"] == "makefile"
+        assert layer["Metadata"]["BuildArchitecture"] == "arm64"
+        assert f"python{runtime.removeprefix('python')}" in (ROOT / "shared" / "Makefile").read_text()
 
 
 @pytest.mark.parametrize("logical_id", sorted(FUNCTIONS))
@@ -104,7 +109,7 @@ def test_the_http_api_authorizes_every_request_with_a_short_cache() -> None:
         assert authorizer["AuthorizerPayloadFormatVersion"] == "2.0"
         assert authorizer["EnableSimpleResponses"] is True
         assert authorizer["EnableFunctionDefaultPermissions"] is True
-        assert authorizer["FunctionArn"] == {"GetAtt": f"{template.AUTHORIZER_RESOURCE}.Arn"}
+        assert authorizer["FunctionArn"] == {"Ref": f"{template.AUTHORIZER_RESOURCE}.Alias"}
         assert 0 <= int(max_cache) <= 60, "a revoked token must stop working within 60 s"
 
 
@@ -283,7 +288,7 @@ def test_only_the_functions_that_page_may_read_the_cursor_secret(logical_id: str
 def test_asynchronously_invoked_functions_have_a_dead_letter_queue() -> None:
     # checkov's CKV_AWS_116 is skipped for the synchronous API functions (.checkov.yaml); the function
     # EventBridge Scheduler invokes (asynchronously) must still park its failed events.
-    targets = {r["Properties"]["Target"]["Arn"]["GetAtt"].split(".")[0] for r in RESOURCES.values()
+    targets = {r["Properties"]["Target"]["Arn"]["Ref"].split(".")[0] for r in RESOURCES.values()
                if r["Type"] == "AWS::Scheduler::Schedule"}
 
     assert targets
@@ -303,3 +308,23 @@ def test_every_checkov_skip_is_explained() -> None:
         above = lines[index - 1].strip().startswith("#")
         assert inline or above, f"{check} is skipped without a reason"
 
+
+def test_snapstart_is_an_option_on_published_versions_behind_the_alias():
+    from ledgerline_tools import template as tpl
+
+    loaded = tpl.load()
+    assert loaded["Parameters"]["SnapStart"]["Default"] == "Disabled"
+    function_globals = loaded["Globals"]["Function"]
+    assert function_globals["AutoPublishAlias"] == "live"
+    assert "SnapStart" in str(function_globals["SnapStart"]) and "UseSnapStart" in str(function_globals["SnapStart"])
+    authorizer = loaded["Resources"]["LedgerApi"]["Properties"]["Auth"]["Authorizers"]["TokenAuthorizer"]
+    assert "AuthorizerFunction.Alias" in str(authorizer["FunctionArn"])  # what SnapStart restores is the alias
+    assert "WriteOffSchedulerFunction.Alias" in str(loaded["Resources"]["WriteOffSchedule"]["Properties"]["Target"])
+
+
+def test_after_a_snapstart_restore_the_client_is_made_again(moto_table):
+    from ledgerline.store import runtime
+
+    before = runtime.dynamodb_client()
+    runtime.after_snapstart_restore()
+    assert runtime.dynamodb_client() is not before

@@ -1,6 +1,7 @@
 """The DynamoDB client and table name, created once per container and reused by warm invocations."""
 
 import os
+import random
 from functools import lru_cache
 
 import boto3
@@ -28,3 +29,20 @@ def reset() -> None:
     """Forget the cached client (tests switch between moto and DynamoDB Local)."""
     dynamodb_client.cache_clear()
 
+
+def after_snapstart_restore() -> None:
+    """SnapStart (template parameter): a restored snapshot shares the state of every other restore.
+
+    Re-seed the jitter of the retries (ids come from ``os.urandom``, which is safe) and drop the client,
+    whose connections were opened before the snapshot.
+    """
+    random.seed()
+    reset()
+
+
+try:  # only Lambda's Python runtime (3.12+) has the SnapStart hooks
+    from snapshot_restore_py import register_after_restore
+except ImportError:
+    pass
+else:  # pragma: no cover - runs in Lambda
+    register_after_restore(after_snapstart_restore)
