@@ -42,3 +42,24 @@ def test_a_request_keeps_its_own_event_while_another_resolver_serves_a_request_i
 
     assert response["statusCode"] == 200
     assert response["body"] == '{"path":"/first"}'
+
+
+def test_requests_served_at_once_in_one_process_never_lose_their_metrics_flush():
+    """The local server's threads share Powertools' class-level metric set (Lambda never does): one
+    request's flush must not empty it under another's (that answered 500 for a request that posted)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ledgerline.observability import MetricUnit, metrics
+    from ledgerline_tools import functions  # noqa: F401 - installs the local turn-taking
+
+    barrier = threading.Barrier(8)
+
+    def request(_: int) -> None:
+        barrier.wait(timeout=10)
+        for _ in range(200):
+            metrics.add_metric(name="JournalEntriesPosted", unit=MetricUnit.Count, value=1)
+            metrics.flush_metrics(raise_on_empty_metrics=False)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(request, range(8)))  # raises if any flush met an emptied set

@@ -11,11 +11,35 @@ import threading
 from collections import defaultdict
 from typing import Any
 
+from aws_lambda_powertools.metrics.provider.cloudwatch_emf.cloudwatch import AmazonCloudWatchEMFProvider
+
 from ledgerline_tools.template import Function
 
 _lock = threading.Lock()
 _idle: dict[str, list[Any]] = defaultdict(list)
 _serial = itertools.count()
+
+
+def _one_metric_set_at_a_time() -> None:
+    """Powertools keeps the metric set on the class, shared by every copy in a process. In Lambda a
+    process serves one request at a time; here threads serve several, and one request's flush could
+    empty the set between another's emptiness check and its serialisation (a 500 from a request that
+    had posted). Adding and flushing metrics take turns in this process; Lambda is unaffected."""
+    if getattr(AmazonCloudWatchEMFProvider.flush_metrics, "one_at_a_time", False):
+        return
+    turn = threading.RLock()
+    for name in ("add_metric", "flush_metrics"):
+        original = getattr(AmazonCloudWatchEMFProvider, name)
+
+        def in_turn(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            with turn:
+                return _original(self, *args, **kwargs)
+
+        in_turn.one_at_a_time = True  # type: ignore[attr-defined]
+        setattr(AmazonCloudWatchEMFProvider, name, in_turn)
+
+
+_one_metric_set_at_a_time()
 
 
 def _load(function: Function) -> Any:
