@@ -11,7 +11,9 @@ Layers, outermost first: Faults → RequestTokens (moto only) → the real clien
 import hashlib
 import json
 import random
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -154,50 +156,6 @@ class Faults:
         if fault.after_commit:
             self.real(**request)
         raise fault.make(request)
-
-
-def honour_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
-    """On moto: give transactions DynamoDB's token semantics with no fault at all."""
-    Faults(monkeypatch).install(moto=True)
-
-
-@dataclass
-class RandomFaults:
-    """For the simulation: each call of the wrapped operations fails with probability ``rate``."""
-
-    rng: random.Random
-    rate: float
-    log: list[str] = field(default_factory=list)
-
-    def install(self, monkeypatch: pytest.MonkeyPatch, *, moto: bool) -> None:
-        client = runtime.dynamodb_client()
-        for operation in (WRITE, *READS):
-            real = getattr(client, operation)
-            if operation == WRITE and moto:
-                real = RequestTokens(real)
-            monkeypatch.setattr(client, operation, self._wrap(operation, real))
-        monkeypatch.setattr(transactions.time, "sleep", lambda _seconds: None)
-
-    def _wrap(self, operation: str, real: Callable[..., Any]) -> Callable[..., Any]:
-        def call(**request: Any) -> Any:
-            if self.rng.random() >= self.rate:
-                return real(**request)
-            if operation == WRITE:
-                name, fault = self.rng.choice([*OUTCOME_UNKNOWN.items(), *DEFINITE.items()])
-                self.log.append(f"{operation}:{name}")
-                if name in OUTCOME_UNKNOWN:
-                    real(**request)
-                raise fault(request)
-            self.log.append(f"{operation}:Throttling")
-            raise client_error("ThrottlingException", operation)
-        return call
-
-
-# ---- the simulation's store (tests/simulation) -------------------------------------------------
-
-import threading  # noqa: E402, I001 - kept with the helpers that need them
-from collections.abc import Iterator  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
 
 
 WRITE_FAULTS: dict[str, tuple[Callable[[dict[str, Any]], BaseException], str]] = {

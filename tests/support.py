@@ -3,8 +3,9 @@
 import json
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,3 +144,13 @@ class CallCounter:
     @property
     def reads(self) -> int:
         return sum(n for op, n in self.calls.items() if op in ("GetItem", "Query", "BatchGetItem", "Scan", "TransactGetItems"))
+
+
+@contextmanager
+def unchanged(*clients: Api) -> Iterator[None]:
+    """The books of every client's business are exactly as they were, and still balance."""
+    before = [books(c.business_id) for c in clients]
+    yield
+    assert [books(c.business_id) for c in clients] == before
+    for client in clients:
+        assert_books_balance(client.business_id)

@@ -4,28 +4,17 @@ left exactly as they were.
 """
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 from loans_support import Loans, error, ok
-from support import Api, assert_books_balance, books, entry_body
+from support import Api, assert_books_balance, entry_body, unchanged
 
 from ledgerline import cursors
 from ledgerline.store import codec, invoices, keys
 from ledgerline.store import tokens as token_store
 from ledgerline.store.runtime import dynamodb_client, table_name
-
-
-@contextmanager
-def unchanged(*clients: Api) -> Iterator[None]:
-    before = [books(c.business_id) for c in clients]
-    yield
-    assert [books(c.business_id) for c in clients] == before
-    for client in clients:
-        assert_books_balance(client.business_id)
 
 
 def api_error(response, status: int, api_type: str, error_enum: str | None) -> dict[str, Any]:

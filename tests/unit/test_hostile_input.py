@@ -8,15 +8,13 @@ The ledger family (``/v1/businesses/…``) answers 400 ``ApiError`` ``InvalidPar
 """
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
 import pytest
 from conftest import new_api
 from loans_support import Loans, error, ok, validation_error
-from support import Api, assert_books_balance, books, entry_body
+from support import Api, entry_body, unchanged
 
 from ledgerline.domain import schedule
 from ledgerline.store import codec, instruments
@@ -47,15 +45,6 @@ def loans_invalid(response, *locs: str) -> list[dict[str, Any]]:
 
 def loans_refused(response, status: int, code: str) -> dict[str, Any]:
     return error(response, status, code)
-
-
-@contextmanager
-def unchanged(*clients: Api) -> Iterator[None]:
-    before = [books(c.business_id) for c in clients]
-    yield
-    assert [books(c.business_id) for c in clients] == before
-    for client in clients:
-        assert_books_balance(client.business_id)
 
 
 def with_raw(body: dict[str, Any], placeholder: str, raw: str) -> str:
