@@ -1,7 +1,9 @@
 """Which request the bench sends to each route of template.yaml, and how its DynamoDB calls are judged.
 
-A new endpoint only needs an entry in SAMPLES if it takes a body, a query or a path parameter not in
-PATH_PARAMETERS; GET and DELETE routes with known parameters are exercised without one.
+Every route is first sent its own sample: the ``sample=`` its function declares, the same request
+``events/`` holds and the event tests send (one set of sample bodies). SAMPLES adds the variants
+worth measuring besides it (with an Idempotency-Key, an external_id, a replay…); a route whose
+declaration has no sample and whose path parameters are all in PATH_PARAMETERS is sent without one.
 
 Objects that samples read (an instrument, a bank transaction, an invoice, a write-off, a run) are
 made once per bench, through the API, by the ``Books.shared_*`` helpers. A sample whose request uses
@@ -10,19 +12,25 @@ fresh one from a ``Books.new_*`` helper. Setup requests go through the gateway t
 sample's own request is counted. Every date is fixed and in the past: dates after today are refused.
 """
 
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
+from urllib.parse import urlencode
 
 from bench.harness import READ_OPERATIONS, Exchange, Recorder
+from ledgerline.api import routes
+from ledgerline_tools import events
 
 LOAN_START, LOAN_MATURITY = "2025-01-15", "2028-01-15"
 EVENT_DAY = "2026-03-31"
 """Loan payments, disbursements, accruals and bank transactions: after LOAN_START, before today."""
 ACCRUE_ALL_THROUGH = "2026-10-31"
 """After every bench instrument's last event, so accruing them all posts interest on each."""
-INVOICE_SENT, INVOICE_DUE = "2026-03-01T12:00:00Z", "2026-09-30T00:00:00Z"
+INVOICE_SENT, INVOICE_DUE = "2025-01-15T10:00:00Z", "2026-09-30T00:00:00Z"
+"""Sent when the routes' own invoice samples say (their payment and write-off follow it)."""
 SETTLED_AT = "2026-04-15T12:00:00Z"
 """Invoice payments and write-offs."""
 RUN_DATE = "2026-06-30"
@@ -109,11 +117,12 @@ class Books:
 
     # ---- invoices ----
     def new_invoice(self) -> str:
-        """A fresh open invoice of 100,000 cents (a void or a full write-off uses one up)."""
+        """A fresh open invoice of 1,000,000 cents (a void or a full write-off uses one up)."""
         return self._create("invoice", f"{self.base}/invoices", invoice())
 
     def shared_invoice(self) -> str:
-        """One invoice that payments and partial write-offs of 1,000 cents each keep open."""
+        """One invoice that the routes' samples (a 200,000 payment, 50,000 write-offs) and payments and
+        partial write-offs of 1,000 cents each keep open."""
         return self._once("invoice", self.new_invoice)
 
     def new_write_off(self) -> str:
@@ -161,10 +170,10 @@ def bank_transaction(direction: str, **extra: Any) -> dict[str, Any]:
 
 
 def invoice(**extra: Any) -> dict[str, Any]:
-    """100,000 cents on SALES (2 × 50,000), sent INVOICE_SENT, due INVOICE_DUE."""
+    """1,000,000 cents on SALES (2 × 500,000), sent INVOICE_SENT, due INVOICE_DUE."""
     return {"invoice_number": f"BENCH-{uuid.uuid4().hex[:8]}", "customer_external_id": "bench-customer",
             "sent_at": INVOICE_SENT, "due_at": INVOICE_DUE,
-            "line_items": [{"description": "Consulting", "unit_price": 50_000, "quantity": "2"}], **extra}
+            "line_items": [{"description": "Consulting", "unit_price": 500_000, "quantity": "2"}], **extra}
 
 
 def write_off(**extra: Any) -> dict[str, Any]:
@@ -272,7 +281,7 @@ SAMPLES: dict[str, list[Sample]] = {
         Sample("partial", body=lambda books: {"amount": 1_000, "paid_at": SETTLED_AT}),
         Sample("ACH, external_id", body=lambda books: {"amount": 1_000, "paid_at": SETTLED_AT, "method": "ACH",
                                                        "external_id": f"bench-{uuid.uuid4()}"}),
-        Sample("whole balance", path=_fresh_invoice, body=lambda books: {"amount": 100_000, "paid_at": SETTLED_AT}),
+        Sample("whole balance", path=_fresh_invoice, body=lambda books: {"amount": 1_000_000, "paid_at": SETTLED_AT}),
     ],
     "POST /v1/businesses/{businessId}/invoices/{invoiceId}/write-off": [
         Sample("whole balance (no body)", path=_fresh_invoice),
@@ -319,12 +328,46 @@ def _parameters(path: str) -> list[str]:
     return [part[1:-1] for part in path.split("/") if part.startswith("{") and part.endswith("}")]
 
 
+@cache
+def declarations() -> dict[str, routes.Declaration]:
+    """Every route's declaration, by route key (the functions' own ``app.get/post/…``)."""
+    return {d.route_key: d for f in events.routed_functions() for d in events.declarations(f)}
+
+
+def _with_bench_ids(body: Any, books: Books) -> Any:
+    """A declared sample body with the bench's CASH account in place of the placeholder, and its
+    external_id made unique (the bench sends one function's sample to each of its routes)."""
+    body = json.loads(json.dumps(body).replace(events.CASH, books.account_id("CASH")))
+    if "external_id" in body:
+        body["external_id"] = f"{body['external_id']}-{uuid.uuid4().hex[:8]}"
+    return body
+
+
+def declared_sample(route_key: str, path: dict[str, Callable[[Books], str]]) -> Sample | None:
+    """The route's own sample, on the objects ``path`` names (or the shared ones), its Idempotency-Key
+    made unique like its external_id."""
+    declared = declarations().get(route_key)
+    if declared is None or declared.sample == routes.Sample():
+        return None
+    sample = declared.sample
+    return Sample(
+        "declared sample",
+        body=None if sample.body is None else lambda books: _with_bench_ids(sample.body, books),
+        query=urlencode(sample.query),
+        headers=lambda books: {"idempotency-key": f"{sample.idempotency_key}-{uuid.uuid4()}"} if sample.idempotency_key
+        else {},
+        path=path,
+    )
+
+
 def samples_for(method: str, path: str, route_key: str) -> list[Sample] | str:
-    """The samples of a route, or why it cannot be exercised yet (to fix in SAMPLES)."""
-    if route_key in SAMPLES:
-        return SAMPLES[route_key]
+    """The samples of a route, or why it cannot be exercised yet (to fix in its declaration or SAMPLES)."""
+    variants = SAMPLES.get(route_key, [])
+    declared = declared_sample(route_key, variants[0].path if variants else {})
+    if declared or variants:
+        return [*([declared] if declared else []), *variants]
     if method in ("POST", "PUT", "PATCH"):
-        return "no request body in bench/samples.py SAMPLES"
+        return "no request body: declare the route's sample= (or add variants to bench/samples.py SAMPLES)"
     unknown = [name for name in _parameters(path) if name not in PATH_PARAMETERS]
     if unknown:
         return f"no value for path parameter(s) {', '.join(unknown)}: add a Sample(path=...) in SAMPLES"

@@ -25,11 +25,12 @@ import boto3  # noqa: E402
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
-from ledgerline.services import businesses  # noqa: E402
 from ledgerline.store import runtime  # noqa: E402
 from ledgerline_tools import template  # noqa: E402
 from ledgerline_tools.dynamodb_local import DynamoDBLocal, ensure_installed, free_port  # noqa: E402
-from support import Api  # noqa: E402
+
+pytest.register_assert_rewrite("support")  # the helpers' asserts explain themselves, as the tests' do
+from support import Api, new_api  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -73,11 +74,6 @@ def local_table(dynamodb_local: DynamoDBLocal, monkeypatch: pytest.MonkeyPatch) 
 def table(request: pytest.FixtureRequest) -> str:
     """Runs a test on moto and again on DynamoDB Local."""
     return request.getfixturevalue("moto_table" if request.param == "moto" else "local_table")
-
-
-def new_api(name: str = "Acme Test Co", timezone: str = "UTC") -> Api:
-    created = businesses.create_business(name, timezone=timezone)
-    return Api(created.business.id, created.token, {a.stable_name: a.id for a in created.accounts})
 
 
 @pytest.fixture

@@ -1,27 +1,24 @@
-"""POST /api/v1/transactions — import a bank transaction (posts it to cash and a category)."""
+"""Import a bank transaction: it posts to cash and a category."""
 
 from aws_lambda_powertools.event_handler import Response
 
-from ledgerline.api import context, loan_views
-from ledgerline.api.app import create_app, entrypoint
+from ledgerline.api import loan_views
+from ledgerline.api.app import create_app
 from ledgerline.api.families import LOANS
+from ledgerline.api.routes import Sample, ThisCall
 from ledgerline.schemas.loans import BankTransaction, BankTransactionRequest, SuccessEnvelope
 from ledgerline.services import bank_transactions
 
-app = create_app(LOANS)
+app = lambda_handler = create_app(LOANS)
+SAMPLE = Sample({"amount_cents": 195000, "direction": "inflow", "date": "2025-02-01",
+                 "description": "ACH CREDIT NORTHWIND TRADERS LOAN PMT",
+                 "cash_ledger_id": "55555555-5555-4555-8555-555555555555",
+                 "external_id": "bank-feed-2025-02-01-0042"}, idempotency_key="bank-feed-2025-02-01-0042")
 
 
-@app.post("/api/v1/transactions")
-def create_bank_transaction(body: BankTransactionRequest) -> Response[SuccessEnvelope[BankTransaction]]:
-    request = context.request(
-        app,
-        present=loan_views.bank_transaction,
-        status=201,
-        message="Bank transaction imported",
-        code="BANK_TRANSACTION_CREATED",
-    )
-    transaction, created = bank_transactions.create_transaction(request.scope, body)
-    return request.respond(transaction, status=201 if created else 200)
-
-
-lambda_handler = entrypoint(app)
+@app.post("/api/v1/transactions", status_code=201, existing=True, present=loan_views.bank_transaction,
+          summary="Import a bank transaction (posts it to cash and a category)",
+          message="Bank transaction imported", code="BANK_TRANSACTION_CREATED", sample=SAMPLE)
+def create_bank_transaction(call: ThisCall, body: BankTransactionRequest) -> Response[SuccessEnvelope[BankTransaction]]:
+    transaction, created = bank_transactions.create_transaction(call.scope, body)
+    return call.respond(transaction, created=created)

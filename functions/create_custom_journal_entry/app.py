@@ -1,21 +1,30 @@
-"""POST /v1/businesses/{businessId}/custom-journal-entries — post a balanced manual entry."""
+"""Post a balanced manual journal entry."""
 
 from aws_lambda_powertools.event_handler import Response
 
-from ledgerline.api import context, views
-from ledgerline.api.app import create_app, entrypoint
+from ledgerline.api import views
+from ledgerline.api.app import create_app
 from ledgerline.api.families import LEDGER
+from ledgerline.api.routes import Sample, ThisCall
 from ledgerline.schemas.ledger import CustomJournalEntryRequest, JournalEntryView
 from ledgerline.services import ledger
 
-app = create_app(LEDGER)
+app = lambda_handler = create_app(LEDGER)
+SAMPLE = Sample({
+    "external_id": "je-2025-0001", "entry_at": "2025-01-15T09:30:00-05:00", "memo": "Owner's capital contribution",
+    "line_items": [
+        {"account_identifier": {"type": "StableName", "stable_name": "CASH"}, "amount": 2500000, "direction": "DEBIT",
+         "memo": "Wire from owner"},
+        {"account_identifier": {"type": "StableName", "stable_name": "OPENING_BALANCE_EQUITY"}, "amount": 2500000,
+         "direction": "CREDIT"},
+    ],
+    "tags": [{"key": "department", "value": "finance"}],
+}, idempotency_key="je-2025-0001")
 
 
-@app.post("/v1/businesses/<businessId>/custom-journal-entries", operation_id="business.custom-journal-entries.create")
-def create_custom_journal_entry(businessId: str, body: CustomJournalEntryRequest) -> Response[JournalEntryView]:
-    request = context.request(app, business_id=businessId, present=views.entry, status=201)
-    entry, created = ledger.post_custom_entry(request.scope, body)
-    return request.respond(entry, status=201 if created else 200)
-
-
-lambda_handler = entrypoint(app)
+@app.post("/v1/businesses/<businessId>/custom-journal-entries", operation_id="business.custom-journal-entries.create",
+          status_code=201, existing=True, summary="Post a balanced manual entry", present=views.entry, sample=SAMPLE)
+def create_custom_journal_entry(call: ThisCall, businessId: str,
+                                body: CustomJournalEntryRequest) -> Response[JournalEntryView]:
+    entry, created = ledger.post_custom_entry(call.scope, body)
+    return call.respond(entry, created=created)

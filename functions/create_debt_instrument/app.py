@@ -1,30 +1,28 @@
-"""POST /api/v1/businesses/{business_id}/cfo-portal/debt-schedule/instruments — create a debt instrument."""
+"""Create a debt instrument: a loan the business made, or a debt it owes."""
 
 from aws_lambda_powertools.event_handler import Response
 
-from ledgerline.api import context, loan_views
-from ledgerline.api.app import create_app, entrypoint
+from ledgerline.api import loan_views
+from ledgerline.api.app import create_app
 from ledgerline.api.families import LOANS
+from ledgerline.api.routes import Sample, ThisCall
 from ledgerline.schemas.loans import CreateInstrumentRequest, DebtInstrument, SuccessEnvelope
 from ledgerline.services import loans
 
-app = create_app(LOANS)
+app = lambda_handler = create_app(LOANS)
+SAMPLE = Sample({
+    "name": "Working-capital loan to Northwind Traders", "lender": "Northwind Traders LLC", "direction": "lend",
+    "debt_type": "term_loan", "original_principal_cents": 10000000, "interest_rate_bps": 650,
+    "day_count": "actual_365_fixed", "start_date": "2025-01-01", "maturity_date": "2029-12-31",
+    "payment_frequency": "monthly", "cash_ledger_id": "55555555-5555-4555-8555-555555555555",
+    "memo": "Five-year note receivable, funded from operating cash", "external_id": "note-northwind-2025-01",
+}, idempotency_key="note-northwind-2025-01")
 
 
-@app.post("/api/v1/businesses/<business_id>/cfo-portal/debt-schedule/instruments")
-def cfo_portal_create_debt_instrument(
-    business_id: str, body: CreateInstrumentRequest
-) -> Response[SuccessEnvelope[DebtInstrument]]:
-    request = context.request(
-        app,
-        business_id=business_id,
-        present=loan_views.instrument,
-        status=201,
-        message="Debt instrument created",
-        code="DEBT_INSTRUMENT_CREATED",
-    )
-    instrument, created = loans.create_instrument(request.scope, body)
-    return request.respond(instrument, status=201 if created else 200)
-
-
-lambda_handler = entrypoint(app)
+@app.post("/api/v1/businesses/<business_id>/cfo-portal/debt-schedule/instruments", status_code=201, existing=True,
+          summary="Create a debt instrument", present=loan_views.instrument, message="Debt instrument created",
+          code="DEBT_INSTRUMENT_CREATED", sample=SAMPLE)
+def cfo_portal_create_debt_instrument(call: ThisCall, business_id: str,
+                                      body: CreateInstrumentRequest) -> Response[SuccessEnvelope[DebtInstrument]]:
+    instrument, created = loans.create_instrument(call.scope, body)
+    return call.respond(instrument, created=created)

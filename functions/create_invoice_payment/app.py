@@ -1,21 +1,26 @@
-"""POST /v1/businesses/{businessId}/invoices/{invoiceId}/payment — record a payment (Dr clearing / Cr AR)."""
+"""Record an invoice payment: Dr the clearing account, Cr Accounts Receivable."""
 
 from aws_lambda_powertools.event_handler import Response
 
-from ledgerline.api import context, invoice_views
-from ledgerline.api.app import create_app, entrypoint
+from ledgerline.api import invoice_views
+from ledgerline.api.app import create_app
 from ledgerline.api.families import LEDGER
+from ledgerline.api.routes import Sample, ThisCall
 from ledgerline.schemas.invoices import ApiInvoicePayment, InvoicePaymentRequest
 from ledgerline.services import invoices
 
-app = create_app(LEDGER)
+app = lambda_handler = create_app(LEDGER)
+SAMPLE = Sample({
+    "amount": 200000, "paid_at": "2025-02-10T15:00:00Z", "method": "ACH",
+    "payment_clearing_account_identifier": {"type": "StableName", "stable_name": "CASH"},
+    "external_id": "pmt-2025-0107-1", "memo": "Partial payment by ACH",
+}, idempotency_key="pmt-2025-0107-1")
 
 
-@app.post("/v1/businesses/<businessId>/invoices/<invoiceId>/payment", operation_id="business.invoices.payment.create")
-def create_invoice_payment(businessId: str, invoiceId: str, body: InvoicePaymentRequest) -> Response[ApiInvoicePayment]:
-    request = context.request(app, business_id=businessId, present=invoice_views.payment, status=201)
-    result, created = invoices.record_payment(request.scope, context.resource_id(invoiceId, "Invoice"), body)
-    return request.respond(result, status=201 if created else 200)
-
-
-lambda_handler = entrypoint(app)
+@app.post("/v1/businesses/<businessId>/invoices/<invoiceId>/payment", operation_id="business.invoices.payment.create",
+          status_code=201, existing=True, summary="Record a payment (Dr clearing / Cr AR)",
+          present=invoice_views.payment, sample=SAMPLE)
+def create_invoice_payment(call: ThisCall, businessId: str, invoiceId: str,
+                           body: InvoicePaymentRequest) -> Response[ApiInvoicePayment]:
+    result, created = invoices.record_payment(call.scope, invoiceId, body)
+    return call.respond(result, created=created)

@@ -1,44 +1,43 @@
-"""POST .../invoices/{invoiceId}/write-off (and its alias /write-offs) — write off part or all."""
+"""Write off part or all of an invoice (``/write-off``, and its alias ``/write-offs``)."""
 
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
-from ledgerline.api import context, invoice_views
-from ledgerline.api.app import create_app, entrypoint
+from ledgerline.api import invoice_views
+from ledgerline.api.app import create_app
 from ledgerline.api.families import LEDGER
+from ledgerline.api.routes import Sample, ThisCall
 from ledgerline.schemas.invoices import ApiInvoiceWriteOff, InvoiceWriteOffRequest
 from ledgerline.services import invoices
 
-app = create_app(LEDGER)
+app = lambda_handler = create_app(LEDGER)
+SAMPLE = Sample({
+    "amount": 50000, "memo": "Disputed hours, settled with the customer",
+    "destination_ledger_account": {"type": "StableName", "stable_name": "BAD_DEBT"},
+    "write_off_at": "2025-03-01T12:00:00Z", "external_id": "wo-2025-0107-1",
+    "tags": [{"key": "reason", "value": "dispute"}],
+}, idempotency_key="wo-2025-0107-1")
+ROUTE = {"status_code": 201, "existing": True, "summary": "Write off part or all",
+         "present": invoice_views.write_off_for, "sample": SAMPLE}
+OptionalBody = Annotated[InvoiceWriteOffRequest | None, Body()]
 
 
-def _write_off(business_id: str, invoice_id: str, body: InvoiceWriteOffRequest | None) -> Response:
-    request = context.request(
-        app, business_id=business_id, present=invoice_views.write_off_for(business_id), status=201
-    )
-    invoice_id = context.resource_id(invoice_id, "Invoice")
-    write_off, created = invoices.create_write_off(request.scope, invoice_id, body or InvoiceWriteOffRequest())
-    return request.respond(write_off, status=201 if created else 200)
+def _write_off(call: ThisCall, invoice_id: str, body: InvoiceWriteOffRequest | None) -> Response:
+    write_off, created = invoices.create_write_off(call.scope, invoice_id, body or InvoiceWriteOffRequest())
+    return call.respond(write_off, created=created)
 
 
-@app.post(
-    "/v1/businesses/<businessId>/invoices/<invoiceId>/write-off", operation_id="business.invoices.write-off.create"
-)
-def create_invoice_write_off(
-    businessId: str, invoiceId: str, body: Annotated[InvoiceWriteOffRequest | None, Body()] = None
-) -> Response[ApiInvoiceWriteOff]:
-    return _write_off(businessId, invoiceId, body)
+@app.post("/v1/businesses/<businessId>/invoices/<invoiceId>/write-off",
+          operation_id="business.invoices.write-off.create", **ROUTE)
+def create_invoice_write_off(call: ThisCall, businessId: str, invoiceId: str,
+                             body: OptionalBody = None) -> Response[ApiInvoiceWriteOff]:
+    return _write_off(call, invoiceId, body)
 
 
-@app.post(
-    "/v1/businesses/<businessId>/invoices/<invoiceId>/write-offs", operation_id="business.invoices.write-offs.create"
-)
-def create_invoice_write_off_alias(
-    businessId: str, invoiceId: str, body: Annotated[InvoiceWriteOffRequest | None, Body()] = None
-) -> Response[ApiInvoiceWriteOff]:
-    return _write_off(businessId, invoiceId, body)
-
-
-lambda_handler = entrypoint(app)
+@app.post("/v1/businesses/<businessId>/invoices/<invoiceId>/write-offs",
+          operation_id="business.invoices.write-offs.create", **ROUTE)
+def create_invoice_write_off_alias(call: ThisCall, businessId: str, invoiceId: str,
+                                   body: OptionalBody = None) -> Response[ApiInvoiceWriteOff]:
+    return _write_off(call, invoiceId, body)

@@ -1,21 +1,22 @@
-"""POST /v1/businesses/{businessId}/ledger/accounts — a custom account (existing stable_name: 200)."""
+"""Add a custom account to the chart (an existing stable_name answers 200)."""
 
 from aws_lambda_powertools.event_handler import Response
 
-from ledgerline.api import context, views
-from ledgerline.api.app import create_app, entrypoint
+from ledgerline.api import views
+from ledgerline.api.app import create_app
 from ledgerline.api.families import LEDGER
+from ledgerline.api.routes import Sample, ThisCall
 from ledgerline.schemas.ledger import AccountView, CreateAccountRequest
 from ledgerline.services import ledger
 
-app = create_app(LEDGER)
+app = lambda_handler = create_app(LEDGER)
+SAMPLE = Sample({"name": "Office Equipment", "stable_name": "OFFICE_EQUIPMENT", "account_type": "ASSET",
+                 "normality": "DEBIT"}, idempotency_key="create-account-office-equipment")
 
 
-@app.post("/v1/businesses/<businessId>/ledger/accounts", operation_id="business.ledger.accounts.create")
-def create_ledger_account(businessId: str, body: CreateAccountRequest) -> Response[AccountView]:
-    request = context.request(app, business_id=businessId, present=views.account, status=201)
-    account, created = ledger.create_account(request.scope, body)
-    return request.respond(account, status=201 if created else 200)
-
-
-lambda_handler = entrypoint(app)
+@app.post("/v1/businesses/<businessId>/ledger/accounts", operation_id="business.ledger.accounts.create",
+          status_code=201, existing=True, summary="A custom account (existing stable_name: 200)", present=views.account,
+          sample=SAMPLE)
+def create_ledger_account(call: ThisCall, businessId: str, body: CreateAccountRequest) -> Response[AccountView]:
+    account, created = ledger.create_account(call.scope, body)
+    return call.respond(account, created=created)

@@ -1,28 +1,25 @@
-"""POST /v1/businesses/{businessId}/write-off-runs — run the write-off job now for this business."""
+"""Run the write-off job now for this business (or preview it: ``dry_run``)."""
 
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
-from ledgerline.api import context, invoice_views
-from ledgerline.api.app import create_app, entrypoint
+from ledgerline.api import invoice_views
+from ledgerline.api.app import create_app
 from ledgerline.api.families import LEDGER
+from ledgerline.api.routes import Sample, ThisCall
 from ledgerline.schemas.policy import WriteOffRun, WriteOffRunRequest
 from ledgerline.services import write_offs
 
-app = create_app(LEDGER)
+app = lambda_handler = create_app(LEDGER)
 
 
-@app.post("/v1/businesses/<businessId>/write-off-runs", operation_id="business.write-off-runs.create")
-def create_write_off_run(
-    businessId: str, body: Annotated[WriteOffRunRequest | None, Body()] = None
-) -> Response[WriteOffRun]:
-    request = context.request(app, business_id=businessId, present=invoice_views.run, status=201)
+@app.post("/v1/businesses/<businessId>/write-off-runs", operation_id="business.write-off-runs.create", status_code=201,
+          summary="Run the write-off job now for this business", present=invoice_views.run,
+          sample=Sample({"run_date": "2025-06-30", "dry_run": True}, idempotency_key="dry-run-2025-06-30"))
+def create_write_off_run(call: ThisCall, businessId: str,
+                         body: Annotated[WriteOffRunRequest | None, Body()] = None) -> Response[WriteOffRun]:
     body = body or WriteOffRunRequest()
-    summary = write_offs.run_for_business(request.scope.business_id, body.run_date, dry_run=body.dry_run,
-                                          idempotency=request.scope.idempotency)
-    return request.respond(summary)
-
-
-lambda_handler = entrypoint(app)
+    return call.respond(write_offs.run_for_business(call.business_id, body.run_date, dry_run=body.dry_run,
+                                                    idempotency=call.scope.idempotency))

@@ -1,27 +1,21 @@
-"""DELETE .../invoices/{invoiceId}/write-offs/{writeOffId} — seed 001: delete a write-off."""
+"""Seed 001: delete a write-off (its entry is reversed)."""
 
 from aws_lambda_powertools.event_handler import Response
 
-from ledgerline.api import context, invoice_views
-from ledgerline.api.app import create_app, entrypoint
+from ledgerline.api import invoice_views
+from ledgerline.api.app import create_app
 from ledgerline.api.families import LEDGER
+from ledgerline.api.routes import Sample, ThisCall
 from ledgerline.schemas.invoices import ApiInvoiceWriteOff
 from ledgerline.services import invoices
 
-app = create_app(LEDGER)
+app = lambda_handler = create_app(LEDGER)
 
 
-@app.delete(
-    "/v1/businesses/<businessId>/invoices/<invoiceId>/write-offs/<writeOffId>",
-    operation_id="business.invoices.write-offs.delete",
-    summary="Delete write-off",
-    description="Deletes a write-off for a business.",
-)
-def delete_invoice_write_off(businessId: str, invoiceId: str, writeOffId: str) -> Response[ApiInvoiceWriteOff]:
-    request = context.request(app, business_id=businessId, present=invoice_views.write_off_for(businessId), status=200)
-    invoice_id = context.resource_id(invoiceId, "Invoice")
-    write_off_id = context.resource_id(writeOffId, "Invoice write-off")
-    return request.respond(invoices.delete_write_off(request.scope, invoice_id, write_off_id))
-
-
-lambda_handler = entrypoint(app)
+@app.delete("/v1/businesses/<businessId>/invoices/<invoiceId>/write-offs/<writeOffId>",
+            operation_id="business.invoices.write-offs.delete", summary="Delete write-off",
+            description="Deletes a write-off for a business.", present=invoice_views.write_off_for,
+            sample=Sample(idempotency_key="delete-wo-2025-0107-1"))
+def delete_invoice_write_off(call: ThisCall, businessId: str, invoiceId: str,
+                             writeOffId: str) -> Response[ApiInvoiceWriteOff]:
+    return call.respond(invoices.delete_write_off(call.scope, invoiceId, writeOffId))

@@ -1,27 +1,24 @@
-"""POST /api/v1/loans/{instrument_id}/disbursements — a further draw on an instrument."""
+"""A further draw on a debt instrument."""
 
 from aws_lambda_powertools.event_handler import Response
 
-from ledgerline.api import context, loan_views
-from ledgerline.api.app import create_app, entrypoint
+from ledgerline.api import loan_views
+from ledgerline.api.app import create_app
 from ledgerline.api.families import LOANS
+from ledgerline.api.routes import Sample, ThisCall
 from ledgerline.schemas.loans import DisbursementRequest, DisbursementResponse, SuccessEnvelope
 from ledgerline.services import loans
 
-app = create_app(LOANS)
+app = lambda_handler = create_app(LOANS)
+
+SAMPLE = Sample({"amount_cents": 2500000, "cash_ledger_id": "55555555-5555-4555-8555-555555555555",
+                 "disbursement_date": "2025-03-01", "memo": "Second tranche for inventory purchase"},
+                idempotency_key="northwind-tranche-2")
 
 
-@app.post("/api/v1/loans/<instrument_id>/disbursements")
-def disburse_loan(instrument_id: str, body: DisbursementRequest) -> Response[SuccessEnvelope[DisbursementResponse]]:
-    request = context.request(
-        app,
-        present=loan_views.disbursement,
-        status=201,
-        message="Disbursement recorded",
-        code="LOAN_DISBURSEMENT_RECORDED",
-    )
-    instrument_id = context.resource_id(instrument_id, "Debt instrument")
-    return request.respond(loans.disburse(request.scope, instrument_id, body))
-
-
-lambda_handler = entrypoint(app)
+@app.post("/api/v1/loans/<instrument_id>/disbursements", status_code=201, summary="A further draw on an instrument",
+          present=loan_views.disbursement, message="Disbursement recorded", code="LOAN_DISBURSEMENT_RECORDED",
+          sample=SAMPLE)
+def disburse_loan(call: ThisCall, instrument_id: str,
+                  body: DisbursementRequest) -> Response[SuccessEnvelope[DisbursementResponse]]:
+    return call.respond(loans.disburse(call.scope, instrument_id, body))

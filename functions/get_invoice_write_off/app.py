@@ -1,25 +1,19 @@
-"""GET /v1/businesses/{businessId}/invoices/{invoiceId}/write-offs/{writeOffId} — one write-off."""
+"""One write-off of an invoice."""
 
 from aws_lambda_powertools.event_handler import Response
 
-from ledgerline.api import context, invoice_views
-from ledgerline.api.app import create_app, entrypoint
+from ledgerline.api import invoice_views
+from ledgerline.api.app import create_app
 from ledgerline.api.families import LEDGER
+from ledgerline.api.routes import ThisCall
 from ledgerline.schemas.invoices import ApiInvoiceWriteOff
 from ledgerline.services import invoices
 
-app = create_app(LEDGER)
+app = lambda_handler = create_app(LEDGER)
 
 
-@app.get(
-    "/v1/businesses/<businessId>/invoices/<invoiceId>/write-offs/<writeOffId>",
-    operation_id="business.invoices.write-offs.get",
-)
-def get_invoice_write_off(businessId: str, invoiceId: str, writeOffId: str) -> Response[ApiInvoiceWriteOff]:
-    request = context.request(app, business_id=businessId, present=invoice_views.write_off_for(businessId))
-    invoice_id = context.resource_id(invoiceId, "Invoice")
-    write_off_id = context.resource_id(writeOffId, "Invoice write-off")
-    return request.respond(invoices.get_write_off(request.scope, invoice_id, write_off_id))
-
-
-lambda_handler = entrypoint(app)
+@app.get("/v1/businesses/<businessId>/invoices/<invoiceId>/write-offs/<writeOffId>", summary="One write-off",
+         operation_id="business.invoices.write-offs.get", present=invoice_views.write_off_for)
+def get_invoice_write_off(call: ThisCall, businessId: str, invoiceId: str,
+                          writeOffId: str) -> Response[ApiInvoiceWriteOff]:
+    return call.respond(invoices.get_write_off(call.scope, invoiceId, writeOffId))

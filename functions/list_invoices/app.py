@@ -1,23 +1,28 @@
-"""GET /v1/businesses/{businessId}/invoices — invoices by due date (status and due-date filters)."""
+"""Invoices by due date, with status and due-date filters."""
 
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from ledgerline.api import context, invoice_views
-from ledgerline.api.app import create_app, entrypoint
+from ledgerline.api import invoice_views
+from ledgerline.api.app import create_app
 from ledgerline.api.families import LEDGER
+from ledgerline.api.routes import Sample, ThisCall
 from ledgerline.domain.invoices import InvoiceStatus
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.invoices import InvoiceList
 from ledgerline.services import invoices
 
-app = create_app(LEDGER)
+app = lambda_handler = create_app(LEDGER)
+
+SAMPLE = Sample(query={"status": "SENT", "due_at_start": "2025-01-01", "due_at_end": "2025-12-31", "limit": "25"})
 
 
-@app.get("/v1/businesses/<businessId>/invoices", operation_id="business.invoices.list")
+@app.get("/v1/businesses/<businessId>/invoices", operation_id="business.invoices.list", sample=SAMPLE,
+         summary="Invoices by due date (status and due-date filters)", present=invoice_views.invoice_page)
 def list_invoices(
+    call: ThisCall,
     businessId: str,
     status: Annotated[InvoiceStatus | None, Query()] = None,
     due_at_start: Annotated[Day | None, Query(description="Due on or after this date.")] = None,
@@ -25,11 +30,5 @@ def list_invoices(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> Response[InvoiceList]:
-    request = context.request(app, business_id=businessId, present=invoice_views.invoice_page)
-    page = invoices.list_invoices(
-        request.scope, status=status, due_from=due_at_start, due_to=due_at_end, limit=limit, cursor=cursor
-    )
-    return request.respond(page)
-
-
-lambda_handler = entrypoint(app)
+    return call.respond(invoices.list_invoices(call.scope, status=status, due_from=due_at_start, due_to=due_at_end,
+                                               limit=limit, cursor=cursor))

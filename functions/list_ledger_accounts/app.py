@@ -1,20 +1,18 @@
-"""GET /v1/businesses/{businessId}/ledger/accounts — the chart of accounts with balances."""
+"""The chart of accounts with balances."""
 
 from aws_lambda_powertools.event_handler import Response
 
-from ledgerline.api import context, views
-from ledgerline.api.app import create_app, entrypoint
+from ledgerline.api import views
+from ledgerline.api.app import create_app
 from ledgerline.api.families import LEDGER
+from ledgerline.api.routes import ThisCall
 from ledgerline.schemas.ledger import AccountList
 from ledgerline.services import ledger
 
-app = create_app(LEDGER)
+app = lambda_handler = create_app(LEDGER)
 
 
-@app.get("/v1/businesses/<businessId>/ledger/accounts", operation_id="business.ledger.accounts.list")
-def list_ledger_accounts(businessId: str) -> Response[AccountList]:
-    request = context.request(app, business_id=businessId, present=views.account_list)
-    return request.respond(ledger.list_accounts(request.scope))
-
-
-lambda_handler = entrypoint(app)
+@app.get("/v1/businesses/<businessId>/ledger/accounts", operation_id="business.ledger.accounts.list",
+         summary="The chart of accounts with balances", present=views.account_list)
+def list_ledger_accounts(call: ThisCall, businessId: str) -> Response[AccountList]:
+    return call.respond(ledger.list_accounts(call.scope))

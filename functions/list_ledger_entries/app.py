@@ -1,22 +1,27 @@
-"""GET /v1/businesses/{businessId}/ledger/entries — journal entries by date, filtered and paginated."""
+"""Journal entries by date, filtered and paginated."""
 
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from ledgerline.api import context, views
-from ledgerline.api.app import create_app, entrypoint
+from ledgerline.api import views
+from ledgerline.api.app import create_app
 from ledgerline.api.families import LEDGER
+from ledgerline.api.routes import Sample, ThisCall
 from ledgerline.schemas.common import Day
 from ledgerline.schemas.ledger import JournalEntryList
 from ledgerline.services import ledger
 
-app = create_app(LEDGER)
+app = lambda_handler = create_app(LEDGER)
+
+SAMPLE = Sample(query={"start_date": "2025-01-01", "end_date": "2025-12-31", "limit": "25"})
 
 
-@app.get("/v1/businesses/<businessId>/ledger/entries", operation_id="business.ledger.entries.list")
+@app.get("/v1/businesses/<businessId>/ledger/entries", operation_id="business.ledger.entries.list", sample=SAMPLE,
+         summary="Journal entries by date, filtered and paginated", present=views.entry_page)
 def list_ledger_entries(
+    call: ThisCall,
     businessId: str,
     start_date: Annotated[Day | None, Query(description="First entry date included.")] = None,
     end_date: Annotated[Day | None, Query(description="Last entry date included.")] = None,
@@ -24,11 +29,5 @@ def list_ledger_entries(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> Response[JournalEntryList]:
-    request = context.request(app, business_id=businessId, present=views.entry_page)
-    page = ledger.list_entries(
-        request.scope, start=start_date, end=end_date, source_type=source_type, limit=limit, cursor=cursor
-    )
-    return request.respond(page)
-
-
-lambda_handler = entrypoint(app)
+    return call.respond(ledger.list_entries(call.scope, start=start_date, end=end_date, source_type=source_type,
+                                            limit=limit, cursor=cursor))

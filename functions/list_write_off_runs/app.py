@@ -1,27 +1,22 @@
-"""GET /v1/businesses/{businessId}/write-off-runs — run summaries, newest first."""
+"""Write-off run summaries, newest first."""
 
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from ledgerline.api import context, invoice_views
-from ledgerline.api.app import create_app, entrypoint
+from ledgerline.api import invoice_views
+from ledgerline.api.app import create_app
 from ledgerline.api.families import LEDGER
+from ledgerline.api.routes import Sample, ThisCall
 from ledgerline.schemas.policy import WriteOffRunList
 from ledgerline.services import write_offs
 
-app = create_app(LEDGER)
+app = lambda_handler = create_app(LEDGER)
 
 
-@app.get("/v1/businesses/<businessId>/write-off-runs", operation_id="business.write-off-runs.list")
-def list_write_off_runs(
-    businessId: str,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query(max_length=2048)] = None,
-) -> Response[WriteOffRunList]:
-    request = context.request(app, business_id=businessId, present=invoice_views.run_page)
-    return request.respond(write_offs.list_runs(request.scope, limit=limit, cursor=cursor))
-
-
-lambda_handler = entrypoint(app)
+@app.get("/v1/businesses/<businessId>/write-off-runs", operation_id="business.write-off-runs.list",
+         summary="Run summaries, newest first", present=invoice_views.run_page, sample=Sample(query={"limit": "10"}))
+def list_write_off_runs(call: ThisCall, businessId: str, limit: Annotated[int, Query(ge=1, le=100)] = 50,
+                        cursor: Annotated[str | None, Query(max_length=2048)] = None) -> Response[WriteOffRunList]:
+    return call.respond(write_offs.list_runs(call.scope, limit=limit, cursor=cursor))

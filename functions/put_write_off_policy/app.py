@@ -1,20 +1,25 @@
-"""PUT /v1/businesses/{businessId}/write-off-policy — what the daily job may write off."""
+"""Set what the daily write-off job may write off."""
 
 from aws_lambda_powertools.event_handler import Response
 
-from ledgerline.api import context, invoice_views
-from ledgerline.api.app import create_app, entrypoint
+from ledgerline.api import invoice_views
+from ledgerline.api.app import create_app
 from ledgerline.api.families import LEDGER
+from ledgerline.api.routes import Sample, ThisCall
 from ledgerline.schemas.policy import WriteOffPolicyRequest, WriteOffPolicyView
 from ledgerline.services import write_offs
 
-app = create_app(LEDGER)
+app = lambda_handler = create_app(LEDGER)
+
+SAMPLE = Sample({
+    "enabled": True,
+    "invoices": {"enabled": True, "days_past_due": 120,
+                 "destination_ledger_account": {"type": "StableName", "stable_name": "BAD_DEBT"}},
+    "loans": {"enabled": True, "days_past_maturity": 90, "days_without_payment": 180},
+}, idempotency_key="write-off-policy-2025-06")
 
 
-@app.put("/v1/businesses/<businessId>/write-off-policy", operation_id="business.write-off-policy.put")
-def put_write_off_policy(businessId: str, body: WriteOffPolicyRequest) -> Response[WriteOffPolicyView]:
-    request = context.request(app, business_id=businessId, present=invoice_views.policy, status=200)
-    return request.respond(write_offs.put_policy(request.scope, body))
-
-
-lambda_handler = entrypoint(app)
+@app.put("/v1/businesses/<businessId>/write-off-policy", operation_id="business.write-off-policy.put",
+         summary="What the daily job may write off", present=invoice_views.policy, sample=SAMPLE)
+def put_write_off_policy(call: ThisCall, businessId: str, body: WriteOffPolicyRequest) -> Response[WriteOffPolicyView]:
+    return call.respond(write_offs.put_policy(call.scope, body))

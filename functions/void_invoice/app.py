@@ -1,20 +1,19 @@
-"""POST /v1/businesses/{businessId}/invoices/{invoiceId}/void — void an invoice without payments or write-offs."""
+"""Void an invoice that has no payments or write-offs."""
 
 from aws_lambda_powertools.event_handler import Response
 
-from ledgerline.api import context, invoice_views
-from ledgerline.api.app import create_app, entrypoint
+from ledgerline.api import invoice_views
+from ledgerline.api.app import create_app
 from ledgerline.api.families import LEDGER
+from ledgerline.api.routes import Sample, ThisCall
 from ledgerline.schemas.invoices import ApiInvoice
 from ledgerline.services import invoices
 
-app = create_app(LEDGER)
+app = lambda_handler = create_app(LEDGER)
 
 
-@app.post("/v1/businesses/<businessId>/invoices/<invoiceId>/void", operation_id="business.invoices.void")
-def void_invoice(businessId: str, invoiceId: str) -> Response[ApiInvoice]:
-    request = context.request(app, business_id=businessId, present=invoice_views.invoice, status=200)
-    return request.respond(invoices.void_invoice(request.scope, context.resource_id(invoiceId, "Invoice")))
-
-
-lambda_handler = entrypoint(app)
+@app.post("/v1/businesses/<businessId>/invoices/<invoiceId>/void", operation_id="business.invoices.void",
+          summary="Void an invoice without payments or write-offs", present=invoice_views.invoice,
+          sample=Sample(idempotency_key="void-inv-2025-0107"))
+def void_invoice(call: ThisCall, businessId: str, invoiceId: str) -> Response[ApiInvoice]:
+    return call.respond(invoices.void_invoice(call.scope, invoiceId))

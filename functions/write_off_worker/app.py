@@ -24,7 +24,10 @@ class ItemsFailed(Exception):
 def record_handler(record: SQSRecord) -> None:
     message = WriteOffMessage.model_validate_json(record.body)
     summary = write_offs.run_for_business(
-        message.business_id, message.run_date, dry_run=message.dry_run, trigger=message.trigger,
+        message.business_id,
+        message.run_date,
+        dry_run=message.dry_run,
+        trigger=message.trigger,
         as_of=message.scheduled_time,
     )
     if summary["failed"]:

@@ -4,4 +4,5 @@ from datetime import UTC, datetime
 
 
 def now() -> datetime:
+    """The current time, timezone-aware, in UTC."""
     return datetime.now(UTC)

@@ -67,6 +67,7 @@ def _unb64(text: str) -> bytes:
 
 
 def encode(scope: str, position: dict[str, Any] | None) -> str | None:
+    """The signed cursor of ``position`` in the listing ``scope``; None when there is no next page."""
     if position is None:
         return None
     payload = json.dumps({"s": scope, "p": position}, separators=(",", ":"), sort_keys=True).encode()
@@ -74,6 +75,7 @@ def encode(scope: str, position: dict[str, Any] | None) -> str | None:
 
 
 def decode(scope: str, cursor: str | None) -> dict[str, Any] | None:
+    """The position ``cursor`` holds (None for none); :class:`InvalidCursor` unless ours, intact and of ``scope``."""
     if cursor is None:
         return None
     try:

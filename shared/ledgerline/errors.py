@@ -1,17 +1,20 @@
-"""Every error a caller can see, raised below the handlers and shaped per API family in one place.
+"""Every error a caller can see, in one catalogue: raised below the handlers, answered in one place.
 
-Each class carries what both families need: the HTTP status, the loans family's stable ``code``
-and the invoices family's ``ApiErrorType`` / ``ApiEnumErrorType`` (seed 001).
+A class says what went wrong in the business's words and carries only that: the message, the
+``meta`` the caller is shown, and its own facts (which field, which amounts). How each one is
+answered over HTTP — status, the loans family's ``code``, the ledger family's ``ApiError`` type and
+``error_enum`` — is one table in ``ledgerline.api.errors``; nothing here knows about it.
+
+Exceptions that never reach a caller stay with the code that raises and catches them (the posting
+writer's ``Retryable``, ``external_ids.ExternalIdTaken``, …).
 """
 
+from datetime import date
 from typing import Any
 
 
 class LedgerError(Exception):
-    status = 400
-    code = "BAD_REQUEST"
-    api_type = "BadRequest"
-    error_enum: str | None = "SpecifiedBadRequest"
+    """Something the caller asked for that the ledger refuses; every error below is one."""
 
     def __init__(self, message: str, *, meta: dict[str, Any] | None = None) -> None:
         super().__init__(message)
@@ -19,162 +22,217 @@ class LedgerError(Exception):
         self.meta = meta
 
 
-class InvalidRequest(LedgerError):
-    """Input that passed the schema but breaks a rule (400 in both families), naming the field."""
+# ---- the request breaks a rule ------------------------------------------------------------------
 
-    code = "INVALID_REQUEST"
-    api_type = "InvalidParameters"
-    error_enum = "InvalidPayload"
+class InvalidRequest(LedgerError):
+    """A value that passed the schema but breaks a rule, naming the field it came in."""
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}", meta={"errors": [{"field": field, "message": message}]})
         self.field = field
 
 
-class RequestInvalid(LedgerError):
-    """A validation failure found after parsing (e.g. a field required unless another is given).
-
-    Rendered like schema validation: 422 ``HTTPValidationError`` (loans) / 400 ``InvalidParameters``.
-    """
-
-    status = 422
-    code = "VALIDATION_ERROR"
-    api_type = "InvalidParameters"
-    error_enum = "InvalidPayload"
-
-    def __init__(self, field: str, message: str, kind: str = "value_error") -> None:
-        super().__init__(f"{field}: {message}")
-        self.errors = [{"loc": ["body", field], "msg": message, "type": kind}]
-
-
 class UnknownAccount(InvalidRequest):
-    code = "UNKNOWN_ACCOUNT"
+    """An account identifier that is not in the business's chart of accounts."""
 
     def __init__(self, field: str) -> None:
         super().__init__(field, "no such account in this business's chart of accounts")
 
 
-class InvalidEntry(LedgerError):
-    """A journal entry that would break an invariant of the ledger (SPEC §4)."""
+class OverpaymentError(InvalidRequest):
+    """A loan payment whose principal part exceeds the outstanding principal."""
 
-    code = "INVALID_JOURNAL_ENTRY"
-    api_type = "LedgerOperationFailed"
-    error_enum = "InvalidLedgerOperation"
+    def __init__(self, field: str, principal: int, outstanding: int) -> None:
+        super().__init__(field,
+                         f"the principal part ({principal} cents) exceeds the outstanding balance ({outstanding} cents)")
+        self.principal = principal
+        self.outstanding = outstanding
 
 
-class UnbalancedEntry(InvalidEntry):
-    code = "UNBALANCED_ENTRY"
+class ExceedsOutstanding(InvalidRequest):
+    """An amount (an invoice payment or write-off, a loan write-off) larger than what is outstanding."""
+
+    def __init__(self, field: str, amount: int, outstanding: int) -> None:
+        super().__init__(field, f"{amount} cents exceeds the outstanding balance of {outstanding} cents")
+        self.amount = amount
+        self.outstanding = outstanding
+
+
+class RequestInvalid(LedgerError):
+    """A validation failure found after parsing (e.g. a field required unless another is given).
+
+    Answered like schema validation, so it keeps the validator's error list.
+    """
+
+    def __init__(self, field: str, message: str, kind: str = "value_error") -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.errors = [{"loc": ["body", field], "msg": message, "type": kind}]
+
+
+class PayloadTooLarge(LedgerError):
+    """A request body over the size the ledger reads."""
+
+
+class UnsupportedMediaType(LedgerError):
+    """A request body that is not ``application/json`` (SPEC §9.1)."""
 
 
 class InvalidCursor(LedgerError):
-    code = "INVALID_CURSOR"
-    api_type = "PaginationCursor"
-    error_enum = "InvalidPaginationCursor"
+    """A pagination cursor that is not one this listing handed out."""
 
     def __init__(self) -> None:
         super().__init__("The pagination cursor is invalid, tampered with, or belongs to another listing.")
 
 
-class PayloadTooLarge(LedgerError):
-    status = 413
-    code = "PAYLOAD_TOO_LARGE"
-    api_type = "InvalidParameters"
-    error_enum = "InvalidPayload"
+class NoLongerEligible(LedgerError):
+    """An item a write-off run listed that its policy no longer calls uncollectible when written."""
 
+
+# ---- the books' invariants ----------------------------------------------------------------------
+
+class InvalidEntry(LedgerError):
+    """A journal entry that would break an invariant of the ledger (SPEC §4)."""
+
+
+class UnbalancedEntry(InvalidEntry):
+    """A journal entry whose debits and credits differ."""
+
+
+# ---- who may act --------------------------------------------------------------------------------
 
 class Forbidden(LedgerError):
-    status = 403
-    code = "FORBIDDEN"
-    api_type = "AuthFailure"
-    error_enum = None
+    """The token may not act for this business (or the request names two businesses)."""
 
+
+# ---- not found ----------------------------------------------------------------------------------
 
 class NotFound(LedgerError):
-    status = 404
-    code = "NOT_FOUND"
-    api_type = "ResourceNotFound"
-    error_enum = "SpecifiedIdNotFound"
+    """No such object in this business."""
 
     def __init__(self, resource: str, resource_id: str) -> None:
         super().__init__(f"{resource} {resource_id} not found.", meta={"resource": resource, "id": resource_id})
+        self.resource = resource
+        self.resource_id = resource_id
 
 
 class BusinessNotFound(NotFound):
-    code = "BUSINESS_NOT_FOUND"
+    """No such business."""
 
     def __init__(self, business_id: str) -> None:
         super().__init__("Business", business_id)
 
 
 class EntryNotFound(NotFound):
-    code = "JOURNAL_ENTRY_NOT_FOUND"
+    """No such journal entry."""
 
     def __init__(self, entry_id: str) -> None:
         super().__init__("Journal entry", entry_id)
 
 
 class InstrumentNotFound(NotFound):
-    code = "INSTRUMENT_NOT_FOUND"
+    """No such debt instrument."""
 
     def __init__(self, instrument_id: str) -> None:
         super().__init__("Debt instrument", instrument_id)
 
 
 class TransactionNotFound(NotFound):
-    code = "TRANSACTION_NOT_FOUND"
+    """No such imported bank transaction."""
 
     def __init__(self, transaction_id: str) -> None:
         super().__init__("Bank transaction", transaction_id)
 
 
+class InvoiceNotFound(NotFound):
+    """No such invoice."""
+
+    def __init__(self, invoice_id: str) -> None:
+        super().__init__("Invoice", invoice_id)
+
+
+class WriteOffNotFound(NotFound):
+    """No such write-off on the invoice."""
+
+    def __init__(self, write_off_id: str) -> None:
+        super().__init__("Invoice write-off", write_off_id)
+
+
+# ---- conflicts with the current state -----------------------------------------------------------
+
 class Conflict(LedgerError):
-    status = 409
-    code = "CONFLICT"
-    api_type = "Conflict"
-    error_enum = None
+    """The request contradicts what the ledger already holds."""
 
 
 class AlreadyReversed(Conflict):
-    code = "ALREADY_REVERSED"
-    error_enum = "InvalidLedgerOperation"
+    """A journal entry that has already been reversed."""
 
     def __init__(self, entry_id: str) -> None:
         super().__init__(f"Journal entry {entry_id} has already been reversed.")
+        self.entry_id = entry_id
 
 
 class NotReversible(Conflict):
-    code = "NOT_REVERSIBLE"
-    error_enum = "InvalidLedgerOperation"
+    """A journal entry that is not a custom one: only the resource that posted it may correct it."""
 
 
 class IdempotencyKeyReused(Conflict):
-    code = "IDEMPOTENCY_KEY_REUSED"
+    """An Idempotency-Key already used for a different request."""
 
     def __init__(self) -> None:
         super().__init__("This Idempotency-Key was already used for a different request.")
 
 
 class ExternalIdConflict(Conflict):
-    code = "EXTERNAL_ID_CONFLICT"
-    error_enum = "ExternalIdConflict"
+    """An ``external_id`` already taken by an object with different content."""
 
     def __init__(self, kind: str, external_id: str) -> None:
         super().__init__(f"A {kind} with external_id {external_id!r} already exists with different content.")
+        self.kind = kind
+        self.external_id = external_id
 
 
 class AccountConflict(Conflict):
-    code = "ACCOUNT_ALREADY_EXISTS"
-    error_enum = "CustomAccountAlreadyExists"
+    """A stable name already in the chart for an account of another type or normality."""
 
+
+class InvoiceStateError(Conflict):
+    """An invoice whose state does not allow the change (voided, settled, or with payments)."""
+
+
+class InvoiceTooLarge(Conflict):
+    """The invoice item (which embeds its payments and write-offs) would outgrow what DynamoDB can store."""
+
+
+class InstrumentClosed(Conflict):
+    """A debt instrument that is written off or paid off, so the event cannot apply."""
+
+
+class EventBeforeInterestDate(Conflict):
+    """An event dated before the instrument's interest has already been computed through."""
+
+    def __init__(self, event_date: date, through: date) -> None:
+        super().__init__(f"The event date {event_date} is before the instrument's interest_through_date {through}; "
+                         "events must not be dated before it.")
+        self.event_date = event_date
+        self.through = through
+
+
+class TransactionAlreadyMatched(Conflict):
+    """A bank transaction already matched to a loan payment."""
+
+    def __init__(self, transaction_id: str) -> None:
+        super().__init__(f"Bank transaction {transaction_id} is already matched to a payment.")
+        self.transaction_id = transaction_id
+
+
+# ---- the ledger cannot answer now ---------------------------------------------------------------
 
 class ServiceBusy(LedgerError):
     """Contention or throttling that outlived the bounded retries: the caller should retry later."""
 
-    status = 503
-    code = "SERVICE_UNAVAILABLE"
-    api_type = "Unknown"
-    error_enum = None
     retry_after_seconds = 1
+    """How long the caller should wait before retrying."""
 
     def __init__(self) -> None:
         super().__init__("The ledger is busy; nothing was posted. Retry after a moment.")
@@ -183,7 +241,6 @@ class ServiceBusy(LedgerError):
 class OutcomeUnknown(ServiceBusy):
     """DynamoDB never said whether the change committed (SPEC §9.3): the answer says so, and no more."""
 
-    code = "OUTCOME_UNKNOWN"
     retry_after_seconds = 2
 
     def __init__(self) -> None:
@@ -198,8 +255,6 @@ class OutcomeUnknown(ServiceBusy):
 class PartlyPosted(ServiceBusy):
     """A request made of several transactions stopped after some of them committed."""
 
-    code = "PARTLY_POSTED"
-
     def __init__(self, done: str, cause: BaseException) -> None:
         LedgerError.__init__(
             self,
@@ -210,35 +265,22 @@ class PartlyPosted(ServiceBusy):
         )
 
 
-class IdempotentReplay(Exception):
-    """Not an error: the first response to this Idempotency-Key, to be sent again as it was."""
-
-    def __init__(self, status: int, body: str) -> None:
-        super().__init__("idempotent replay")
-        self.status = status
-        self.body = body
-
-
 class DatabaseUnavailable(ServiceBusy):
     """A read that DynamoDB throttled, or a connection that failed, beyond the SDK's own retries."""
-
-    code = "DATABASE_UNAVAILABLE"
 
     def __init__(self) -> None:
         LedgerError.__init__(self, "The ledger could not be reached; nothing was changed. Retry after a moment.")
 
 
-class UnsupportedMediaType(LedgerError):
-    """A request body that is not ``application/json`` (SPEC §9.1)."""
+# ---- not an error -------------------------------------------------------------------------------
 
-    status = 415
-    code = "UNSUPPORTED_MEDIA_TYPE"
-    api_type = "InvalidParameters"
-    error_enum = "InvalidPayload"
+class IdempotentReplay(Exception):
+    """Not an error: the first response to this Idempotency-Key, to be sent again as it was.
 
+    ``status`` and ``body`` are that response as its idempotency record stored it.
+    """
 
-class InvoiceTooLarge(Conflict):
-    """The invoice item (which embeds its payments and write-offs) would outgrow what DynamoDB can store."""
-
-    code = "INVOICE_TOO_LARGE"
-    error_enum = "InvoiceStateError"
+    def __init__(self, status: int, body: str) -> None:
+        super().__init__("idempotent replay")
+        self.status = status
+        self.body = body

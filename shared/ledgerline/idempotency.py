@@ -24,6 +24,8 @@ RETENTION = timedelta(days=7)
 
 @dataclass(frozen=True)
 class Idempotency:
+    """What a keyed request carries: its Idempotency-Key, its :func:`fingerprint` and how to render its answer."""
+
     key: str
     fingerprint: str
     render: Callable[[Any], tuple[int, str]]
@@ -40,6 +42,8 @@ def fingerprint(method: str, path: str, body: str | None) -> str:
 
 
 def record_action(business_id: str, idempotency: Idempotency, result: Any, now: datetime) -> transactions.Action:
+    """Put the key's record of the response to ``result``, kept for ``RETENTION``; a live record already there
+    fails the commit: :class:`IdempotentReplay` for the same request, :class:`IdempotencyKeyReused` for another."""
     status, body = idempotency.render(result)
     item = {
         **keys.key(keys.business_pk(business_id), keys.idempotency_sk(idempotency.key)),

@@ -1,7 +1,7 @@
 """SPEC §9.1, by machine: every operation of the OpenAPI document, fed what schemathesis generates from it
 (valid requests and deliberately invalid ones), must never answer 5xx.
 
-Requests go through the local API Gateway in-process (``tests/support.py``: the route table, the
+Requests go through the local API Gateway in-process (``tests/support/api.py``: the route table, the
 authorizer, the real functions) on moto. They carry a real token and, where the document names a business
 (path or ``x-business-id``), the token's business, so they get past 401/403 into validation and the
 ledger; path ids are sometimes swapped for objects that exist, so reads and writes reach real state.

@@ -7,8 +7,7 @@ own loaded copy of the function; a barrier releases them together.
 from collections import Counter
 
 import pytest
-from conftest import new_api
-from support import Api, all_at_once, assert_books_balance, books, entry_body
+from support import Api, all_at_once, assert_books_balance, books, entry_body, new_api
 
 pytestmark = pytest.mark.integration
 

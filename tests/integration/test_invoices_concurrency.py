@@ -11,8 +11,8 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from conftest import new_api
-from support import Api, all_at_once, assert_books_balance, books
+from support import Api, all_at_once, assert_books_balance, books, new_api
+from support.invoices import write_off
 
 pytestmark = pytest.mark.integration
 
@@ -36,10 +36,6 @@ def get_invoice(client: Api, invoice_id: str) -> dict[str, Any]:
 def pay(client: Api, invoice_id: str, amount: int, **fields: Any):
     return client.post(f"{client.base}/invoices/{invoice_id}/payment",
                        {"amount": amount, "paid_at": "2024-02-01T12:00:00Z", **fields})
-
-
-def write_off(client: Api, invoice_id: str, body: dict[str, Any] | None = None, path: str = "/write-off"):
-    return client.post(f"{client.base}/invoices/{invoice_id}{path}", body)
 
 
 def assert_receivable_matches_invoices(client: Api) -> None:

@@ -10,16 +10,15 @@ count as a failure.
 from collections import Counter
 
 import pytest
-from conftest import new_api
-from loans_support import Loans, ok, pin_clock
-from support import all_at_once, assert_books_balance, books
+from support import all_at_once, assert_books_balance, books, new_api, pin_clock
+from support.loans import TODAY, Loans, ok
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
 def loans(local_table: str, monkeypatch: pytest.MonkeyPatch) -> Loans:
-    pin_clock(monkeypatch)
+    pin_clock(monkeypatch, TODAY)
     client = Loans(new_api())
     yield client
     assert_books_balance(client.api.business_id)

@@ -8,23 +8,17 @@ write-offs: cost per written-off item"):
 """
 
 import statistics
-import sys
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
-
-from support import books  # noqa: E402
-from test_write_off_support import (  # noqa: E402
+from support import ItemCounter, books
+from support.invoices import get_invoice
+from support.write_offs import (
     RUN_DATE,
-    ItemCounter,
     assert_automatic_write_off,
     get_instrument,
-    get_invoice,
     ids,
     instrument,
     invoice,
@@ -32,9 +26,9 @@ from test_write_off_support import (  # noqa: E402
     set_policy,
 )
 
-from ledgerline.services import write_offs  # noqa: E402
+from ledgerline.services import write_offs
 
-pytest_plugins = ["test_write_off_support"]  # its fixture: business
+pytest_plugins = ["support.write_offs"]  # its fixture: business
 
 pytestmark = pytest.mark.integration
 

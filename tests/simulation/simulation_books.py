@@ -12,10 +12,11 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
+from support.write_offs import AUTOMATIC_MEMO
+
 from ledgerline.store import codec, keys
 from ledgerline.store.runtime import dynamodb_client, table_name
 
-AUTOMATIC_MEMO = "Automatic write-off (policy)"
 ONE_SHOT_SOURCES = {
     # source type → posted at most once per source id (an accrual's source is its instrument: many)
     "CUSTOM_JOURNAL_ENTRY", "CUSTOM_JOURNAL_ENTRY_REVERSAL", "INVOICE", "INVOICE_VOID", "INVOICE_PAYMENT",

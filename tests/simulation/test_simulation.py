@@ -35,8 +35,6 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from conftest import new_api
-from faults import NO_FAULTS, STORMS, FaultPlan, SimulatedStore
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import seed as use_seed
 from hypothesis import strategies as st
@@ -69,7 +67,8 @@ from simulation_requests import (
     named_entries,
     success_statuses,
 )
-from support import all_at_once, gateway
+from support import all_at_once, gateway, new_api
+from support.faults import NO_FAULTS, STORMS, FaultPlan, SimulatedStore
 
 from ledgerline_tools.gateway import HttpResponse
 

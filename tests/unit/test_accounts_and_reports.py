@@ -6,7 +6,7 @@ leaves the books exactly as they were.
 
 import pytest
 
-from support import Api, assert_books_balance, books
+from support import Api, assert_error, balanced_after, books, line, stable
 
 # SPEC §4: the chart every new business gets.
 DEFAULT_CHART = {
@@ -31,15 +31,7 @@ DEFAULT_CHART = {
 }
 
 
-def line(identifier: dict, amount: int, direction: str) -> dict:
-    return {"account_identifier": identifier, "amount": amount, "direction": direction}
-
-
-def stable(name: str) -> dict:
-    return {"type": "StableName", "stable_name": name}
-
-
-def post_entry(client: Api, *lines: dict):
+def post_lines(client: Api, *lines: dict):
     response = client.post(f"{client.base}/custom-journal-entries", {"line_items": list(lines)})
     assert response.status == 201, response.json()
     return response.json()
@@ -65,24 +57,8 @@ def rows_by_name(report: dict) -> dict[str, tuple[int, int]]:
     return {row["stable_name"]: (row["debit_balance"], row["credit_balance"]) for row in report["accounts"]}
 
 
-def assert_error(response, status: int, api_type: str, error_enum: str | None) -> dict:
-    assert response.status == status, response.json()
-    body = response.json()
-    assert set(body) == {"type", "description", "error_enum", "meta"}
-    assert (body["type"], body["error_enum"]) == (api_type, error_enum)
-    return body
-
-
-@pytest.fixture(autouse=True)
-def books_stay_balanced(request):
-    """SPEC §4: after every scenario the books balance and the trial balance agrees."""
-    name = next((n for n in ("api", "unit_api") if n in request.fixturenames), None)
-    client = request.getfixturevalue(name) if name else None
-    yield
-    if client is not None:
-        assert_books_balance(client.business_id)
-        report = trial_balance(client)
-        assert report["total_debits"] == report["total_credits"]
+# SPEC §4: after every scenario the books balance and the trial balance agrees.
+books_stay_balanced = balanced_after("api", "unit_api")
 
 
 # ---- the default chart ------------------------------------------------------------------------------------
@@ -104,8 +80,8 @@ def test_the_account_list_is_a_single_page(api):
 
 
 def test_balances_are_signed_positive_in_the_normal_direction(api):
-    post_entry(api, line(stable("CASH"), 5_000, "DEBIT"), line(stable("SALES"), 5_000, "CREDIT"))
-    post_entry(api, line(stable("BANK_FEES"), 300, "CREDIT"), line(stable("CASH"), 300, "DEBIT"))
+    post_lines(api, line(stable("CASH"), 5_000, "DEBIT"), line(stable("SALES"), 5_000, "CREDIT"))
+    post_lines(api, line(stable("BANK_FEES"), 300, "CREDIT"), line(stable("CASH"), 300, "DEBIT"))
 
     balances = {a["stable_name"]: a["balance"] for a in list_accounts(api) if a["balance"]}
 
@@ -235,8 +211,8 @@ def test_a_name_of_200_characters_is_accepted(unit_api):
 def test_posting_to_a_new_account_works_by_id_and_by_stable_name(api):
     petty = create_account(api, {"name": "Petty Cash", "account_type": "ASSET"}).json()
 
-    post_entry(api, line({"type": "AccountId", "id": petty["id"]}, 2_000, "DEBIT"), line(stable("CASH"), 2_000, "CREDIT"))
-    post_entry(api, line(stable("BANK_FEES"), 150, "DEBIT"), line(stable("PETTY_CASH"), 150, "CREDIT"))
+    post_lines(api, line({"type": "AccountId", "id": petty["id"]}, 2_000, "DEBIT"), line(stable("CASH"), 2_000, "CREDIT"))
+    post_lines(api, line(stable("BANK_FEES"), 150, "DEBIT"), line(stable("PETTY_CASH"), 150, "CREDIT"))
 
     balances = {a["stable_name"]: a["balance"] for a in list_accounts(api)}
     assert (balances["PETTY_CASH"], balances["CASH"], balances["BANK_FEES"]) == (1_850, -2_000, 150)
@@ -256,9 +232,9 @@ def test_a_new_business_trial_balance_is_all_zero(api):
 
 
 def test_each_account_stands_on_its_normal_side_and_the_totals_are_equal(api):
-    post_entry(api, line(stable("CASH"), 10_000, "DEBIT"), line(stable("OPENING_BALANCE_EQUITY"), 10_000, "CREDIT"))
-    post_entry(api, line(stable("ACCOUNTS_RECEIVABLE"), 4_000, "DEBIT"), line(stable("SALES"), 4_000, "CREDIT"))
-    post_entry(api, line(stable("BAD_DEBT"), 1_500, "DEBIT"), line(stable("ACCOUNTS_RECEIVABLE"), 1_500, "CREDIT"))
+    post_lines(api, line(stable("CASH"), 10_000, "DEBIT"), line(stable("OPENING_BALANCE_EQUITY"), 10_000, "CREDIT"))
+    post_lines(api, line(stable("ACCOUNTS_RECEIVABLE"), 4_000, "DEBIT"), line(stable("SALES"), 4_000, "CREDIT"))
+    post_lines(api, line(stable("BAD_DEBT"), 1_500, "DEBIT"), line(stable("ACCOUNTS_RECEIVABLE"), 1_500, "CREDIT"))
 
     report = trial_balance(api)
 
@@ -271,7 +247,7 @@ def test_each_account_stands_on_its_normal_side_and_the_totals_are_equal(api):
 
 
 def test_an_account_below_zero_stands_on_the_other_side(api):
-    post_entry(api, line(stable("CASH"), 300, "DEBIT"), line(stable("BANK_FEES"), 300, "CREDIT"))
+    post_lines(api, line(stable("CASH"), 300, "DEBIT"), line(stable("BANK_FEES"), 300, "CREDIT"))
 
     report = trial_balance(api)
 

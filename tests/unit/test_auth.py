@@ -9,23 +9,19 @@ from typing import Any
 
 import pytest
 from aws_lambda_powertools.event_handler import Response
-from conftest import new_api
-from support import Api, books, entry_body
+from support import books, entry_body, move_clock, new_api, post_entry
 
-from ledgerline import clock
-from ledgerline.api import context, views
+from ledgerline.api import views
 from ledgerline.api.app import create_app, entrypoint
 from ledgerline.api.families import LOANS
+from ledgerline.api.routes import ThisCall
 from ledgerline.schemas.ledger import CustomJournalEntryRequest
 from ledgerline.services import businesses, ledger
+from ledgerline.store import keys
 from ledgerline.store.runtime import dynamodb_client, table_name
 from ledgerline_tools.functions import LambdaContext
 
 UNAUTHORIZED = {"message": "Unauthorized"}
-
-
-def post_entry(api: Api, **kwargs: Any):
-    return api.post(f"{api.base}/custom-journal-entries", entry_body(), **kwargs)
 
 
 def scan_table() -> list[dict[str, Any]]:
@@ -40,12 +36,7 @@ def scan_table() -> list[dict[str, Any]]:
 
 
 def token_items() -> list[dict[str, Any]]:
-    return [item for item in scan_table() if item["PK"]["S"].startswith("TOKEN#")]
-
-
-def move_clock(monkeypatch: pytest.MonkeyPatch, by: timedelta) -> None:
-    later = clock.now() + by
-    monkeypatch.setattr(clock, "now", lambda: later)
+    return [item for item in scan_table() if item["PK"]["S"].startswith(keys.TOKEN_PK_PREFIX)]
 
 
 def assert_auth_failure(response, status: int) -> None:
@@ -233,7 +224,7 @@ def test_only_the_sha256_of_a_token_is_stored(unit_api):
     assert token not in stored
     assert token.removeprefix(businesses.TOKEN_PREFIX) not in stored
     assert unit_api.token not in stored
-    assert f"TOKEN#{digest}" in {item["PK"]["S"] for item in token_items()}
+    assert keys.token_pk(digest) in {item["PK"]["S"] for item in token_items()}
 
 
 # ---- loans family: x-business-id (tested on a throwaway resolver of that family) ---------------
@@ -241,12 +232,11 @@ def test_only_the_sha256_of_a_token_is_stored(unit_api):
 def loans_handler():
     app = create_app(LOANS)
 
-    @app.post("/api/v1/businesses/<business_id>/probe-entries")
-    def post_probe_entry(business_id: str, body: CustomJournalEntryRequest) -> Response[dict[str, Any]]:
-        request = context.request(app, business_id=business_id, present=views.entry, status=201,
-                                  message="Journal entry posted", code="ENTRY_POSTED")
-        entry, _created = ledger.post_custom_entry(request.scope, body)
-        return request.respond(entry)
+    @app.post("/api/v1/businesses/<business_id>/probe-entries", status_code=201, present=views.entry,
+              message="Journal entry posted", code="ENTRY_POSTED")
+    def post_probe_entry(call: ThisCall, business_id: str, body: CustomJournalEntryRequest) -> Response[dict[str, Any]]:
+        entry, _created = ledger.post_custom_entry(call.scope, body)
+        return call.respond(entry)
 
     return entrypoint(app)
 

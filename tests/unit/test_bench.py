@@ -61,3 +61,12 @@ def test_imports_beyond_the_baseline():
     top = coldstart.top_imports([IMPORTTIME], baseline_logs=[baseline])
     assert top["packages_beyond_baseline"][0] == {"package": "pydantic", "extra_self_ms": 2.0}
     assert top["beyond_baseline_ms"] == 2.2
+
+
+def test_every_route_that_takes_a_body_is_first_sent_its_declared_sample():
+    from ledgerline_tools import template
+    for route in template.routes():
+        if route.method in ("POST", "PUT"):
+            found = samples.samples_for(route.method, route.path, route.route_key)
+            assert not isinstance(found, str), f"{route.route_key}: {found}"
+            assert found[0].variant == "declared sample", route.route_key

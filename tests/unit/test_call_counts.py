@@ -14,18 +14,9 @@ from dataclasses import dataclass
 import pytest
 
 from ledgerline_tools.gateway import LocalGateway
-from support import Api, CallCounter, assert_books_balance
+from support import Api, CallCounter, assert_books_balance, line, post_entry, sale
 
 MUTATION_READ_BUDGET = 2
-
-
-def line(stable_name: str, amount: int, direction: str) -> dict:
-    return {"account_identifier": {"type": "StableName", "stable_name": stable_name}, "amount": amount,
-            "direction": direction}
-
-
-def entry_body(**fields) -> dict:
-    return {"line_items": [line("CASH", 2_500, "DEBIT"), line("SALES", 2_500, "CREDIT")], **fields}
 
 
 @dataclass
@@ -63,10 +54,6 @@ def calls(unit_api: Api, monkeypatch: pytest.MonkeyPatch):
     assert "Scan" not in calls_seen, calls_seen
 
 
-def post_entry(client: Api, body: dict, **kwargs):
-    return client.post(f"{client.base}/custom-journal-entries", body, **kwargs)
-
-
 def test_the_authorizer_reads_one_token_item_per_request(unit_api, calls):
     calls.everything.reset()
 
@@ -78,7 +65,7 @@ def test_the_authorizer_reads_one_token_item_per_request(unit_api, calls):
 def test_posting_a_custom_entry_is_one_read_and_one_transaction(unit_api, calls):
     calls.function.reset()
 
-    response = post_entry(unit_api, entry_body())
+    response = post_entry(unit_api, sale(2_500))
 
     assert response.status == 201
     calls.assert_one_posting()
@@ -88,7 +75,7 @@ def test_posting_a_custom_entry_is_one_read_and_one_transaction(unit_api, calls)
 def test_posting_with_an_external_id_and_an_idempotency_key_stays_within_budget(unit_api, calls):
     calls.function.reset()
 
-    response = post_entry(unit_api, entry_body(external_id="je-1"), headers={"Idempotency-Key": "k-1"})
+    response = post_entry(unit_api, sale(2_500, external_id="je-1"), headers={"Idempotency-Key": "k-1"})
 
     assert response.status == 201
     calls.assert_one_posting()
@@ -96,7 +83,7 @@ def test_posting_with_an_external_id_and_an_idempotency_key_stays_within_budget(
 
 
 def test_deleting_a_custom_entry_is_two_reads_and_one_transaction(unit_api, calls):
-    created = post_entry(unit_api, entry_body()).json()
+    created = post_entry(unit_api, sale(2_500)).json()
     calls.function.reset()
 
     response = unit_api.delete(f"{unit_api.base}/custom-journal-entries/{created['id']}")
@@ -128,17 +115,17 @@ def test_a_refused_entry_reads_once_and_writes_nothing(unit_api, calls):
 def test_an_invalid_body_never_reaches_the_table(unit_api, calls):
     calls.function.reset()
 
-    response = post_entry(unit_api, entry_body(amount_in_dollars=25))
+    response = post_entry(unit_api, sale(2_500, amount_in_dollars=25))
 
     assert response.status == 400
     assert dict(calls.function.calls) == {}
 
 
 def test_an_idempotent_replay_posts_nothing_more(unit_api, calls):
-    post_entry(unit_api, entry_body(), headers={"Idempotency-Key": "k-1"})
+    post_entry(unit_api, sale(2_500), headers={"Idempotency-Key": "k-1"})
     calls.function.reset()
 
-    response = post_entry(unit_api, entry_body(), headers={"Idempotency-Key": "k-1"})
+    response = post_entry(unit_api, sale(2_500), headers={"Idempotency-Key": "k-1"})
 
     assert response.status == 201
     assert calls.function.reads <= MUTATION_READ_BUDGET
@@ -147,10 +134,10 @@ def test_an_idempotent_replay_posts_nothing_more(unit_api, calls):
 
 
 def test_an_external_id_replay_stays_within_budget(unit_api, calls):
-    post_entry(unit_api, entry_body(external_id="je-1"))
+    post_entry(unit_api, sale(2_500, external_id="je-1"))
     calls.function.reset()
 
-    response = post_entry(unit_api, entry_body(external_id="je-1"))
+    response = post_entry(unit_api, sale(2_500, external_id="je-1"))
 
     assert response.status == 200
     calls.assert_one_posting()  # the one transaction is the one the external_id record refuses
@@ -164,7 +151,7 @@ def test_an_external_id_replay_stays_within_budget(unit_api, calls):
     ("/ledger/entries/{entry_id}", 2),
 ])
 def test_reads_are_a_query_or_two_and_never_write(unit_api, calls, path, reads):
-    created = post_entry(unit_api, entry_body()).json()
+    created = post_entry(unit_api, sale(2_500)).json()
     calls.function.reset()
 
     response = unit_api.get(unit_api.base + path.format(entry_id=created["id"]))
@@ -177,8 +164,8 @@ def test_reads_are_a_query_or_two_and_never_write(unit_api, calls, path, reads):
 
 def test_a_walk_through_every_ledger_endpoint_never_scans(unit_api, calls):
     """One of each request, errors included; the fixture checks ``everything`` once more at the end."""
-    created = post_entry(unit_api, entry_body(external_id="je-1")).json()
-    post_entry(unit_api, entry_body(external_id="je-1"))
+    created = post_entry(unit_api, sale(2_500, external_id="je-1")).json()
+    post_entry(unit_api, sale(2_500, external_id="je-1"))
     post_entry(unit_api, {"line_items": [line("CASH", 1, "DEBIT")]})
     unit_api.post(f"{unit_api.base}/ledger/accounts", {"name": "Petty Cash", "account_type": "ASSET"})
     unit_api.get(f"{unit_api.base}/ledger/entries", query="limit=1")

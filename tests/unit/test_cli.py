@@ -122,6 +122,28 @@ def test_openapi_check_passes_on_the_committed_document(capsys) -> None:
     assert "up to date" in capsys.readouterr().out
 
 
+def test_events_check_passes_on_the_committed_samples(capsys) -> None:
+    cli.main(["events"])
+    assert "up to date" in capsys.readouterr().out
+
+
+def test_events_check_names_a_stale_sample_and_write_fixes_it(capsys, tmp_path: Path, monkeypatch) -> None:
+    from ledgerline_tools import events
+
+    monkeypatch.setattr(events, "EVENTS", tmp_path)
+    with pytest.raises(SystemExit, match="ledgerline events --write"):
+        cli.main(["events"])
+    cli.main(["events", "--write"])
+    assert "wrote" in capsys.readouterr().out
+    cli.main(["events"])
+    assert "up to date" in capsys.readouterr().out
+
+
+def test_new_endpoint_refuses_an_existing_function_in_one_line(capsys) -> None:
+    with pytest.raises(SystemExit, match="^ledgerline: functions/list_invoices/ already exists$"):
+        cli.main(["new-endpoint", "list_invoices", "GET", "/v1/businesses/{businessId}/invoices"])
+
+
 def _table_commands() -> list[list[str]]:
     """Every subcommand that reaches the table (it takes --aws), with dummy values for what it requires."""
     subparsers = next(a for a in cli.parser()._actions if isinstance(a, argparse._SubParsersAction))

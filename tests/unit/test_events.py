@@ -15,16 +15,14 @@ import boto3
 import pytest
 from support import Api, gateway
 
-from ledgerline_tools import template
+from ledgerline_tools import events, template
 from ledgerline_tools.functions import LambdaContext, invoke
 
-EVENTS = template.ROOT / "events"
-SAMPLE_BUSINESS = "11111111-1111-4111-8111-111111111111"
-SAMPLE_TOKEN = "llk_REPLACE_WITH_YOUR_TOKEN"
+EVENTS, SAMPLE_BUSINESS, SAMPLE_TOKEN, CASH = events.EVENTS, events.SAMPLE_BUSINESS, events.SAMPLE_TOKEN, events.CASH
 # Placeholder ids are UUIDs of one repeated digit (events/README.md).
 PLACEHOLDER = re.compile(r"\b(\d)\1{7}-\1{4}-4\1{3}-8\1{3}-\1{12}\b")
-ENTRY, INSTRUMENT, TRANSACTION, CASH, INVOICE, WRITE_OFF, RUN = (
-    f"{d * 8}-{d * 4}-4{d * 3}-8{d * 3}-{d * 12}" for d in "2345678")
+ENTRY, INSTRUMENT, TRANSACTION, INVOICE, WRITE_OFF, RUN = (events.PLACEHOLDERS[name] for name in (
+    "entryId", "instrument_id", "transaction_id", "invoiceId", "writeOffId", "runId"))
 Resolved = dict[str, str]
 FUNCTIONS = template.functions()
 ROUTED = {route.function.logical_id for route in template.routes()}
@@ -131,6 +129,22 @@ def real_event(logical_id: str, api: Api) -> dict[str, Any]:
         resolved[placeholder] = FACTORIES[placeholder](api, resolved)
         text = text.replace(placeholder, resolved[placeholder])
     return json.loads(text)
+
+
+def test_the_api_samples_are_rendered_from_the_routes_declarations() -> None:
+    assert not events.stale(), "events/ is out of date: run `ledgerline events --write`"
+
+
+def test_a_sample_that_no_longer_matches_its_declaration_is_stale(tmp_path, monkeypatch) -> None:
+    # Given the rendered files in a folder of their own, all fresh
+    function = FUNCTIONS["WriteOffLoanFunction"]
+    monkeypatch.setattr(events, "EVENTS", tmp_path)
+    events.write()
+    assert not events.stale()
+
+    # When the file no longer says what the declaration says, the check names it
+    events.path_of(function).write_text(events.text(function).replace('"version": "2.0"', '"version": "1.0"'))
+    assert events.stale() == [events.path_of(function)]
 
 
 @pytest.mark.parametrize("logical_id", sorted(FUNCTIONS))

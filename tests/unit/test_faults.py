@@ -10,15 +10,15 @@ number of new items of each kind and the same balance moves — one posting, nev
   DynamoDB answers with success and no second write; the answer is the twin's.
 - definite failures before anything is written (TransactionConflict cancellation, throttling, no
   connection): decided again from fresh reads; the answer is the twin's.
-(The faults that never resolve are in test_faults_unknown.py; the cases in tests/fault_cases.py.)
+(The faults that never resolve are in test_faults_unknown.py; the cases in tests/support/fault_cases.py.)
 """
 
 from typing import Any
 
 import pytest
-from fault_cases import ROUTE_KEYS, ROUTES, Case, Through, change, install, rotating, samples, snapshot, twin
-from faults import OUTCOME_UNKNOWN, definite, unknown
 from support import assert_books_balance
+from support.fault_cases import ROUTE_KEYS, ROUTES, Case, Through, change, install, rotating, samples, snapshot, twin
+from support.faults import OUTCOME_UNKNOWN, definite, unknown
 
 from ledgerline.store.runtime import dynamodb_client
 

@@ -10,9 +10,9 @@
 import json
 
 import pytest
-from fault_cases import ROUTES, Case, Faults, ReadFaults, install, on_moto, twin
-from faults import OUTCOME_UNKNOWN, Fault, unknown
 from support import assert_books_balance
+from support.fault_cases import ROUTES, Case, ReadFaults, install, on_moto, twin
+from support.faults import OUTCOME_UNKNOWN, Fault, Faults, unknown
 
 from ledgerline.store import transactions
 

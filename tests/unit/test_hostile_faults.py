@@ -8,23 +8,14 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
-from loans_support import Loans, error, ok
-from support import Api, assert_books_balance, entry_body, unchanged
+from support import Api, assert_books_balance, assert_error, entry_body, unchanged
+from support.invoices import invoice_path
+from support.loans import Loans, error, ok
 
 from ledgerline import cursors
-from ledgerline.store import codec, invoices, keys
+from ledgerline.store import codec, invoices, items, keys
 from ledgerline.store import tokens as token_store
 from ledgerline.store.runtime import dynamodb_client, table_name
-
-
-def api_error(response, status: int, api_type: str, error_enum: str | None) -> dict[str, Any]:
-    """Seed 001's ApiError, exactly."""
-    assert response.status == status, (response.status, response.body[:400])
-    body = response.json()
-    assert set(body) == {"type", "description", "error_enum", "meta"}
-    assert (body["type"], body["error_enum"]) == (api_type, error_enum)
-    assert body["description"]
-    return body
 
 
 def create_invoice(client: Api, **fields: Any) -> dict[str, Any]:
@@ -35,26 +26,22 @@ def create_invoice(client: Api, **fields: Any) -> dict[str, Any]:
     return response.json()
 
 
-def invoice_path(client: Api, invoice_id: str, suffix: str = "") -> str:
-    return f"{client.base}/invoices/{invoice_id}{suffix}"
-
-
 # ---- 6. forged cursors: a correct signature around a position that is not this listing's ---------------------
 
 def entry_key(business_id: str, day: str = "2024-01-15") -> dict[str, str]:
     entry_id = str(uuid.uuid4())
-    return {"PK": f"BIZ#{business_id}", "SK": f"ENTRY#{entry_id}", "GSI1PK": f"BIZ#{business_id}#ENTRIES",
-            "GSI1SK": f"{day}#{entry_id}"}
+    return {**keys.key(keys.business_pk(business_id), keys.entry_sk(entry_id)),
+            **keys.entry_index_keys(business_id, day, entry_id)}
 
 
 def invoice_key(business_id: str) -> dict[str, str]:
     invoice_id = str(uuid.uuid4())
-    return {"PK": f"BIZ#{business_id}", "SK": f"INVOICE#{invoice_id}", "GSI1PK": f"BIZ#{business_id}#INVOICES",
-            "GSI1SK": f"2024-02-15#{invoice_id}"}
+    return {**keys.key(keys.business_pk(business_id), keys.invoice_sk(invoice_id)),
+            **keys.invoice_index_keys(business_id, "2024-02-15", invoice_id)}
 
 
 def run_key(business_id: str) -> dict[str, str]:
-    return {"PK": f"BIZ#{business_id}", "SK": f"WRITEOFFRUN#{uuid.uuid4()}"}
+    return keys.key(keys.business_pk(business_id), keys.run_sk(str(uuid.uuid4())))
 
 
 LISTINGS = {
@@ -68,7 +55,7 @@ FORGERIES = {
     "typed-values": lambda key, b, other: {name: {"S": value} for name, value in key(b).items()},
     "numbers": lambda key, b, other: {name: 7 for name in key(b)},
     "extra-attribute": lambda key, b, other: {**key(b), "balance": "0"},
-    "wrong-item-kind": lambda key, b, other: {**key(b), "SK": "CHART#PROFILE"},
+    "wrong-item-kind": lambda key, b, other: {**key(b), "SK": keys.PROFILE_SK},
     "empty": lambda key, b, other: {},
 }
 
@@ -82,7 +69,7 @@ def test_a_signed_cursor_around_a_foreign_or_garbage_position_is_a_400(unit_api,
 
     response = unit_api.get(unit_api.base + path, query=f"cursor={cursor}")
 
-    api_error(response, 400, "PaginationCursor", "InvalidPaginationCursor")
+    assert_error(response, 400, "PaginationCursor", "InvalidPaginationCursor")
 
 
 def test_a_cursor_positioned_outside_the_listing_date_range_is_a_400(api):
@@ -92,7 +79,7 @@ def test_a_cursor_positioned_outside_the_listing_date_range_is_a_400(api):
 
     response = api.get(f"{api.base}/ledger/entries", query=f"start_date=2024-01-01&cursor={cursor}")
 
-    api_error(response, 400, "PaginationCursor", "InvalidPaginationCursor")
+    assert_error(response, 400, "PaginationCursor", "InvalidPaginationCursor")
 
 
 def test_a_start_key_that_dynamodb_refuses_is_an_invalid_cursor(unit_api, monkeypatch):
@@ -110,7 +97,7 @@ def test_a_start_key_that_dynamodb_refuses_is_an_invalid_cursor(unit_api, monkey
 
     response = unit_api.get(f"{unit_api.base}/invoices", query=f"cursor={cursor}")
 
-    api_error(response, 400, "PaginationCursor", "InvalidPaginationCursor")
+    assert_error(response, 400, "PaginationCursor", "InvalidPaginationCursor")
 
 
 @pytest.mark.parametrize("position", [{"after": 5}, {"after": None}, {"after": "x", "PK": "y"}, {"garbage": []},
@@ -147,7 +134,7 @@ def fail_reads(monkeypatch: pytest.MonkeyPatch, operation: str, failure: Excepti
 
 
 def assert_unavailable_in_ledger_shape(response) -> None:
-    body = api_error(response, 503, "Unknown", None)
+    body = assert_error(response, 503, "Unknown", None)
     assert response.headers["retry-after"] == "1"
     assert "could not be reached; nothing was changed" in body["description"]
 
@@ -227,7 +214,7 @@ def test_a_database_error_that_is_not_about_availability_stays_a_generic_500(uni
 
     response = unit_api.get(f"{unit_api.base}/ledger/entries")
 
-    body = api_error(response, 500, "Unknown", None)
+    body = assert_error(response, 500, "Unknown", None)
     assert "AccessDenied" not in response.body.decode()
     assert body["meta"]["request_id"]
 
@@ -237,7 +224,7 @@ def test_a_database_error_that_is_not_about_availability_stays_a_generic_500(uni
 def stuff_invoice(client: Api, invoice_id: str, *, memo_chars: int) -> dict[str, Any]:
     """Fill the invoice item with copies of its first payment (memo of ``memo_chars``) until one more would
     cross the cap — as if it had taken a few hundred payments. The books are not touched."""
-    item = invoices.get(client.business_id, invoice_id)
+    item = items.get(client.business_id, keys.invoice_sk(invoice_id))
     template = {**item["payments"][0], "memo": "m" * memo_chars}
     while True:
         grown = {**item, "payments": [*item["payments"], {**template, "id": str(uuid.uuid4())}]}
@@ -258,9 +245,9 @@ def test_a_payment_that_would_outgrow_the_invoice_item_is_a_409_and_posts_nothin
         response = api.post(invoice_path(api, invoice["id"], "/payment"),
                             {"amount": 1, "paid_at": "2024-02-01T00:00:00Z", "memo": "p" * 1000})
 
-    body = api_error(response, 409, "Conflict", "InvoiceStateError")
+    body = assert_error(response, 409, "Conflict", "InvoiceStateError")
     assert "350 KB" in body["description"] and "Nothing was posted" in body["description"]
-    assert invoices.get(api.business_id, invoice["id"])["version"] == stuffed["version"]
+    assert items.get(api.business_id, keys.invoice_sk(invoice["id"]))["version"] == stuffed["version"]
 
 
 def test_a_write_off_with_many_tags_that_would_outgrow_the_invoice_item_is_a_409(unit_api):
@@ -276,7 +263,7 @@ def test_a_write_off_with_many_tags_that_would_outgrow_the_invoice_item_is_a_409
         response = unit_api.post(invoice_path(unit_api, invoice["id"], "/write-off"),
                                  {"amount": 1, "write_off_at": "2024-02-01T00:00:00Z", "tags": tags})
 
-    assert api_error(response, 409, "Conflict", "InvoiceStateError")
+    assert assert_error(response, 409, "Conflict", "InvoiceStateError")
 
 
 def test_an_invoice_at_the_cap_can_still_have_a_write_off_deleted(unit_api):
@@ -314,7 +301,7 @@ def test_a_token_for_a_business_without_a_profile_gets_404s_not_empty_lists(unit
     runs = unit_api.get(f"/v1/businesses/{ghost}/write-off-runs", token=bearer)
 
     error(schedule, 404, "BUSINESS_NOT_FOUND")
-    api_error(runs, 404, "ResourceNotFound", "SpecifiedIdNotFound")
+    assert_error(runs, 404, "ResourceNotFound", "SpecifiedIdNotFound")
 
 
 @pytest.mark.parametrize("fields", [

@@ -12,9 +12,9 @@ from datetime import date
 from typing import Any
 
 import pytest
-from conftest import new_api
-from loans_support import Loans, error, ok, validation_error
-from support import Api, entry_body, unchanged
+from support import Api, assert_invalid, entry_body, line, new_api, post_entry, unchanged
+from support.invoices import invoice_path
+from support.loans import Loans, error, ok, validation_error
 
 from ledgerline.domain import schedule
 from ledgerline.store import codec, instruments
@@ -25,16 +25,6 @@ HUGE = "9" * 5000
 
 
 # ---- helpers ---------------------------------------------------------------------------------------------
-
-def invalid(response, *fields: str) -> dict[str, Any]:
-    """Ledger family: 400 ApiError InvalidParameters naming exactly ``fields``."""
-    assert response.status == 400, (response.status, response.body[:400])
-    body = response.json()
-    assert set(body) == {"type", "description", "error_enum", "meta"}
-    assert (body["type"], body["error_enum"]) == ("InvalidParameters", "InvalidPayload")
-    assert [e["field"] for e in body["meta"]["errors"]] == list(fields), body
-    return body
-
 
 def loans_invalid(response, *locs: str) -> list[dict[str, Any]]:
     """Loans family: 422 HTTPValidationError whose errors are at exactly ``locs`` (dotted)."""
@@ -54,16 +44,8 @@ def with_raw(body: dict[str, Any], placeholder: str, raw: str) -> str:
     return text.replace(f'"{placeholder}"', raw)
 
 
-def post_entry(client: Api, body: Any = None, **kwargs: Any):
-    return client.post(f"{client.base}/custom-journal-entries", body, **kwargs)
-
-
 def post_raw(client: Api, path: str, raw: str | bytes, **kwargs: Any):
     return client.request("POST", path, body=raw, **kwargs)
-
-
-def stable(name: str) -> dict[str, str]:
-    return {"type": "StableName", "stable_name": name}
 
 
 def invoice_body(**fields: Any) -> dict[str, Any]:
@@ -75,10 +57,6 @@ def create_invoice(client: Api, **fields: Any) -> dict[str, Any]:
     response = client.post(f"{client.base}/invoices", invoice_body(**fields))
     assert response.status == 201, response.json()
     return response.json()
-
-
-def invoice_path(client: Api, invoice_id: str, suffix: str = "") -> str:
-    return f"{client.base}/invoices/{invoice_id}{suffix}"
 
 
 @pytest.fixture
@@ -120,7 +98,7 @@ def test_a_number_of_thousands_of_digits_in_any_field_is_a_400_naming_it(unit_ap
         response = post_raw(unit_api, f"{unit_api.base}/custom-journal-entries",
                             with_raw(entry_with(placeholder_at), "@@", raw))
 
-    invalid(response, field)
+    assert_invalid(response, field)
 
 
 def test_a_huge_number_on_a_route_without_a_body_is_ignored_not_a_500(unit_api):
@@ -138,7 +116,7 @@ def test_a_huge_quantity_on_an_invoice_line_is_a_400_naming_it(unit_api):
     with unchanged(unit_api):
         response = post_raw(unit_api, f"{unit_api.base}/invoices", with_raw(body, "@@", HUGE))
 
-    invalid(response, "line_items.0.quantity")
+    assert_invalid(response, "line_items.0.quantity")
 
 
 @pytest.mark.parametrize(("field", "loc"), [("original_principal_cents", "body.original_principal_cents"),
@@ -169,7 +147,7 @@ def test_an_entry_outside_the_date_window_is_a_400_naming_entry_at(unit_api, ent
     with unchanged(unit_api):
         response = post_entry(unit_api, entry_body(entry_at=entry_at))
 
-    invalid(response, "entry_at")
+    assert_invalid(response, "entry_at")
 
 
 @pytest.mark.parametrize("entry_at", ["1900-01-01T00:00:00Z", "2999-12-31T23:59:59Z"])
@@ -190,7 +168,7 @@ def test_a_date_time_outside_the_window_in_the_business_timezone_is_a_400(moto_t
     with unchanged(client):
         response = post_entry(client, entry_body(entry_at=entry_at))
 
-    body = invalid(response, "entry_at")
+    body = assert_invalid(response, "entry_at")
     assert timezone in body["description"]
 
 
@@ -200,7 +178,7 @@ def test_an_invoice_date_outside_the_window_is_a_400_naming_it(unit_api, field, 
     with unchanged(unit_api):
         response = unit_api.post(f"{unit_api.base}/invoices", invoice_body(**{field: value}))
 
-    invalid(response, field)
+    assert_invalid(response, field)
 
 
 def test_an_invoice_due_outside_the_window_in_the_business_timezone_is_a_400(moto_table):
@@ -209,7 +187,7 @@ def test_an_invoice_due_outside_the_window_in_the_business_timezone_is_a_400(mot
     with unchanged(client):
         response = client.post(f"{client.base}/invoices", invoice_body(due_at="2999-12-31T12:00:00Z"))
 
-    invalid(response, "due_at")
+    assert_invalid(response, "due_at")
 
 
 @pytest.mark.parametrize(("suffix", "field"), [("/payment", "paid_at"), ("/write-off", "write_off_at")])
@@ -221,7 +199,7 @@ def test_a_settlement_date_outside_the_window_is_a_400_naming_it(unit_api, suffi
     with unchanged(unit_api):
         response = unit_api.post(invoice_path(unit_api, invoice["id"], suffix), body)
 
-    invalid(response, field)
+    assert_invalid(response, field)
 
 
 @pytest.mark.parametrize("value", ["0518-01-01", "1899-12-31", "3000-01-01", "9999-12-31", "0001-01-01"])
@@ -266,7 +244,7 @@ def test_a_write_off_run_date_outside_the_window_is_a_400(unit_api):
     with unchanged(unit_api):
         response = unit_api.post(f"{unit_api.base}/write-off-runs", {"run_date": "1899-12-31", "dry_run": True})
 
-    invalid(response, "run_date")
+    assert_invalid(response, "run_date")
 
 
 @pytest.mark.parametrize(("path", "query", "field"), [
@@ -276,7 +254,7 @@ def test_a_write_off_run_date_outside_the_window_is_a_400(unit_api):
     ("/invoices", "due_at_end=3000-01-01", "due_at_end"),
 ])
 def test_a_filter_date_outside_the_window_is_a_400_naming_it(unit_api, path, query, field):
-    invalid(unit_api.get(unit_api.base + path, query=query), field)
+    assert_invalid(unit_api.get(unit_api.base + path, query=query), field)
 
 
 # ---- 3. nesting of any depth, on routes with and without a body --------------------------------------------
@@ -296,8 +274,8 @@ def test_a_deeply_nested_body_with_an_idempotency_key_on_a_route_without_a_body_
                                     body=raw, headers=key)
         void = post_raw(unit_api, invoice_path(unit_api, invoice["id"], "/void"), raw, headers=key)
 
-    invalid(reversal, "body")
-    invalid(void, "body")
+    assert_invalid(reversal, "body")
+    assert_invalid(void, "body")
 
 
 def test_a_deeply_nested_body_on_a_loans_route_is_a_422(loans, loan):
@@ -323,7 +301,7 @@ def test_an_object_sent_to_a_route_without_a_body_is_ignored(unit_api):
     ("/ledger/entries", "start_date=2025-02-05&end_date=2025-02-01", "end_date"),
 ])
 def test_a_range_filter_ending_before_it_starts_is_a_400(unit_api, path, query, field):
-    invalid(unit_api.get(unit_api.base + path, query=query), field)
+    assert_invalid(unit_api.get(unit_api.base + path, query=query), field)
 
 
 @pytest.mark.parametrize(("path", "query"), [
@@ -418,7 +396,7 @@ def test_an_empty_body_on_a_route_that_needs_one_is_a_400(unit_api):
     with unchanged(unit_api):
         response = post_raw(unit_api, f"{unit_api.base}/custom-journal-entries", b"", headers={"content-type": ""})
 
-    invalid(response, "body")
+    assert_invalid(response, "body")
 
 
 def test_a_null_body_on_an_invoice_write_off_is_refused(unit_api):
@@ -427,7 +405,7 @@ def test_a_null_body_on_an_invoice_write_off_is_refused(unit_api):
     with unchanged(unit_api):
         response = post_raw(unit_api, invoice_path(unit_api, invoice["id"], "/write-off"), "null")
 
-    body = invalid(response, "body")
+    body = assert_invalid(response, "body")
     assert "null" in body["description"]
 
 
@@ -458,7 +436,7 @@ def test_a_line_or_invoice_total_over_ten_trillion_cents_is_a_400(unit_api, line
     with unchanged(unit_api):
         response = unit_api.post(f"{unit_api.base}/invoices", invoice_body(line_items=line_items))
 
-    body = invalid(response, *fields)
+    body = assert_invalid(response, *fields)
     assert "10000000000000" in body["description"]
 
 
@@ -469,14 +447,14 @@ def test_an_invoice_of_exactly_ten_trillion_cents_is_accepted(unit_api):
 
 
 def test_a_custom_entry_totalling_over_ten_trillion_cents_is_a_400(unit_api):
-    lines = [{"account_identifier": stable(name), "amount": 6 * 10**12, "direction": direction}
+    lines = [line(name, 6 * 10**12, direction)
              for name, direction in (("CASH", "DEBIT"), ("BANK_FEES", "DEBIT"),
                                      ("SALES", "CREDIT"), ("OPENING_BALANCE_EQUITY", "CREDIT"))]
 
     with unchanged(unit_api):
         response = post_entry(unit_api, {"line_items": lines})
 
-    invalid(response, "line_items")
+    assert_invalid(response, "line_items")
 
 
 def test_a_disbursement_taking_the_principal_over_ten_trillion_cents_is_a_400(loans):
@@ -497,7 +475,7 @@ def test_a_settlement_dated_before_the_invoice_was_sent_is_a_400(unit_api, suffi
         response = unit_api.post(invoice_path(unit_api, invoice["id"], suffix),
                                  {"amount": 100, field: "2024-01-14T23:59:59Z"})
 
-    body = invalid(response, field)
+    body = assert_invalid(response, field)
     assert "before the invoice was sent" in body["description"]
 
 
@@ -521,4 +499,4 @@ def test_the_sent_date_is_compared_in_the_business_timezone(moto_table):
                              {"amount": 100, "paid_at": "2024-01-14T04:00:00Z"})  # Jan 13 in New York
 
     assert same_day.status == 201, same_day.json()
-    invalid(day_before, "paid_at")
+    assert_invalid(day_before, "paid_at")

@@ -5,19 +5,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from conftest import new_api
-from support import Api, assert_books_balance, books, entry_body
-
-from ledgerline import clock
+from support import Api, assert_books_balance, books, entry_body, move_clock, new_api
 
 
-def post_entry(api: Api, key: str, body: Any = None):
+def post_keyed(api: Api, key: str, body: Any = None):
     return api.post(f"{api.base}/custom-journal-entries", body or entry_body(), headers={"Idempotency-Key": key})
-
-
-def move_clock(monkeypatch: pytest.MonkeyPatch, by: timedelta) -> None:
-    later = clock.now() + by
-    monkeypatch.setattr(clock, "now", lambda: later)
 
 
 def assert_conflict(response) -> None:
@@ -28,10 +20,10 @@ def assert_conflict(response) -> None:
 
 
 def test_the_same_key_and_body_returns_the_first_response_and_posts_once(unit_api):
-    first = post_entry(unit_api, "key-1")
+    first = post_keyed(unit_api, "key-1")
     after_first = books(unit_api.business_id)
 
-    again = post_entry(unit_api, "key-1")
+    again = post_keyed(unit_api, "key-1")
 
     assert first.status == again.status == 201
     assert again.body == first.body
@@ -41,9 +33,9 @@ def test_the_same_key_and_body_returns_the_first_response_and_posts_once(unit_ap
 
 
 def test_a_replay_says_it_is_one(unit_api):
-    first = post_entry(unit_api, "key-1")
+    first = post_keyed(unit_api, "key-1")
 
-    again = post_entry(unit_api, "key-1")
+    again = post_keyed(unit_api, "key-1")
 
     assert "idempotent-replayed" not in first.headers
     assert again.headers.get("idempotent-replayed") == "true"
@@ -64,17 +56,17 @@ def test_json_key_order_and_spacing_do_not_make_a_different_body(unit_api):
 
 
 def test_the_same_key_with_a_different_body_is_409_and_posts_nothing(unit_api):
-    post_entry(unit_api, "key-1", entry_body(amount=10_000))
+    post_keyed(unit_api, "key-1", entry_body(amount=10_000))
     before = books(unit_api.business_id)
 
-    response = post_entry(unit_api, "key-1", entry_body(amount=20_000))
+    response = post_keyed(unit_api, "key-1", entry_body(amount=20_000))
 
     assert_conflict(response)
     assert books(unit_api.business_id) == before
 
 
 def test_the_same_key_on_a_different_path_is_409_and_creates_nothing(unit_api):
-    post_entry(unit_api, "key-1")
+    post_keyed(unit_api, "key-1")
     before = books(unit_api.business_id)
 
     response = unit_api.post(f"{unit_api.base}/ledger/accounts", {"name": "Petty Cash", "account_type": "ASSET"},
@@ -85,7 +77,7 @@ def test_the_same_key_on_a_different_path_is_409_and_creates_nothing(unit_api):
 
 
 def test_the_same_key_on_a_different_method_is_409_and_reverses_nothing(unit_api):
-    entry_id = post_entry(unit_api, "key-1").json()["id"]
+    entry_id = post_keyed(unit_api, "key-1").json()["id"]
     before = books(unit_api.business_id)
 
     response = unit_api.delete(f"{unit_api.base}/custom-journal-entries/{entry_id}",
@@ -98,8 +90,8 @@ def test_the_same_key_on_a_different_method_is_409_and_reverses_nothing(unit_api
 def test_keys_belong_to_one_business(unit_api):
     other = new_api("Other Co")
 
-    mine = post_entry(unit_api, "shared-key")
-    theirs = post_entry(other, "shared-key")
+    mine = post_keyed(unit_api, "shared-key")
+    theirs = post_keyed(other, "shared-key")
 
     assert (mine.status, theirs.status) == (201, 201)
     assert mine.json()["id"] != theirs.json()["id"]
@@ -111,7 +103,7 @@ def test_keys_belong_to_one_business(unit_api):
 def test_a_key_outside_1_to_255_characters_is_400_and_posts_nothing(unit_api, key):
     before = books(unit_api.business_id)
 
-    response = post_entry(unit_api, key)
+    response = post_keyed(unit_api, key)
 
     assert response.status == 400
     body = response.json()
@@ -123,8 +115,8 @@ def test_a_key_outside_1_to_255_characters_is_400_and_posts_nothing(unit_api, ke
 def test_a_key_of_255_characters_is_accepted(unit_api):
     key = "k" * 255
 
-    first = post_entry(unit_api, key)
-    again = post_entry(unit_api, key)
+    first = post_keyed(unit_api, key)
+    again = post_keyed(unit_api, key)
 
     assert first.status == 201
     assert again.body == first.body
@@ -159,20 +151,20 @@ def test_a_second_reversal_under_a_new_key_is_409(unit_api):
 
 
 def test_a_key_still_replays_after_6_days(unit_api, monkeypatch):
-    first = post_entry(unit_api, "key-1")
+    first = post_keyed(unit_api, "key-1")
 
     move_clock(monkeypatch, timedelta(days=6, hours=23))
-    again = post_entry(unit_api, "key-1")
+    again = post_keyed(unit_api, "key-1")
 
     assert again.body == first.body
     assert len(books(unit_api.business_id)["entries"]) == 1
 
 
 def test_a_key_older_than_7_days_no_longer_replays(unit_api, monkeypatch):
-    first = post_entry(unit_api, "key-1")
+    first = post_keyed(unit_api, "key-1")
 
     move_clock(monkeypatch, timedelta(days=7, seconds=1))
-    later = post_entry(unit_api, "key-1")
+    later = post_keyed(unit_api, "key-1")
 
     assert later.status == 201
     assert later.json()["id"] != first.json()["id"]

@@ -2,129 +2,40 @@
 
 Every scenario ends with the books balanced, a trial balance whose totals agree, and
 ACCOUNTS_RECEIVABLE equal to the outstanding balances of the business's live invoices; every
-refusal leaves the books as they were. The helpers here are shared by the other invoices modules.
+refusal leaves the books as they were. The helpers are in tests/support/invoices.py.
 """
-
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
-from conftest import new_api
-from support import Api, CallCounter, assert_books_balance, books
+from support import (
+    MISSING_ID,
+    Api,
+    CallCounter,
+    assert_error,
+    balanced_after,
+    balances,
+    books,
+    by_id,
+    error_fields,
+    get_entry,
+    lines_of,
+    stable,
+)
+from support.invoices import (
+    all_invoices,
+    assert_balanced_with_receivable,
+    create_invoice,
+    delete_write_off,
+    get_invoice,
+    invoice_body,
+    invoice_path,
+    item,
+    moved,
+    pay,
+    write_off,
+)
 
-MISSING_ID = "00000000-0000-4000-8000-000000000000"
-
-
-# ---- helpers (also used by test_invoices_write_offs.py) ---------------------------------------------
-
-def stable(name: str) -> dict[str, str]:
-    return {"type": "StableName", "stable_name": name}
-
-
-def by_id(account_id: str) -> dict[str, str]:
-    return {"type": "AccountId", "id": account_id}
-
-
-def item(unit_price: int = 10_000, quantity: Any = "1", **extra: Any) -> dict[str, Any]:
-    return {"description": "Consulting", "unit_price": unit_price, "quantity": quantity, **extra}
-
-
-def invoice_body(*items: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    return {"invoice_number": "INV-1", "customer_external_id": "cust-1", "sent_at": "2024-01-15T10:00:00Z",
-            "due_at": "2024-02-15T10:00:00Z", "line_items": list(items) or [item()], **fields}
-
-
-def create_invoice(client: Api, *items: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    response = client.post(f"{client.base}/invoices", invoice_body(*items, **fields))
-    assert response.status == 201, response.json()
-    return response.json()
-
-
-def invoice_path(client: Api, invoice_id: str, suffix: str = "") -> str:
-    return f"{client.base}/invoices/{invoice_id}{suffix}"
-
-
-def get_invoice(client: Api, invoice_id: str) -> dict[str, Any]:
-    response = client.get(invoice_path(client, invoice_id))
-    assert response.status == 200, response.json()
-    return response.json()
-
-
-def pay(client: Api, invoice_id: str, amount: int, **fields: Any):
-    return client.post(invoice_path(client, invoice_id, "/payment"),
-                       {"amount": amount, "paid_at": "2024-02-01T12:00:00Z", "method": "ACH", **fields})
-
-
-def write_off(client: Api, invoice_id: str, body: dict[str, Any] | None = None, *, path: str = "/write-off"):
-    return client.post(invoice_path(client, invoice_id, path), body)
-
-
-def delete_write_off(client: Api, invoice_id: str, write_off_id: str):
-    return client.delete(invoice_path(client, invoice_id, f"/write-offs/{write_off_id}"))
-
-
-def get_entry(client: Api, entry_id: str) -> dict[str, Any]:
-    response = client.get(f"{client.base}/ledger/entries/{entry_id}")
-    assert response.status == 200, response.json()
-    return response.json()
-
-
-def lines_of(entry: dict[str, Any]) -> list[tuple[str, str, int]]:
-    """An entry's lines as sorted (stable_name, direction, amount)."""
-    return sorted((line["account"]["stable_name"], line["direction"], line["amount"]) for line in entry["line_items"])
-
-
-def balances(client: Api) -> dict[str, int]:
-    listed = client.get(f"{client.base}/ledger/accounts").json()["data"]
-    return {account["stable_name"]: account["balance"] for account in listed}
-
-
-def moved(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
-    """Only the balances that changed, by how much."""
-    return {name: after[name] - before.get(name, 0) for name in after if after[name] != before.get(name, 0)}
-
-
-def all_invoices(client: Api, query: str = "") -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    cursor = None
-    while True:
-        params = "&".join(p for p in (query, "limit=100", f"cursor={cursor}" if cursor else "") if p)
-        response = client.get(f"{client.base}/invoices", query=params)
-        assert response.status == 200, response.json()
-        page = response.json()
-        found += page["data"]
-        cursor = page["meta"]["pagination"]["cursor"]
-        if not page["meta"]["pagination"]["has_more"]:
-            return found
-
-
-def assert_receivable_matches_invoices(client: Api) -> None:
-    """ACCOUNTS_RECEIVABLE = Σ outstanding_balance of the business's non-voided invoices."""
-    outstanding = sum(i["outstanding_balance"] for i in all_invoices(client) if i["status"] != "VOIDED")
-    assert balances(client)["ACCOUNTS_RECEIVABLE"] == outstanding
-
-
-def assert_balanced(client: Api) -> None:
-    assert_books_balance(client.business_id)
-    report = client.get(f"{client.base}/reports/trial-balance")
-    assert report.status == 200
-    assert report.json()["total_debits"] == report.json()["total_credits"]
-    assert_receivable_matches_invoices(client)
-
-
-def assert_error(response, status: int, api_type: str, error_enum: str | None) -> dict[str, Any]:
-    """An ApiError of exactly seed 001's shape."""
-    assert response.status == status, response.json()
-    body = response.json()
-    assert set(body) == {"type", "description", "error_enum", "meta"}
-    assert (body["type"], body["error_enum"]) == (api_type, error_enum)
-    assert body["description"]
-    return body
-
-
-def error_fields(response) -> list[str]:
-    return [error["field"] for error in assert_error(response, 400, "InvalidParameters", "InvalidPayload")["meta"]["errors"]]
+pytest_plugins = ["support.invoices"]  # its fixtures: other_api, la_api
 
 
 @pytest.fixture
@@ -134,25 +45,8 @@ def api(unit_api: Api) -> Api:
     return unit_api
 
 
-@pytest.fixture
-def other_api(api: Api) -> Api:
-    """A second business on the same table."""
-    return new_api("Other Co")
-
-
-@pytest.fixture
-def la_api(api: Api) -> Api:
-    """A business whose days begin in Los Angeles (UTC−8 in winter)."""
-    return new_api("Pacific Co", timezone="America/Los_Angeles")
-
-
-@pytest.fixture(autouse=True)
-def books_stay_balanced(request: pytest.FixtureRequest) -> Iterator[None]:
-    """SPEC §4 and §6: after every scenario the books balance and AR matches the invoices."""
-    clients = [request.getfixturevalue(name) for name in ("api", "other_api", "la_api") if name in request.fixturenames]
-    yield
-    for client in clients:
-        assert_balanced(client)
+# SPEC §4 and §6: after every scenario the books balance and AR matches the invoices.
+books_stay_balanced = balanced_after("api", "other_api", "la_api", check=assert_balanced_with_receivable)
 
 
 # ---- create -----------------------------------------------------------------------------------------

@@ -5,30 +5,21 @@ outstanding balance and status restored; 404 ``ApiError`` for an unknown busines
 write-off, a write-off of another invoice, or one already deleted. Runs on moto and DynamoDB Local.
 """
 
-from collections.abc import Iterator
-
 import pytest
 
-from conftest import new_api
 from ledgerline.domain.ids import new_id
 from ledgerline.services import businesses
 from ledgerline.store import transactions
-from support import Api, books
-from test_invoices import (
-    MISSING_ID,
-    assert_balanced,
-    assert_error,
-    balances,
+from support import MISSING_ID, Api, assert_error, balanced_after, balances, books, get_entry, lines_of, new_api, stable
+from support.invoices import (
+    assert_balanced_with_receivable,
     create_invoice,
     delete_write_off,
-    get_entry,
     get_invoice,
     invoice_path,
     item,
-    lines_of,
     moved,
     pay,
-    stable,
     write_off,
 )
 
@@ -47,12 +38,7 @@ def other_api(api: Api) -> Api:
     return new_api("Other Co", timezone="America/Los_Angeles")
 
 
-@pytest.fixture(autouse=True)
-def books_stay_balanced(request: pytest.FixtureRequest) -> Iterator[None]:
-    clients = [request.getfixturevalue(name) for name in ("api", "other_api") if name in request.fixturenames]
-    yield
-    for client in clients:
-        assert_balanced(client)
+books_stay_balanced = balanced_after("api", "other_api", check=assert_balanced_with_receivable)
 
 
 @pytest.fixture

@@ -5,33 +5,37 @@ Every scenario ends with the books balanced and ACCOUNTS_RECEIVABLE equal to the
 balances of the live invoices; every refusal leaves the books as they were.
 """
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 
-from conftest import new_api
-from ledgerline import clock
-from support import Api, books
-from test_invoices import (
+from support import (
     MISSING_ID,
-    assert_balanced,
+    Api,
     assert_error,
+    balanced_after,
+    books,
     by_id,
-    create_invoice,
-    delete_write_off,
     error_fields,
     get_entry,
+    lines_of,
+    pin_clock,
+    stable,
+)
+from support import balances as ledger_balances
+from support.invoices import (
+    assert_balanced_with_receivable,
+    create_invoice,
+    delete_write_off,
     get_invoice,
     invoice_path,
     item,
-    lines_of,
     moved,
     pay,
-    stable,
     write_off,
 )
-from test_invoices import balances as ledger_balances
+
+pytest_plugins = ["support.invoices"]  # its fixtures: other_api, la_api
 
 PATHS = ["/write-off", "/write-offs"]
 WRITE_OFF_KEYS = {"id", "invoice_id", "external_id", "amount", "memo", "destination_ledger_account", "write_off_at",
@@ -45,22 +49,7 @@ def api(unit_api: Api) -> Api:
     return unit_api
 
 
-@pytest.fixture
-def other_api(api: Api) -> Api:
-    return new_api("Other Co")
-
-
-@pytest.fixture
-def la_api(api: Api) -> Api:
-    return new_api("Pacific Co", timezone="America/Los_Angeles")
-
-
-@pytest.fixture(autouse=True)
-def books_stay_balanced(request: pytest.FixtureRequest) -> Iterator[None]:
-    clients = [request.getfixturevalue(name) for name in ("api", "other_api", "la_api") if name in request.fixturenames]
-    yield
-    for client in clients:
-        assert_balanced(client)
+books_stay_balanced = balanced_after("api", "other_api", "la_api", check=assert_balanced_with_receivable)
 
 
 @pytest.fixture
@@ -231,7 +220,7 @@ def test_the_write_off_entry_is_dated_write_off_at_in_the_business_timezone(la_a
 
 def test_write_off_at_defaults_to_now(la_api, monkeypatch):
     invoice = create_invoice(la_api, item(10_000))
-    monkeypatch.setattr(clock, "now", lambda: datetime(2024, 3, 10, 7, 0, tzinfo=UTC))  # Mar 9, 23:00 in LA
+    pin_clock(monkeypatch, datetime(2024, 3, 10, 7, 0, tzinfo=UTC))  # Mar 9, 23:00 in LA
 
     written = write_off(la_api, invoice["id"]).json()
 
@@ -243,7 +232,7 @@ def test_write_off_at_defaults_to_now(la_api, monkeypatch):
 
 def test_a_write_off_dated_after_today_in_the_business_timezone_is_refused(la_api, monkeypatch):
     invoice = create_invoice(la_api, item(10_000))
-    monkeypatch.setattr(clock, "now", lambda: datetime(2024, 3, 10, 7, 0, tzinfo=UTC))  # Mar 9, 23:00 in LA
+    pin_clock(monkeypatch, datetime(2024, 3, 10, 7, 0, tzinfo=UTC))  # Mar 9, 23:00 in LA
     before = books(la_api.business_id)
 
     tomorrow = write_off(la_api, invoice["id"], {"write_off_at": "2024-03-10T08:00:00Z"})  # Mar 10, 00:00 in LA

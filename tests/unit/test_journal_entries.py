@@ -9,22 +9,22 @@ from datetime import UTC, datetime
 
 import pytest
 
-from conftest import new_api
 from ledgerline.domain.accounts import Account, AccountType, Direction
 from ledgerline.domain.ids import new_id
 from ledgerline.store import chart as chart_store, transactions
-from support import Api, assert_books_balance, books
-
-MISSING_ID = "00000000-0000-7000-8000-000000000000"
-
-
-def line(stable_name: str, amount: int, direction: str, **extra) -> dict:
-    return {"account_identifier": {"type": "StableName", "stable_name": stable_name}, "amount": amount,
-            "direction": direction, **extra}
-
-
-def by_id(account_id: str, amount: int, direction: str) -> dict:
-    return {"account_identifier": {"type": "AccountId", "id": account_id}, "amount": amount, "direction": direction}
+from support import (
+    MISSING_ID,
+    Api,
+    assert_balanced,
+    assert_error,
+    balanced_after,
+    balances,
+    books,
+    by_id,
+    line,
+    new_api,
+    post_entry,
+)
 
 
 def contribution(amount: int = 10_000, **fields) -> dict:
@@ -32,46 +32,16 @@ def contribution(amount: int = 10_000, **fields) -> dict:
     return {"line_items": [line("CASH", amount, "DEBIT"), line("OPENING_BALANCE_EQUITY", amount, "CREDIT")], **fields}
 
 
-def post_entry(client: Api, body: dict):
-    return client.post(f"{client.base}/custom-journal-entries", body)
-
-
 def delete_entry(client: Api, entry_id: str):
     return client.delete(f"{client.base}/custom-journal-entries/{entry_id}")
 
 
-def get_entry(client: Api, entry_id: str):
+def read_entry(client: Api, entry_id: str):
     return client.get(f"{client.base}/ledger/entries/{entry_id}")
 
 
-def balances(client: Api) -> dict[str, int]:
-    listed = client.get(f"{client.base}/ledger/accounts").json()["data"]
-    return {account["stable_name"]: account["balance"] for account in listed}
-
-
-def assert_balanced(client: Api) -> None:
-    assert_books_balance(client.business_id)
-    report = client.get(f"{client.base}/reports/trial-balance")
-    assert report.status == 200
-    assert report.json()["total_debits"] == report.json()["total_credits"]
-
-
-def assert_error(response, status: int, api_type: str, error_enum: str | None) -> dict:
-    assert response.status == status, response.json()
-    body = response.json()
-    assert set(body) == {"type", "description", "error_enum", "meta"}
-    assert (body["type"], body["error_enum"]) == (api_type, error_enum)
-    assert body["description"]
-    return body
-
-
-@pytest.fixture(autouse=True)
-def books_stay_balanced(request):
-    """SPEC §4: after every scenario the books balance and the trial balance agrees."""
-    client = request.getfixturevalue("api") if "api" in request.fixturenames else None
-    yield
-    if client is not None:
-        assert_balanced(client)
+# SPEC §4: after every scenario the books balance and the trial balance agrees.
+books_stay_balanced = balanced_after("api")
 
 
 # ---- posting ----------------------------------------------------------------------------------------
@@ -104,8 +74,8 @@ def test_a_posted_entry_moves_each_balance_in_its_normal_direction(api):
 
 
 def test_accounts_may_be_named_by_account_id(api):
-    response = post_entry(api, {"line_items": [by_id(api.accounts["BANK_FEES"], 250, "DEBIT"),
-                                               by_id(api.accounts["CASH"], 250, "CREDIT")]})
+    response = post_entry(api, {"line_items": [line(by_id(api.accounts["BANK_FEES"]), 250, "DEBIT"),
+                                               line(by_id(api.accounts["CASH"]), 250, "CREDIT")]})
 
     assert response.status == 201
     assert balances(api)["BANK_FEES"] == 250 and balances(api)["CASH"] == -250
@@ -153,7 +123,7 @@ def test_strings_are_stored_exactly_as_sent(api):
 
     created = post_entry(api, body).json()
 
-    fetched = get_entry(api, created["id"]).json()
+    fetched = read_entry(api, created["id"]).json()
     assert fetched["memo"] == memo
     assert fetched["line_items"][0]["memo"] == "  l1  "
 
@@ -161,7 +131,7 @@ def test_strings_are_stored_exactly_as_sent(api):
 def test_get_entry_returns_the_posted_entry(api):
     created = post_entry(api, contribution(memo="Seed money")).json()
 
-    response = get_entry(api, created["id"])
+    response = read_entry(api, created["id"])
 
     assert response.status == 200
     assert response.json() == created
@@ -173,7 +143,7 @@ def test_get_entry_returns_the_posted_entry(api):
 def test_an_unknown_entry_is_not_found(api, entry_id):
     before = books(api.business_id)
 
-    response = get_entry(api, entry_id)
+    response = read_entry(api, entry_id)
 
     assert_error(response, 404, "ResourceNotFound", "SpecifiedIdNotFound")
     assert books(api.business_id) == before
@@ -184,7 +154,7 @@ def test_an_entry_of_another_business_is_not_found(api):
     theirs = post_entry(other, contribution()).json()
     before = books(api.business_id)
 
-    response = get_entry(api, theirs["id"])
+    response = read_entry(api, theirs["id"])
 
     assert_error(response, 404, "ResourceNotFound", "SpecifiedIdNotFound")
     assert books(api.business_id) == before
@@ -216,7 +186,7 @@ def test_an_account_of_another_business_is_refused_naming_the_field(api):
     other = new_api("Other Co")
     before = books(api.business_id)
 
-    response = post_entry(api, {"line_items": [line("CASH", 100, "DEBIT"), by_id(other.accounts["SALES"], 100, "CREDIT")]})
+    response = post_entry(api, {"line_items": [line("CASH", 100, "DEBIT"), line(by_id(other.accounts["SALES"]), 100, "CREDIT")]})
 
     body = assert_error(response, 400, "InvalidParameters", "InvalidPayload")
     assert [e["field"] for e in body["meta"]["errors"]] == ["line_items.1.account_identifier"]
@@ -250,7 +220,7 @@ def _custom_accounts(client: Api, count: int) -> list[str]:
 def _spread_over(account_ids: list[str]) -> dict:
     """One debit of 1 cent on each account but the last, which takes the balancing credit."""
     *debited, credited = account_ids
-    return {"line_items": [*(by_id(a, 1, "DEBIT") for a in debited), by_id(credited, len(debited), "CREDIT")]}
+    return {"line_items": [*(line(by_id(a), 1, "DEBIT") for a in debited), line(by_id(credited), len(debited), "CREDIT")]}
 
 
 def test_an_entry_may_touch_fifty_distinct_accounts(api):
@@ -296,8 +266,8 @@ def test_the_reversed_entry_links_to_its_reversal(api):
 
     reversal = delete_entry(api, original["id"]).json()
 
-    assert get_entry(api, original["id"]).json()["reversed_by"] == reversal["id"]
-    assert get_entry(api, reversal["id"]).json() == reversal
+    assert read_entry(api, original["id"]).json()["reversed_by"] == reversal["id"]
+    assert read_entry(api, reversal["id"]).json() == reversal
 
 
 def test_a_reversal_brings_every_balance_back(api):
@@ -352,7 +322,7 @@ def test_deleting_an_entry_of_another_business_is_not_found_and_changes_neither(
     assert_error(response, 404, "ResourceNotFound", "SpecifiedIdNotFound")
     assert books(api.business_id) == before
     assert books(other.business_id) == before_theirs
-    assert get_entry(other, theirs["id"]).json()["reversed_by"] is None
+    assert read_entry(other, theirs["id"]).json()["reversed_by"] is None
 
 
 # ---- external_id: a resource-level idempotency key ------------------------------------------------------

@@ -6,9 +6,10 @@ Today is pinned to 2024-12-31 (UTC).
 """
 
 import pytest
-from loans_support import MISSING_ID, books_unchanged, error, ok, validation_error
+from support import MISSING_ID, unchanged
+from support.loans import error, ok, validation_error
 
-pytest_plugins = ["loans_support"]  # its fixtures: loans, unit_loans, pinned
+pytest_plugins = ["support.loans"]  # its fixtures: loans, unit_loans, pinned
 
 ACCRUAL_FIELDS = {"instrument_id", "journal_entry_id", "accrued_interest_cents", "total_accrued_interest_cents",
                   "through_date"}
@@ -44,7 +45,7 @@ def test_accruing_again_through_the_same_date_posts_nothing(loans):
     loan = loans.instrument("lend")
     ok(loans.accrue(loan["id"], {"through_date": "2024-03-31"}))
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         again = ok(loans.accrue(loan["id"], {"through_date": "2024-03-31"}))
 
     assert (again["journal_entry_id"], again["accrued_interest_cents"], again["total_accrued_interest_cents"]) == (
@@ -64,7 +65,7 @@ def test_consecutive_accruals_each_post_their_own_period(loans):
 def test_a_zero_rate_instrument_accrues_nothing_and_posts_no_entry(loans):
     loan = loans.instrument("lend", interest_rate_bps=0)
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         accrual = ok(loans.accrue(loan["id"], {"through_date": "2024-03-31"}))
 
     assert (accrual["journal_entry_id"], accrual["accrued_interest_cents"]) == (None, 0)
@@ -75,7 +76,7 @@ def test_accruing_a_closed_instrument_is_409(loans):
     ok(loans.write_off(written_off["id"], {"write_off_date": "2024-02-01"}))
     loans.payment(paid_off["id"], 1_000_000, "2024-02-01")
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         error(loans.accrue(written_off["id"], {"through_date": "2024-03-31"}), 409, "INSTRUMENT_CLOSED")
         error(loans.accrue(paid_off["id"], {"through_date": "2024-03-31"}), 409, "INSTRUMENT_CLOSED")
         error(loans.accrue(MISSING_ID, {"through_date": "2024-03-31"}), 404)
@@ -85,7 +86,7 @@ def test_accruing_a_closed_instrument_is_409(loans):
 def test_an_accrual_needs_a_through_date(unit_loans, body):
     loan = unit_loans.instrument("lend")
 
-    with books_unchanged(unit_loans.api):
+    with unchanged(unit_loans.api):
         detail = validation_error(unit_loans.accrue(loan["id"], body))
 
     assert detail[0]["loc"][0] == "body"
@@ -122,7 +123,7 @@ def test_accruing_every_instrument_twice_through_one_date_posts_nothing_the_seco
     lend, borrow = loans.instrument("lend"), loans.instrument("borrow")
     ok(loans.accrue_all({"through_date": "2024-03-31"}))
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         again = ok(loans.accrue_all({"through_date": "2024-03-31"}))
 
     assert (again["accrued"], again["total_accrued_interest_cents"]) == ([], 0)
@@ -144,12 +145,12 @@ def test_month_end_runs_post_one_month_each(loans):
 def test_accruing_every_instrument_through_a_future_date_is_400(loans):
     loans.instrument("lend")
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         assert "2025-01-01" in error(loans.accrue_all({"through_date": "2025-01-01"}), 400)["detail"]
 
 
 def test_accruing_every_instrument_of_a_business_without_any_posts_nothing(loans):
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         run = ok(loans.accrue_all({"through_date": "2024-03-31"}))
 
     assert (run["accrued"], run["skipped"], run["total_accrued_interest_cents"]) == ([], [], 0)
@@ -199,7 +200,7 @@ def test_a_disbursement_on_a_written_off_instrument_is_409(loans):
     loan = loans.instrument("lend")
     ok(loans.write_off(loan["id"], {"write_off_date": "2024-03-31"}))
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         error(loans.disburse(loan["id"], {"amount_cents": 50_000, "cash_ledger_id": loans.cash}), 409,
               "INSTRUMENT_CLOSED")
 
@@ -216,14 +217,14 @@ def test_a_disbursement_defaults_to_today(loans):
 def test_a_disbursement_needs_a_positive_amount_and_a_cash_account(unit_loans, body):
     loan = unit_loans.instrument("lend")
 
-    with books_unchanged(unit_loans.api):
+    with unchanged(unit_loans.api):
         assert validation_error(unit_loans.disburse(loan["id"], body))[0]["loc"][0] == "body"
 
 
 def test_a_disbursement_from_an_unknown_cash_account_is_400(unit_loans):
     loan = unit_loans.instrument("lend")
 
-    with books_unchanged(unit_loans.api):
+    with unchanged(unit_loans.api):
         body = error(unit_loans.disburse(loan["id"], {"amount_cents": 100, "cash_ledger_id": MISSING_ID}), 400)
 
     assert "cash_ledger_id" in body["detail"]

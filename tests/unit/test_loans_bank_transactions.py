@@ -7,10 +7,10 @@ Today is pinned to 2024-12-31 (UTC).
 """
 
 import pytest
-from conftest import new_api
-from loans_support import MISSING_ID, PAYMENT_FIELDS, Loans, books_unchanged, error, ok
+from support import MISSING_ID, new_api, unchanged
+from support.loans import PAYMENT_FIELDS, Loans, error, ok
 
-pytest_plugins = ["loans_support"]  # its fixtures: loans, unit_loans, pinned
+pytest_plugins = ["support.loans"]  # its fixtures: loans, unit_loans, pinned
 
 TRANSACTION_FIELDS = {"id", "amount_cents", "direction", "date", "description", "cash_ledger_id",
                       "category_ledger_id", "external_id", "journal_entry_id", "original_journal_entry_id",
@@ -51,7 +51,7 @@ def test_an_imported_transaction_may_name_its_cash_and_category_accounts(loans):
 def test_the_same_transaction_external_id_and_content_returns_it_with_200(loans):
     first = import_transaction(loans, "inflow", external_id="bank-1")
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         again = ok(loans.import_transaction({"amount_cents": 20_000, "direction": "inflow", "date": "2024-04-30",
                                              "description": "ACH", "external_id": "bank-1"}), 200)
 
@@ -61,7 +61,7 @@ def test_the_same_transaction_external_id_and_content_returns_it_with_200(loans)
 def test_the_same_transaction_external_id_with_other_content_is_409(loans):
     import_transaction(loans, "inflow", external_id="bank-1")
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         error(loans.import_transaction({"amount_cents": 20_001, "direction": "inflow", "date": "2024-04-30",
                                         "description": "ACH", "external_id": "bank-1"}), 409, "EXTERNAL_ID_CONFLICT")
 
@@ -133,7 +133,7 @@ def test_a_transaction_already_matched_is_409(loans):
     txn = import_transaction(loans, "outflow")
     ok(loans.pay(first["id"], {"transaction_id": txn["id"]}))
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         error(loans.pay(first["id"], {"transaction_id": txn["id"]}), 409, "TRANSACTION_ALREADY_MATCHED")
         error(loans.pay(second["id"], {"transaction_id": txn["id"]}), 409, "TRANSACTION_ALREADY_MATCHED")
 
@@ -143,7 +143,7 @@ def test_a_transaction_in_the_wrong_direction_is_400(loans, direction):
     loan = loans.instrument(direction)
     wrong = import_transaction(loans, "inflow" if direction == "borrow" else "outflow")
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         assert "transaction_id" in error(loans.pay(loan["id"], {"transaction_id": wrong["id"]}), 400)["detail"]
 
     assert ok(loans.transaction(wrong["id"]), 200)["matched_payment"] is None
@@ -155,7 +155,7 @@ def test_a_given_amount_or_cash_account_that_differs_from_the_transaction_is_400
     txn = import_transaction(loans, "outflow")
     conflicting = {"payment_amount_cents": 20_001, "cash_ledger_id": loans.api.accounts["ACCOUNTS_RECEIVABLE"]}
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         body = error(loans.pay(loan["id"], {"transaction_id": txn["id"], field: conflicting[field]}), 400)
 
     assert field in body["detail"]
@@ -165,7 +165,7 @@ def test_a_rebooking_that_would_overpay_is_400_and_leaves_the_transaction_unmatc
     loan = loans.instrument("borrow", interest_rate_bps=0, original_principal_cents=10_000)
     txn = import_transaction(loans, "outflow")
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         error(loans.pay(loan["id"], {"transaction_id": txn["id"]}), 400, "OVERPAYMENT")
 
     assert ok(loans.transaction(txn["id"]), 200)["matched_payment"] is None
@@ -176,7 +176,7 @@ def test_an_unknown_or_foreign_transaction_id_is_404(loans):
     loan = loans.instrument("borrow")
     theirs = import_transaction(Loans(new_api("Other Co")), "outflow")
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         error(loans.pay(loan["id"], {"transaction_id": MISSING_ID}), 404, "TRANSACTION_NOT_FOUND")
         error(loans.pay(loan["id"], {"transaction_id": theirs["id"]}), 404, "TRANSACTION_NOT_FOUND")
         error(loans.pay(MISSING_ID, {"transaction_id": theirs["id"]}), 404)

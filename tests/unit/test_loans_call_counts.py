@@ -11,12 +11,10 @@ from collections import Counter
 from collections.abc import Callable
 
 import pytest
-from loans_support import Loans, ok
-from support import CallCounter
+from support import READS, CallCounter
+from support.loans import Loans, ok
 
-pytest_plugins = ["loans_support"]  # its fixtures: loans, unit_loans, pinned
-
-READS = ("GetItem", "Query", "BatchGetItem", "Scan", "TransactGetItems")
+pytest_plugins = ["support.loans"]  # its fixtures: loans, unit_loans, pinned
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ Each scenario runs on moto and on DynamoDB Local and ends with the books balance
 from datetime import UTC, datetime
 
 import pytest
-from conftest import new_api
-from loans_support import MISSING_ID, Loans, books_unchanged, error, ok, pin_clock, validation_error
+from support import MISSING_ID, new_api, pin_clock, unchanged
+from support.loans import Loans, error, ok, validation_error
 
-pytest_plugins = ["loans_support"]  # its fixtures: loans, unit_loans, pinned
+pytest_plugins = ["support.loans"]  # its fixtures: loans, unit_loans, pinned
 
 # ---- the opening entry (SPEC §5 table) --------------------------------------------------------------
 
@@ -71,14 +71,14 @@ def test_an_instrument_reports_the_ledger_accounts_it_posts_to(loans):
 def test_a_creation_that_breaks_a_rule_is_400_naming_the_field_and_posts_nothing(unit_loans, fields, field):
     body = {"name": "Loan", "lender": "Bank", "direction": "lend", "original_principal_cents": 1_000_000,
             "start_date": "2024-01-15", "maturity_date": "2025-01-15", **fields}
-    with books_unchanged(unit_loans.api):
+    with unchanged(unit_loans.api):
         assert field in error(unit_loans.create(body), 400)["detail"]
 
 
 def test_cash_ledger_id_must_be_an_asset_account(unit_loans):
     body = {"name": "Loan", "lender": "Bank", "direction": "lend", "original_principal_cents": 1_000_000,
             "start_date": "2024-01-15", "maturity_date": "2025-01-15", "cash_ledger_id": unit_loans.api.accounts["SALES"]}
-    with books_unchanged(unit_loans.api):
+    with unchanged(unit_loans.api):
         assert "cash_ledger_id" in error(unit_loans.create(body), 400)["detail"]
 
 
@@ -90,7 +90,7 @@ def test_cash_ledger_id_must_be_an_asset_account(unit_loans):
 def test_an_invalid_creation_body_is_422_and_posts_nothing(unit_loans, fields):
     body = {"name": "Loan", "lender": "Bank", "direction": "lend", "original_principal_cents": 1_000_000,
             "start_date": "2024-01-15", "maturity_date": "2025-01-15", **fields}
-    with books_unchanged(unit_loans.api):
+    with unchanged(unit_loans.api):
         detail = validation_error(unit_loans.create(body))
     assert detail[0]["loc"][0] == "body"
 
@@ -106,7 +106,7 @@ def instrument_body(loans: Loans, **fields) -> dict:
 def test_the_same_external_id_and_content_returns_the_existing_instrument_with_200(loans):
     first = ok(loans.create(instrument_body(loans)))
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         again = ok(loans.create(instrument_body(loans)), 200)
 
     assert again == first
@@ -116,7 +116,7 @@ def test_the_same_external_id_and_content_returns_the_existing_instrument_with_2
 def test_the_same_external_id_with_other_content_is_409_and_posts_nothing(loans):
     ok(loans.create(instrument_body(loans)))
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         error(loans.create(instrument_body(loans, original_principal_cents=500_001)), 409, "EXTERNAL_ID_CONFLICT")
 
 
@@ -152,7 +152,7 @@ def test_another_business_instrument_is_404_never_a_leak(loans):
     theirs = Loans(new_api("Other Co"))
     their_loan = theirs.instrument("lend")
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         error(loans.api.get(f"{loans.schedule_path}/instruments/{their_loan['id']}", headers=loans.headers), 404)
         error(loans.pay(their_loan["id"], {"payment_amount_cents": 100, "cash_ledger_id": loans.cash}), 404)
         error(loans.write_off(their_loan["id"]), 404)
@@ -267,7 +267,7 @@ def test_every_loans_route_without_x_business_id_is_422_naming_the_header(loans)
     transaction_id = ok(loans.import_transaction(
         {"amount_cents": 100, "direction": "inflow", "date": "2024-03-31"}))["id"]
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         for method, path, body in loans_routes(loans, instrument_id, transaction_id):
             response = loans.api.request(method, path, json_body=body)
             detail = validation_error(response)

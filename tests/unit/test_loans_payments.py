@@ -8,11 +8,10 @@ Today is pinned to 2024-12-31 (UTC) unless a test pins another day.
 
 
 import pytest
-from conftest import new_api
-from loans_support import MISSING_ID, PAYMENT_FIELDS, Loans, books_unchanged, error, ok, validation_error
-from support import assert_books_balance
+from support import MISSING_ID, assert_books_balance, new_api, unchanged
+from support.loans import PAYMENT_FIELDS, Loans, error, ok, validation_error
 
-pytest_plugins = ["loans_support"]  # its fixtures: loans, unit_loans, pinned
+pytest_plugins = ["support.loans"]  # its fixtures: loans, unit_loans, pinned
 
 # The accounts each direction's payment lines use (SPEC §5 table).
 SIDES = {
@@ -129,7 +128,7 @@ def test_principal_beyond_the_outstanding_balance_is_400_overpayment_and_posts_n
     loan = loans.instrument("lend")
     before = loans.get(loan["id"])
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         body = error(loans.pay(loan["id"], {"payment_amount_cents": 1_010_412, "cash_ledger_id": loans.cash,
                                             "payment_date": "2024-03-31"}), 400, "OVERPAYMENT")
 
@@ -141,7 +140,7 @@ def test_paying_a_paid_off_instrument_is_409(loans):
     loan = loans.instrument("lend", interest_rate_bps=0)
     loans.payment(loan["id"], 1_000_000, "2024-03-31")
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         error(loans.pay(loan["id"], {"payment_amount_cents": 1, "cash_ledger_id": loans.cash}), 409,
               "INSTRUMENT_CLOSED")
 
@@ -150,13 +149,13 @@ def test_paying_a_written_off_instrument_is_409(loans):
     loan = loans.instrument("lend")
     ok(loans.write_off(loan["id"], {"write_off_date": "2024-03-31"}))
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         error(loans.pay(loan["id"], {"payment_amount_cents": 1, "cash_ledger_id": loans.cash}), 409,
               "INSTRUMENT_CLOSED")
 
 
 def test_paying_an_unknown_instrument_is_404(loans):
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         error(loans.pay(MISSING_ID, {"payment_amount_cents": 1, "cash_ledger_id": loans.cash}), 404)
 
 
@@ -180,7 +179,7 @@ def test_an_event_dated_before_interest_through_date_is_409_naming_that_date(uni
     loan = loans.instrument("lend")
     ok(loans.accrue(loan["id"], {"through_date": "2024-03-31"}))
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         body = error(events(loans, loan["id"], "2024-03-30")[event](), 409)
 
     assert "2024-03-31" in body["detail"]
@@ -191,7 +190,7 @@ def test_an_event_dated_before_the_start_date_is_409(unit_loans, event):
     loans = unit_loans  # a rule of the decision, not of the store: moto only
     loan = loans.instrument("lend")
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         assert "2024-01-15" in error(events(loans, loan["id"], "2024-01-14")[event](), 409)["detail"]
 
 
@@ -200,7 +199,7 @@ def test_an_event_dated_after_today_is_400(unit_loans, event):
     loans = unit_loans  # a rule of the decision, not of the store: moto only
     loan = loans.instrument("lend")
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         assert "2025-01-01" in error(events(loans, loan["id"], "2025-01-01")[event](), 400)["detail"]
 
 
@@ -247,7 +246,7 @@ def test_seed_002_a_payment_with_every_documented_field_returns_the_documented_e
 def test_seed_002_the_cash_ledger_id_is_required_without_a_transaction(unit_loans):
     loan = unit_loans.instrument("lend")
 
-    with books_unchanged(unit_loans.api):
+    with unchanged(unit_loans.api):
         detail = validation_error(unit_loans.pay(loan["id"], {"payment_amount_cents": 100}))
 
     assert [d["loc"] for d in detail] == [["body", "cash_ledger_id"]]
@@ -256,7 +255,7 @@ def test_seed_002_the_cash_ledger_id_is_required_without_a_transaction(unit_loan
 def test_seed_002_the_amount_is_required_without_a_transaction(unit_loans):
     loan = unit_loans.instrument("lend")
 
-    with books_unchanged(unit_loans.api):
+    with unchanged(unit_loans.api):
         detail = validation_error(unit_loans.pay(loan["id"], {"cash_ledger_id": unit_loans.cash}))
 
     assert [d["loc"] for d in detail] == [["body", "payment_amount_cents"]]
@@ -275,7 +274,7 @@ def test_seed_002_the_amount_is_required_without_a_transaction(unit_loans):
 def test_an_invalid_payment_body_is_422_naming_the_field(unit_loans, fields, loc):
     loan = unit_loans.instrument("lend")
 
-    with books_unchanged(unit_loans.api):
+    with unchanged(unit_loans.api):
         detail = validation_error(unit_loans.pay(
             loan["id"], {"payment_amount_cents": 100, "cash_ledger_id": unit_loans.cash, **fields}))
 
@@ -285,7 +284,7 @@ def test_an_invalid_payment_body_is_422_naming_the_field(unit_loans, fields, loc
 def test_malformed_json_is_422_and_posts_nothing(unit_loans):
     loan = unit_loans.instrument("lend")
 
-    with books_unchanged(unit_loans.api):
+    with unchanged(unit_loans.api):
         validation_error(unit_loans.pay(loan["id"], raw='{"payment_amount_cents": '))
 
 
@@ -294,7 +293,7 @@ def test_a_cash_ledger_id_that_is_not_an_asset_of_this_business_is_400(unit_loan
     loan = unit_loans.instrument("lend")
     ledger_id = MISSING_ID if account == "missing" else unit_loans.api.accounts[account]
 
-    with books_unchanged(unit_loans.api):
+    with unchanged(unit_loans.api):
         body = error(unit_loans.pay(loan["id"], {"payment_amount_cents": 100, "cash_ledger_id": ledger_id}), 400)
 
     assert "cash_ledger_id" in body["detail"]
@@ -307,7 +306,7 @@ def test_a_repeated_idempotency_key_returns_the_first_response_and_pays_once(loa
     body = {"payment_amount_cents": 1_000, "cash_ledger_id": loans.cash, "payment_date": "2024-03-31"}
     first = loans.pay(loan["id"], body, headers={"Idempotency-Key": "pay-1"})
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         again = loans.pay(loan["id"], body, headers={"Idempotency-Key": "pay-1"})
 
     assert (again.status, again.json()) == (201, first.json())
@@ -319,6 +318,6 @@ def test_an_idempotency_key_reused_for_another_payment_is_409(loans):
     body = {"payment_amount_cents": 1_000, "cash_ledger_id": loans.cash, "payment_date": "2024-03-31"}
     ok(loans.pay(loan["id"], body, headers={"Idempotency-Key": "pay-1"}))
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         error(loans.pay(loan["id"], {**body, "payment_amount_cents": 1_001}, headers={"Idempotency-Key": "pay-1"}),
               409, "IDEMPOTENCY_KEY_REUSED")

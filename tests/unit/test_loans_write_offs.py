@@ -9,9 +9,10 @@ Today is pinned to 2024-12-31 (UTC) unless a test pins another day.
 from datetime import UTC, datetime
 
 import pytest
-from loans_support import MISSING_ID, WRITE_OFF_FIELDS, books_unchanged, error, ok, pin_clock, validation_error
+from support import MISSING_ID, pin_clock, unchanged
+from support.loans import WRITE_OFF_FIELDS, error, ok, validation_error
 
-pytest_plugins = ["loans_support"]  # its fixtures: loans, unit_loans, pinned
+pytest_plugins = ["support.loans"]  # its fixtures: loans, unit_loans, pinned
 
 WRITE_OFF_ACCOUNT = {"lend": "BAD_DEBT", "borrow": "DEBT_FORGIVENESS_INCOME"}
 PRINCIPAL = {"lend": "NOTES_RECEIVABLE", "borrow": "LONG_TERM_DEBT"}
@@ -124,7 +125,7 @@ def test_an_empty_body_writes_off_everything_today(loans, raw):
 def test_writing_off_more_than_the_outstanding_principal_is_400(loans):
     loan = loans.instrument("lend")
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         body = error(loans.write_off(loan["id"], {"principal_cents": 1_000_001}), 400)
 
     assert "principal_cents" in body["detail"]
@@ -135,7 +136,7 @@ def test_writing_off_a_written_off_loan_again_is_409(loans):
     loan = loans.instrument("lend")
     ok(loans.write_off(loan["id"], {"write_off_date": "2024-03-31"}))
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         error(loans.write_off(loan["id"]), 409, "INSTRUMENT_CLOSED")
         error(loans.write_off(loan["id"], {"principal_cents": 1}), 409, "INSTRUMENT_CLOSED")
 
@@ -144,12 +145,12 @@ def test_writing_off_a_paid_off_loan_is_409(loans):
     loan = loans.instrument("borrow", interest_rate_bps=0)
     loans.payment(loan["id"], 1_000_000, "2024-03-31")
 
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         error(loans.write_off(loan["id"]), 409, "INSTRUMENT_CLOSED")
 
 
 def test_writing_off_an_unknown_loan_is_404(loans):
-    with books_unchanged(loans.api):
+    with unchanged(loans.api):
         error(loans.write_off(MISSING_ID), 404)
         error(loans.write_off("not-a-uuid"), 404)
 
@@ -162,7 +163,7 @@ SEED_000_SAMPLE = {"write_off_date": "2026-01-01", "principal_cents": 0, "memo":
 def test_seed_000_the_sample_body_is_422_naming_principal_cents(unit_loans):
     loan = unit_loans.instrument("lend")
 
-    with books_unchanged(unit_loans.api):
+    with unchanged(unit_loans.api):
         detail = validation_error(unit_loans.write_off(loan["id"], SEED_000_SAMPLE))
 
     assert [d["loc"] for d in detail] == [["body", "principal_cents"]]
@@ -193,7 +194,7 @@ def test_seed_000_the_sample_shape_with_a_positive_amount_returns_the_documented
 def test_an_invalid_write_off_body_is_422_naming_the_field(unit_loans, body, loc):
     loan = unit_loans.instrument("lend")
 
-    with books_unchanged(unit_loans.api):
+    with unchanged(unit_loans.api):
         detail = validation_error(unit_loans.write_off(loan["id"], body))
 
     assert detail[0]["loc"] == loc

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from support import Api, books, entry_body
+from support import books, post_entry
 
 from ledgerline.observability import logger
 from ledgerline.services import businesses, ledger
@@ -68,10 +68,6 @@ def broken_posting(monkeypatch: pytest.MonkeyPatch) -> None:
         raise RuntimeError("disk on fire at /var/task/ledgerline/secret_internals.py")
 
     monkeypatch.setattr(ledger, "post_custom_entry", explode)
-
-
-def post_entry(api: Api, **kwargs: Any):
-    return api.post(f"{api.base}/custom-journal-entries", entry_body(), **kwargs)
 
 
 def assert_no_token(text: str, token: str) -> None:

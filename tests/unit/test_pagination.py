@@ -6,27 +6,17 @@ for the business and filters it came from, and a tampered or foreign one is a 40
 
 import pytest
 
-from conftest import new_api
-from support import Api, assert_books_balance, books
+from support import Api, balanced_after, books, list_entries, new_api, sale
 
 # Seven entries over five days, posted out of date order on purpose.
 DATES = ["2024-01-03", "2024-01-01", "2024-01-05", "2024-01-02", "2024-01-03", "2024-01-04", "2024-01-01"]
 
 
-def post_entry(client: Api, entry_date: str, amount: int = 1_000) -> dict:
-    response = client.post(f"{client.base}/custom-journal-entries", {
-        "entry_at": f"{entry_date}T12:00:00Z",
-        "line_items": [
-            {"account_identifier": {"type": "StableName", "stable_name": "CASH"}, "amount": amount, "direction": "DEBIT"},
-            {"account_identifier": {"type": "StableName", "stable_name": "SALES"}, "amount": amount, "direction": "CREDIT"},
-        ],
-    })
+def post_dated(client: Api, entry_date: str, amount: int = 1_000) -> dict:
+    """An entry dated noon UTC of ``entry_date`` (201)."""
+    response = client.post(f"{client.base}/custom-journal-entries", sale(amount, entry_at=f"{entry_date}T12:00:00Z"))
     assert response.status == 201
     return response.json()
-
-
-def list_entries(client: Api, query: str = ""):
-    return client.get(f"{client.base}/ledger/entries", query=query)
 
 
 def page(client: Api, query: str) -> tuple[list[dict], str | None, bool]:
@@ -63,21 +53,14 @@ def tampered(cursor: str, at: int) -> str:
     return cursor[:at] + swapped + cursor[at + 1:]
 
 
-@pytest.fixture(autouse=True)
-def books_stay_balanced(request):
-    """SPEC §4: after every scenario the books balance and the trial balance agrees."""
-    client = request.getfixturevalue("api") if "api" in request.fixturenames else None
-    yield
-    if client is not None:
-        assert_books_balance(client.business_id)
-        report = client.get(f"{client.base}/reports/trial-balance").json()
-        assert report["total_debits"] == report["total_credits"]
+# SPEC §4: after every scenario the books balance and the trial balance agrees.
+books_stay_balanced = balanced_after("api")
 
 
 @pytest.fixture
 def seven(api) -> list[dict]:
     """Given seven entries over 2024-01-01 … 2024-01-05."""
-    return [post_entry(api, entry_date) for entry_date in DATES]
+    return [post_dated(api, entry_date) for entry_date in DATES]
 
 
 def test_a_business_without_entries_lists_an_empty_last_page(api):
@@ -170,7 +153,7 @@ def test_an_unknown_source_type_lists_nothing(api, seven):
 
 def test_entries_of_another_business_are_never_listed(api, seven):
     other = new_api("Other Co")
-    post_entry(other, "2024-01-02")
+    post_dated(other, "2024-01-02")
 
     entries, _ = walk(api, "limit=100")
 
@@ -205,7 +188,7 @@ def test_a_garbage_cursor_is_refused(api, garbage):
 def test_a_cursor_of_another_business_is_refused(api, seven):
     other = new_api("Other Co")
     for entry_date in DATES[:4]:
-        post_entry(other, entry_date)
+        post_dated(other, entry_date)
     _, theirs, _ = page(other, "limit=2")
     before = books(api.business_id)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from support import Api, assert_books_balance, books, entry_body
+from support import assert_books_balance, books, post_entry
 
 from ledgerline.store import runtime, transactions
 
@@ -43,10 +43,6 @@ class FlakyWrites:
             response["CancellationReasons"] = [{"Code": "None"}] * (actions - 1) + [
                 {"Code": self.reason, "Message": "injected by the test"}]
         return ClientError(response, "TransactWriteItems")
-
-
-def post_entry(api: Api, **kwargs: Any):
-    return api.post(f"{api.base}/custom-journal-entries", entry_body(), **kwargs)
 
 
 def assert_busy(response) -> None:

@@ -328,3 +328,11 @@ def test_after_a_snapstart_restore_the_client_is_made_again(moto_table):
     before = runtime.dynamodb_client()
     runtime.after_snapstart_restore()
     assert runtime.dynamodb_client() is not before
+
+
+@pytest.mark.parametrize("logical_id", sorted(set(FUNCTIONS) - {template.AUTHORIZER_RESOURCE}))
+def test_every_function_is_in_the_readme_endpoint_tables(logical_id: str) -> None:
+    readme = (template.ROOT / "README.md").read_text()
+    endpoints = readme[readme.index("## Endpoints"):readme.index("## OpenAPI and Swagger UI")]
+    name = template.functions()[logical_id].code_uri.name
+    assert f"| `{name}` |" in endpoints, f"README.md's Endpoints section has no row for functions/{name}/"

@@ -10,53 +10,17 @@ import json
 
 import pytest
 
-from support import Api, assert_books_balance, books
+from support import Api, assert_invalid, balanced_after, books, line, list_entries, post_entry, sale
 
 LIMIT_BYTES = 256 * 1024
-
-
-def line(stable_name: str, amount, direction: str, **extra) -> dict:
-    return {"account_identifier": {"type": "StableName", "stable_name": stable_name}, "amount": amount,
-            "direction": direction, **extra}
-
-
-def entry(amount=1_000, **fields) -> dict:
-    return {"line_items": [line("CASH", amount, "DEBIT"), line("SALES", amount, "CREDIT")], **fields}
-
-
-def post_entry(client: Api, body, **kwargs):
-    return client.post(f"{client.base}/custom-journal-entries", body, **kwargs)
 
 
 def post_raw(client: Api, raw: str | bytes, **kwargs):
     return client.request("POST", f"{client.base}/custom-journal-entries", body=raw, **kwargs)
 
 
-def assert_invalid(response, *fields: str) -> dict:
-    """400 InvalidParameters naming exactly ``fields`` (in order), each with a message."""
-    assert response.status == 400, (response.status, response.body[:300])
-    body = response.json()
-    assert set(body) == {"type", "description", "error_enum", "meta"}
-    assert (body["type"], body["error_enum"]) == ("InvalidParameters", "InvalidPayload")
-    assert [error["field"] for error in body["meta"]["errors"]] == list(fields)
-    assert all(error["message"] for error in body["meta"]["errors"])
-    return body
-
-
-def assert_balanced(client: Api) -> None:
-    assert_books_balance(client.business_id)
-    report = client.get(f"{client.base}/reports/trial-balance").json()
-    assert report["total_debits"] == report["total_credits"]
-
-
-@pytest.fixture(autouse=True)
-def books_stay_balanced(request):
-    """SPEC §4: after every scenario the books balance and the trial balance agrees."""
-    name = next((n for n in ("api", "unit_api") if n in request.fixturenames), None)
-    client = request.getfixturevalue(name) if name else None
-    yield
-    if client is not None:
-        assert_balanced(client)
+# SPEC §4: after every scenario the books balance and the trial balance agrees.
+books_stay_balanced = balanced_after("api", "unit_api")
 
 
 @pytest.fixture
@@ -80,11 +44,11 @@ def test_an_amount_must_be_a_json_integer_from_one_to_ten_trillion_cents(unit_ap
 
 
 def test_a_fractional_amount_is_refused(api, unchanged):
-    assert_invalid(post_entry(api, entry(10.5)), "line_items.0.amount", "line_items.1.amount")
+    assert_invalid(post_entry(api, sale(10.5)), "line_items.0.amount", "line_items.1.amount")
 
 
 def test_an_amount_of_exactly_ten_trillion_cents_is_accepted(api):
-    response = post_entry(api, entry(10**13))
+    response = post_entry(api, sale(10**13))
 
     assert response.status == 201
     assert response.json()["total_amount"] == 10**13
@@ -93,7 +57,7 @@ def test_an_amount_of_exactly_ten_trillion_cents_is_accepted(api):
 # ---- unknown fields are rejected ------------------------------------------------------------------------
 
 def test_an_unknown_top_level_field_is_rejected(api, unchanged):
-    assert_invalid(post_entry(api, entry(currency="USD")), "currency")
+    assert_invalid(post_entry(api, sale(currency="USD")), "currency")
 
 
 @pytest.mark.parametrize(("body", "field"), [
@@ -101,7 +65,7 @@ def test_an_unknown_top_level_field_is_rejected(api, unchanged):
     ({"line_items": [line("CASH", 10, "DEBIT"),
                      {"account_identifier": {"type": "StableName", "stable_name": "SALES", "id": "x"},
                       "amount": 10, "direction": "CREDIT"}]}, "line_items.1.account_identifier.StableName.id"),
-    (entry(tags=[{"key": "k", "value": "v", "colour": "red"}]), "tags.0.colour"),
+    (sale(tags=[{"key": "k", "value": "v", "colour": "red"}]), "tags.0.colour"),
 ], ids=["line-item", "account-identifier", "tag"])
 def test_an_unknown_nested_field_is_rejected(unit_api, unchanged, body, field):
     assert_invalid(post_entry(unit_api, body), field)
@@ -116,7 +80,7 @@ def test_malformed_json_is_rejected_with_a_clear_message(api, unchanged):
 
 
 def test_a_body_that_is_a_json_array_is_rejected(api, unchanged):
-    assert_invalid(post_raw(api, json.dumps([entry()])), "body")
+    assert_invalid(post_raw(api, json.dumps([sale()])), "body")
 
 
 @pytest.mark.parametrize("raw", [
@@ -129,7 +93,7 @@ def test_a_body_that_is_not_a_json_object_is_a_400_never_a_500(unit_api, unchang
 
 def test_a_body_of_another_content_type_is_a_415_never_a_500(unit_api, unchanged):
     """SPEC §9.1: only application/json bodies; tests/unit/test_hostile_input.py covers the variants."""
-    response = post_raw(unit_api, json.dumps(entry()), headers={"content-type": "text/plain"})
+    response = post_raw(unit_api, json.dumps(sale()), headers={"content-type": "text/plain"})
 
     assert response.status == 415
     assert response.json()["type"] == "InvalidParameters"
@@ -160,7 +124,7 @@ def test_line_items_must_be_well_formed(unit_api, unchanged, line_items, field):
 # ---- size ------------------------------------------------------------------------------------------------
 
 def test_a_body_over_256_kb_is_refused_with_413(api, unchanged):
-    raw = json.dumps(entry(memo="x" * LIMIT_BYTES))
+    raw = json.dumps(sale(memo="x" * LIMIT_BYTES))
 
     response = post_raw(api, raw)
 
@@ -172,7 +136,7 @@ def test_a_body_over_256_kb_is_refused_with_413(api, unchanged):
 
 
 def test_a_body_of_exactly_256_kb_is_judged_on_its_content(unit_api):
-    raw = json.dumps(entry(memo=""))
+    raw = json.dumps(sale(memo=""))
     raw = raw[:-1] + " " * (LIMIT_BYTES - len(raw)) + "}"  # JSON whitespace pads it to the limit
     assert len(raw.encode()) == LIMIT_BYTES
 
@@ -188,21 +152,21 @@ def test_a_body_of_exactly_256_kb_is_judged_on_its_content(unit_api):
                          ids=["no-offset", "date-only", "words", "no-such-day", "no-such-hour", "epoch-number",
                               "empty"])
 def test_entry_at_must_be_an_iso_8601_date_time_with_offset(unit_api, unchanged, entry_at):
-    assert_invalid(post_entry(unit_api, entry(entry_at=entry_at)), "entry_at")
+    assert_invalid(post_entry(unit_api, sale(entry_at=entry_at)), "entry_at")
 
 
 def test_entry_at_without_an_offset_is_rejected(api, unchanged):
-    assert_invalid(post_entry(api, entry(entry_at="2024-03-01T03:00:00")), "entry_at")
+    assert_invalid(post_entry(api, sale(entry_at="2024-03-01T03:00:00")), "entry_at")
 
 
 # ---- string caps -------------------------------------------------------------------------------------------
 
 def test_a_memo_over_1000_characters_is_rejected(api, unchanged):
-    assert_invalid(post_entry(api, entry(memo="m" * 1001)), "memo")
+    assert_invalid(post_entry(api, sale(memo="m" * 1001)), "memo")
 
 
 def test_a_memo_of_1000_characters_is_accepted(unit_api):
-    response = post_entry(unit_api, entry(memo="m" * 1000))
+    response = post_entry(unit_api, sale(memo="m" * 1000))
 
     assert response.status == 201
     assert response.json()["memo"] == "m" * 1000
@@ -216,13 +180,13 @@ def test_a_line_item_memo_over_1000_characters_is_rejected(unit_api, unchanged):
 
 @pytest.mark.parametrize("external_id", ["", "e" * 256, 42], ids=["empty", "over-255", "number"])
 def test_an_external_id_is_a_string_of_1_to_255_characters(unit_api, unchanged, external_id):
-    assert_invalid(post_entry(unit_api, entry(external_id=external_id)), "external_id")
+    assert_invalid(post_entry(unit_api, sale(external_id=external_id)), "external_id")
 
 
 # ---- tags ---------------------------------------------------------------------------------------------------
 
 def test_a_tag_key_over_100_characters_is_rejected(api, unchanged):
-    assert_invalid(post_entry(api, entry(tags=[{"key": "k" * 101, "value": "v"}])), "tags.0.key")
+    assert_invalid(post_entry(api, sale(tags=[{"key": "k" * 101, "value": "v"}])), "tags.0.key")
 
 
 @pytest.mark.parametrize(("tag", "field"), [
@@ -233,29 +197,25 @@ def test_a_tag_key_over_100_characters_is_rejected(api, unchanged):
     ({"key": "k", "value": "v", "value_display_name": "d" * 101}, "tags.0.value_display_name"),
 ], ids=["long-value", "empty-key", "missing-key", "long-dimension-name", "long-value-name"])
 def test_a_tag_is_a_key_and_value_of_up_to_100_characters(unit_api, unchanged, tag, field):
-    assert_invalid(post_entry(unit_api, entry(tags=[tag])), field)
+    assert_invalid(post_entry(unit_api, sale(tags=[tag])), field)
 
 
 def test_more_than_20_tags_are_rejected(api, unchanged):
     tags = [{"key": f"k{n}", "value": "v"} for n in range(21)]
 
-    assert_invalid(post_entry(api, entry(tags=tags)), "tags")
+    assert_invalid(post_entry(api, sale(tags=tags)), "tags")
 
 
 def test_20_tags_of_100_characters_are_accepted(unit_api):
     tags = [{"key": f"{n:02d}" + "k" * 98, "value": "v" * 100} for n in range(20)]
 
-    response = post_entry(unit_api, entry(tags=tags))
+    response = post_entry(unit_api, sale(tags=tags))
 
     assert response.status == 201
     assert len(response.json()["transaction_tags"]) == 20
 
 
 # ---- query parameters of GET /ledger/entries --------------------------------------------------------------
-
-def list_entries(client: Api, query: str):
-    return client.get(f"{client.base}/ledger/entries", query=query)
-
 
 @pytest.mark.parametrize(("query", "field"), [
     ("limit=0", "limit"), ("limit=101", "limit"), ("limit=abc", "limit"), ("limit=1.5", "limit"),

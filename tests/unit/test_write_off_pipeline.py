@@ -15,14 +15,13 @@ from typing import Any
 import boto3
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
-from support import books
-from test_write_off_support import (
+from support import MISSING_ID, books
+from support.invoices import get_invoice
+from support.write_offs import (
     AUTOMATIC_MEMO,
-    MISSING_ID,
     SCHEDULED_TIME,
     assert_automatic_write_off,
     get_instrument,
-    get_invoice,
     ids,
     instrument,
     invoice,
@@ -34,7 +33,7 @@ from ledgerline.store import queue
 from ledgerline_tools import template
 from ledgerline_tools.functions import LambdaContext, invoke
 
-pytest_plugins = ["test_write_off_support"]  # its fixture: business
+pytest_plugins = ["support.write_offs"]  # its fixture: business
 
 SCHEDULE_EVENT = {"scheduled_time": SCHEDULED_TIME}
 ELIGIBLE_DUE = "2026-03-03T10:00:00Z"

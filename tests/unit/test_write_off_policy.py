@@ -6,10 +6,10 @@ Every refusal is a 400 ``ApiError`` that changes nothing — neither the books n
 from typing import Any
 
 import pytest
-from support import books
-from test_write_off_support import policy_body, put_policy, set_policy, stable
+from support import assert_error, books, error_fields, stable
+from support.write_offs import policy_body, put_policy, set_policy
 
-pytest_plugins = ["test_write_off_support"]  # its fixture: business
+pytest_plugins = ["support.write_offs"]  # its fixture: business
 
 
 @pytest.fixture
@@ -19,19 +19,6 @@ def write_off_table(moto_table: str) -> str:
 
 def get_policy(api, **kwargs: Any):
     return api.get(f"{api.base}/write-off-policy", **kwargs)
-
-
-def assert_api_error(response, status: int, api_type: str, error_enum: str | None) -> dict[str, Any]:
-    body = response.json()
-    assert response.status == status, body
-    assert set(body) == {"type", "description", "error_enum", "meta"}
-    assert (body["type"], body["error_enum"]) == (api_type, error_enum)
-    assert body["description"]
-    return body
-
-
-def invalid_fields(response) -> list[str]:
-    return [error["field"] for error in assert_api_error(response, 400, "InvalidParameters", "InvalidPayload")["meta"]["errors"]]
 
 
 # ---- GET ----------------------------------------------------------------------------------------------
@@ -135,7 +122,7 @@ def test_an_invalid_policy_is_refused_naming_the_field(business, body, field):
 
     response = put_policy(api, body)
 
-    assert field in invalid_fields(response)
+    assert field in error_fields(response)
     assert books(api.business_id) == before
     assert get_policy(api).json() == stored
 
@@ -146,7 +133,7 @@ def test_loans_enabled_with_neither_rule_is_refused(business):
 
     response = put_policy(api, policy_body(days_past_maturity=None, days_without_payment=None))
 
-    assert invalid_fields(response) == ["loans"]
+    assert error_fields(response) == ["loans"]
     assert books(api.business_id) == before
     assert get_policy(api).json()["enabled"] is False
 
@@ -159,7 +146,7 @@ def test_a_destination_that_is_not_an_expense_is_refused(business, name):
 
     response = put_policy(api, body)
 
-    assert invalid_fields(response) == ["invoices.destination_ledger_account"]
+    assert error_fields(response) == ["invoices.destination_ledger_account"]
     assert get_policy(api).json()["enabled"] is False
 
 
@@ -183,7 +170,7 @@ def test_an_unknown_destination_account_is_refused(business, identifier):
 
     response = put_policy(api, body)
 
-    assert invalid_fields(response) == ["invoices.destination_ledger_account"]
+    assert error_fields(response) == ["invoices.destination_ledger_account"]
     assert books(api.business_id) == before
 
 
@@ -192,7 +179,7 @@ def test_another_business_account_is_an_unknown_destination(business):
     body = policy_body()
     body["invoices"]["destination_ledger_account"] = {"type": "AccountId", "id": other.accounts["BAD_DEBT"]}
 
-    assert invalid_fields(put_policy(api, body)) == ["invoices.destination_ledger_account"]
+    assert error_fields(put_policy(api, body)) == ["invoices.destination_ledger_account"]
 
 
 def test_malformed_json_is_refused(business):
@@ -200,7 +187,7 @@ def test_malformed_json_is_refused(business):
 
     response = api.request("PUT", f"{api.base}/write-off-policy", body='{"enabled": tr')
 
-    assert_api_error(response, 400, "InvalidParameters", "InvalidPayload")
+    assert_error(response, 400, "InvalidParameters", "InvalidPayload")
 
 
 # ---- authentication and business access (SPEC §3) --------------------------------------------------------
@@ -210,8 +197,8 @@ def test_another_business_token_is_forbidden_to_read_or_set_the_policy(business)
     set_policy(api)
     as_other = {"token": f"Bearer {other.token}"}
 
-    assert_api_error(get_policy(api, **as_other), 403, "AuthFailure", None)
-    assert_api_error(put_policy(api, policy_body(enabled=False), **as_other), 403, "AuthFailure", None)
+    assert_error(get_policy(api, **as_other), 403, "AuthFailure", None)
+    assert_error(put_policy(api, policy_body(enabled=False), **as_other), 403, "AuthFailure", None)
     assert get_policy(api).json()["enabled"] is True
 
 

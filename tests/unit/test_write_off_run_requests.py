@@ -12,28 +12,22 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from support import books
-from test_write_off_support import (
+from support import MISSING_ID, balances, books, get_entry, lines, pin_clock, stable
+from support.invoices import get_invoice
+from support.write_offs import (
     AUTOMATIC_MEMO,
-    MISSING_ID,
     NOW,
     assert_automatic_write_off,
-    balances,
-    entry,
     get_instrument,
-    get_invoice,
     ids,
     instrument,
     invoice,
-    lines,
     pay_invoice,
     pay_loan,
-    pin_clock,
     policy_body,
     put_policy,
     run,
     set_policy,
-    stable,
     start_run,
 )
 
@@ -43,7 +37,7 @@ from ledgerline.services import write_offs
 from ledgerline.store import policies, transactions
 from ledgerline_tools import cli
 
-pytest_plugins = ["test_write_off_support"]  # its fixture: business
+pytest_plugins = ["support.write_offs"]  # its fixture: business
 
 ELIGIBLE_DUE = "2026-03-03T10:00:00Z"      # 90 days before the run date
 NOT_YET_DUE = "2026-03-04T10:00:00Z"       # 89 days
@@ -240,7 +234,7 @@ def test_a_loan_write_off_also_clears_the_interest_already_in_the_ledger(busines
     (written,) = run(api)["written_off"]
 
     assert written["amount"] == listed["amount"] == 1_000_000 + in_ledger
-    assert entry(api, written["journal_entry_id"])["memo"] == AUTOMATIC_MEMO
+    assert get_entry(api, written["journal_entry_id"])["memo"] == AUTOMATIC_MEMO
     assert lines(api, written["journal_entry_id"]) == {
         ("BAD_DEBT", "DEBIT"): 1_000_000 + in_ledger, ("NOTES_RECEIVABLE", "CREDIT"): 1_000_000,
         ("INTEREST_RECEIVABLE", "CREDIT"): in_ledger}

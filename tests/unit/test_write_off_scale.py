@@ -24,8 +24,8 @@ import moto.dynamodb.models as moto_models
 import pytest
 from moto.dynamodb.models import dynamo_type as moto_types
 from moto.dynamodb.models import table as moto_tables
-from support import books
-from test_write_off_support import RUN_DATE, ItemCounter, assert_automatic_write_off, ids, invoice, set_policy
+from support import ItemCounter, books
+from support.write_offs import RUN_DATE, assert_automatic_write_off, ids, invoice, set_policy
 
 from ledgerline.domain.ids import new_id
 from ledgerline.domain.invoices import Invoice, InvoiceLine
@@ -35,7 +35,7 @@ from ledgerline.store import codec
 from ledgerline.store.invoices import invoice_item
 from ledgerline.store.runtime import dynamodb_client, table_name
 
-pytest_plugins = ["test_write_off_support"]  # its fixture: business
+pytest_plugins = ["support.write_offs"]  # its fixture: business
 
 FILLER = 10_000
 ELIGIBLE = 20

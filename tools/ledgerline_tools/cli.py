@@ -174,6 +174,26 @@ def cmd_openapi(args: argparse.Namespace) -> None:
         print(f"wrote {openapi.write()}")
 
 
+def cmd_events(args: argparse.Namespace) -> None:
+    from ledgerline_tools import events
+
+    if args.write:
+        written = events.write()
+        print("\n".join(f"wrote {path}" for path in written) or "events/ is up to date")
+        return
+    if stale := events.stale():
+        sys.exit("ledgerline: out of date (run `ledgerline events --write`): "
+                 + ", ".join(path.name for path in stale))
+    print("events/ is up to date")
+
+
+def cmd_new_endpoint(args: argparse.Namespace) -> None:
+    from ledgerline_tools import scaffold
+
+    for path in scaffold.new_endpoint(args.name, args.method, args.path, access=args.access):
+        print(f"wrote {path}")
+
+
 def _add_target_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--endpoint-url", help="DynamoDB endpoint (default: $AWS_ENDPOINT_URL_DYNAMODB)")
     parser.add_argument("--aws", action="store_true", help="use the real AWS account of your environment")
@@ -223,6 +243,26 @@ def parser() -> argparse.ArgumentParser:
     docs = commands.add_parser("openapi", help="regenerate docs/openapi.json (or --check it)")
     docs.add_argument("--check", action="store_true")
     docs.set_defaults(run=cmd_openapi)
+
+    samples = commands.add_parser(
+        "events", help="check events/*.json against the routes' declarations (or --write them)",
+        description="Every API function's sample event is rendered from its first route's declaration "
+                    "(path, sample body, query, Idempotency-Key). Example: ledgerline events --write")
+    samples.add_argument("--write", action="store_true", help="rewrite the stale files (default: only check)")
+    samples.set_defaults(run=cmd_events)
+
+    new = commands.add_parser(
+        "new-endpoint", help="scaffold a function: handler, template.yaml block, sample event, test stub",
+        description="Writes functions/NAME/app.py (the route's one declaration), its template.yaml block and "
+                    "log group, events/NAME.json and tests/unit/test_NAME.py. "
+                    "Example: ledgerline new-endpoint get_balance_sheet GET "
+                    "/v1/businesses/{businessId}/reports/balance-sheet --access read")
+    new.add_argument("name", help="the function's folder, snake_case (e.g. get_balance_sheet)")
+    new.add_argument("method", choices=["GET", "POST", "PUT", "DELETE"], type=str.upper, help="the HTTP method")
+    new.add_argument("path", help="the route, API Gateway style: /v1/businesses/{businessId}/...")
+    new.add_argument("--access", choices=["read", "post", "queue"], default=None,
+                     help="the function's DynamoDB/SQS permissions (default: read for GET, post otherwise)")
+    new.set_defaults(run=cmd_new_endpoint)
     return root
 
 

@@ -11,20 +11,19 @@ it, per response family (SPEC §3):
 - ``/api/v1/...`` (loans): 422 ``HTTPValidationError`` as seed 000 shows it, ``ErrorDetail`` otherwise,
   and the required ``x-business-id`` header.
 - Both: 401 is API Gateway's own ``{"message"}`` body (``GatewayError``); mutating operations take an
-  optional ``Idempotency-Key``; the success statuses are the ``status=`` the handler passes to
-  ``context.request``/``respond`` (201, and 200 where an existing object may be returned), unless the
-  route declares its own ``responses``/``status_code`` to Powertools.
+  optional ``Idempotency-Key``; the success statuses are the route's declared ``status_code`` (and 200
+  too where it declares ``existing=True``: an object that already existed is handed back).
 
 Examples are rendered by the families themselves from the ledger's own error classes.
 """
 
-import ast
 import json
 from pathlib import Path
 from typing import Any
 
 from ledgerline.api.app import MAX_BODY_BYTES
 from ledgerline.api.families import LEDGER, LOANS, Family
+from ledgerline.api.routes import EXISTING, Declaration
 from ledgerline.errors import (
     Forbidden,
     IdempotencyKeyReused,
@@ -232,41 +231,13 @@ def _error_answers(family: Family, method: str, authorized: bool) -> dict[str, d
     return answers
 
 
-def _status_literals(node: ast.AST) -> set[int]:
-    """The ``status=`` values in code: ``status=201`` and ``status=201 if created else 200``."""
-    found: set[int] = set()
-    for keyword in (n for n in ast.walk(node) if isinstance(n, ast.keyword) and n.arg == "status"):
-        values = [keyword.value.body, keyword.value.orelse] if isinstance(keyword.value, ast.IfExp) else [keyword.value]
-        found |= {v.value for v in values if isinstance(v, ast.Constant) and type(v.value) is int}
-    return {status for status in found if 200 <= status < 300}
-
-
-def _success_statuses(module: Any, declared: Any) -> set[int]:
-    """What the handler answers on success: the statuses it passes to ``context.request``/``respond``.
-
-    Handlers return a ``Response`` with its own status, which Powertools cannot see; they say it with
-    ``status=``. The route function is read first, then its module (a route may delegate to a helper).
-    """
-    tree = ast.parse(Path(module.__file__).read_text())
-    name = getattr(getattr(declared, "func", None), "__name__", None)
-    functions = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name]
-    return (_status_literals(functions[0]) if functions else set()) or _status_literals(tree)
-
-
-def _success_answers(operation: dict[str, Any], module: Any, declared: Any) -> None:
-    """Powertools documents one success (200); the handler may answer 201, and 200 for what already existed."""
+def _success_answers(operation: dict[str, Any], declared: Declaration) -> None:
+    """Powertools documents the declared ``status_code``; a route that may hand back an object that
+    already existed (``existing=True``) answers 200 for it as well."""
     responses = operation["responses"]
-    default = str(getattr(declared, "status_code", 200))
-    if getattr(declared, "responses", None) or default != "200" or default not in responses:
-        return  # the route declared its own answers
-    statuses = _success_statuses(module, declared) or {200}
-    success = responses.pop(default)
-    if 201 in statuses:
-        responses["201"] = {**success, "description": "Created: the object was created (and posted) now."}
-    if 200 in statuses:
-        responses["200"] = success if 201 not in statuses else {
-            **success, "description": "Already exists: the same object (same external_id or stable_name) or an "
-                                      "idempotent replay; returned unchanged, nothing posted."}
+    if declared.existing:
+        created = responses[str(declared.status_code)]
+        responses["200"] = {**created, "description": EXISTING}
 
 
 def _add_parameter(operation: dict[str, Any], parameter: dict[str, Any]) -> None:
@@ -276,27 +247,18 @@ def _add_parameter(operation: dict[str, Any], parameter: dict[str, Any]) -> None
         parameters.append(parameter)
 
 
-def _summary(module: Any) -> str | None:
-    """The handler module's docstring says what it does: ``"POST /path — post a balanced entry."``."""
-    first = (module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else ""
-    _, dash, what = first.partition(" — ")
-    what = what.strip().rstrip(".")
-    return what[:1].upper() + what[1:] if dash and what else None
-
-
 def _tag(path: str) -> str:
     parts = [p for p in path.split("/") if p and not p.startswith("{") and p not in ("api", "v1", "businesses")]
     return parts[0] if parts else "default"
 
 
-def _document(document: dict[str, Any], route: tpl.Route, operation: dict[str, Any], module: Any,
-              declared: Any) -> None:
+def _document(route: tpl.Route, operation: dict[str, Any], declared: Declaration) -> None:
     method, path = route.method.lower(), route.path
     family = LOANS if path.startswith(LOANS_PREFIX) else LEDGER
     responses = operation["responses"]
     responses.pop("422", None)  # Powertools' own; the family's validation answer replaces it
     responses.pop("500", None)  # Powertools' ResponseValidationError; the generic 500 replaces it
-    _success_answers(operation, module, declared)
+    _success_answers(operation, declared)
     for status, answer in _error_answers(family, method, route.authorized).items():
         responses.setdefault(status, answer)
     operation["responses"] = dict(sorted(responses.items()))
@@ -304,8 +266,6 @@ def _document(document: dict[str, Any], route: tpl.Route, operation: dict[str, A
         _add_parameter(operation, BUSINESS_HEADER)
     if method in MUTATING:
         _add_parameter(operation, IDEMPOTENCY_KEY)
-    if operation.get("summary") == f"{route.method} {path}" and (summary := _summary(module)):
-        operation["summary"] = summary
     operation.setdefault("tags", [_tag(path)])
     if not route.authorized:
         operation["security"] = []
@@ -373,15 +333,14 @@ def generate(template: dict[str, Any] | None = None) -> dict[str, Any]:
     for logical_id, routes in by_function.items():
         module = _load(routes[0].function)
         code = json.loads(module.app.get_openapi_json_schema(title=TITLE, version=VERSION))
-        registered = getattr(module.app, "_static_routes", []) + getattr(module.app, "_dynamic_routes", [])
-        declared = {(r.method, r.openapi_path): r for r in registered}
         _merge_schemas(schemas, code.get("components", {}).get("schemas", {}), logical_id, owners)
         for route in routes:
             operation = code.get("paths", {}).get(route.path, {}).get(route.method.lower())
-            if operation is None:
+            declared = module.app.declarations.get((route.method, route.path))
+            if operation is None or declared is None:
                 raise ValueError(f"template.yaml routes {route.route_key} to {logical_id}, "
                                  f"but its code declares no such route")
-            _document(document, route, operation, module, declared.get((route.method, route.path)))
+            _document(route, operation, declared)
             document["paths"].setdefault(route.path, {})[route.method.lower()] = operation
     schemas.update(ERROR_SCHEMAS)
     document["paths"] = _use_account_identifier(dict(sorted(document["paths"].items())))

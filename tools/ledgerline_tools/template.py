@@ -72,10 +72,11 @@ class Route:
         return f"{self.method} {self.path}"
 
 
-def functions(template: dict[str, Any] | None = None) -> dict[str, Function]:
+def functions(template: dict[str, Any] | None = None, root: Path = ROOT) -> dict[str, Function]:
+    """Every Lambda function of the template (``root``: where its CodeUri paths start)."""
     resources = (template or load())["Resources"]
     return {
-        logical_id: Function(logical_id, ROOT / resource["Properties"]["CodeUri"], resource["Properties"]["Handler"])
+        logical_id: Function(logical_id, root / resource["Properties"]["CodeUri"], resource["Properties"]["Handler"])
         for logical_id, resource in resources.items()
         if resource["Type"] == "AWS::Serverless::Function"
     }

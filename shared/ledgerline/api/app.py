@@ -12,7 +12,7 @@ from decimal import Decimal
 from email.message import Message
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
@@ -22,7 +22,9 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as StoreConnectionError
 
+from ledgerline.api.errors import answer_for
 from ledgerline.api.families import JSON, Family
+from ledgerline.api.routes import Resolver
 from ledgerline.errors import (
     DatabaseUnavailable,
     IdempotentReplay,
@@ -174,11 +176,11 @@ def _refusal(event: dict[str, Any], family: Family) -> dict[str, Any] | None:
     return None
 
 
-def create_app(family: Family) -> APIGatewayHttpResolver:
+def create_app(family: Family) -> Resolver:
+    """A function's resolver, every error answered in ``family``'s shapes; calling it runs :func:`entrypoint`."""
     # A response that fails its own model is our bug, not the caller's: 500, never a 4xx.
-    app = APIGatewayHttpResolver(enable_validation=True, response_validation_error_http_code=500,
-                                 json_body_deserializer=_parse_body)
-    app.family = family  # type: ignore[attr-defined]  # read by the request context
+    app = Resolver(family, enable_validation=True, response_validation_error_http_code=500,
+                   json_body_deserializer=_parse_body)
 
     @app.exception_handler(RequestValidationError)
     def validation_failed(error: RequestValidationError) -> Response:
@@ -201,9 +203,10 @@ def create_app(family: Family) -> APIGatewayHttpResolver:
 
     @app.exception_handler(LedgerError)
     def ledger_error(error: LedgerError) -> Response:
+        answer = answer_for(type(error))
         headers = {"Retry-After": str(error.retry_after_seconds)} if isinstance(error, ServiceBusy) else None
-        logger.info("request refused", extra={"status": error.status, "code": error.code})
-        return _json(error.status, family.error(error), headers)
+        logger.info("request refused", extra={"status": answer.status, "code": answer.code})
+        return _json(answer.status, family.error(error), headers)
 
     # Read-side throttling or an unreachable database, beyond the SDK's retries: 503, in one place.
     @app.exception_handler(ClientError)
@@ -229,12 +232,13 @@ def create_app(family: Family) -> APIGatewayHttpResolver:
         request_id = app.current_event.request_context.request_id or ""
         return _json(500, family.internal_error(request_id))
 
+    app.entrypoint = entrypoint(app)
     return app
 
 
-def entrypoint(app: APIGatewayHttpResolver) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+def entrypoint(app: Resolver) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """The Lambda handler of a function: logging context, metrics, tracing, size limit, routing."""
-    family: Family = app.family  # type: ignore[attr-defined]
+    family = app.family
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
     @metrics.log_metrics

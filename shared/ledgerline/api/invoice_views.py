@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from ledgerline.api.routes import for_business
 from ledgerline.domain.accounts import Account
 from ledgerline.domain.invoices import Invoice, InvoicePayment, InvoiceWriteOff
 from ledgerline.domain.policy import WriteOffPolicy
@@ -65,6 +66,7 @@ def payment(value: PaymentResult) -> dict[str, Any]:
     return _payment(value.invoice.id, value.payment).model_dump(mode="json")
 
 
+@for_business
 def write_off_for(business_id: str):  # noqa: ANN201 - a presenter bound to the request's business
     def present(value: InvoiceWriteOff) -> dict[str, Any]:
         return _write_off(business_id, value).model_dump(mode="json")
@@ -72,6 +74,7 @@ def write_off_for(business_id: str):  # noqa: ANN201 - a presenter bound to the 
     return present
 
 
+@for_business
 def write_off_list_for(business_id: str):  # noqa: ANN201
     def present(values: list[InvoiceWriteOff]) -> dict[str, Any]:
         return _page([_write_off(business_id, w).model_dump(mode="json") for w in values], None)

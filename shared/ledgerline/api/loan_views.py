@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from ledgerline.domain.bank_transactions import BankTransaction
 from ledgerline.domain.loans import Instrument
 from ledgerline.schemas import loans as schema
 from ledgerline.services.loan_queries import DebtSchedule, InstrumentDetail, ProjectedSchedule
@@ -35,9 +36,8 @@ def instrument(value: Instrument) -> dict[str, Any]:
 def instrument_detail(value: InstrumentDetail) -> dict[str, Any]:
     base = _instrument(value.instrument).model_dump()
     activity = [schema.InstrumentEvent(
-        type=e["type"], id=e["event_id"], date=e["date"], amount_cents=e["amount_cents"],
-        principal_cents=e.get("principal_cents", 0), interest_cents=e.get("interest_cents", 0),
-        journal_entry_id=e.get("journal_entry_id"), memo=e.get("memo"),
+        type=e.type, id=e.id, date=e.date, amount_cents=e.amount_cents, principal_cents=e.principal_cents,
+        interest_cents=e.interest_cents, journal_entry_id=e.journal_entry_id, memo=e.memo,
     ) for e in value.activity]
     return schema.DebtInstrumentDetail(**base, activity=activity).model_dump(mode="json")
 
@@ -107,15 +107,14 @@ def write_off(value: WriteOffResult) -> dict[str, Any]:
     ).model_dump(mode="json")
 
 
-def bank_transaction(value: dict[str, Any]) -> dict[str, Any]:
+def bank_transaction(value: BankTransaction) -> dict[str, Any]:
     matched = None
-    if value.get("matched_payment_id"):
-        matched = schema.MatchedPayment(instrument_id=value["matched_instrument_id"],
-                                        payment_id=value["matched_payment_id"])
+    if value.matched_payment_id:
+        matched = schema.MatchedPayment(instrument_id=value.matched_instrument_id, payment_id=value.matched_payment_id)
     return schema.BankTransaction(
-        id=value["id"], amount_cents=value["amount_cents"], direction=value["direction"], date=value["date"],
-        description=value.get("description", ""), cash_ledger_id=value["cash_ledger_id"],
-        category_ledger_id=value["category_ledger_id"], external_id=value.get("external_id"),
-        journal_entry_id=value["journal_entry_id"], original_journal_entry_id=value["original_journal_entry_id"],
-        matched_payment=matched, created_at=value["created_at"],
+        id=value.id, amount_cents=value.amount_cents, direction=value.direction, date=value.date,
+        description=value.description, cash_ledger_id=value.cash_ledger_id,
+        category_ledger_id=value.category_ledger_id, external_id=value.external_id,
+        journal_entry_id=value.journal_entry_id, original_journal_entry_id=value.original_journal_entry_id,
+        matched_payment=matched, created_at=value.created_at,
     ).model_dump(mode="json")

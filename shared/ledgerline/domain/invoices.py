@@ -8,7 +8,7 @@ from enum import StrEnum
 from ledgerline.domain.accounts import Account, AccountType, Direction
 from ledgerline.domain.journal import Tag
 from ledgerline.domain.money import round_half_even
-from ledgerline.errors import Conflict, InvalidRequest
+from ledgerline.errors import ExceedsOutstanding, InvalidRequest, InvoiceStateError
 
 
 class InvoiceStatus(StrEnum):
@@ -18,12 +18,6 @@ class InvoiceStatus(StrEnum):
     PARTIALLY_WRITTEN_OFF = "PARTIALLY_WRITTEN_OFF"
     WRITTEN_OFF = "WRITTEN_OFF"
     VOIDED = "VOIDED"
-
-
-class InvoiceStateError(Conflict):
-    code = "INVOICE_STATE_ERROR"
-    api_type = "InvalidState"
-    error_enum = "InvoiceStateError"
 
 
 def line_amount(unit_price: int, quantity: Decimal) -> int:
@@ -120,7 +114,7 @@ class Invoice:
 
 
 def ensure_settleable(invoice: Invoice) -> None:
-    """Payments and write-offs need a live invoice with something outstanding (409 otherwise)."""
+    """Payments and write-offs need a live invoice with something outstanding (``InvoiceStateError`` otherwise)."""
     if invoice.voided_at is not None:
         raise InvoiceStateError(f"Invoice {invoice.id} is voided.")
     if invoice.outstanding_balance == 0:
@@ -129,8 +123,7 @@ def ensure_settleable(invoice: Invoice) -> None:
 
 def check_amount(invoice: Invoice, amount: int, field_name: str) -> None:
     if amount > invoice.outstanding_balance:
-        raise InvalidRequest(field_name, f"{amount} cents exceeds the outstanding balance of "
-                                         f"{invoice.outstanding_balance} cents")
+        raise ExceedsOutstanding(field_name, amount, invoice.outstanding_balance)
 
 
 def check_write_off_destination(account: Account, field_name: str) -> None:

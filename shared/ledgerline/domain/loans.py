@@ -14,7 +14,7 @@ from ledgerline.domain.accounts import Account, Direction
 from ledgerline.domain.interest import DayCount, interest_cents
 from ledgerline.domain.journal import Line
 from ledgerline.domain.schedule import PaymentFrequency
-from ledgerline.errors import Conflict, InvalidRequest
+from ledgerline.errors import EventBeforeInterestDate, ExceedsOutstanding, InstrumentClosed, OverpaymentError
 
 
 class LoanDirection(StrEnum):
@@ -38,28 +38,6 @@ class InstrumentStatus(StrEnum):
     WRITTEN_OFF = "written_off"
 
 
-class InstrumentClosed(Conflict):
-    code = "INSTRUMENT_CLOSED"
-    error_enum = "InvalidLedgerOperation"
-
-
-class EventBeforeInterestDate(Conflict):
-    code = "EVENT_BEFORE_INTEREST_THROUGH_DATE"
-    error_enum = "InvalidEffectiveDate"
-
-    def __init__(self, event_date: date, through: date) -> None:
-        super().__init__(f"The event date {event_date} is before the instrument's interest_through_date {through}; "
-                         "events must not be dated before it.")
-
-
-class OverpaymentError(InvalidRequest):
-    code = "OVERPAYMENT"
-
-    def __init__(self, principal: int, outstanding: int) -> None:
-        super().__init__("payment_amount_cents",
-                         f"the principal part ({principal} cents) exceeds the outstanding balance ({outstanding} cents)")
-
-
 @dataclass(frozen=True)
 class LoanAccounts:
     """The ledger accounts an instrument posts to, resolved from the chart by direction."""
@@ -79,36 +57,74 @@ STABLE_NAMES = {
 
 @dataclass(frozen=True)
 class Instrument:
+    """A debt instrument as stored: its terms, where it stands, and the accounts it posts to."""
+
     id: str
     business_id: str
     name: str
     lender: str
+    """The counterparty: who lent to the business (``borrow``), or whom the business lent to (``lend``)."""
     direction: LoanDirection
+    """``lend``: money the business lent (a receivable); ``borrow``: money it owes (a payable)."""
     debt_type: DebtType
     status: InstrumentStatus
+    """``active`` until paid off (``paid_off``, active again after a disbursement) or ``written_off``."""
     original_principal_cents: int
+    """The principal at creation (later disbursements add to the balance, not to this)."""
     current_balance_cents: int
+    """Principal outstanding now: disbursements add to it; payments and write-offs take from it."""
     accrued_interest_cents: int
+    """Interest earned through ``interest_through_date`` and not yet paid or written off."""
     ledger_accrued_interest_cents: int
+    """The part of ``accrued_interest_cents`` already posted by an accrual (interest receivable/payable)."""
     interest_rate_bps: int
+    """Annual simple rate in basis points (650 = 6.50 %)."""
     day_count: DayCount
+    """How a day's interest is computed: ``actual_365_fixed``, ``actual_360`` or ``thirty_360_us``."""
     start_date: date
+    """Interest runs from this date; no event may predate it."""
     maturity_date: date
     payment_frequency: PaymentFrequency
+    """The schedule's period (monthly … annual), or ``bullet``: everything at maturity."""
     payment_amount_cents: int | None
+    """A fixed instalment the caller set; None: the projected schedule computes a level payment."""
     interest_through_date: date
+    """Interest is rolled forward to here; an event dated before it is refused (409)."""
     written_off_principal_cents: int
+    """Principal written off so far (partial write-offs add up)."""
     principal_account_id: str
+    """The ledger account of the principal (NOTES_RECEIVABLE or LONG_TERM_DEBT by default)."""
     interest_account_id: str
+    """The ledger account of accrued interest (INTEREST_RECEIVABLE or INTEREST_PAYABLE)."""
     external_id: str | None
+    """The caller's own id; creating again with it returns this instrument (SPEC §3)."""
     created_at: str
     updated_at: str
+    """ISO 8601 timestamps, UTC."""
     version: int = 0
+    """Raised by every change: the condition that makes concurrent changes to one instrument serial."""
     last_payment_date: date | None = None
+    """The latest payment's date (the policy's ``days_without_payment`` counts from it)."""
 
     @property
     def unposted_interest_cents(self) -> int:
         return self.accrued_interest_cents - self.ledger_accrued_interest_cents
+
+
+@dataclass(frozen=True)
+class LoanEvent:
+    """One row of an instrument's activity, written with the event's posting and never changed."""
+
+    type: str
+    """``opening``, ``accrual``, ``payment``, ``disbursement`` or ``write_off``."""
+    id: str
+    date: date
+    amount_cents: int
+    principal_cents: int = 0
+    interest_cents: int = 0
+    journal_entry_id: str | None = None
+    """The entry it posted; None if it posted nothing (e.g. a write-off of nothing in the ledger)."""
+    memo: str | None = None
 
 
 def open_lines(direction: LoanDirection, amount: int, accounts: LoanAccounts, counter: Account) -> list[Line]:
@@ -119,7 +135,7 @@ def open_lines(direction: LoanDirection, amount: int, accounts: LoanAccounts, co
 
 
 def roll_forward(instrument: Instrument, to: date) -> Instrument:
-    """Interest on the outstanding principal from ``interest_through_date`` to ``to`` (409 if earlier)."""
+    """Interest on the outstanding principal from ``interest_through_date`` to ``to`` (refused if earlier)."""
     if to < instrument.interest_through_date:
         raise EventBeforeInterestDate(to, instrument.interest_through_date)
     earned = interest_cents(instrument.current_balance_cents, instrument.interest_rate_bps, instrument.day_count,
@@ -162,13 +178,16 @@ class PaymentSplit:
     principal_cents: int
 
 
-def split_payment(instrument: Instrument, amount: int) -> PaymentSplit:
-    """Interest first (the part already in the ledger before the rest), then principal."""
+def split_payment(instrument: Instrument, amount: int, field: str) -> PaymentSplit:
+    """Interest first (the part already in the ledger before the rest), then principal.
+
+    ``field`` names where the amount came from, for the error if its principal part is too large.
+    """
     interest = min(amount, instrument.accrued_interest_cents)
     from_ledger = min(interest, instrument.ledger_accrued_interest_cents)
     principal = amount - interest
     if principal > instrument.current_balance_cents:
-        raise OverpaymentError(principal, instrument.current_balance_cents)
+        raise OverpaymentError(field, principal, instrument.current_balance_cents)
     return PaymentSplit(interest, from_ledger, principal)
 
 
@@ -208,12 +227,14 @@ class WriteOff:
     full: bool
 
 
-def plan_write_off(instrument: Instrument, principal: int | None) -> WriteOff:
-    """Omitted or equal to the outstanding principal = full: also clears all unpaid interest."""
+def plan_write_off(instrument: Instrument, principal: int | None, field: str) -> WriteOff:
+    """Omitted or equal to the outstanding principal = full: also clears all unpaid interest.
+
+    ``field`` names where ``principal`` came from, for the error if it exceeds the outstanding principal.
+    """
     outstanding = instrument.current_balance_cents
     if principal is not None and principal > outstanding:
-        raise InvalidRequest("principal_cents",
-                             f"{principal} cents exceeds the outstanding balance of {outstanding} cents")
+        raise ExceedsOutstanding(field, principal, outstanding)
     amount = outstanding if principal is None else principal
     if amount == outstanding:
         return WriteOff(amount, instrument.accrued_interest_cents, instrument.ledger_accrued_interest_cents, True)

@@ -7,14 +7,14 @@ transaction is linked to the payment — all inside the payment's one transactio
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from ledgerline import clock
 from ledgerline.domain.accounts import Direction
+from ledgerline.domain.bank_transactions import BankTransaction
 from ledgerline.domain.ids import new_id
 from ledgerline.domain.journal import JournalEntry, Line, Source, reversed_lines
 from ledgerline.domain.loans import Instrument, LoanDirection
-from ledgerline.errors import InstrumentNotFound, InvalidRequest, TransactionNotFound
+from ledgerline.errors import InstrumentNotFound, InvalidRequest, TransactionAlreadyMatched, TransactionNotFound
 from ledgerline.schemas.loans import BankTransactionRequest, DebtPaymentRequest
 from ledgerline.services import accounts
 from ledgerline.services import loan_support as support
@@ -22,35 +22,36 @@ from ledgerline.services.ledger import Books, load_books
 from ledgerline.services.posting import Posting, Scope, post_once
 from ledgerline.store import bank_transactions as txn_store
 from ledgerline.store import entries as entry_store
-from ledgerline.store import instruments as instrument_store
-from ledgerline.store import items, transactions
+from ledgerline.store import transactions
 
 FITS = {LoanDirection.BORROW: "outflow", LoanDirection.LEND: "inflow"}
 
 
-def _lines(books: Books, txn: dict[str, Any]) -> list[Line]:
-    cash = accounts.resolve_id(books.chart, txn["cash_ledger_id"], field="cash_ledger_id")
-    category = accounts.resolve_id(books.chart, txn["category_ledger_id"], field="category_ledger_id")
-    amount = txn["amount_cents"]
-    if txn["direction"] == "inflow":
+def _lines(books: Books, txn: BankTransaction) -> list[Line]:
+    cash = accounts.resolve_id(books.chart, txn.cash_ledger_id, field="cash_ledger_id")
+    category = accounts.resolve_id(books.chart, txn.category_ledger_id, field="category_ledger_id")
+    amount = txn.amount_cents
+    if txn.direction == "inflow":
         return [Line(cash, Direction.DEBIT, amount), Line(category, Direction.CREDIT, amount)]
     return [Line(category, Direction.DEBIT, amount), Line(cash, Direction.CREDIT, amount)]
 
 
-def create_transaction(scope: Scope, request: BankTransactionRequest) -> tuple[dict[str, Any], bool]:
-    def decide(transaction_id: str) -> Posting[dict[str, Any]]:
+def create_transaction(scope: Scope, request: BankTransactionRequest) -> tuple[BankTransaction, bool]:
+    def decide(transaction_id: str) -> Posting[BankTransaction]:
         books = load_books(scope.business_id)
         cash_id = request.cash_ledger_id or books.chart.by_stable_name("CASH").id  # type: ignore[union-attr]
         default_category = "UNCATEGORIZED_REVENUE" if request.direction == "inflow" else "UNCATEGORIZED_EXPENSES"
         category_id = request.category_ledger_id or books.chart.by_stable_name(default_category).id  # type: ignore[union-attr]
         support.cash_account(books.chart, cash_id, "cash_ledger_id")
-        txn = {"id": transaction_id, "amount_cents": request.amount_cents, "direction": request.direction,
-               "date": request.date.isoformat(), "description": request.description, "cash_ledger_id": cash_id,
-               "category_ledger_id": category_id, "external_id": request.external_id,
-               "created_at": clock.now().isoformat()}
+        entry_id = new_id()
+        txn = BankTransaction(id=transaction_id, amount_cents=request.amount_cents, direction=request.direction,
+                              date=request.date, description=request.description, cash_ledger_id=cash_id,
+                              category_ledger_id=category_id, external_id=request.external_id,
+                              journal_entry_id=entry_id, original_journal_entry_id=entry_id,
+                              created_at=clock.now().isoformat())
         entry = support.entry(books, source=Source("BANK_TRANSACTION", transaction_id), day=request.date,
-                              lines=_lines(books, txn), memo=request.description or "Bank transaction")
-        txn |= {"journal_entry_id": entry.id, "original_journal_entry_id": entry.id}
+                              lines=_lines(books, txn), memo=request.description or "Bank transaction",
+                              entry_id=entry_id)
         return Posting(result=txn, entries=(entry,),
                        actions=(transactions.put(txn_store.transaction_item(scope.business_id, txn)),))
 
@@ -59,7 +60,7 @@ def create_transaction(scope: Scope, request: BankTransactionRequest) -> tuple[d
                      existing=lambda transaction_id: get_transaction(scope, transaction_id), new_id=new_id)
 
 
-def get_transaction(scope: Scope, transaction_id: str) -> dict[str, Any]:
+def get_transaction(scope: Scope, transaction_id: str) -> BankTransaction:
     txn = txn_store.get(scope.business_id, transaction_id)
     if txn is None:
         raise TransactionNotFound(transaction_id)
@@ -75,47 +76,45 @@ class PaymentTerms:
 
 @dataclass(frozen=True)
 class Match:
-    txn: dict[str, Any]
+    txn: BankTransaction
 
     def payment_terms(self, request: DebtPaymentRequest, direction: LoanDirection) -> PaymentTerms:
         """Amount, cash account and default date come from the transaction; different given values → 400."""
         txn = self.txn
-        if request.payment_amount_cents is not None and request.payment_amount_cents != txn["amount_cents"]:
-            raise InvalidRequest("payment_amount_cents", f"differs from the transaction's {txn['amount_cents']} cents")
-        if request.cash_ledger_id is not None and request.cash_ledger_id != txn["cash_ledger_id"]:
+        if request.payment_amount_cents is not None and request.payment_amount_cents != txn.amount_cents:
+            raise InvalidRequest("payment_amount_cents", f"differs from the transaction's {txn.amount_cents} cents")
+        if request.cash_ledger_id is not None and request.cash_ledger_id != txn.cash_ledger_id:
             raise InvalidRequest("cash_ledger_id", "differs from the transaction's cash account")
-        if txn["direction"] != FITS[direction]:
+        if txn.direction != FITS[direction]:
             raise InvalidRequest("transaction_id", f"a {direction} instrument is paid by an {FITS[direction]}, "
-                                                   f"not an {txn['direction']}")
-        if txn.get("matched_payment_id"):
-            raise txn_store.TransactionAlreadyMatched(txn["id"])
-        return PaymentTerms(txn["amount_cents"], txn["cash_ledger_id"],
-                            request.payment_date or date.fromisoformat(txn["date"]))
+                                                   f"not an {txn.direction}")
+        if txn.matched_payment_id:
+            raise TransactionAlreadyMatched(txn.id)
+        return PaymentTerms(txn.amount_cents, txn.cash_ledger_id, request.payment_date or txn.date)
 
     def rebook(self, books: Books, *, instrument_id: str, payment_id: str,
                entry_id: str) -> tuple[JournalEntry, tuple[transactions.Action, ...]]:
         """The reversal of the transaction's entry, and the actions that link the transaction once."""
         txn = self.txn
-        day = date.fromisoformat(txn["date"])
-        original = support.entry(books, source=Source("BANK_TRANSACTION", txn["id"]), day=day, lines=_lines(books, txn),
-                                 memo=None, entry_id=txn["journal_entry_id"])
-        reversal = support.entry(books, source=Source("BANK_TRANSACTION_REBOOKED", txn["id"]), day=day,
+        day = txn.date
+        original = support.entry(books, source=Source("BANK_TRANSACTION", txn.id), day=day, lines=_lines(books, txn),
+                                 memo=None, entry_id=txn.journal_entry_id)
+        reversal = support.entry(books, source=Source("BANK_TRANSACTION_REBOOKED", txn.id), day=day,
                                  lines=reversed_lines(original.lines),
                                  memo=f"Rebooked as loan payment {payment_id}")
         reversal = JournalEntry(**{**vars(reversal), "reverses": original.id})
         return reversal, (
             entry_store.mark_reversed(books.business.id, original.id, reversal.id),
-            txn_store.link_to_payment(books.business.id, txn["id"], instrument_id=instrument_id,
+            txn_store.link_to_payment(books.business.id, txn.id, instrument_id=instrument_id,
                                       payment_id=payment_id, entry_id=entry_id),
         )
 
 
 def instrument_and_transaction(business_id: str, instrument_id: str, transaction_id: str) -> tuple[Instrument, Match]:
     """Both in one BatchGetItem, so a rebooking payment still reads twice (chart + this)."""
-    instrument_sk, txn_sk = instrument_store.instrument_sk(instrument_id), txn_store.transaction_sk(transaction_id)
-    found = items.get_many(business_id, [instrument_sk, txn_sk])
-    if instrument_sk not in found:
+    instrument, txn = txn_store.get_with_instrument(business_id, instrument_id, transaction_id)
+    if instrument is None:
         raise InstrumentNotFound(instrument_id)
-    if txn_sk not in found:
+    if txn is None:
         raise TransactionNotFound(transaction_id)
-    return instrument_store.instrument_from_item(found[instrument_sk]), Match(found[txn_sk])
+    return instrument, Match(txn)

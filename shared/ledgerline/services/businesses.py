@@ -71,12 +71,9 @@ def authenticate(token: str) -> list[str] | None:
     if not token.isascii() or len(token) > MAX_TOKEN_CHARS:  # ours are short ASCII: anything else is unknown
         return None
     record = token_store.get(keys.sha256_hex(token))
-    if record is None or record.get("revoked_at") is not None:
-        return None
     # A record missing its expiry or its businesses (damaged, or written by hand) proves nothing: invalid.
-    expires_at, business_ids = record.get("expires_at"), record.get("business_ids")
-    if not isinstance(expires_at, int) or isinstance(expires_at, bool) or expires_at <= clock.now().timestamp():
+    if record is None or record.revoked or record.expires_at is None or record.business_ids is None:
         return None
-    if not isinstance(business_ids, list | set | tuple) or not all(isinstance(b, str) for b in business_ids):
+    if record.expires_at <= clock.now().timestamp():
         return None
-    return list(business_ids)
+    return list(record.business_ids)

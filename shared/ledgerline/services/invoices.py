@@ -11,7 +11,7 @@ from ledgerline.domain.accounts import Account, Direction
 from ledgerline.domain.ids import new_id
 from ledgerline.domain.invoices import Invoice, InvoiceLine, InvoicePayment, InvoiceWriteOff
 from ledgerline.domain.journal import JournalEntry, Line, Source, Tag, check_entry, reversed_lines
-from ledgerline.errors import InvalidRequest, NotFound
+from ledgerline.errors import InvalidRequest, InvoiceNotFound, InvoiceStateError, NotFound, WriteOffNotFound
 from ledgerline.schemas.common import AccountStableName
 from ledgerline.schemas.invoices import CreateInvoiceRequest, InvoicePaymentRequest, InvoiceWriteOffRequest
 from ledgerline.services import accounts
@@ -19,21 +19,6 @@ from ledgerline.services.ledger import Books, Page, load_books, local_day
 from ledgerline.services.posting import Posting, Scope, post, post_once
 from ledgerline.store import entries as entry_store
 from ledgerline.store import invoices as invoice_store
-
-
-class InvoiceNotFound(NotFound):
-    code = "INVOICE_NOT_FOUND"
-    error_enum = "InvoiceNotFound"
-
-    def __init__(self, invoice_id: str) -> None:
-        super().__init__("Invoice", invoice_id)
-
-
-class WriteOffNotFound(NotFound):
-    code = "WRITE_OFF_NOT_FOUND"
-
-    def __init__(self, write_off_id: str) -> None:
-        super().__init__("Invoice write-off", write_off_id)
 
 
 def _tags(tags) -> tuple[Tag, ...]:  # noqa: ANN001 - list[TagInput]
@@ -50,10 +35,10 @@ def _entry(books: Books, *, source: Source, moment: datetime, lines: list[Line],
 
 
 def load_invoice(books: Books, invoice_id: str) -> Invoice:
-    item = invoice_store.get(books.business.id, invoice_id)
-    if item is None:
+    invoice = invoice_store.get(books.business.id, invoice_id, books.chart)
+    if invoice is None:
         raise InvoiceNotFound(invoice_id)
-    return invoice_store.invoice_from_item(item, books.chart)
+    return invoice
 
 
 def get_invoice(scope: Scope, invoice_id: str) -> Invoice:
@@ -133,9 +118,9 @@ def void_invoice(scope: Scope, invoice_id: str) -> Invoice:
         books = load_books(scope.business_id)
         before = load_invoice(books, invoice_id)
         if before.voided_at is not None:
-            raise rules.InvoiceStateError(f"Invoice {invoice_id} is already voided.")
+            raise InvoiceStateError(f"Invoice {invoice_id} is already voided.")
         if before.payments or before.live_write_offs:
-            raise rules.InvoiceStateError(f"Invoice {invoice_id} has payments or live write-offs.")
+            raise InvoiceStateError(f"Invoice {invoice_id} has payments or live write-offs.")
         lines = reversed_lines(_receivable_lines(books, before))
         reversal = replace(_entry(books, source=Source("INVOICE_VOID", invoice_id), moment=before.sent_at,
                                   lines=lines, memo=f"Void of invoice {before.invoice_number or invoice_id}"),
@@ -275,11 +260,7 @@ def list_invoices(scope: Scope, *, status: str | None, due_from: date | None, du
     listing = f"invoices|{scope.business_id}|{status}|{due_from}|{due_to}"
     position = cursors.decode(listing, cursor)
     books = load_books(scope.business_id)
-    lower = due_from.isoformat() if due_from else "0000"
-    upper = (due_to.isoformat() if due_to else "9999-99") + "#~"
-    if due_from and not due_to:  # a due-date filter leaves out invoices without a due date
-        upper = invoice_store.NO_DUE_DATE
-    found, last = invoice_store.query_by_due_date(scope.business_id, lower=lower, upper=upper, status=status,
-                                                  limit=limit, start_key=position)
-    return Page([invoice_store.invoice_from_item(item, books.chart) for item in found], cursors.encode(listing, last))
+    found, last = invoice_store.query_by_due_date(scope.business_id, books.chart, due_from=due_from, due_to=due_to,
+                                                  status=status, limit=limit, start_key=position)
+    return Page(found, cursors.encode(listing, last))
 

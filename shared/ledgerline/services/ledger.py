@@ -26,8 +26,7 @@ from ledgerline.services import accounts
 from ledgerline.services.posting import Posting, Scope, post, post_once
 from ledgerline.store import chart as chart_store
 from ledgerline.store import entries as entry_store
-from ledgerline.store import items as item_reads
-from ledgerline.store import keys, transactions
+from ledgerline.store import transactions
 
 CUSTOM_SOURCE = "CUSTOM_JOURNAL_ENTRY"
 CUSTOM_REVERSAL_SOURCE = "CUSTOM_JOURNAL_ENTRY_REVERSAL"
@@ -73,7 +72,7 @@ def load_books(business_id: str) -> Books:
 
 def require_business(business_id: str) -> None:
     """For reads that need nothing else of the business: one GetItem of its profile, 404 without one."""
-    if item_reads.get(business_id, keys.PROFILE_SK) is None:
+    if chart_store.get_business(business_id) is None:
         raise BusinessNotFound(business_id)
 
 
@@ -198,10 +197,10 @@ def reverse_custom_entry(scope: Scope, entry_id: str) -> JournalEntry:
 
 
 def _entry(books: Books, business_id: str, entry_id: str) -> JournalEntry:
-    item = entry_store.get(business_id, entry_id)
-    if item is None:
+    entry = entry_store.get(business_id, entry_id, books.chart)
+    if entry is None:
         raise EntryNotFound(entry_id)
-    return entry_store.entry_from_item(item, books.chart)
+    return entry
 
 
 def get_entry(scope: Scope, entry_id: str) -> JournalEntry:
@@ -222,9 +221,9 @@ def list_entries(
     listing = f"entries|{scope.business_id}|{start}|{end}|{source_type}"
     position = cursors.decode(listing, cursor)
     books = load_books(scope.business_id)
-    items, last = entry_store.query_by_date(
-        scope.business_id, start=start, end=end, source_type=source_type, limit=limit, start_key=position)
-    return Page([entry_store.entry_from_item(item, books.chart) for item in items], cursors.encode(listing, last))
+    entries, last = entry_store.query_by_date(
+        scope.business_id, books.chart, start=start, end=end, source_type=source_type, limit=limit, start_key=position)
+    return Page(entries, cursors.encode(listing, last))
 
 
 # ---- reports ----------------------------------------------------------------------------------

@@ -2,11 +2,10 @@
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from ledgerline import cursors
 from ledgerline.domain import loans, schedule
-from ledgerline.domain.loans import Instrument, InstrumentStatus, LoanDirection
+from ledgerline.domain.loans import Instrument, InstrumentStatus, LoanDirection, LoanEvent
 from ledgerline.errors import InvalidCursor
 from ledgerline.services import loan_support as support
 from ledgerline.services.ledger import load_books, require_business
@@ -50,12 +49,12 @@ def debt_schedule(scope: Scope, *, status: InstrumentStatus | None, direction: L
 @dataclass(frozen=True)
 class InstrumentDetail:
     instrument: Instrument
-    activity: list[dict[str, Any]]
+    activity: list[LoanEvent]
 
 
 def get_instrument(scope: Scope, instrument_id: str) -> InstrumentDetail:
     instrument = support.instrument(scope.business_id, instrument_id)
-    activity = sorted(instrument_store.events(scope.business_id, instrument_id), key=lambda e: (e["date"], e["event_id"]))
+    activity = sorted(instrument_store.events(scope.business_id, instrument_id), key=lambda e: (e.date, e.id))
     return InstrumentDetail(instrument, activity)
 
 

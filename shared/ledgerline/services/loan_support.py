@@ -1,15 +1,14 @@
 """What every loan use case needs: books, the instrument, its accounts, dates, entries and events."""
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, time
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from ledgerline import clock
 from ledgerline.domain.accounts import Account, AccountType, Chart
 from ledgerline.domain.ids import new_id
 from ledgerline.domain.journal import JournalEntry, Line, Source, check_entry
-from ledgerline.domain.loans import STABLE_NAMES, Instrument, LoanAccounts, LoanDirection
+from ledgerline.domain.loans import STABLE_NAMES, Instrument, LoanAccounts, LoanDirection, LoanEvent
 from ledgerline.errors import InstrumentNotFound, InvalidRequest, UnknownAccount
 from ledgerline.services import accounts
 from ledgerline.services.ledger import Books
@@ -61,27 +60,20 @@ def entry(books: Books, *, source: Source, day: date, lines: list[Line], memo: s
     )
 
 
-@dataclass(frozen=True)
-class Event:
-    type: str
-    id: str
-    date: date
-    amount_cents: int
-    principal_cents: int = 0
-    interest_cents: int = 0
-    journal_entry_id: str | None = None
-    memo: str | None = None
-
-    def item(self, business_id: str, instrument_id: str) -> dict[str, Any]:
-        values = {**vars(self), "date": self.date.isoformat(), "created_at": clock.now().isoformat()}
-        return instrument_store.event_item(business_id, instrument_id, self.id, values)
+Event = LoanEvent
+"""A row of an instrument's activity."""
 
 
-def save_with_event(before: Instrument, after: Instrument, event: Event) -> tuple[transactions.Action, ...]:
+def save_with_event(before: Instrument, after: Instrument, event: LoanEvent) -> tuple[transactions.Action, ...]:
     """The instrument at its next version (guarded by the one read) and the activity row."""
     now = clock.now().isoformat()
     saved = instrument_store.save(replace(after, version=before.version + 1, updated_at=now),
                                   expected_version=before.version)
-    return saved, transactions.put(event.item(after.business_id, after.id))
+    return saved, save_event(after.business_id, after.id, event)
+
+
+def save_event(business_id: str, instrument_id: str, event: LoanEvent) -> transactions.Action:
+    """The activity row, new, written in the event's own posting."""
+    return transactions.put(instrument_store.event_item(business_id, instrument_id, event, clock.now().isoformat()))
 
 

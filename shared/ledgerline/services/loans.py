@@ -62,7 +62,7 @@ def create_instrument(scope: Scope, request: CreateInstrumentRequest) -> tuple[I
                               journal_entry_id=opening.id, memo=request.memo)
         return Posting(result=instrument, entries=(opening,), actions=(
             instrument_store.save(instrument, expected_version=None),
-            transactions.put(event.item(scope.business_id, instrument_id)),
+            support.save_event(scope.business_id, instrument_id, event),
         ))
 
     return post_once(scope, kind="debt_instrument", external_id=request.external_id,
@@ -108,7 +108,7 @@ def record_payment(scope: Scope, instrument_id: str, request: DebtPaymentRequest
         day = support.not_after_today(books, terms.payment_date or support.today(books), "payment_date")
         cash = support.cash_account(books.chart, terms.cash_ledger_id, "cash_ledger_id")
         rolled = loans.roll_forward(before, day)
-        split = loans.split_payment(rolled, terms.amount_cents)
+        split = loans.split_payment(rolled, terms.amount_cents, "payment_amount_cents")
         after = loans.apply_payment(rolled, split, day)
         payment_id = new_id()
         accounts = support.loan_accounts(books.chart, before.direction)
@@ -284,7 +284,7 @@ def write_off(scope: Scope, instrument_id: str, request: LoanWriteOffRequest, *,
         loans.ensure_open(before)
         day = support.not_after_today(books, request.write_off_date or support.today(books), "write_off_date")
         rolled = loans.roll_forward(before, day)
-        plan = loans.plan_write_off(rolled, request.principal_cents)
+        plan = loans.plan_write_off(rolled, request.principal_cents, "principal_cents")
         after = loans.apply_write_off(rolled, plan)
         accounts = support.loan_accounts(books.chart, before.direction)
         lines = loans.write_off_lines(before.direction, plan, accounts)

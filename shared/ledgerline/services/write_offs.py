@@ -16,9 +16,16 @@ from zoneinfo import ZoneInfo
 from ledgerline import clock, cursors
 from ledgerline.domain import invoices as invoice_rules
 from ledgerline.domain.ids import new_id
-from ledgerline.domain.loans import EventBeforeInterestDate
 from ledgerline.domain.policy import AUTOMATIC_MEMO, InvoiceRule, LoanRule, WriteOffPolicy
-from ledgerline.errors import IdempotentReplay, InvalidRequest, LedgerError, NotFound, PartlyPosted, ServiceBusy
+from ledgerline.errors import (
+    EventBeforeInterestDate,
+    IdempotentReplay,
+    InvalidRequest,
+    NoLongerEligible,
+    NotFound,
+    PartlyPosted,
+    ServiceBusy,
+)
 from ledgerline.idempotency import Idempotency, raise_if_recorded
 from ledgerline.observability import MetricUnit, logger, metrics
 from ledgerline.schemas.common import AccountStableName
@@ -34,10 +41,6 @@ DEFAULT_DESTINATION = {"type": "StableName", "stable_name": "BAD_DEBT"}
 MAX_LISTED = 250
 """Items listed per category in a run summary (the totals always count everything); keeps the
 summary item far below DynamoDB's 400 KB item limit."""
-
-
-class NoLongerEligible(LedgerError):
-    code = "NO_LONGER_ELIGIBLE"
 
 
 # ---- policy ---------------------------------------------------------------------------------
@@ -102,18 +105,16 @@ def _recorded(result: Any) -> dict[str, Any]:
 
 def _invoice_candidates(business_id: str, rule: InvoiceRule, run_date: date) -> list[str]:
     # The index holds UTC due dates; one day of slack, then the exact check in the business's timezone.
-    found = candidates.query(candidates.BY_DUE_INDEX, candidates.candidates_pk(business_id), "INVOICE#",
-                             rule.latest_due(run_date) + timedelta(days=1))
-    return [item["SK"].removeprefix("INVOICE#") for item in found]
+    return candidates.invoices_due_by(business_id, rule.latest_due(run_date) + timedelta(days=1))
 
 
 def _loan_candidates(business_id: str, rule: LoanRule, run_date: date) -> list[str]:
-    pk, ids = candidates.candidates_pk(business_id), []
+    ids: list[str] = []
     if (matured_by := rule.matured_by(run_date)) is not None:
-        ids += [i["SK"] for i in candidates.query(candidates.BY_DUE_INDEX, pk, "LOAN#", matured_by)]
+        ids += candidates.loans_matured_by(business_id, matured_by)
     if (active_by := rule.last_activity_by(run_date)) is not None:
-        ids += [i["SK"] for i in candidates.query(candidates.BY_ACTIVITY_INDEX, pk, "LOAN#", active_by)]
-    return sorted({sk.removeprefix("INSTRUMENT#") for sk in ids})
+        ids += candidates.loans_inactive_since(business_id, active_by)
+    return sorted(set(ids))
 
 
 def _invoice_write_off(scope: Scope, business: Books, rule: InvoiceRule, invoice_id: str, run_date: date,

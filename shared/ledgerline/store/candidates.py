@@ -12,48 +12,60 @@ from typing import Any
 from ledgerline.domain.invoices import Invoice
 from ledgerline.domain.loans import Instrument, InstrumentStatus, LoanDirection
 from ledgerline.domain.policy import last_activity
-from ledgerline.store import codec, items
+from ledgerline.store import codec, items, keys
 from ledgerline.store.runtime import table_name
-
-BY_DUE_INDEX = "GSI2"
-BY_ACTIVITY_INDEX = "GSI3"
-POLICIES_PK = "WRITE_OFF_POLICIES"
-
-
-def candidates_pk(business_id: str) -> str:
-    return f"BIZ#{business_id}#WRITE_OFF_CANDIDATES"
 
 
 def invoice_keys(invoice: Invoice) -> dict[str, str]:
+    """GSI2 keys of an invoice not voided, with a due date and a balance due; ``{}`` (off the index) otherwise."""
     if invoice.voided_at is not None or invoice.outstanding_balance <= 0 or invoice.due_at is None:
         return {}
     # The UTC due date; the worker re-checks each candidate in the business's own timezone.
-    return {"GSI2PK": candidates_pk(invoice.business_id),
-            "GSI2SK": f"INVOICE#{invoice.due_at.astimezone(UTC).date().isoformat()}#{invoice.id}"}
+    return keys.invoice_candidate_keys(invoice.business_id, invoice.due_at.astimezone(UTC).date().isoformat(),
+                                       invoice.id)
 
 
 def instrument_keys(instrument: Instrument) -> dict[str, str]:
+    """GSI2 / GSI3 keys of an active ``lend`` instrument still owed principal; ``{}`` (off the index) otherwise."""
     if (instrument.direction is not LoanDirection.LEND or instrument.status is not InstrumentStatus.ACTIVE
             or instrument.current_balance_cents <= 0):
         return {}
-    pk = candidates_pk(instrument.business_id)
-    return {"GSI2PK": pk, "GSI2SK": f"LOAN#{instrument.maturity_date.isoformat()}#{instrument.id}",
-            "GSI3PK": pk, "GSI3SK": f"LOAN#{last_activity(instrument).isoformat()}#{instrument.id}"}
+    return keys.loan_candidate_keys(instrument.business_id, instrument.maturity_date.isoformat(),
+                                    last_activity(instrument).isoformat(), instrument.id)
 
 
 def policy_keys(business_id: str, enabled: bool) -> dict[str, str]:
-    return {"GSI2PK": POLICIES_PK, "GSI2SK": business_id} if enabled else {}
+    """The GSI2 keys that list the business for the scheduler when ``enabled``; ``{}`` otherwise."""
+    return keys.policy_index_keys(business_id) if enabled else {}
+
+
+def invoices_due_by(business_id: str, day: date) -> list[str]:
+    """Ids of the business's open invoices due (UTC date) on or before ``day``."""
+    found = query(keys.BY_DUE_INDEX, keys.candidates_pk(business_id), keys.INVOICE_CANDIDATE_PREFIX, day)
+    return [item["SK"].removeprefix(keys.INVOICE_PREFIX) for item in found]
+
+
+def loans_matured_by(business_id: str, day: date) -> list[str]:
+    """Ids of the business's write-off-able loans that matured on or before ``day``."""
+    found = query(keys.BY_DUE_INDEX, keys.candidates_pk(business_id), keys.LOAN_CANDIDATE_PREFIX, day)
+    return [item["SK"].removeprefix(keys.INSTRUMENT_PREFIX) for item in found]
+
+
+def loans_inactive_since(business_id: str, day: date) -> list[str]:
+    """Ids of the business's write-off-able loans whose last payment (or start) is on or before ``day``."""
+    found = query(keys.BY_ACTIVITY_INDEX, keys.candidates_pk(business_id), keys.LOAN_CANDIDATE_PREFIX, day)
+    return [item["SK"].removeprefix(keys.INSTRUMENT_PREFIX) for item in found]
 
 
 def query(index: str, pk: str, prefix: str, up_to: date | None = None) -> list[dict[str, Any]]:
     """Everything under ``pk`` whose sort key starts with ``prefix`` and sorts on or before ``up_to``."""
-    key = "GSI2" if index == BY_DUE_INDEX else "GSI3"
-    upper = f"{prefix}{up_to.isoformat()}#~" if up_to else f"{prefix}~"
+    pk_name, sk_name = keys.index_key_names(index)
+    lower, upper = keys.up_to_range(prefix, up_to.isoformat() if up_to else None)
     request: dict[str, Any] = {
         "TableName": table_name(), "IndexName": index,
         # DynamoDB refuses an empty key value, so no prefix means "everything up to the upper bound".
-        "KeyConditionExpression": f"{key}PK = :pk AND "
-                                  + (f"{key}SK BETWEEN :lower AND :upper" if prefix else f"{key}SK <= :upper"),
-        "ExpressionAttributeValues": codec.to_item({":pk": pk, ":upper": upper, **({":lower": prefix} if prefix else {})}),
+        "KeyConditionExpression": f"{pk_name} = :pk AND "
+                                  + (f"{sk_name} BETWEEN :lower AND :upper" if prefix else f"{sk_name} <= :upper"),
+        "ExpressionAttributeValues": codec.to_item({":pk": pk, ":upper": upper, **({":lower": lower} if prefix else {})}),
     }
     return items.query_all(request)

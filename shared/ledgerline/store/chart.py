@@ -9,6 +9,7 @@ from ledgerline.store import keys, transactions
 
 
 def profile_item(business: Business) -> dict[str, Any]:
+    """The business's profile item, under the chart's prefix so :func:`load` reads both at once."""
     return {
         **keys.key(keys.business_pk(business.id), keys.PROFILE_SK),
         "kind": "BUSINESS",
@@ -21,6 +22,7 @@ def profile_item(business: Business) -> dict[str, Any]:
 
 
 def account_item(business_id: str, account: Account, created_at: str) -> dict[str, Any]:
+    """An account's item, its running ``balance`` included (moved by :func:`move_balance`)."""
     return {
         **keys.key(keys.business_pk(business_id), keys.account_sk(account.id)),
         "kind": "ACCOUNT",
@@ -54,16 +56,24 @@ def _account(item: dict[str, Any]) -> Account:
     )
 
 
+def _business(business_id: str, profile: dict[str, Any]) -> Business:
+    return Business(
+        id=business_id, name=profile["name"], timezone=profile.get("timezone", "UTC"),
+        currency=profile.get("currency", "USD"), created_at=profile.get("created_at"),
+    )
+
+
+def get_business(business_id: str) -> Business | None:
+    """The profile alone (one consistent GetItem), for reads that need nothing else of the business."""
+    profile = item_reads.get(business_id, keys.PROFILE_SK)
+    return _business(business_id, profile) if profile is not None else None
+
+
 def load(business_id: str) -> tuple[Business | None, Chart]:
     """Profile and every account in one strongly consistent Query (one read)."""
     items = item_reads.query_prefix(business_id, keys.CHART_PREFIX)
     profile = next((i for i in items if i["SK"] == keys.PROFILE_SK), None)
-    business = None
-    if profile is not None:
-        business = Business(
-            id=business_id, name=profile["name"], timezone=profile.get("timezone", "UTC"),
-            currency=profile.get("currency", "USD"), created_at=profile.get("created_at"),
-        )
+    business = _business(business_id, profile) if profile is not None else None
     # Balance-sheet order first (assets, liabilities, equity), then revenue and expenses.
     accounts = tuple(sorted(
         (_account(i) for i in items if i.get("kind") == "ACCOUNT"),

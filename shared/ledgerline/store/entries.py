@@ -6,18 +6,15 @@ from typing import Any
 from ledgerline.domain.accounts import Account, AccountType, Chart, Direction
 from ledgerline.domain.journal import JournalEntry, Line, Source, Tag
 from ledgerline.errors import AlreadyReversed
-from ledgerline.store import codec, keys, transactions
 from ledgerline.store import items as item_reads
-from ledgerline.store.runtime import dynamodb_client, table_name
-
-ENTRIES_INDEX = "GSI1"
+from ledgerline.store import keys, transactions
 
 
 def entry_item(entry: JournalEntry) -> dict[str, Any]:
+    """An entry's one item: lines and tags embedded, and the GSI1 keys that list it by date."""
     return {
         **keys.key(keys.business_pk(entry.business_id), keys.entry_sk(entry.id)),
-        "GSI1PK": keys.entries_by_date_pk(entry.business_id),
-        "GSI1SK": keys.entries_by_date_sk(entry.entry_date.isoformat(), entry.id),
+        **keys.entry_index_keys(entry.business_id, entry.entry_date.isoformat(), entry.id),
         "kind": "ENTRY",
         "entry_id": entry.id,
         "entry_date": entry.entry_date.isoformat(),
@@ -45,9 +42,10 @@ def _missing_account(account_id: str) -> Account:
 
 
 def entry_from_item(item: dict[str, Any], chart: Chart) -> JournalEntry:
+    """The entry an item holds, its lines' accounts from ``chart`` (a placeholder for one not in it)."""
     return JournalEntry(
         id=item["entry_id"],
-        business_id=item["PK"].removeprefix("BIZ#"),
+        business_id=keys.business_id_of(item["PK"]),
         entry_date=date.fromisoformat(item["entry_date"]),
         entry_at=datetime.fromisoformat(item["entry_at"]),
         created_at=datetime.fromisoformat(item["created_at"]),
@@ -69,13 +67,10 @@ def entry_from_item(item: dict[str, Any], chart: Chart) -> JournalEntry:
     )
 
 
-def get(business_id: str, entry_id: str) -> dict[str, Any] | None:
-    response = dynamodb_client().get_item(
-        TableName=table_name(),
-        Key=codec.to_item(keys.key(keys.business_pk(business_id), keys.entry_sk(entry_id))),
-        ConsistentRead=True,
-    )
-    return codec.from_item(response.get("Item"))
+def get(business_id: str, entry_id: str, chart: Chart) -> JournalEntry | None:
+    """One entry (one consistent GetItem), its lines' accounts from ``chart``."""
+    item = item_reads.get(business_id, keys.entry_sk(entry_id))
+    return entry_from_item(item, chart) if item else None
 
 
 def mark_reversed(business_id: str, entry_id: str, reversal_id: str) -> transactions.Action:
@@ -90,31 +85,13 @@ def mark_reversed(business_id: str, entry_id: str, reversal_id: str) -> transact
 
 
 def query_by_date(
-    business_id: str, *, start: date | None, end: date | None, source_type: str | None,
+    business_id: str, chart: Chart, *, start: date | None, end: date | None, source_type: str | None,
     limit: int, start_key: dict[str, Any] | None,
-) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+) -> tuple[list[JournalEntry], dict[str, Any] | None]:
     """One page of entries in date order; the date range is a key condition, the source a filter."""
-    lower = start.isoformat() if start else "0000"
-    upper = (end.isoformat() if end else "9999") + "#~"  # '~' sorts after every uuid character
-    request: dict[str, Any] = {
-        "TableName": table_name(),
-        "IndexName": ENTRIES_INDEX,
-        "KeyConditionExpression": "GSI1PK = :pk AND GSI1SK BETWEEN :lower AND :upper",
-        "ExpressionAttributeValues": {":pk": keys.entries_by_date_pk(business_id), ":lower": lower, ":upper": upper},
-        # One more than asked: DynamoDB hands back a LastEvaluatedKey whenever it stops at Limit, even
-        # at the very end, which would promise a next page that is empty.
-        "Limit": limit + 1,
-    }
-    if source_type:
-        request["FilterExpression"] = "source_type = :source"
-        request["ExpressionAttributeValues"][":source"] = source_type
-    request["ExpressionAttributeValues"] = codec.to_item(request["ExpressionAttributeValues"])
-    start_key = item_reads.start_key(
-        start_key, equal={"PK": keys.business_pk(business_id), "GSI1PK": keys.entries_by_date_pk(business_id)},
-        prefixed={"SK": keys.ENTRY_PREFIX, "GSI1SK": ""}, between=("GSI1SK", lower, upper))
-    page = item_reads.query_page(request, start_key)
-    items = [codec.from_item(item) for item in page.get("Items", [])]
-    if len(items) > limit:  # more remain: resume right after the last item returned
-        items = items[:limit]
-        return items, {name: items[-1][name] for name in ("PK", "SK", "GSI1PK", "GSI1SK")}
-    return items, codec.from_item(page.get("LastEvaluatedKey"))
+    lower, upper = keys.entries_by_date_range(start.isoformat() if start else None, end.isoformat() if end else None)
+    found, last = item_reads.query_page(
+        business_id, keys.ENTRY_PREFIX, limit=limit, position=start_key,
+        index=item_reads.IndexRange(keys.ENTRIES_INDEX, keys.entries_by_date_pk(business_id), lower, upper),
+        equal={"source_type": source_type} if source_type else None, look_ahead=True)
+    return [entry_from_item(item, chart) for item in found], last

@@ -17,6 +17,7 @@ class ExternalIdTaken(Exception):
 
 
 def content_fingerprint(content: Any) -> str:
+    """SHA-256 of ``content`` as JSON with sorted keys (other values as ``str``): same content, same fingerprint."""
     return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -31,6 +32,7 @@ def find(business_id: str, kind: str, external_id: str) -> ExternalIdTaken | Non
 
 
 def reserve(business_id: str, kind: str, external_id: str, object_id: str, fingerprint: str) -> transactions.Action:
+    """Put the reservation of ``external_id`` for ``object_id``; a taken one makes the commit raise ExternalIdTaken."""
     item = {
         **keys.key(keys.business_pk(business_id), keys.external_id_sk(kind, external_id)),
         "kind": "EXTERNAL_ID",

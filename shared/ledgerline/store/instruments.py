@@ -5,34 +5,27 @@ from datetime import date
 from typing import Any
 
 from ledgerline.domain.interest import DayCount
-from ledgerline.domain.loans import DebtType, Instrument, InstrumentStatus, LoanDirection
+from ledgerline.domain.loans import DebtType, Instrument, InstrumentStatus, LoanDirection, LoanEvent
 from ledgerline.domain.schedule import PaymentFrequency
 from ledgerline.store import candidates, items, keys, transactions
 
-INSTRUMENT_PREFIX = "INSTRUMENT#"
 _DATES = {"start_date", "maturity_date", "interest_through_date", "last_payment_date"}
 _ENUMS = {"direction": LoanDirection, "debt_type": DebtType, "status": InstrumentStatus,
           "day_count": DayCount, "payment_frequency": PaymentFrequency}
 
 
-def instrument_sk(instrument_id: str) -> str:
-    return f"{INSTRUMENT_PREFIX}{instrument_id}"
-
-
-def event_prefix(instrument_id: str) -> str:
-    return f"LOANEVENT#{instrument_id}#"
-
-
 def instrument_item(instrument: Instrument) -> dict[str, Any]:
+    """An instrument's item: every field (dates ISO, enums by value) and its write-off candidate keys."""
     values: dict[str, Any] = {}
     for f in fields(Instrument):
         value = getattr(instrument, f.name)
         values[f.name] = value.isoformat() if isinstance(value, date) else (str(value) if f.name in _ENUMS else value)
-    return {**keys.key(keys.business_pk(instrument.business_id), instrument_sk(instrument.id)),
+    return {**keys.key(keys.business_pk(instrument.business_id), keys.instrument_sk(instrument.id)),
             "kind": "INSTRUMENT", **candidates.instrument_keys(instrument), **values}
 
 
 def instrument_from_item(item: dict[str, Any]) -> Instrument:
+    """The instrument an item holds; a field absent from the item is None."""
     values = {}
     for f in fields(Instrument):
         value = item.get(f.name)
@@ -45,7 +38,8 @@ def instrument_from_item(item: dict[str, Any]) -> Instrument:
 
 
 def get(business_id: str, instrument_id: str) -> Instrument | None:
-    item = items.get(business_id, instrument_sk(instrument_id))
+    """One instrument (one consistent GetItem), or None if there is none."""
+    item = items.get(business_id, keys.instrument_sk(instrument_id))
     return instrument_from_item(item) if item else None
 
 
@@ -60,15 +54,28 @@ def save(instrument: Instrument, *, expected_version: int | None,
                             values={":expected": expected_version}, **kwargs)
 
 
-def event_item(business_id: str, instrument_id: str, event_id: str, event: dict[str, Any]) -> dict[str, Any]:
-    return {**keys.key(keys.business_pk(business_id), f"{event_prefix(instrument_id)}{event_id}"),
-            "kind": "LOAN_EVENT", "event_id": event_id, **event}
+def event_item(business_id: str, instrument_id: str, event: LoanEvent, created_at: str) -> dict[str, Any]:
+    """One activity row of an instrument: the event's fields, its date as an ISO string."""
+    return {**keys.key(keys.business_pk(business_id), keys.loan_event_sk(instrument_id, event.id)),
+            "kind": "LOAN_EVENT", "event_id": event.id,
+            **vars(event), "date": event.date.isoformat(), "created_at": created_at}
 
 
-def events(business_id: str, instrument_id: str) -> list[dict[str, Any]]:
-    return items.query_prefix(business_id, event_prefix(instrument_id))
+def event_from_item(item: dict[str, Any]) -> LoanEvent:
+    """The event an activity row holds; a principal or interest part absent from it is 0."""
+    return LoanEvent(
+        type=item["type"], id=item["event_id"], date=date.fromisoformat(item["date"]),
+        amount_cents=item["amount_cents"], principal_cents=item.get("principal_cents", 0),
+        interest_cents=item.get("interest_cents", 0), journal_entry_id=item.get("journal_entry_id"),
+        memo=item.get("memo"),
+    )
+
+
+def events(business_id: str, instrument_id: str) -> list[LoanEvent]:
+    """An instrument's activity, in sort-key order (one consistent Query, paginated internally)."""
+    return [event_from_item(item) for item in items.query_prefix(business_id, keys.loan_event_prefix(instrument_id))]
 
 
 def all_instruments(business_id: str) -> list[Instrument]:
     """Every instrument of a business (a small business has few; one Query, paginated internally)."""
-    return [instrument_from_item(i) for i in items.query_prefix(business_id, INSTRUMENT_PREFIX)]
+    return [instrument_from_item(i) for i in items.query_prefix(business_id, keys.INSTRUMENT_PREFIX)]

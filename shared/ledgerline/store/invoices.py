@@ -4,7 +4,7 @@ Everything a change needs is one read (the invoice) and one guarded put; the sta
 alongside (derived) for filtering, and GSI1 lists invoices by due date.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -13,24 +13,13 @@ from ledgerline.domain.invoices import Invoice, InvoiceLine, InvoicePayment, Inv
 from ledgerline.domain.journal import Tag
 from ledgerline.errors import InvoiceTooLarge
 from ledgerline.store import candidates, codec, items, keys, transactions
-from ledgerline.store.runtime import table_name
 
-INVOICES_INDEX = "GSI1"
-NO_DUE_DATE = "9999-12-31"
 MAX_ITEM_BYTES = 350 * 1024
 """An invoice embeds its payments and write-offs, and DynamoDB refuses items over 400 KB: a change that
 would take the item past this (measured by ``codec.encoded_size``, an over-estimate) is refused with a
 409 before anything is written. ``RESTORING_ITEM_BYTES`` leaves room for changes that only mark what is
 there (deleting a write-off, voiding), so an invoice at the cap can still be corrected."""
 RESTORING_ITEM_BYTES = 380 * 1024
-
-
-def invoice_sk(invoice_id: str) -> str:
-    return f"INVOICE#{invoice_id}"
-
-
-def invoices_by_due_pk(business_id: str) -> str:
-    return f"BIZ#{business_id}#INVOICES"
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -46,10 +35,11 @@ def _tags(tags: tuple[Tag, ...]) -> list[dict[str, str]]:
 
 
 def invoice_item(invoice: Invoice) -> dict[str, Any]:
-    due = invoice.due_at.astimezone(UTC).date().isoformat() if invoice.due_at else NO_DUE_DATE
+    """The invoice's one item: lines, payments and write-offs embedded; GSI1 keys by UTC due date; candidate keys."""
+    due = invoice.due_at.astimezone(UTC).date().isoformat() if invoice.due_at else None
     return {
-        **keys.key(keys.business_pk(invoice.business_id), invoice_sk(invoice.id)),
-        "GSI1PK": invoices_by_due_pk(invoice.business_id), "GSI1SK": f"{due}#{invoice.id}",
+        **keys.key(keys.business_pk(invoice.business_id), keys.invoice_sk(invoice.id)),
+        **keys.invoice_index_keys(invoice.business_id, due, invoice.id),
         **candidates.invoice_keys(invoice),
         "kind": "INVOICE", "invoice_id": invoice.id, "status": invoice.status.value,
         "external_id": invoice.external_id, "invoice_number": invoice.invoice_number,
@@ -84,7 +74,8 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def invoice_from_item(item: dict[str, Any], chart: Chart) -> Invoice:
-    business_id = item["PK"].removeprefix("BIZ#")
+    """The invoice an item holds, its accounts from ``chart`` (a placeholder for one not in it)."""
+    business_id = keys.business_id_of(item["PK"])
     return Invoice(
         id=item["invoice_id"], business_id=business_id, external_id=item.get("external_id"),
         invoice_number=item.get("invoice_number"), customer_external_id=item.get("customer_external_id"),
@@ -109,8 +100,10 @@ def invoice_from_item(item: dict[str, Any], chart: Chart) -> Invoice:
     )
 
 
-def get(business_id: str, invoice_id: str) -> dict[str, Any] | None:
-    return items.get(business_id, invoice_sk(invoice_id))
+def get(business_id: str, invoice_id: str, chart: Chart) -> Invoice | None:
+    """One invoice (one consistent GetItem), its accounts from ``chart``."""
+    item = items.get(business_id, keys.invoice_sk(invoice_id))
+    return invoice_from_item(item, chart) if item else None
 
 
 def save(invoice: Invoice, *, expected_version: int | None, restoring: bool = False) -> transactions.Action:
@@ -131,20 +124,15 @@ def save(invoice: Invoice, *, expected_version: int | None, restoring: bool = Fa
                             values={":expected": expected_version})
 
 
-def query_by_due_date(business_id: str, *, lower: str, upper: str, status: str | None, limit: int,
-                      start_key: dict[str, Any] | None) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    values: dict[str, Any] = {":pk": invoices_by_due_pk(business_id), ":lower": lower, ":upper": upper}
-    request: dict[str, Any] = {
-        "TableName": table_name(), "IndexName": INVOICES_INDEX, "Limit": limit,
-        "KeyConditionExpression": "GSI1PK = :pk AND GSI1SK BETWEEN :lower AND :upper",
-    }
-    if status:
-        request["FilterExpression"] = "#status = :status"
-        request["ExpressionAttributeNames"] = {"#status": "status"}
-        values[":status"] = status
-    request["ExpressionAttributeValues"] = codec.to_item(values)
-    start_key = items.start_key(
-        start_key, equal={"PK": keys.business_pk(business_id), "GSI1PK": invoices_by_due_pk(business_id)},
-        prefixed={"SK": "INVOICE#", "GSI1SK": ""}, between=("GSI1SK", lower, upper))
-    page = items.query_page(request, start_key)
-    return [codec.from_item(i) for i in page.get("Items", [])], codec.from_item(page.get("LastEvaluatedKey"))
+def query_by_due_date(business_id: str, chart: Chart, *, due_from: date | None, due_to: date | None,
+                      status: str | None, limit: int, start_key: dict[str, Any] | None,
+                      ) -> tuple[list[Invoice], dict[str, Any] | None]:
+    """One page of invoices by due date (inclusive; those without one last, and left out by a start
+    date); the status is a filter."""
+    lower, upper = keys.invoices_by_due_range(due_from.isoformat() if due_from else None,
+                                              due_to.isoformat() if due_to else None)
+    found, last = items.query_page(
+        business_id, keys.INVOICE_PREFIX, limit=limit, position=start_key,
+        index=items.IndexRange(keys.INVOICES_INDEX, keys.invoices_by_due_pk(business_id), lower, upper),
+        equal={"status": status} if status else None)
+    return [invoice_from_item(item, chart) for item in found], last

@@ -1,5 +1,11 @@
-"""Strongly consistent reads of a business's items: one item, several at once, or a key prefix."""
+"""Reads of the single table as plain items: one item, several at once, every page of a Query, and one
+page of a listing. The store modules turn what these return into domain objects, so no use case ever
+sees an item.
 
+Everything is strongly consistent except a listing on an index (global secondary indexes cannot be).
+"""
+
+from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -13,9 +19,14 @@ MAX_KEY_CHARS = 1024
 
 
 def get(business_id: str, sk: str) -> dict[str, Any] | None:
-    response = dynamodb_client().get_item(
-        TableName=table_name(), Key=codec.to_item(keys.key(keys.business_pk(business_id), sk)), ConsistentRead=True,
-    )
+    """One item of the business's partition (one consistent GetItem)."""
+    return get_key(keys.business_pk(business_id), sk)
+
+
+def get_key(pk: str, sk: str) -> dict[str, Any] | None:
+    """One item by its full key, in any partition (one consistent GetItem); None if there is none."""
+    response = dynamodb_client().get_item(TableName=table_name(), Key=codec.to_item(keys.key(pk, sk)),
+                                          ConsistentRead=True)
     return codec.from_item(response.get("Item"))
 
 
@@ -46,11 +57,72 @@ def query_all(request: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def query_prefix(business_id: str, prefix: str) -> list[dict[str, Any]]:
+    """Every item of the business's partition whose sort key starts with ``prefix`` (consistent, every page)."""
     return query_all({
         "TableName": table_name(), "ConsistentRead": True,
         "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
         "ExpressionAttributeValues": codec.to_item({":pk": keys.business_pk(business_id), ":prefix": prefix}),
     })
+
+
+# ---- listings: one page at a time, resumed from a cursor -------------------------------------------
+
+@dataclass(frozen=True)
+class IndexRange:
+    """What a listing on an index reads: ``<index>PK = pk AND <index>SK BETWEEN lower AND upper``."""
+
+    index: str
+    pk: str
+    lower: str
+    upper: str
+
+
+def query_page(business_id: str, prefix: str, *, limit: int, position: dict[str, Any] | None,
+               index: IndexRange | None = None, equal: dict[str, str] | None = None,
+               newest_first: bool = False, look_ahead: bool = False,
+               ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """One page of a listing of the business's items whose sort key starts with ``prefix``, and the
+    position the next page starts after (None: nothing more). Every listing reads through here.
+
+    - Without ``index``: the business's own partition, ``begins_with(SK, prefix)``, strongly consistent.
+      With one: that index range, eventually consistent; ``prefix`` then only checks the cursor.
+    - ``equal``: attributes a listed item must have (a ``FilterExpression``, applied by DynamoDB after
+      ``Limit``, so a page may hold fewer than ``limit`` items while more follow).
+    - ``newest_first``: the sort key descending.
+    - ``look_ahead``: read one item more than ``limit``. DynamoDB hands back a ``LastEvaluatedKey``
+      whenever it stops at ``Limit``, even at the very end, which would promise a next page that is
+      empty; the extra item tells whether one really follows.
+    - ``position``: where the previous page stopped (a cursor's content), checked to be a key of exactly
+      this listing before DynamoDB sees it (:func:`start_key`).
+    """
+    values: dict[str, Any] = {}
+    request: dict[str, Any] = {"TableName": table_name(), "Limit": limit + 1 if look_ahead else limit}
+    if index is None:
+        key_names: tuple[str, ...] = ("PK", "SK")
+        request |= {"ConsistentRead": True, "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)"}
+        values |= {":pk": keys.business_pk(business_id), ":prefix": prefix}
+        position = start_key(position, equal={"PK": keys.business_pk(business_id)}, prefixed={"SK": prefix})
+    else:
+        index_pk, index_sk = keys.index_key_names(index.index)
+        key_names = ("PK", "SK", index_pk, index_sk)
+        request |= {"IndexName": index.index,
+                    "KeyConditionExpression": f"{index_pk} = :pk AND {index_sk} BETWEEN :lower AND :upper"}
+        values |= {":pk": index.pk, ":lower": index.lower, ":upper": index.upper}
+        position = start_key(position, equal={"PK": keys.business_pk(business_id), index_pk: index.pk},
+                             prefixed={"SK": prefix, index_sk: ""}, between=(index_sk, index.lower, index.upper))
+    if newest_first:
+        request["ScanIndexForward"] = False
+    if equal:
+        request["FilterExpression"] = " AND ".join(f"#{name} = :{name}" for name in equal)
+        request["ExpressionAttributeNames"] = {f"#{name}": name for name in equal}
+        values |= {f":{name}": value for name, value in equal.items()}
+    request["ExpressionAttributeValues"] = codec.to_item(values)
+    page = _page(request, position)
+    found = [codec.from_item(item) for item in page.get("Items", [])]
+    if look_ahead and len(found) > limit:  # more remain: resume right after the last item returned
+        found = found[:limit]
+        return found, {name: found[-1][name] for name in key_names}
+    return found, codec.from_item(page.get("LastEvaluatedKey"))
 
 
 def start_key(position: dict[str, Any] | None, *, equal: dict[str, str], prefixed: dict[str, str],
@@ -73,13 +145,13 @@ def start_key(position: dict[str, Any] | None, *, equal: dict[str, str], prefixe
     return position
 
 
-def query_page(request: dict[str, Any], start_key: dict[str, Any] | None) -> dict[str, Any]:
-    """One page of a Query resuming after ``start_key``; a start key DynamoDB refuses is a bad cursor."""
-    if start_key:
-        request = {**request, "ExclusiveStartKey": codec.to_item(start_key)}
+def _page(request: dict[str, Any], position: dict[str, Any] | None) -> dict[str, Any]:
+    """One page of a Query resuming after ``position``; a start key DynamoDB refuses is a bad cursor."""
+    if position:
+        request = {**request, "ExclusiveStartKey": codec.to_item(position)}
     try:
         return dynamodb_client().query(**request)
     except ClientError as error:
-        if start_key and error.response.get("Error", {}).get("Code") == "ValidationException":
+        if position and error.response.get("Error", {}).get("Code") == "ValidationException":
             raise InvalidCursor() from None
         raise

@@ -11,6 +11,7 @@ from botocore.config import Config
 
 @lru_cache(maxsize=1)
 def sqs_client():
+    """The SQS client, created once per container."""
     return boto3.client("sqs", config=Config(retries={"mode": "standard", "max_attempts": 4}))
 
 

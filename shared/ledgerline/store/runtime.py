@@ -11,11 +11,13 @@ DEFAULT_TABLE_NAME = "ledgerline"
 
 
 def table_name() -> str:
+    """``LEDGER_TABLE_NAME``, or ``ledgerline`` when it is not set."""
     return os.environ.get("LEDGER_TABLE_NAME", DEFAULT_TABLE_NAME)
 
 
 @lru_cache(maxsize=1)
 def dynamodb_client():
+    """The low-level DynamoDB client, created once per container (:func:`reset` drops it)."""
     # boto3 honours AWS_ENDPOINT_URL_DYNAMODB, which is how DynamoDB Local is reached.
     # "standard" retries throttled and transient calls with jittered backoff; a
     # TransactionCanceledException is not retried here: the ledger decides what a cancellation means.

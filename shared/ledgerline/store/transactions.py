@@ -76,6 +76,8 @@ class TokenReused(Exception):
 
 @dataclass(frozen=True)
 class Action:
+    """One write of a transaction, and the error its failed condition stands for (given the item as it was, if seen)."""
+
     request: dict[str, Any]
     on_condition_failed: OnConditionFailed
 
@@ -101,6 +103,7 @@ def put(item: dict[str, Any], *, on_condition_failed: OnConditionFailed = _concu
 
 def update(key: dict[str, str], expression: str, *, condition: str, values: dict[str, Any] | None = None,
            names: dict[str, str] | None = None, on_condition_failed: OnConditionFailed = _concurrent) -> Action:
+    """An Update of the item at ``key``; unlike :func:`put`, always guarded (``condition`` is required)."""
     request: dict[str, Any] = {
         "TableName": table_name(),
         "Key": codec.to_item(key),

@@ -14,14 +14,13 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from conftest import new_api
-from faults import OUTCOME_UNKNOWN, READS, Fault, Faults, client_error
-from support import Api, gateway
 
 from ledgerline.store import codec, keys
 from ledgerline.store.runtime import dynamodb_client, table_name
+from support.api import Api, gateway, new_api
+from support.faults import OUTCOME_UNKNOWN, READS, Fault, Faults, client_error
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository: bench/
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository: bench/
 from bench import samples  # noqa: E402
 
 ROUTES = [

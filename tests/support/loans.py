@@ -1,32 +1,29 @@
 """Helpers for the loans family's tests: a client for its routes, a pinned clock, and checks of the
-envelope, the error shape, entry lines and balances as a caller sees them (SPEC §3, §5)."""
+envelope, the error shape, entry lines and balances as a caller sees them (SPEC §3, §5).
 
-from collections import Counter
+Its fixtures (``loans``, ``unit_loans``, ``pinned``) load with ``pytest_plugins = ["support.loans"]``."""
+
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from support import Api, assert_books_balance, books
 
-from ledgerline import clock
+from support.api import Api
+from support.books import assert_books_balance
+from support.clock import pin_clock
+from support.ledger import balances, get_entry, netted
 
 TODAY = datetime(2024, 12, 31, 12, tzinfo=UTC)
 """Every loans test runs on this "now" unless it pins another."""
 
 START = "2024-01-15"
-MISSING_ID = "00000000-0000-4000-8000-000000000000"
 ENVELOPE = {"success", "message", "code", "data"}
 PAYMENT_FIELDS = {"payment_id", "journal_entry_id", "principal_cents", "interest_cents", "remaining_balance_cents",
                   "name", "direction", "payment_date", "payment_amount_cents", "accrued_interest_cents", "status",
                   "transaction_id"}
 WRITE_OFF_FIELDS = {"instrument_id", "journal_entry_id", "write_off_date", "principal_written_off_cents",
                     "accrued_interest_cleared_cents", "remaining_balance_cents", "status", "account", "memo"}
-
-
-def pin_clock(monkeypatch: pytest.MonkeyPatch, when: datetime = TODAY) -> None:
-    monkeypatch.setattr(clock, "now", lambda: when)
 
 
 def ok(response: Any, status: int = 201) -> dict[str, Any]:
@@ -57,14 +54,6 @@ def validation_error(response: Any) -> list[dict[str, Any]]:
     for item in body["detail"]:
         assert {"loc", "msg", "type"} <= set(item) <= {"loc", "msg", "type", "input", "ctx"}
     return body["detail"]
-
-
-@contextmanager
-def books_unchanged(api: Api) -> Iterator[None]:
-    """SPEC §8: an invalid request changes nothing — no entry, no balance."""
-    before = books(api.business_id)
-    yield
-    assert books(api.business_id) == before
 
 
 class Loans:
@@ -136,27 +125,22 @@ class Loans:
 
     # ---- the ledger, as a caller reads it ----
     def entry(self, entry_id: str) -> dict[str, Any]:
-        response = self.api.get(f"{self.api.base}/ledger/entries/{entry_id}")
-        assert response.status == 200, response.json()
-        return response.json()
+        return get_entry(self.api, entry_id)
 
     def lines(self, entry_id: str) -> dict[tuple[str, str], int]:
-        """An entry's lines netted per (stable name, direction): {("CASH", "DEBIT"): 20_000, ...}."""
-        totals: Counter[tuple[str, str]] = Counter()
-        for line in self.entry(entry_id)["line_items"]:
-            assert line["amount"] > 0
-            totals[(line["account"]["stable_name"], line["direction"])] += line["amount"]
-        return dict(totals)
+        """An entry's lines, every one positive, netted per (stable name, direction): {("CASH", "DEBIT"): 20_000, ...}."""
+        posted = self.entry(entry_id)
+        assert all(line["amount"] > 0 for line in posted["line_items"])
+        return netted(posted)
 
     def balances(self) -> dict[str, int]:
         """Every non-zero balance, by stable name."""
-        listed = self.api.get(f"{self.api.base}/ledger/accounts").json()["data"]
-        return {a["stable_name"]: a["balance"] for a in listed if a["balance"]}
+        return {name: balance for name, balance in balances(self.api).items() if balance}
 
 
 @pytest.fixture
 def pinned(monkeypatch: pytest.MonkeyPatch) -> None:
-    pin_clock(monkeypatch)
+    pin_clock(monkeypatch, TODAY)
 
 
 @pytest.fixture

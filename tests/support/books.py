@@ -1,0 +1,89 @@
+"""The books as stored, and the checks every scenario ends with (SPEC §4)."""
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+from ledgerline.store import codec, keys
+from ledgerline.store.runtime import dynamodb_client, table_name
+from support.api import Api
+
+
+def _query_all(business_id: str, prefix: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    request = {
+        "TableName": table_name(),
+        "KeyConditionExpression": "PK = :pk AND begins_with(SK, :p)",
+        "ExpressionAttributeValues": codec.to_item({":pk": keys.business_pk(business_id), ":p": prefix}),
+        "ConsistentRead": True,
+    }
+    while True:
+        page = dynamodb_client().query(**request)
+        items += [codec.from_item(i) for i in page["Items"]]
+        if "LastEvaluatedKey" not in page:
+            return items
+        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def books(business_id: str) -> dict[str, Any]:
+    """A snapshot of the books: every balance and every entry id."""
+    accounts = _query_all(business_id, keys.ACCOUNT_PREFIX)
+    entries = _query_all(business_id, keys.ENTRY_PREFIX)
+    return {
+        "balances": {a["stable_name"]: a["balance"] for a in accounts},
+        "entries": sorted(e["entry_id"] for e in entries),
+    }
+
+
+def assert_books_balance(business_id: str) -> None:
+    """SPEC §4: Σ debit-normal = Σ credit-normal, and each balance equals the sum of its lines."""
+    accounts = {a["account_id"]: a for a in _query_all(business_id, keys.ACCOUNT_PREFIX)}
+    from_lines = Counter()
+    for entry in _query_all(business_id, keys.ENTRY_PREFIX):
+        debits = sum(line["amount"] for line in entry["lines"] if line["direction"] == "DEBIT")
+        credits = sum(line["amount"] for line in entry["lines"] if line["direction"] == "CREDIT")
+        assert debits == credits, f"entry {entry['entry_id']} is unbalanced"
+        for line in entry["lines"]:
+            account = accounts[line["account_id"]]
+            sign = 1 if line["direction"] == account["normality"] else -1
+            from_lines[line["account_id"]] += sign * line["amount"]
+    for account_id, account in accounts.items():
+        assert account["balance"] == from_lines[account_id], f"{account['stable_name']} drifted from its lines"
+    debit_side = sum(a["balance"] for a in accounts.values() if a["normality"] == "DEBIT")
+    credit_side = sum(a["balance"] for a in accounts.values() if a["normality"] == "CREDIT")
+    assert debit_side == credit_side, "trial balance does not balance"
+
+
+def assert_balanced(client: Api) -> None:
+    """The books balance, and so does the trial balance a caller reads."""
+    assert_books_balance(client.business_id)
+    report = client.get(f"{client.base}/reports/trial-balance")
+    assert report.status == 200
+    assert report.json()["total_debits"] == report.json()["total_credits"]
+
+
+def balanced_after(*clients: str, check: Callable[[Api], None] = assert_balanced) -> Any:
+    """An autouse fixture for a test module: after every scenario, ``check`` the business of each of the
+    ``clients`` fixtures the test uses (``books_stay_balanced = balanced_after("api", "unit_api")``)."""
+
+    @pytest.fixture(autouse=True, name="books_stay_balanced")
+    def books_stay_balanced(request: pytest.FixtureRequest) -> Iterator[None]:
+        used = [request.getfixturevalue(name) for name in clients if name in request.fixturenames]
+        yield
+        for client in used:
+            check(client)
+
+    return books_stay_balanced
+
+
+@contextmanager
+def unchanged(*clients: Api) -> Iterator[None]:
+    """The books of every client's business are exactly as they were, and still balance."""
+    before = [books(c.business_id) for c in clients]
+    yield
+    assert [books(c.business_id) for c in clients] == before
+    for client in clients:
+        assert_books_balance(client.business_id)

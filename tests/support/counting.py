@@ -1,0 +1,77 @@
+"""DynamoDB calls counted on the shared client, by operation (SPEC §8 Performance)."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from ledgerline.store.runtime import dynamodb_client
+
+READS = ("GetItem", "Query", "BatchGetItem", "TransactGetItems", "Scan")
+"""Every DynamoDB operation that reads."""
+
+
+class CallCounter:
+    """Counts DynamoDB API calls made through the shared client (by operation name)."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+        dynamodb_client().meta.events.register("before-call.dynamodb.*", self._count)
+
+    def _count(self, model: Any, **_: Any) -> None:
+        self.calls[model.name] += 1
+
+    def reset(self) -> None:
+        self.calls.clear()
+
+    @property
+    def reads(self) -> int:
+        return sum(n for op, n in self.calls.items() if op in READS)
+
+
+@dataclass
+class ItemCounter:
+    """DynamoDB calls by operation, the items every read returned and the items every write wrote,
+    counted with botocore hooks on the shared client while it is open (``with ItemCounter() as c``)."""
+
+    calls: Counter[str] = field(default_factory=Counter)
+    items_read: Counter[str] = field(default_factory=Counter)
+    items_written: int = 0
+
+    def __enter__(self) -> "ItemCounter":
+        events = dynamodb_client().meta.events
+        events.register("after-call.dynamodb.*", self._after)
+        events.register("before-parameter-build.dynamodb.*", self._before)
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        events = dynamodb_client().meta.events
+        events.unregister("after-call.dynamodb.*", self._after)
+        events.unregister("before-parameter-build.dynamodb.*", self._before)
+
+    def _before(self, model: Any, params: dict[str, Any], **_: Any) -> None:
+        if model.name == "TransactWriteItems":
+            self.items_written += len(params["TransactItems"])
+        elif model.name in ("PutItem", "UpdateItem", "DeleteItem"):
+            self.items_written += 1
+        elif model.name == "BatchWriteItem":
+            self.items_written += sum(len(requests) for requests in params["RequestItems"].values())
+
+    def _after(self, model: Any, parsed: dict[str, Any], **_: Any) -> None:
+        operation = model.name
+        self.calls[operation] += 1
+        if operation in ("Query", "Scan"):
+            self.items_read[operation] += max(parsed.get("Count", 0), parsed.get("ScannedCount", 0))
+        elif operation == "GetItem":
+            self.items_read[operation] += 1 if parsed.get("Item") else 0
+        elif operation == "BatchGetItem":
+            self.items_read[operation] += sum(len(found) for found in parsed.get("Responses", {}).values())
+        elif operation == "TransactGetItems":
+            self.items_read[operation] += sum(1 for response in parsed.get("Responses", []) if response.get("Item"))
+
+    @property
+    def total_read(self) -> int:
+        return sum(self.items_read.values())
+
+    @property
+    def reads(self) -> int:
+        return sum(self.calls[op] for op in READS)
