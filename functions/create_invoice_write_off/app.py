@@ -25,7 +25,7 @@ OptionalBody = Annotated[InvoiceWriteOffRequest | None, Body()]
 
 
 def _write_off(call: ThisCall, invoice_id: str, body: InvoiceWriteOffRequest | None) -> Response:
-    write_off, created = invoices.create_write_off(call.scope, invoice_id, body or InvoiceWriteOffRequest())
+    write_off, created = invoices.create_write_off(call.scope, invoice_id, (body or InvoiceWriteOffRequest()).command())
     return call.respond(write_off, created=created)
 
 

@@ -25,4 +25,4 @@ SAMPLE = Sample({"write_off_date": "2025-06-30", "memo": "Borrower ceased operat
 def write_off_loan(
     call: ThisCall, instrument_id: str, body: Annotated[LoanWriteOffRequest | None, Body()] = None
 ) -> Response[SuccessEnvelope[LoanWriteOffResponse]]:
-    return call.respond(loans.write_off(call.scope, instrument_id, body or LoanWriteOffRequest()))
+    return call.respond(loans.write_off(call.scope, instrument_id, (body or LoanWriteOffRequest()).command()))

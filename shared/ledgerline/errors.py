@@ -85,10 +85,6 @@ class InvalidCursor(LedgerError):
         super().__init__("The pagination cursor is invalid, tampered with, or belongs to another listing.")
 
 
-class NoLongerEligible(LedgerError):
-    """An item a write-off run listed that its policy no longer calls uncollectible when written."""
-
-
 # ---- the books' invariants ----------------------------------------------------------------------
 
 class InvalidEntry(LedgerError):

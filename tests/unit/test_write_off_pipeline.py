@@ -217,17 +217,17 @@ def test_a_run_with_a_failed_item_reports_its_message_failed_and_its_retry_finis
         business, queue_url, monkeypatch):
     api, items = overdue_business(business)
     other, other_items = overdue_business(business, "Second Co")
-    create = invoice_service.create_write_off
+    plan = invoice_service.plan_write_off
 
-    def flaky(scope, invoice_id, *args: Any, **kwargs: Any):  # noqa: ANN001, ANN202
-        if invoice_id == items["invoice"]["id"]:
+    def flaky(books, invoice, *args: Any, **kwargs: Any):  # noqa: ANN001, ANN202
+        if invoice.id == items["invoice"]["id"]:
             raise RuntimeError("injected failure")
-        return create(scope, invoice_id, *args, **kwargs)
+        return plan(books, invoice, *args, **kwargs)
 
     schedule_fires()
     records = {json.loads(r["body"])["business_id"]: r for r in from_queue(receive_all(queue_url))}
     with monkeypatch.context() as patch:
-        patch.setattr(invoice_service, "create_write_off", flaky)
+        patch.setattr(invoice_service, "plan_write_off", flaky)
 
         failed = worker(list(records.values()))
 

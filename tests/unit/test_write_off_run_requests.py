@@ -341,14 +341,14 @@ def test_an_item_paid_recently_after_listing_is_skipped(business, monkeypatch):
 
 def fail_for(monkeypatch: pytest.MonkeyPatch, invoice_id: str) -> None:
     """Inject a failure (as if DynamoDB gave up) for one invoice's write-off."""
-    create = invoice_service.create_write_off
+    plan = invoice_service.plan_write_off
 
-    def flaky(scope, target, *args: Any, **kwargs: Any):  # noqa: ANN001, ANN202
-        if target == invoice_id:
+    def flaky(books, target, *args: Any, **kwargs: Any):  # noqa: ANN001, ANN202
+        if target.id == invoice_id:
             raise RuntimeError("injected failure")
-        return create(scope, target, *args, **kwargs)
+        return plan(books, target, *args, **kwargs)
 
-    monkeypatch.setattr(invoice_service, "create_write_off", flaky)
+    monkeypatch.setattr(invoice_service, "plan_write_off", flaky)
 
 
 def test_one_item_failing_is_listed_and_the_others_are_written_off(business, monkeypatch):

@@ -31,7 +31,6 @@ from ledgerline.errors import (
     InvoiceStateError,
     InvoiceTooLarge,
     LedgerError,
-    NoLongerEligible,
     NotFound,
     NotReversible,
     OutcomeUnknown,
@@ -96,7 +95,6 @@ TABLE: dict[type[LedgerError], Row] = {
     # Members of a family: only what they say differently.
     UnknownAccount: Row(code="UNKNOWN_ACCOUNT"),
     OverpaymentError: Row(code="OVERPAYMENT"),
-    NoLongerEligible: Row(code="NO_LONGER_ELIGIBLE"),
     UnbalancedEntry: Row(code="UNBALANCED_ENTRY"),
     BusinessNotFound: Row(code="BUSINESS_NOT_FOUND"),
     EntryNotFound: Row(code="JOURNAL_ENTRY_NOT_FOUND"),

@@ -1,9 +1,11 @@
 """Invoices: line amounts, the status rule, and what may happen to an invoice in each state (SPEC §6)."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from ledgerline.domain.accounts import Account, AccountType, Direction
 from ledgerline.domain.journal import Tag
@@ -46,6 +48,21 @@ class InvoicePayment:
     external_id: str | None
     memo: str | None
     journal_entry_id: str
+
+
+@dataclass(frozen=True)
+class WriteOffInvoice:
+    """A command: write off part (``amount``) or all of an invoice's outstanding balance."""
+
+    amount: int | None = None
+    memo: str | None = None
+    destination: Mapping[str, str] | None = None
+    """The account identifier as the caller named it (``{"type": "StableName", ...}``); default BAD_DEBT."""
+    write_off_at: datetime | None = None
+    external_id: str | None = None
+    tags: tuple[Tag, ...] = ()
+    content: Mapping[str, Any] = field(default_factory=dict)
+    """The request as sent (JSON values): what an ``external_id`` reservation fingerprints."""
 
 
 @dataclass(frozen=True)

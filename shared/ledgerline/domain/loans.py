@@ -17,6 +17,15 @@ from ledgerline.domain.schedule import PaymentFrequency
 from ledgerline.errors import EventBeforeInterestDate, ExceedsOutstanding, InstrumentClosed, OverpaymentError
 
 
+@dataclass(frozen=True)
+class WriteOffLoan:
+    """A command: write off all (no ``principal_cents``) or part of a loan, dated ``write_off_date`` (default today)."""
+
+    write_off_date: date | None = None
+    principal_cents: int | None = None
+    memo: str | None = None
+
+
 class LoanDirection(StrEnum):
     BORROW = "borrow"  # debt we owe
     LEND = "lend"  # a note receivable

@@ -6,7 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StrictInt, field_validator, model_validator
 
-from ledgerline.domain.invoices import InvoiceStatus, line_amount
+from ledgerline.domain.invoices import InvoiceStatus, WriteOffInvoice, line_amount
+from ledgerline.domain.journal import Tag
 from ledgerline.domain.money import MAX_CENTS
 from ledgerline.schemas.common import (
     AccountIdentifier,
@@ -76,6 +77,14 @@ class InvoiceWriteOffRequest(Strict):
     write_off_at: Timestamp | None = None
     external_id: ExternalId | None = None
     tags: Tags = []
+
+    def command(self) -> WriteOffInvoice:
+        """The use case's command for this request."""
+        destination = self.destination_ledger_account
+        return WriteOffInvoice(
+            amount=self.amount, memo=self.memo, destination=destination.model_dump() if destination else None,
+            write_off_at=self.write_off_at, external_id=self.external_id,
+            tags=tuple(Tag(**tag.model_dump()) for tag in self.tags), content=self.model_dump(mode="json"))
 
 
 # ---- responses (seed 001) -------------------------------------------------------------------

@@ -6,7 +6,7 @@ from typing import Annotated, Generic, Literal, TypeVar
 from pydantic import BaseModel, Field, StrictInt
 
 from ledgerline.domain.interest import DayCount
-from ledgerline.domain.loans import DebtType, InstrumentStatus, LoanDirection
+from ledgerline.domain.loans import DebtType, InstrumentStatus, LoanDirection, WriteOffLoan
 from ledgerline.domain.schedule import PaymentFrequency
 from ledgerline.schemas.common import Cents, Day, ExternalId, Memo, Name, Strict
 
@@ -69,6 +69,10 @@ class LoanWriteOffRequest(Strict):
     principal_cents: Cents | None = Field(default=None,
                                           description="Principal to write off; omit for the full remaining balance.")
     memo: Memo | None = None
+
+    def command(self) -> WriteOffLoan:
+        """The use case's command for this request."""
+        return WriteOffLoan(write_off_date=self.write_off_date, principal_cents=self.principal_cents, memo=self.memo)
 
 
 class BankTransactionRequest(Strict):

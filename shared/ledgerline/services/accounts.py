@@ -1,15 +1,29 @@
 """Naming accounts in requests: an ``AccountIdentifier`` resolved against the business's chart."""
 
+from collections.abc import Mapping
+
+from pydantic import TypeAdapter
+
 from ledgerline.domain.accounts import Account, Chart
 from ledgerline.errors import UnknownAccount
-from ledgerline.schemas.common import AccountId, AccountStableName
+from ledgerline.schemas.common import AccountId, AccountIdentifier, AccountStableName
+
+_IDENTIFIER: TypeAdapter[AccountId | AccountStableName] = TypeAdapter(AccountIdentifier)
 
 
-def resolve(chart: Chart, identifier: AccountId | AccountStableName, *, field: str) -> Account:
-    if isinstance(identifier, AccountId):
-        account = chart.by_id(identifier.id)
+def identifier(named: Mapping[str, str] | None, *, default: str) -> AccountId | AccountStableName:
+    """An account identifier given as JSON (a command's), or the stable name ``default`` when none is given."""
+    if named is None:
+        return AccountStableName(type="StableName", stable_name=default)
+    return _IDENTIFIER.validate_python(dict(named))
+
+
+def resolve(chart: Chart, named: AccountId | AccountStableName, *, field: str) -> Account:
+    """The chart's account ``named`` identifies; unknown → 400 naming ``field``."""
+    if isinstance(named, AccountId):
+        account = chart.by_id(named.id)
     else:
-        account = chart.by_stable_name(identifier.stable_name)
+        account = chart.by_stable_name(named.stable_name)
     if account is None:
         raise UnknownAccount(field)
     return account

@@ -1,7 +1,6 @@
 """Invoice use cases (SPEC §6 items 1–5): create, pay, write off, delete a write-off, void."""
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -9,14 +8,21 @@ from ledgerline import clock, cursors
 from ledgerline.domain import invoices as rules
 from ledgerline.domain.accounts import Account, Direction
 from ledgerline.domain.ids import new_id
-from ledgerline.domain.invoices import Invoice, InvoiceLine, InvoicePayment, InvoiceWriteOff
+from ledgerline.domain.invoices import Invoice, InvoiceLine, InvoicePayment, InvoiceWriteOff, WriteOffInvoice
 from ledgerline.domain.journal import JournalEntry, Line, Source, Tag, check_entry, reversed_lines
-from ledgerline.errors import InvalidRequest, InvoiceNotFound, InvoiceStateError, NotFound, WriteOffNotFound
+from ledgerline.errors import (
+    InvalidRequest,
+    InvoiceNotFound,
+    InvoiceStateError,
+    LedgerError,
+    NotFound,
+    WriteOffNotFound,
+)
 from ledgerline.schemas.common import AccountStableName
-from ledgerline.schemas.invoices import CreateInvoiceRequest, InvoicePaymentRequest, InvoiceWriteOffRequest
+from ledgerline.schemas.invoices import CreateInvoiceRequest, InvoicePaymentRequest
 from ledgerline.services import accounts
 from ledgerline.services.ledger import Books, Page, load_books, local_day
-from ledgerline.services.posting import Posting, Scope, post, post_once
+from ledgerline.services.posting import Posting, Refusal, Scope, post, post_once
 from ledgerline.store import entries as entry_store
 from ledgerline.store import invoices as invoice_store
 
@@ -178,39 +184,40 @@ def record_payment(scope: Scope, invoice_id: str, request: InvoicePaymentRequest
 
 # ---- write-offs -----------------------------------------------------------------------------
 
-def create_write_off(scope: Scope, invoice_id: str, request: InvoiceWriteOffRequest, *,
-                     still_eligible: Callable[[Books, Invoice], None] | None = None) -> tuple[InvoiceWriteOff, bool]:
-    """Dr destination (default BAD_DEBT) / Cr ACCOUNTS_RECEIVABLE, dated ``write_off_at``.
+def create_write_off(scope: Scope, invoice_id: str, command: WriteOffInvoice) -> tuple[InvoiceWriteOff, bool]:
+    """Write off part or all of an invoice (at most once per ``external_id``): (write-off, created)."""
 
-    ``still_eligible`` lets the scheduled job re-check its policy against the invoice as read at write time.
-    """
-
-    def decide(write_off_id: str) -> Posting[InvoiceWriteOff]:
+    def decide(write_off_id: str) -> Posting[InvoiceWriteOff] | Refusal:
         books = load_books(scope.business_id)
-        before = load_invoice(books, invoice_id)
-        if still_eligible is not None:  # first: an item paid or voided since listing is skipped, not failed
-            still_eligible(books, before)
-        rules.ensure_settleable(before)
-        amount = request.amount if request.amount is not None else before.outstanding_balance
-        rules.check_amount(before, amount, "amount")
-        identifier = request.destination_ledger_account or AccountStableName(type="StableName", stable_name="BAD_DEBT")
+        return plan_write_off(books, load_invoice(books, invoice_id), command, write_off_id)
+
+    return post_once(scope, kind="invoice_write_off", external_id=command.external_id,
+                     content={"invoice_id": invoice_id, **command.content}, decide=decide,
+                     existing=lambda write_off_id: get_write_off(scope, invoice_id, write_off_id), new_id=new_id)
+
+
+def plan_write_off(books: Books, invoice: Invoice, command: WriteOffInvoice,
+                   write_off_id: str) -> Posting[InvoiceWriteOff] | Refusal:
+    """Dr destination (default BAD_DEBT) / Cr ACCOUNTS_RECEIVABLE, dated ``write_off_at``; reads and writes nothing."""
+    try:
+        rules.ensure_settleable(invoice)
+        amount = command.amount if command.amount is not None else invoice.outstanding_balance
+        rules.check_amount(invoice, amount, "amount")
+        identifier = accounts.identifier(command.destination, default="BAD_DEBT")
         destination = accounts.resolve(books.chart, identifier, field="destination_ledger_account")
         rules.check_write_off_destination(destination, "destination_ledger_account")
-        write_off_at = _settlement_date(books, before, request.write_off_at or clock.now(), "write_off_at")
-        tags = _tags(request.tags)
-        receivable = books.chart.by_stable_name("ACCOUNTS_RECEIVABLE")
-        entry = _entry(books, source=Source("INVOICE_WRITE_OFF", write_off_id), moment=write_off_at,
-                       lines=[Line(destination, Direction.DEBIT, amount),
-                              Line(receivable, Direction.CREDIT, amount)],  # type: ignore[arg-type]
-                       memo=request.memo or f"Write-off of invoice {before.invoice_number or invoice_id}", tags=tags)
-        write_off = InvoiceWriteOff(write_off_id, invoice_id, amount, write_off_at, destination,
-                                    identifier.model_dump(), request.external_id, request.memo, tags, entry.id)
-        after = rules.with_write_off(before, write_off)
-        return Posting(result=write_off, entries=(entry,), actions=(_saved(before, after),))
-
-    return post_once(scope, kind="invoice_write_off", external_id=request.external_id,
-                     content={"invoice_id": invoice_id, **request.model_dump(mode="json")}, decide=decide,
-                     existing=lambda write_off_id: get_write_off(scope, invoice_id, write_off_id), new_id=new_id)
+        write_off_at = _settlement_date(books, invoice, command.write_off_at or clock.now(), "write_off_at")
+    except LedgerError as refused:  # the domain's rules raise; a plan says
+        return Refusal.because(refused)
+    receivable = books.chart.by_stable_name("ACCOUNTS_RECEIVABLE")
+    entry = _entry(books, source=Source("INVOICE_WRITE_OFF", write_off_id), moment=write_off_at,
+                   lines=[Line(destination, Direction.DEBIT, amount),
+                          Line(receivable, Direction.CREDIT, amount)],  # type: ignore[arg-type]
+                   memo=command.memo or f"Write-off of invoice {invoice.invoice_number or invoice.id}",
+                   tags=command.tags)
+    write_off = InvoiceWriteOff(write_off_id, invoice.id, amount, write_off_at, destination,
+                                identifier.model_dump(), command.external_id, command.memo, command.tags, entry.id)
+    return Posting(result=write_off, entries=(entry,), actions=(_saved(invoice, rules.with_write_off(invoice, write_off)),))
 
 
 def _live_write_off(invoice: Invoice, write_off_id: str) -> InvoiceWriteOff:

@@ -1,6 +1,5 @@
 """Loan use cases (SPEC §5): create, pay, disburse, accrue, write off — each one transaction."""
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -12,18 +11,17 @@ from ledgerline.domain.ids import new_id
 from ledgerline.domain.journal import JournalEntry, Source
 from ledgerline.domain.loans import Instrument, InstrumentStatus
 from ledgerline.domain.money import MAX_CENTS
-from ledgerline.errors import InvalidRequest, PartlyPosted, RequestInvalid, ServiceBusy
+from ledgerline.errors import InvalidRequest, LedgerError, PartlyPosted, RequestInvalid, ServiceBusy
 from ledgerline.schemas.loans import (
     AccrueInterestRequest,
     CreateInstrumentRequest,
     DebtPaymentRequest,
     DisbursementRequest,
-    LoanWriteOffRequest,
 )
 from ledgerline.services import bank_transactions
 from ledgerline.services import loan_support as support
-from ledgerline.services.ledger import load_books
-from ledgerline.services.posting import Posting, Scope, post, post_once
+from ledgerline.services.ledger import Books, load_books
+from ledgerline.services.posting import Posting, Refusal, Scope, post, post_once
 from ledgerline.store import instruments as instrument_store
 from ledgerline.store import transactions
 
@@ -269,35 +267,33 @@ class WriteOffResult:
     memo: str | None
 
 
-def write_off(scope: Scope, instrument_id: str, request: LoanWriteOffRequest, *,
-              still_eligible: Callable[[Instrument], None] | None = None) -> WriteOffResult:
-    """Full (default) or partial; Bad Debt for loans we made, Debt Forgiveness Income for debt we owe.
+def write_off(scope: Scope, instrument_id: str, command: loans.WriteOffLoan) -> WriteOffResult:
+    """Full (default) or partial; Bad Debt for loans we made, Debt Forgiveness Income for debt we owe."""
 
-    ``still_eligible`` lets the scheduled job re-check its policy against the instrument as read at write time.
-    """
-
-    def decide() -> Posting[WriteOffResult]:
+    def decide() -> Posting[WriteOffResult] | Refusal:
         books = load_books(scope.business_id)
-        before = support.instrument(scope.business_id, instrument_id)
-        if still_eligible is not None:  # first: a loan paid off since listing is skipped, not failed
-            still_eligible(before)
-        loans.ensure_open(before)
-        day = support.not_after_today(books, request.write_off_date or support.today(books), "write_off_date")
-        rolled = loans.roll_forward(before, day)
-        plan = loans.plan_write_off(rolled, request.principal_cents, "principal_cents")
-        after = loans.apply_write_off(rolled, plan)
-        accounts = support.loan_accounts(books.chart, before.direction)
-        lines = loans.write_off_lines(before.direction, plan, accounts)
-        write_off_id = new_id()
-        memo = request.memo
-        entry = (support.entry(books, source=Source("LOAN_WRITE_OFF", write_off_id), day=day, lines=lines,
-                               memo=memo or f"Write-off of {before.name}") if lines else None)
-        event = support.Event("write_off", write_off_id, day, plan.principal_cents + plan.interest_cleared_cents,
-                              plan.principal_cents, plan.interest_cleared_cents, entry.id if entry else None, memo)
-        result = WriteOffResult(after, entry, plan, day, accounts.write_off, memo)
-        return Posting(result=result, entries=(entry,) if entry else (),
-                       actions=support.save_with_event(before, after, event))
+        return plan_write_off(books, support.instrument(scope.business_id, instrument_id), command, new_id())
 
     return post(scope, decide)
 
 
+def plan_write_off(books: Books, before: Instrument, command: loans.WriteOffLoan,
+                   write_off_id: str) -> Posting[WriteOffResult] | Refusal:
+    """The write-off ``command`` asks of ``before`` as a posting, or why it is refused; reads and writes nothing."""
+    try:
+        loans.ensure_open(before)
+        day = support.not_after_today(books, command.write_off_date or support.today(books), "write_off_date")
+        rolled = loans.roll_forward(before, day)
+        plan = loans.plan_write_off(rolled, command.principal_cents, "principal_cents")
+    except LedgerError as refused:  # the domain's rules raise; a plan says
+        return Refusal.because(refused)
+    after = loans.apply_write_off(rolled, plan)
+    accounts = support.loan_accounts(books.chart, before.direction)
+    lines = loans.write_off_lines(before.direction, plan, accounts)
+    memo = command.memo
+    entry = (support.entry(books, source=Source("LOAN_WRITE_OFF", write_off_id), day=day, lines=lines,
+                           memo=memo or f"Write-off of {before.name}") if lines else None)
+    event = support.Event("write_off", write_off_id, day, plan.principal_cents + plan.interest_cleared_cents,
+                          plan.principal_cents, plan.interest_cleared_cents, entry.id if entry else None, memo)
+    result = WriteOffResult(after, entry, plan, day, accounts.write_off, memo)
+    return Posting(result=result, entries=(entry,) if entry else (), actions=support.save_with_event(before, after, event))

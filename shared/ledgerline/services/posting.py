@@ -1,7 +1,10 @@
 """Runs a change to the books: read, decide, and commit everything in one ``TransactWriteItems``.
 
-A use case describes its change as a :class:`Posting`; :func:`post` adds the idempotency record,
-the journal entry and every balance it moves, commits them together and retries lost races.
+A use case plans its change as a :class:`Posting`, or a :class:`Refusal` saying why it is not
+possible; :func:`post_outcome` adds the idempotency record, the journal entry and every balance it
+moves, commits them together, retries lost races and says what happened (:class:`Posted`,
+:class:`Replayed` or the :class:`Refusal`); :func:`post` is the same for the HTTP paths, raising what
+is not a result.
 """
 
 import uuid
@@ -12,7 +15,7 @@ from typing import Any, Generic, TypeVar
 from ledgerline import clock
 from ledgerline import idempotency as idem
 from ledgerline.domain.journal import JournalEntry, balance_moves
-from ledgerline.errors import ExternalIdConflict, LedgerError, OutcomeUnknown
+from ledgerline.errors import ExternalIdConflict, IdempotentReplay, LedgerError, OutcomeUnknown
 from ledgerline.observability import MetricUnit, metrics
 from ledgerline.store import chart as chart_store
 from ledgerline.store import entries as entry_store
@@ -54,12 +57,73 @@ class Posting(Generic[R]):
     sets it on its last transaction only, whose result is the whole answer)."""
 
 
-def post(scope: Scope, decide: Callable[[], Posting[R]]) -> R:
-    """Commit what ``decide`` returns, retrying from fresh reads when a race is lost."""
+@dataclass(frozen=True)
+class Refusal:
+    """Why a planned change cannot be posted, said instead of raised."""
+
+    reason: str
+    """In the business's words (a run summary shows it)."""
+    error: LedgerError | None = None
+    """The domain error an HTTP caller is answered with; ``None`` for a refusal only a batch makes."""
+
+    @classmethod
+    def because(cls, error: LedgerError) -> "Refusal":
+        """The refusal a domain rule's error stands for."""
+        return cls(error.message, error)
+
+
+@dataclass(frozen=True)
+class Posted(Generic[R]):
+    """The plan was committed (or found committed): what the use case returns."""
+
+    result: R
+
+
+@dataclass(frozen=True)
+class Planned(Generic[R]):
+    """A dry run's answer: the plan's result, nothing committed."""
+
+    result: R
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """This request's Idempotency-Key already has a response: nothing new was posted."""
+
+    status: int
+    body: str
+    """The first response, as its idempotency record keeps it."""
+
+
+def post(scope: Scope, decide: Callable[[], Posting[R] | Refusal]) -> R:
+    """Commit what ``decide`` plans, retrying from fresh reads when a race is lost; raise what is not a result."""
+    outcome = _commit(scope, decide)
+    if isinstance(outcome, Refusal):
+        raise outcome.error or LedgerError(outcome.reason)
+    return outcome
+
+
+def post_outcome(scope: Scope, decide: Callable[[], Posting[R] | Refusal], *,
+                 dry_run: bool = False) -> Posted[R] | Planned[R] | Replayed | Refusal:
+    """Like :func:`post`, but a replay or a refusal is returned as a value (what a batch reports per item);
+    a dry run stops at the plan."""
+    try:
+        outcome = _commit(scope, decide, dry_run=dry_run)
+    except IdempotentReplay as replay:  # the store's answer for a recorded key, turned into a value here
+        return Replayed(replay.status, replay.body)
+    return outcome if isinstance(outcome, Refusal | Planned) else Posted(outcome)
+
+
+def _commit(scope: Scope, decide: Callable[[], Posting[R] | Refusal], *,
+            dry_run: bool = False) -> R | Planned[R] | Refusal:
     last: dict[str, Any] = {}
 
-    def attempt(number: int) -> R:
+    def attempt(number: int) -> R | Planned[R] | Refusal:
         posting = decide()
+        if isinstance(posting, Refusal):
+            return posting
+        if dry_run:
+            return Planned(posting.result)
         now = clock.now()
         actions: list[transactions.Action] = []
         if scope.idempotency is not None and posting.keyed:
@@ -90,7 +154,7 @@ def post(scope: Scope, decide: Callable[[], Posting[R]]) -> R:
         return _posted(posting)
 
     try:
-        return transactions.with_retries(attempt, on_retry=_count_retry)
+        outcome = transactions.with_retries(attempt, on_retry=_count_retry)
     except OutcomeUnknown:
         # Proof beats doubt: an item only this transaction could have written, read back as written.
         if transactions.committed(last["actions"]):
@@ -104,6 +168,13 @@ def post(scope: Scope, decide: Callable[[], Posting[R]]) -> R:
         if scope.idempotency is not None:
             _answer_if_recorded(scope, error)
         raise
+    if isinstance(outcome, Refusal) and scope.idempotency is not None:
+        # As for a raised rule: a duplicate refused because its first copy changed the state is a replay.
+        try:
+            idem.raise_if_recorded(scope.business_id, scope.idempotency)
+        except transactions.STORE_ERRORS:
+            pass  # the ledger is unreachable: the refusal stands
+    return outcome
 
 
 def _posted(posting: Posting[R]) -> R:
@@ -125,7 +196,7 @@ def _count_retry() -> None:
 
 def post_once(
     scope: Scope, *, kind: str, external_id: str | None, content: Any,
-    decide: Callable[[str], Posting[R]], existing: Callable[[str], R], new_id: Callable[[], str],
+    decide: Callable[[str], Posting[R] | Refusal], existing: Callable[[str], R], new_id: Callable[[], str],
 ) -> tuple[R, bool]:
     """Create an object at most once per ``external_id``: (result, created).
 
@@ -137,8 +208,10 @@ def post_once(
         return post(scope, lambda: decide(object_id)), True
     fingerprint = external_ids.content_fingerprint(content)
 
-    def decide_and_reserve() -> Posting[R]:
+    def decide_and_reserve() -> Posting[R] | Refusal:
         posting = decide(object_id)
+        if isinstance(posting, Refusal):
+            return posting
         guard = external_ids.reserve(scope.business_id, kind, external_id, object_id, fingerprint)
         return replace(posting, guards=(guard, *posting.guards))
 

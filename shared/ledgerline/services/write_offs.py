@@ -16,25 +16,17 @@ from zoneinfo import ZoneInfo
 from ledgerline import clock, cursors
 from ledgerline.domain import invoices as invoice_rules
 from ledgerline.domain.ids import new_id
+from ledgerline.domain.invoices import Invoice, InvoiceWriteOff, WriteOffInvoice
+from ledgerline.domain.loans import Instrument, WriteOffLoan
 from ledgerline.domain.policy import AUTOMATIC_MEMO, InvoiceRule, LoanRule, WriteOffPolicy
-from ledgerline.errors import (
-    EventBeforeInterestDate,
-    IdempotentReplay,
-    InvalidRequest,
-    NoLongerEligible,
-    NotFound,
-    PartlyPosted,
-    ServiceBusy,
-)
+from ledgerline.errors import EventBeforeInterestDate, InvalidRequest, NotFound, PartlyPosted, ServiceBusy
 from ledgerline.idempotency import Idempotency, raise_if_recorded
 from ledgerline.observability import MetricUnit, logger, metrics
 from ledgerline.schemas.common import AccountStableName
-from ledgerline.schemas.invoices import InvoiceWriteOffRequest
-from ledgerline.schemas.loans import LoanWriteOffRequest
 from ledgerline.schemas.policy import WriteOffPolicyRequest
-from ledgerline.services import accounts, invoices, loans
-from ledgerline.services.ledger import Books, Page, books_read_once, load_books, require_business
-from ledgerline.services.posting import Posting, Scope, post
+from ledgerline.services import accounts, invoices, loan_support, loans
+from ledgerline.services.ledger import Page, books_read_once, load_books, require_business
+from ledgerline.services.posting import Planned, Posted, Posting, Refusal, Replayed, Scope, post, post_outcome
 from ledgerline.store import candidates, policies, transactions
 
 DEFAULT_DESTINATION = {"type": "StableName", "stable_name": "BAD_DEBT"}
@@ -117,49 +109,58 @@ def _loan_candidates(business_id: str, rule: LoanRule, run_date: date) -> list[s
     return sorted(set(ids))
 
 
-def _invoice_write_off(scope: Scope, business: Books, rule: InvoiceRule, invoice_id: str, run_date: date,
-                       dry_run: bool) -> dict[str, Any]:
-    zone = ZoneInfo(business.business.timezone)
-
-    def still_eligible(books: Books, invoice) -> None:  # noqa: ANN001 - Invoice
-        local_due = invoice.due_at.astimezone(zone).date() if invoice.due_at else None
-        if not rule.eligible(invoice, run_date, local_due):
-            raise NoLongerEligible(f"invoice {invoice.id} is not eligible on {run_date}")
-        if invoice.sent_at.astimezone(zone).date() > run_date:  # a write-off never predates the invoice
-            raise NoLongerEligible(f"invoice {invoice.id} is sent after {run_date}")
-        if dry_run:
-            raise _DryRun(_item("invoice", invoice.id, amount=invoice.outstanding_balance))
-
-    request = InvoiceWriteOffRequest(
-        memo=AUTOMATIC_MEMO, destination_ledger_account=rule.destination,
-        write_off_at=datetime.combine(run_date, time(0), zone),
-    )
-    write_off, _created = invoices.create_write_off(scope, invoice_id, request, still_eligible=still_eligible)
-    return _item("invoice", invoice_id, amount=write_off.amount, journal_entry_id=write_off.journal_entry_id)
+Outcome = Posted[Any] | Planned[Any] | Replayed | Refusal
 
 
-def _loan_write_off(scope: Scope, rule: LoanRule, instrument_id: str, run_date: date,
-                    dry_run: bool) -> dict[str, Any]:
-    def still_eligible(instrument) -> None:  # noqa: ANN001 - Instrument
-        if not rule.eligible(instrument, run_date):
-            raise NoLongerEligible(f"loan {instrument.id} is not eligible on {run_date}")
-        if dry_run:
-            # What a real run would post: the principal and the interest already in the ledger.
-            amount = instrument.current_balance_cents + instrument.ledger_accrued_interest_cents
-            raise _DryRun(_item("loan", instrument.id, amount=amount))
-
-    result = loans.write_off(scope, instrument_id, LoanWriteOffRequest(write_off_date=run_date, memo=AUTOMATIC_MEMO),
-                             still_eligible=still_eligible)
-    return _item("loan", instrument_id, amount=result.plan.principal_cents + result.plan.interest_from_ledger_cents,
-                 journal_entry_id=result.entry.id if result.entry else None)
+def invoice_ineligibility(rule: InvoiceRule, invoice: Invoice, run_date: date, zone: ZoneInfo) -> str | None:
+    """Why the policy does not write ``invoice`` off on ``run_date`` (as read now), or ``None`` if it does."""
+    local_due = invoice.due_at.astimezone(zone).date() if invoice.due_at else None
+    if not rule.eligible(invoice, run_date, local_due):
+        return f"invoice {invoice.id} is not eligible on {run_date}"
+    if invoice.sent_at.astimezone(zone).date() > run_date:  # a write-off never predates the invoice
+        return f"invoice {invoice.id} is sent after {run_date}"
+    return None
 
 
-class _DryRun(Exception):
-    """Raised from inside the eligibility check: the item qualifies, and a dry run stops there."""
+def loan_ineligibility(rule: LoanRule, instrument: Instrument, run_date: date) -> str | None:
+    """Why the policy does not write ``instrument`` off on ``run_date`` (as read now), or ``None`` if it does."""
+    return None if rule.eligible(instrument, run_date) else f"loan {instrument.id} is not eligible on {run_date}"
 
-    def __init__(self, item: dict[str, Any]) -> None:
-        super().__init__("dry run")
-        self.item = item
+
+def _invoice_write_off(scope: Scope, rule: InvoiceRule, invoice_id: str, run_date: date,
+                       dry_run: bool) -> Outcome:
+    def decide() -> Posting[InvoiceWriteOff] | Refusal:
+        books = load_books(scope.business_id)
+        invoice = invoices.load_invoice(books, invoice_id)
+        zone = ZoneInfo(books.business.timezone)
+        # First: an item paid or voided since it was listed is skipped, not failed.
+        if (reason := invoice_ineligibility(rule, invoice, run_date, zone)) is not None:
+            return Refusal(reason)
+        command = WriteOffInvoice(memo=AUTOMATIC_MEMO, destination=rule.destination,
+                                  write_off_at=datetime.combine(run_date, time(0), zone))
+        return invoices.plan_write_off(books, invoice, command, new_id())
+
+    return post_outcome(scope, decide, dry_run=dry_run)
+
+
+def _loan_write_off(scope: Scope, rule: LoanRule, instrument_id: str, run_date: date, dry_run: bool) -> Outcome:
+    def decide() -> Posting[loans.WriteOffResult] | Refusal:
+        books = load_books(scope.business_id)
+        instrument = loan_support.instrument(scope.business_id, instrument_id)
+        if (reason := loan_ineligibility(rule, instrument, run_date)) is not None:  # first, as for invoices
+            return Refusal(reason)
+        return loans.plan_write_off(books, instrument, WriteOffLoan(write_off_date=run_date, memo=AUTOMATIC_MEMO),
+                                    new_id())
+
+    return post_outcome(scope, decide, dry_run=dry_run)
+
+
+def _written(kind: str, item_id: str, result: Any) -> dict[str, Any]:
+    """A written-off (or, in a dry run, would-be) item, from the plan's result."""
+    if isinstance(result, loans.WriteOffResult):
+        return _item(kind, item_id, amount=result.plan.principal_cents + result.plan.interest_from_ledger_cents,
+                     journal_entry_id=result.entry.id if result.entry else None)
+    return _item(kind, item_id, amount=result.amount, journal_entry_id=result.journal_entry_id)
 
 
 def run_for_business(business_id: str, run_date: date | None = None, *, dry_run: bool = False,
@@ -188,13 +189,13 @@ def _run(business_id: str, run_date: date | None, *, dry_run: bool, trigger: str
     written: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
     failed: list[dict[str, Any]] = []
-    work: list[tuple[str, str, Callable[[], dict[str, Any]]]] = []
+    work: list[tuple[str, str, Callable[[], Outcome]]] = []
     if policy is not None and policy.enabled:
         if policy.invoices.enabled:
             for invoice_id in _invoice_candidates(business_id, policy.invoices, run_date):
                 scope = _automatic(business_id, "invoice", invoice_id, run_date)
                 work.append(("invoice", invoice_id, lambda s=scope, i=invoice_id: _invoice_write_off(
-                    s, books, policy.invoices, i, run_date, dry_run)))
+                    s, policy.invoices, i, run_date, dry_run)))
         if policy.loans.enabled:
             for instrument_id in _loan_candidates(business_id, policy.loans, run_date):
                 scope = _automatic(business_id, "loan", instrument_id, run_date)
@@ -202,17 +203,25 @@ def _run(business_id: str, run_date: date | None, *, dry_run: bool, trigger: str
                     s, policy.loans, i, run_date, dry_run)))
     for kind, item_id, write in work:
         try:
-            written.append(write())
-        except _DryRun as eligible:
-            found.append(eligible.item)
-        except IdempotentReplay as replay:
-            skipped.append(_item(kind, item_id, reason="already written off for this run date",
-                                 journal_entry_id=json.loads(replay.body).get("journal_entry_id")))
-        except (NoLongerEligible, EventBeforeInterestDate) as not_eligible:
-            skipped.append(_item(kind, item_id, reason=not_eligible.message))
+            outcome = write()
         except Exception as error:  # noqa: BLE001 - one item's failure never stops the others
             logger.exception("automatic write-off failed", extra={"item_type": kind, "item_id": item_id})
             failed.append(_item(kind, item_id, reason=str(error) or type(error).__name__))
+            continue
+        match outcome:
+            case Planned(result=result):
+                found.append({k: v for k, v in _written(kind, item_id, result).items() if k != "journal_entry_id"})
+            case Posted(result=result):
+                written.append(_written(kind, item_id, result))
+            case Replayed(body=body):
+                skipped.append(_item(kind, item_id, reason="already written off for this run date",
+                                     journal_entry_id=json.loads(body).get("journal_entry_id")))
+            case Refusal(error=None | EventBeforeInterestDate(), reason=reason):
+                skipped.append(_item(kind, item_id, reason=reason))
+            case Refusal(error=error):
+                logger.error("automatic write-off refused", exc_info=error,
+                             extra={"item_type": kind, "item_id": item_id})
+                failed.append(_item(kind, item_id, reason=str(error) or type(error).__name__))
     found = found if dry_run else [*written]
     summary = {
         "id": new_id(), "business_id": business_id, "run_date": run_date.isoformat(), "dry_run": dry_run,
