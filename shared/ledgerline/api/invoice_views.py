@@ -3,11 +3,11 @@
 from typing import Any
 
 from ledgerline.api.routes import for_business
+from ledgerline.api.views import api_tags
 from ledgerline.domain.accounts import Account
 from ledgerline.domain.invoices import Invoice, InvoicePayment, InvoiceWriteOff
 from ledgerline.domain.policy import WriteOffPolicy
 from ledgerline.schemas import invoices as schema
-from ledgerline.schemas.ledger import api_tags
 from ledgerline.schemas.policy import InvoicePolicy, LoanPolicy, WriteOffPolicyView, WriteOffRun
 from ledgerline.services.invoices import PaymentResult
 from ledgerline.services.ledger import Page

@@ -1,12 +1,22 @@
-"""Domain results -> JSON bodies, through the response models (one shape per resource)."""
+"""Ledger results -> JSON bodies, through the response models (one shape per resource).
+
+Every domain-to-response conversion lives in ``api/*views.py`` (this module: accounts, entries,
+tags and the trial balance; ``invoice_views``: invoices, write-offs, runs, the policy;
+``loan_views``: the loans family); the schemas only declare shapes.
+"""
 
 from typing import Any
 
 from ledgerline.domain.accounts import Account
-from ledgerline.domain.journal import JournalEntry
+from ledgerline.domain.journal import JournalEntry, Tag
+from ledgerline.domain.tags import tag_ids
 from ledgerline.schemas.ledger import (
+    AccountRef,
     AccountView,
+    ApiTag,
     JournalEntryView,
+    LineItemView,
+    SourceView,
     TrialBalance,
     TrialBalanceRow,
 )
@@ -17,8 +27,20 @@ def _page(data: list[dict[str, Any]], cursor: str | None) -> dict[str, Any]:
     return {"data": data, "meta": {"pagination": {"cursor": cursor, "has_more": cursor is not None}}}
 
 
+def api_tags(business_id: str, owner_id: str, tags: tuple[Tag, ...]) -> list[ApiTag]:
+    """Seed 001's ApiTag for each tag of an object (ids stable per key / value within a business)."""
+    result = []
+    for tag in tags:
+        ids = tag_ids(business_id, owner_id, tag)
+        result.append(ApiTag(id=ids.id, key=tag.key, dimension_display_name=tag.dimension_display_name,
+                             value=tag.value, value_display_name=tag.value_display_name,
+                             dimension_id=ids.dimension_id, definition_id=ids.definition_id))
+    return result
+
+
 def account(value: Account) -> dict[str, Any]:
-    return AccountView.of(value).model_dump(mode="json")
+    return AccountView(id=value.id, name=value.name, stable_name=value.stable_name, account_type=value.account_type,
+                       normality=value.normality, balance=value.balance).model_dump(mode="json")
 
 
 def account_list(accounts: list[Account]) -> dict[str, Any]:
@@ -26,7 +48,20 @@ def account_list(accounts: list[Account]) -> dict[str, Any]:
 
 
 def entry(value: JournalEntry) -> dict[str, Any]:
-    return JournalEntryView.of(value).model_dump(mode="json")
+    return JournalEntryView(
+        id=value.id, business_id=value.business_id, entry_date=value.entry_date, entry_at=value.entry_at,
+        created_at=value.created_at, memo=value.memo, source=SourceView(type=value.source.type, id=value.source.id),
+        line_items=[
+            LineItemView(
+                account=AccountRef(id=line.account.id, name=line.account.name, stable_name=line.account.stable_name,
+                                   account_type=line.account.account_type, normality=line.account.normality),
+                direction=line.direction, amount=line.amount, memo=line.memo,
+            )
+            for line in value.lines
+        ],
+        total_amount=value.total, reverses=value.reverses, reversed_by=value.reversed_by,
+        external_id=value.external_id, transaction_tags=api_tags(value.business_id, value.id, value.tags),
+    ).model_dump(mode="json")
 
 
 def entry_page(page: Page) -> dict[str, Any]:

@@ -5,10 +5,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from ledgerline.domain.accounts import Account, AccountType, Direction
-from ledgerline.domain.journal import JournalEntry, Tag
+from ledgerline.domain.accounts import AccountType, Direction
 from ledgerline.domain.money import MAX_CENTS
-from ledgerline.domain.tags import tag_ids
 from ledgerline.schemas.common import (
     AccountIdentifier,
     Cents,
@@ -62,11 +60,6 @@ class AccountView(BaseModel):
     normality: Direction
     balance: int = Field(description="Cents, positive in the account's normal direction.")
 
-    @classmethod
-    def of(cls, account: Account) -> "AccountView":
-        return cls(id=account.id, name=account.name, stable_name=account.stable_name,
-                   account_type=account.account_type, normality=account.normality, balance=account.balance)
-
 
 class AccountRef(BaseModel):
     id: str
@@ -101,16 +94,6 @@ class ApiTag(BaseModel):
     archived_at: datetime | None = None
 
 
-def api_tags(business_id: str, owner_id: str, tags: tuple[Tag, ...]) -> list[ApiTag]:
-    result = []
-    for tag in tags:
-        ids = tag_ids(business_id, owner_id, tag)
-        result.append(ApiTag(id=ids.id, key=tag.key, dimension_display_name=tag.dimension_display_name,
-                             value=tag.value, value_display_name=tag.value_display_name,
-                             dimension_id=ids.dimension_id, definition_id=ids.definition_id))
-    return result
-
-
 class JournalEntryView(BaseModel):
     id: str
     type: Literal["JournalEntry"] = "JournalEntry"
@@ -126,23 +109,6 @@ class JournalEntryView(BaseModel):
     reversed_by: str | None
     external_id: str | None
     transaction_tags: list[ApiTag]
-
-    @classmethod
-    def of(cls, entry: JournalEntry) -> "JournalEntryView":
-        return cls(
-            id=entry.id, business_id=entry.business_id, entry_date=entry.entry_date, entry_at=entry.entry_at,
-            created_at=entry.created_at, memo=entry.memo, source=SourceView(type=entry.source.type, id=entry.source.id),
-            line_items=[
-                LineItemView(
-                    account=AccountRef(id=line.account.id, name=line.account.name, stable_name=line.account.stable_name,
-                                       account_type=line.account.account_type, normality=line.account.normality),
-                    direction=line.direction, amount=line.amount, memo=line.memo,
-                )
-                for line in entry.lines
-            ],
-            total_amount=entry.total, reverses=entry.reverses, reversed_by=entry.reversed_by,
-            external_id=entry.external_id, transaction_tags=api_tags(entry.business_id, entry.id, entry.tags),
-        )
 
 
 class AccountList(BaseModel):

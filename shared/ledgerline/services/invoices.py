@@ -31,7 +31,7 @@ def _tags(tags) -> tuple[Tag, ...]:  # noqa: ANN001 - list[TagInput]
     return tuple(Tag(**tag.model_dump()) for tag in tags)
 
 
-def _entry(books: Books, *, source: Source, moment: datetime, lines: list[Line], memo: str | None,
+def _new_entry(books: Books, *, source: Source, moment: datetime, lines: list[Line], memo: str | None,
            tags: tuple[Tag, ...] = (), entry_id: str | None = None) -> JournalEntry:
     check_entry(lines, business_accounts=books.chart.accounts)
     return JournalEntry(id=entry_id or new_id(), business_id=books.business.id,
@@ -108,7 +108,7 @@ def create_invoice(scope: Scope, request: CreateInvoiceRequest) -> tuple[Invoice
             updated_at=now.isoformat(), outstanding_balance=0,
         )
         invoice = replace(invoice, outstanding_balance=invoice.total_amount)
-        entry = _entry(books, source=Source("INVOICE", invoice_id), moment=invoice.sent_at,
+        entry = _new_entry(books, source=Source("INVOICE", invoice_id), moment=invoice.sent_at,
                        lines=_receivable_lines(books, invoice), entry_id=invoice.journal_entry_id, tags=tags,
                        memo=request.memo or f"Invoice {request.invoice_number or invoice_id}")
         return Posting(result=invoice, entries=(entry,), actions=(invoice_store.save(invoice, expected_version=None),))
@@ -128,7 +128,7 @@ def void_invoice(scope: Scope, invoice_id: str) -> Invoice:
         if before.payments or before.live_write_offs:
             raise InvoiceStateError(f"Invoice {invoice_id} has payments or live write-offs.")
         lines = reversed_lines(_receivable_lines(books, before))
-        reversal = replace(_entry(books, source=Source("INVOICE_VOID", invoice_id), moment=before.sent_at,
+        reversal = replace(_new_entry(books, source=Source("INVOICE_VOID", invoice_id), moment=before.sent_at,
                                   lines=lines, memo=f"Void of invoice {before.invoice_number or invoice_id}"),
                            reverses=before.journal_entry_id)
         after = replace(before, voided_at=clock.now(), void_entry_id=reversal.id)
@@ -160,7 +160,7 @@ def record_payment(scope: Scope, invoice_id: str, request: InvoicePaymentRequest
         clearing = accounts.resolve(books.chart, identifier, field="payment_clearing_account_identifier")
         paid_at = _settlement_date(books, before, request.paid_at or clock.now(), "paid_at")
         receivable = books.chart.by_stable_name("ACCOUNTS_RECEIVABLE")
-        entry = _entry(books, source=Source("INVOICE_PAYMENT", payment_id), moment=paid_at,
+        entry = _new_entry(books, source=Source("INVOICE_PAYMENT", payment_id), moment=paid_at,
                        lines=[Line(clearing, Direction.DEBIT, request.amount),
                               Line(receivable, Direction.CREDIT, request.amount)],  # type: ignore[arg-type]
                        memo=request.memo or f"Payment of invoice {before.invoice_number or invoice_id}",
@@ -210,7 +210,7 @@ def plan_write_off(books: Books, invoice: Invoice, command: WriteOffInvoice,
     except LedgerError as refused:  # the domain's rules raise; a plan says
         return Refusal.because(refused)
     receivable = books.chart.by_stable_name("ACCOUNTS_RECEIVABLE")
-    entry = _entry(books, source=Source("INVOICE_WRITE_OFF", write_off_id), moment=write_off_at,
+    entry = _new_entry(books, source=Source("INVOICE_WRITE_OFF", write_off_id), moment=write_off_at,
                    lines=[Line(destination, Direction.DEBIT, amount),
                           Line(receivable, Direction.CREDIT, amount)],  # type: ignore[arg-type]
                    memo=command.memo or f"Write-off of invoice {invoice.invoice_number or invoice.id}",
@@ -245,7 +245,7 @@ def delete_write_off(scope: Scope, invoice_id: str, write_off_id: str) -> Invoic
         write_off = _live_write_off(before, write_off_id)
         receivable = books.chart.by_stable_name("ACCOUNTS_RECEIVABLE")
         reversal = replace(
-            _entry(books, source=Source("INVOICE_WRITE_OFF_DELETED", write_off_id), moment=write_off.write_off_at,
+            _new_entry(books, source=Source("INVOICE_WRITE_OFF_DELETED", write_off_id), moment=write_off.write_off_at,
                    lines=[Line(receivable, Direction.DEBIT, write_off.amount),  # type: ignore[arg-type]
                           Line(write_off.destination, Direction.CREDIT, write_off.amount)],
                    memo=f"Deleted write-off {write_off_id}", tags=write_off.tags),

@@ -171,7 +171,7 @@ def post_custom_entry(scope: Scope, request: CustomJournalEntryRequest) -> tuple
     return post_once(
         scope, kind="custom_journal_entry", external_id=request.external_id,
         content=request.model_dump(mode="json"), decide=decide,
-        existing=lambda entry_id: _entry(loaded[-1], scope.business_id, entry_id), new_id=new_id,
+        existing=lambda entry_id: _load_entry(loaded[-1], scope.business_id, entry_id), new_id=new_id,
     )
 
 
@@ -180,7 +180,7 @@ def reverse_custom_entry(scope: Scope, entry_id: str) -> JournalEntry:
 
     def decide() -> Posting[JournalEntry]:
         books = load_books(scope.business_id)
-        original = _entry(books, scope.business_id, entry_id)
+        original = _load_entry(books, scope.business_id, entry_id)
         if original.source.type != CUSTOM_SOURCE:
             raise NotReversible(
                 f"Journal entry {entry_id} was posted by {original.source.type}; correct it through that resource.")
@@ -196,7 +196,7 @@ def reverse_custom_entry(scope: Scope, entry_id: str) -> JournalEntry:
     return post(scope, decide)
 
 
-def _entry(books: Books, business_id: str, entry_id: str) -> JournalEntry:
+def _load_entry(books: Books, business_id: str, entry_id: str) -> JournalEntry:
     entry = entry_store.get(business_id, entry_id, books.chart)
     if entry is None:
         raise EntryNotFound(entry_id)
@@ -204,7 +204,7 @@ def _entry(books: Books, business_id: str, entry_id: str) -> JournalEntry:
 
 
 def get_entry(scope: Scope, entry_id: str) -> JournalEntry:
-    return _entry(load_books(scope.business_id), scope.business_id, entry_id)
+    return _load_entry(load_books(scope.business_id), scope.business_id, entry_id)
 
 
 @dataclass(frozen=True)
