@@ -18,6 +18,7 @@ class Direction(StrEnum):
 
     @property
     def opposite(self) -> "Direction":
+        """CREDIT for DEBIT, DEBIT for CREDIT."""
         return Direction.CREDIT if self is Direction.DEBIT else Direction.DEBIT
 
 
@@ -32,6 +33,8 @@ NATURAL_NORMALITY = {
 
 @dataclass(frozen=True)
 class Account:
+    """One account of a business's chart, with its running balance."""
+
     id: str
     name: str
     stable_name: str
@@ -76,7 +79,9 @@ class Chart:
     accounts: tuple[Account, ...]
 
     def by_id(self, account_id: str) -> Account | None:
+        """The account with this id, or None."""
         return next((a for a in self.accounts if a.id == account_id), None)
 
     def by_stable_name(self, stable_name: str) -> Account | None:
+        """The account with this stable name (e.g. ``CASH``), or None."""
         return next((a for a in self.accounts if a.stable_name == stable_name), None)

@@ -7,6 +7,8 @@ from typing import Literal
 
 @dataclass(frozen=True)
 class BankTransaction:
+    """An imported bank transaction; ``direction`` says whether ``amount_cents`` came in or went out."""
+
     id: str
     amount_cents: int
     direction: Literal["inflow", "outflow"]

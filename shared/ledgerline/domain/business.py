@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 @dataclass(frozen=True)
 class Business:
+    """A business's profile; ``timezone`` is an IANA name, ``currency`` an upper-case code."""
+
     id: str
     name: str
     timezone: str = "UTC"

@@ -13,6 +13,7 @@ WINDOW = f"{EARLIEST.isoformat()} to {LATEST.isoformat()}"
 
 
 def in_window(day: date) -> bool:
+    """Whether ``day`` lies in the ledger's window (both ends included)."""
     return EARLIEST <= day <= LATEST
 
 

@@ -42,6 +42,7 @@ def day_count_fraction(day_count: DayCount, start: date, end: date) -> tuple[int
 
 
 def year_fraction(day_count: DayCount, start: date, end: date) -> Decimal:
+    """The day count's fraction of a year from ``start`` to ``end``, exact in Decimal."""
     days, per_year = day_count_fraction(day_count, start, end)
     return Decimal(days) / Decimal(per_year)
 

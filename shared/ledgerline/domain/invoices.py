@@ -29,6 +29,8 @@ def line_amount(unit_price: int, quantity: Decimal) -> int:
 
 @dataclass(frozen=True)
 class InvoiceLine:
+    """One line of an invoice, credited to ``account``; ``total_amount`` is unit price × quantity in cents."""
+
     id: str
     description: str | None
     product: str | None
@@ -40,6 +42,8 @@ class InvoiceLine:
 
 @dataclass(frozen=True)
 class InvoicePayment:
+    """A payment of an invoice, debited to ``clearing_account`` by its journal entry."""
+
     id: str
     amount: int
     paid_at: datetime
@@ -67,6 +71,8 @@ class WriteOffInvoice:
 
 @dataclass(frozen=True)
 class InvoiceWriteOff:
+    """A write-off of (part of) an invoice; once deleted it keeps its reversal entry's id."""
+
     id: str
     invoice_id: str
     amount: int
@@ -83,11 +89,14 @@ class InvoiceWriteOff:
 
     @property
     def live(self) -> bool:
+        """Whether the write-off has not been deleted."""
         return self.deleted_at is None
 
 
 @dataclass(frozen=True)
 class Invoice:
+    """An invoice as stored: its lines, payments and write-offs, and what is still outstanding (cents)."""
+
     id: str
     business_id: str
     external_id: str | None
@@ -111,10 +120,12 @@ class Invoice:
 
     @property
     def total_amount(self) -> int:
+        """The sum of the lines' totals, in cents."""
         return sum(line.total_amount for line in self.lines)
 
     @property
     def live_write_offs(self) -> tuple[InvoiceWriteOff, ...]:
+        """The write-offs not deleted."""
         return tuple(w for w in self.write_offs if w.live)
 
     @property
@@ -139,6 +150,7 @@ def ensure_settleable(invoice: Invoice) -> None:
 
 
 def check_amount(invoice: Invoice, amount: int, field_name: str) -> None:
+    """More than the invoice's outstanding balance → ``ExceedsOutstanding`` on ``field_name``."""
     if amount > invoice.outstanding_balance:
         raise ExceedsOutstanding(field_name, amount, invoice.outstanding_balance)
 
@@ -153,17 +165,20 @@ def check_write_off_destination(account: Account, field_name: str) -> None:
 
 
 def with_payment(invoice: Invoice, payment: InvoicePayment) -> Invoice:
+    """The invoice after ``payment``; paying off the balance sets ``paid_at`` to the payment's."""
     outstanding = invoice.outstanding_balance - payment.amount
     paid = replace(invoice, outstanding_balance=outstanding, payments=(*invoice.payments, payment))
     return replace(paid, paid_at=payment.paid_at) if outstanding == 0 else paid
 
 
 def with_write_off(invoice: Invoice, write_off: InvoiceWriteOff) -> Invoice:
+    """The invoice after ``write_off``: its amount off the outstanding balance."""
     return replace(invoice, outstanding_balance=invoice.outstanding_balance - write_off.amount,
                    write_offs=(*invoice.write_offs, write_off))
 
 
 def without_write_off(invoice: Invoice, write_off_id: str, deleted_at: datetime, reversal_entry_id: str) -> Invoice:
+    """The invoice with the write-off marked deleted and its amount owed again (``paid_at`` cleared)."""
     restored = [replace(w, deleted_at=deleted_at, reversal_entry_id=reversal_entry_id) if w.id == write_off_id else w
                 for w in invoice.write_offs]
     amount = next(w.amount for w in invoice.write_offs if w.id == write_off_id)

@@ -13,6 +13,8 @@ MAX_ACCOUNTS_PER_ENTRY = 50
 
 @dataclass(frozen=True)
 class Line:
+    """One line of an entry: ``amount`` cents on the ``direction`` side of ``account``."""
+
     account: Account
     direction: Direction
     amount: int
@@ -21,6 +23,8 @@ class Line:
 
 @dataclass(frozen=True)
 class Source:
+    """What posted an entry: the resource type (e.g. ``INVOICE``) and its id."""
+
     type: str
     id: str | None = None
 
@@ -35,6 +39,8 @@ class Tag:
 
 @dataclass(frozen=True)
 class JournalEntry:
+    """A dated entry of two or more lines; ``reverses`` / ``reversed_by`` link it to its reversal."""
+
     id: str
     business_id: str
     entry_date: date
@@ -50,6 +56,7 @@ class JournalEntry:
 
     @property
     def total(self) -> int:
+        """The sum of the debit lines, in cents."""
         return sum(line.amount for line in self.lines if line.direction is Direction.DEBIT)
 
 

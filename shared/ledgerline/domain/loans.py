@@ -117,6 +117,7 @@ class Instrument:
 
     @property
     def unposted_interest_cents(self) -> int:
+        """Interest accrued on the instrument but not yet posted to the ledger, in cents."""
         return self.accrued_interest_cents - self.ledger_accrued_interest_cents
 
 
@@ -154,6 +155,7 @@ def roll_forward(instrument: Instrument, to: date) -> Instrument:
 
 
 def ensure_open(instrument: Instrument, *, allow_paid_off: bool = False) -> None:
+    """Written off → ``InstrumentClosed``; paid off too, unless ``allow_paid_off``."""
     if instrument.status is InstrumentStatus.WRITTEN_OFF:
         raise InstrumentClosed(f"Instrument {instrument.id} is written off.")
     if instrument.status is InstrumentStatus.PAID_OFF and not allow_paid_off:
@@ -168,6 +170,7 @@ def _pair(debit: Account, credit: Account, amount: int) -> list[Line]:
 
 
 def accrual_lines(direction: LoanDirection, amount: int, accounts: LoanAccounts) -> list[Line]:
+    """Receivable / income when lending, expense / payable when borrowing; none for 0 cents."""
     if direction is LoanDirection.LEND:  # Dr INTEREST_RECEIVABLE, Cr INTEREST_INCOME
         return _pair(accounts.accrued_interest, accounts.interest, amount)
     return _pair(accounts.interest, accounts.accrued_interest, amount)  # Dr INTEREST_EXPENSE, Cr INTEREST_PAYABLE
@@ -182,6 +185,8 @@ def accrue(instrument: Instrument, through: date) -> tuple[Instrument, int]:
 
 @dataclass(frozen=True)
 class PaymentSplit:
+    """How a payment divides: interest (``interest_from_ledger_cents`` of it already posted), then principal."""
+
     interest_cents: int
     interest_from_ledger_cents: int
     principal_cents: int
@@ -201,6 +206,7 @@ def split_payment(instrument: Instrument, amount: int, field: str) -> PaymentSpl
 
 
 def payment_lines(direction: LoanDirection, split: PaymentSplit, cash: Account, accounts: LoanAccounts) -> list[Line]:
+    """Dr cash / Cr interest and principal when lending, the reverse when borrowing; zero parts left out."""
     total = split.interest_cents + split.principal_cents
     rest_of_interest = split.interest_cents - split.interest_from_ledger_cents
     parts = [
@@ -218,6 +224,7 @@ def payment_lines(direction: LoanDirection, split: PaymentSplit, cash: Account, 
 
 
 def apply_payment(instrument: Instrument, split: PaymentSplit, on: date) -> Instrument:
+    """The instrument after ``split`` is paid on ``on``; nothing left owing → PAID_OFF."""
     balance = instrument.current_balance_cents - split.principal_cents
     accrued = instrument.accrued_interest_cents - split.interest_cents
     status = InstrumentStatus.PAID_OFF if balance == 0 and accrued == 0 else instrument.status
@@ -230,6 +237,8 @@ def apply_payment(instrument: Instrument, split: PaymentSplit, on: date) -> Inst
 
 @dataclass(frozen=True)
 class WriteOff:
+    """A planned loan write-off: the principal, the interest it clears (and how much was posted), full or not."""
+
     principal_cents: int
     interest_cleared_cents: int
     interest_from_ledger_cents: int
@@ -251,6 +260,7 @@ def plan_write_off(instrument: Instrument, principal: int | None, field: str) ->
 
 
 def write_off_lines(direction: LoanDirection, plan: WriteOff, accounts: LoanAccounts) -> list[Line]:
+    """The principal and the posted interest against the write-off account; zero parts left out."""
     if direction is LoanDirection.LEND:  # Dr BAD_DEBT; Cr NOTES_RECEIVABLE (P), INTEREST_RECEIVABLE (A)
         return (_pair(accounts.write_off, accounts.principal, plan.principal_cents)
                 + _pair(accounts.write_off, accounts.accrued_interest, plan.interest_from_ledger_cents))
@@ -260,6 +270,7 @@ def write_off_lines(direction: LoanDirection, plan: WriteOff, accounts: LoanAcco
 
 
 def apply_write_off(instrument: Instrument, plan: WriteOff) -> Instrument:
+    """The instrument after ``plan``; a full write-off also clears its interest and marks it WRITTEN_OFF."""
     written = replace(
         instrument,
         current_balance_cents=instrument.current_balance_cents - plan.principal_cents,

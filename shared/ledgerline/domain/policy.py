@@ -18,32 +18,41 @@ AUTOMATIC_MEMO = "Automatic write-off (policy)"
 
 @dataclass(frozen=True)
 class InvoiceRule:
+    """When an overdue invoice is written off, and to which account."""
+
     enabled: bool
     days_past_due: int
     destination: dict[str, str]
     """An AccountIdentifier (default BAD_DEBT)."""
 
     def latest_due(self, run_date: date) -> date:
+        """The latest due date that is ``days_past_due`` days overdue on ``run_date``."""
         return run_date - timedelta(days=self.days_past_due)
 
     def eligible(self, invoice: Invoice, run_date: date, local_due: date | None) -> bool:
+        """Whether the rule writes the invoice off on ``run_date``: enabled, not voided, outstanding, overdue."""
         return (self.enabled and invoice.voided_at is None and invoice.outstanding_balance > 0
                 and local_due is not None and local_due <= self.latest_due(run_date))
 
 
 @dataclass(frozen=True)
 class LoanRule:
+    """When a loan we made is written off: days past maturity, days without payment, or either."""
+
     enabled: bool
     days_past_maturity: int | None
     days_without_payment: int | None
 
     def matured_by(self, run_date: date) -> date | None:
+        """The latest maturity date overdue on ``run_date``; None without ``days_past_maturity``."""
         return run_date - timedelta(days=self.days_past_maturity) if self.days_past_maturity is not None else None
 
     def last_activity_by(self, run_date: date) -> date | None:
+        """The latest last activity still too old on ``run_date``; None without ``days_without_payment``."""
         return run_date - timedelta(days=self.days_without_payment) if self.days_without_payment is not None else None
 
     def eligible(self, instrument: Instrument, run_date: date) -> bool:
+        """Whether the rule writes off an active loan we made, with principal left, on ``run_date``."""
         if not self.enabled or instrument.direction is not LoanDirection.LEND:
             return False
         if instrument.status is not InstrumentStatus.ACTIVE or instrument.current_balance_cents <= 0:

@@ -25,6 +25,8 @@ MONTHS_PER_PERIOD = {
 
 @dataclass(frozen=True)
 class ScheduledPayment:
+    """One projected payment, its principal and interest parts, and the balance after it (cents)."""
+
     due_date: date
     payment_cents: int
     principal_cents: int

@@ -14,6 +14,8 @@ TAGS_NAMESPACE = uuid.UUID("2d4c8f6e-1b3a-4e5f-9a7b-6c5d4e3f2a1b")
 
 @dataclass(frozen=True)
 class TagIds:
+    """A tag's own id, and the ids of its dimension and definition."""
+
     id: str
     dimension_id: str
     definition_id: str

@@ -37,6 +37,7 @@ def _lines(books: Books, txn: BankTransaction) -> list[Line]:
 
 
 def create_transaction(scope: Scope, request: BankTransactionRequest) -> tuple[BankTransaction, bool]:
+    """Post Dr cash / Cr category (or the reverse for an outflow), once per ``external_id``: (txn, created)."""
     def decide(transaction_id: str) -> Posting[BankTransaction]:
         books = load_books(scope.business_id)
         cash_id = request.cash_ledger_id or books.chart.by_stable_name("CASH").id  # type: ignore[union-attr]
@@ -61,6 +62,7 @@ def create_transaction(scope: Scope, request: BankTransactionRequest) -> tuple[B
 
 
 def get_transaction(scope: Scope, transaction_id: str) -> BankTransaction:
+    """The business's bank transaction; unknown → 404."""
     txn = txn_store.get(scope.business_id, transaction_id)
     if txn is None:
         raise TransactionNotFound(transaction_id)
@@ -69,6 +71,8 @@ def get_transaction(scope: Scope, transaction_id: str) -> BankTransaction:
 
 @dataclass(frozen=True)
 class PaymentTerms:
+    """What a loan payment takes from the bank transaction it names."""
+
     amount_cents: int
     cash_ledger_id: str
     payment_date: date | None
@@ -76,10 +80,12 @@ class PaymentTerms:
 
 @dataclass(frozen=True)
 class Match:
+    """A bank transaction a loan payment names: checked against the request, then rebooked as the payment."""
+
     txn: BankTransaction
 
     def payment_terms(self, request: DebtPaymentRequest, direction: LoanDirection) -> PaymentTerms:
-        """Amount, cash account and default date come from the transaction; different given values → 400."""
+        """Amount, cash account and default date come from the transaction; other values given are refused."""
         txn = self.txn
         if request.payment_amount_cents is not None and request.payment_amount_cents != txn.amount_cents:
             raise InvalidRequest("payment_amount_cents", f"differs from the transaction's {txn.amount_cents} cents")

@@ -20,6 +20,8 @@ MAX_TOKEN_CHARS = 512
 
 @dataclass(frozen=True)
 class NewBusiness:
+    """A created business, its default chart and its first token (only the token's hash is stored)."""
+
     business: Business
     token: str
     accounts: tuple[Account, ...]
@@ -54,6 +56,7 @@ def _new_token(business_ids: list[str], days: int) -> tuple[str, transactions.Ac
 
 
 def create_token(business_id: str, *, days: int = 90) -> str:
+    """A new token for an existing business, live ``days`` days (1–365); unknown business → LookupError."""
     business, _chart = chart_store.load(business_id)
     if business is None:
         raise LookupError(f"no business {business_id}")
@@ -63,6 +66,7 @@ def create_token(business_id: str, *, days: int = 90) -> str:
 
 
 def revoke_token(token: str) -> None:
+    """Revoke a token from now on (a first revocation stays); an unknown token → LookupError."""
     transactions.commit([token_store.revoke(keys.sha256_hex(token), int(clock.now().timestamp()))], token=new_id())
 
 

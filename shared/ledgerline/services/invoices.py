@@ -41,6 +41,7 @@ def _new_entry(books: Books, *, source: Source, moment: datetime, lines: list[Li
 
 
 def load_invoice(books: Books, invoice_id: str) -> Invoice:
+    """The invoice, read with ``books``' chart; unknown → 404."""
     invoice = invoice_store.get(books.business.id, invoice_id, books.chart)
     if invoice is None:
         raise InvoiceNotFound(invoice_id)
@@ -48,6 +49,7 @@ def load_invoice(books: Books, invoice_id: str) -> Invoice:
 
 
 def get_invoice(scope: Scope, invoice_id: str) -> Invoice:
+    """One invoice of the scope's business; unknown → 404."""
     return load_invoice(load_books(scope.business_id), invoice_id)
 
 
@@ -92,6 +94,7 @@ def _invoice_line(books: Books, index: int, item) -> InvoiceLine:  # noqa: ANN00
 
 
 def create_invoice(scope: Scope, request: CreateInvoiceRequest) -> tuple[Invoice, bool]:
+    """Dr ACCOUNTS_RECEIVABLE / Cr each line's revenue account (default SALES) on ``sent_at``: (invoice, created)."""
     def decide(invoice_id: str) -> Posting[Invoice]:
         books = load_books(scope.business_id)
         now = clock.now()
@@ -143,12 +146,14 @@ def void_invoice(scope: Scope, invoice_id: str) -> Invoice:
 
 @dataclass(frozen=True)
 class PaymentResult:
+    """The invoice after the payment, and the payment."""
+
     invoice: Invoice
     payment: InvoicePayment
 
 
 def record_payment(scope: Scope, invoice_id: str, request: InvoicePaymentRequest) -> tuple[PaymentResult, bool]:
-    """Dr clearing account (default CASH) / Cr ACCOUNTS_RECEIVABLE; more than outstanding → 400."""
+    """Dr clearing account (default CASH) / Cr ACCOUNTS_RECEIVABLE; more than outstanding is refused."""
 
     def decide(payment_id: str) -> Posting[PaymentResult]:
         books = load_books(scope.business_id)
@@ -229,10 +234,12 @@ def _live_write_off(invoice: Invoice, write_off_id: str) -> InvoiceWriteOff:
 
 
 def get_write_off(scope: Scope, invoice_id: str, write_off_id: str) -> InvoiceWriteOff:
+    """A live write-off of the invoice; deleted or another invoice's → 404."""
     return _live_write_off(get_invoice(scope, invoice_id), write_off_id)
 
 
 def list_write_offs(scope: Scope, invoice_id: str) -> list[InvoiceWriteOff]:
+    """The invoice's live (not deleted) write-offs."""
     return list(get_invoice(scope, invoice_id).live_write_offs)
 
 
@@ -262,6 +269,7 @@ def delete_write_off(scope: Scope, invoice_id: str, write_off_id: str) -> Invoic
 
 def list_invoices(scope: Scope, *, status: str | None, due_from: date | None, due_to: date | None,
                   limit: int, cursor: str | None) -> Page:
+    """A page of invoices by due date, optionally of one status; ``due_to`` before ``due_from`` is refused."""
     if due_from and due_to and due_to < due_from:
         raise InvalidRequest("due_at_end", "must be on or after due_at_start")
     listing = f"invoices|{scope.business_id}|{status}|{due_from}|{due_to}"

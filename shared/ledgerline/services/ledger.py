@@ -58,6 +58,7 @@ def books_read_once() -> Iterator[None]:
 
 
 def load_books(business_id: str) -> Books:
+    """The business and its chart (read once per business inside ``books_read_once``); unknown → 404."""
     cache = _run_books.get()
     if cache is not None and business_id in cache:
         return cache[business_id]
@@ -89,6 +90,7 @@ def local_day(books: Books, moment: datetime, field: str) -> date:
 # ---- accounts ---------------------------------------------------------------------------------
 
 def list_accounts(scope: Scope) -> list[Account]:
+    """Every account in the business's chart."""
     return list(load_books(scope.business_id).chart.accounts)
 
 
@@ -143,6 +145,7 @@ class _AccountExists(Exception):
 # ---- journal entries --------------------------------------------------------------------------
 
 def post_custom_entry(scope: Scope, request: CustomJournalEntryRequest) -> tuple[JournalEntry, bool]:
+    """A balanced entry of the caller's lines, dated ``entry_at`` (default now): (entry, created)."""
     loaded: list[Books] = []  # an external_id replay reuses the chart just read: ≤ 2 reads (SPEC §8)
 
     def decide(entry_id: str) -> Posting[JournalEntry]:
@@ -204,11 +207,14 @@ def _load_entry(books: Books, business_id: str, entry_id: str) -> JournalEntry:
 
 
 def get_entry(scope: Scope, entry_id: str) -> JournalEntry:
+    """One journal entry of the business; unknown → 404."""
     return _load_entry(load_books(scope.business_id), scope.business_id, entry_id)
 
 
 @dataclass(frozen=True)
 class Page:
+    """One page of a listing, and the cursor of the next (None on the last page)."""
+
     items: list
     cursor: str | None
 
@@ -216,6 +222,7 @@ class Page:
 def list_entries(
     scope: Scope, *, start: date | None, end: date | None, source_type: str | None, limit: int, cursor: str | None,
 ) -> Page:
+    """A page of journal entries by date, optionally of one source type; ``end`` before ``start`` is refused."""
     if start and end and end < start:
         raise InvalidRequest("end_date", "must be on or after start_date")
     listing = f"entries|{scope.business_id}|{start}|{end}|{source_type}"
@@ -230,6 +237,8 @@ def list_entries(
 
 @dataclass(frozen=True)
 class TrialBalanceRow:
+    """An account's balance in cents on the side it stands; the other side is 0."""
+
     account: Account
     debit: int
     credit: int
@@ -237,16 +246,20 @@ class TrialBalanceRow:
 
 @dataclass(frozen=True)
 class TrialBalanceReport:
+    """One row per account of the chart, as of ``generated_at``."""
+
     business: Business
     generated_at: datetime
     rows: list[TrialBalanceRow]
 
     @property
     def total_debits(self) -> int:
+        """The debit column's total, in cents."""
         return sum(row.debit for row in self.rows)
 
     @property
     def total_credits(self) -> int:
+        """The credit column's total, in cents."""
         return sum(row.credit for row in self.rows)
 
 

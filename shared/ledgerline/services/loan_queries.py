@@ -15,6 +15,8 @@ from ledgerline.store import instruments as instrument_store
 
 @dataclass(frozen=True)
 class DebtSchedule:
+    """A page of instruments, totals per direction over the whole filter, and the next page's cursor."""
+
     instruments: list[Instrument]
     totals: dict[str, dict[str, int]]
     cursor: str | None
@@ -48,11 +50,14 @@ def debt_schedule(scope: Scope, *, status: InstrumentStatus | None, direction: L
 
 @dataclass(frozen=True)
 class InstrumentDetail:
+    """An instrument and its activity, oldest first."""
+
     instrument: Instrument
     activity: list[LoanEvent]
 
 
 def get_instrument(scope: Scope, instrument_id: str) -> InstrumentDetail:
+    """The instrument with its activity, ordered by date; unknown → 404."""
     instrument = support.instrument(scope.business_id, instrument_id)
     activity = sorted(instrument_store.events(scope.business_id, instrument_id), key=lambda e: (e.date, e.id))
     return InstrumentDetail(instrument, activity)
@@ -60,6 +65,8 @@ def get_instrument(scope: Scope, instrument_id: str) -> InstrumentDetail:
 
 @dataclass(frozen=True)
 class ProjectedSchedule:
+    """The payments projected as of ``as_of``; ``payment_cents``: the level payment (None: bullet, or none due)."""
+
     instrument_id: str
     as_of: date
     payment_cents: int | None

@@ -17,16 +17,19 @@ from ledgerline.store import transactions
 
 
 def today(books: Books) -> date:
+    """Today's date in the business's timezone."""
     return books.business.local_date(clock.now())
 
 
 def not_after_today(books: Books, day: date, field: str) -> date:
+    """``day`` itself; after today in the business's timezone is refused, naming ``field``."""
     if day > today(books):
         raise InvalidRequest(field, f"{day} is after today ({today(books)}) in the business's timezone")
     return day
 
 
 def loan_accounts(chart: Chart, direction: LoanDirection) -> LoanAccounts:
+    """The direction's loan accounts and OPENING_BALANCE_EQUITY; a chart missing any → UnknownAccount."""
     found = [chart.by_stable_name(name) for name in (*STABLE_NAMES[direction], "OPENING_BALANCE_EQUITY")]
     if any(account is None for account in found):
         raise UnknownAccount("direction")  # a chart without the default loan accounts
@@ -35,6 +38,7 @@ def loan_accounts(chart: Chart, direction: LoanDirection) -> LoanAccounts:
 
 
 def cash_account(chart: Chart, account_id: str, field: str) -> Account:
+    """The account ``account_id`` names, which must be an asset (bank or cash); otherwise refused, naming ``field``."""
     account = accounts.resolve_id(chart, account_id, field=field)
     if account.account_type is not AccountType.ASSET:
         raise InvalidRequest(field, "must be an asset (bank or cash) account")
@@ -42,6 +46,7 @@ def cash_account(chart: Chart, account_id: str, field: str) -> Account:
 
 
 def instrument(business_id: str, instrument_id: str) -> Instrument:
+    """The business's instrument; unknown → 404."""
     found = instrument_store.get(business_id, instrument_id)
     if found is None:
         raise InstrumentNotFound(instrument_id)

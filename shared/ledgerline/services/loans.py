@@ -28,6 +28,7 @@ from ledgerline.store import transactions
 # ---- create ---------------------------------------------------------------------------------
 
 def create_instrument(scope: Scope, request: CreateInstrumentRequest) -> tuple[Instrument, bool]:
+    """Open an instrument at its balance (against cash or opening equity) on ``start_date``: (instrument, created)."""
     if request.maturity_date <= request.start_date:
         raise InvalidRequest("maturity_date", "must be after start_date")
     balance = request.current_balance_cents or request.original_principal_cents
@@ -72,6 +73,8 @@ def create_instrument(scope: Scope, request: CreateInstrumentRequest) -> tuple[I
 
 @dataclass(frozen=True)
 class PaymentResult:
+    """A posted loan payment: its entry, how it split, and the instrument after it."""
+
     payment_id: str
     entry: JournalEntry
     split: loans.PaymentSplit
@@ -130,6 +133,8 @@ def record_payment(scope: Scope, instrument_id: str, request: DebtPaymentRequest
 
 @dataclass(frozen=True)
 class DisbursementResult:
+    """A posted disbursement: its entry and the instrument after it."""
+
     disbursement_id: str
     entry: JournalEntry
     instrument: Instrument
@@ -166,6 +171,8 @@ def disburse(scope: Scope, instrument_id: str, request: DisbursementRequest) -> 
 
 @dataclass(frozen=True)
 class AccrualResult:
+    """The instrument after an accrual; ``entry`` is None when nothing was posted (``posted_cents`` 0)."""
+
     instrument: Instrument
     entry: JournalEntry | None
     posted_cents: int
@@ -200,6 +207,8 @@ def accrue_interest(scope: Scope, instrument_id: str, request: AccrueInterestReq
 
 @dataclass(frozen=True)
 class BulkAccrualResult:
+    """The accruals posted through ``through_date``, and the ids of the instruments skipped."""
+
     through_date: date
     accrued: list[AccrualResult]
     skipped: list[str]
@@ -259,6 +268,8 @@ def accrue_all(scope: Scope, request: AccrueInterestRequest) -> BulkAccrualResul
 
 @dataclass(frozen=True)
 class WriteOffResult:
+    """A loan write-off: the instrument after it, its entry (if any), the plan and the write-off account."""
+
     instrument: Instrument
     entry: JournalEntry | None
     plan: loans.WriteOff

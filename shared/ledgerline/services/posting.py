@@ -45,6 +45,8 @@ class Scope:
 
 @dataclass(frozen=True)
 class Posting(Generic[R]):
+    """A planned change: its result, the entries it posts and the guarded writes that go with them."""
+
     result: R
     """What the caller gets back (and what an idempotent replay returns)."""
     entries: tuple[JournalEntry, ...] = ()

@@ -45,6 +45,7 @@ def get_policy(scope: Scope) -> WriteOffPolicy:
 
 
 def put_policy(scope: Scope, request: WriteOffPolicyRequest) -> WriteOffPolicy:
+    """Replace the business's write-off policy; an enabled loan rule without any threshold is refused."""
     invoice_input, loan_input = request.invoices, request.loans
     if loan_input and loan_input.enabled and loan_input.days_past_maturity is None \
             and loan_input.days_without_payment is None:
@@ -260,6 +261,7 @@ def _record_metrics(summary: dict[str, Any]) -> None:
 # ---- reading runs ---------------------------------------------------------------------------
 
 def get_run(scope: Scope, run_id: str) -> dict[str, Any]:
+    """A write-off run's stored summary; unknown → 404."""
     summary = policies.get_run(scope.business_id, run_id)
     if summary is None:
         raise NotFound("Write-off run", run_id)
@@ -267,6 +269,7 @@ def get_run(scope: Scope, run_id: str) -> dict[str, Any]:
 
 
 def list_runs(scope: Scope, *, limit: int, cursor: str | None) -> Page:
+    """A page of the business's write-off run summaries."""
     listing = f"write-off-runs|{scope.business_id}"
     position = cursors.decode(listing, cursor)
     require_business(scope.business_id)
