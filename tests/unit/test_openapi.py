@@ -12,7 +12,7 @@ import ledgerline
 from ledgerline import errors
 from ledgerline.api.errors import TABLE, answer_for
 from ledgerline_tools import openapi, template
-from ledgerline_tools.functions import _load
+from ledgerline_tools.functions import load_module
 
 FIX = "run `.venv/bin/ledgerline openapi` (or `make openapi`) and commit docs/openapi.json"
 REF = "#/components/schemas/"
@@ -135,7 +135,7 @@ def test_operation_ids_are_unique(document: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.route_key)
 def test_operation_ids_are_the_ones_the_code_declares(document: dict[str, Any], route: template.Route) -> None:
-    declared = _load(route.function).app.declarations[(route.method, route.path)]
+    declared = load_module(route.function).app.declarations[(route.method, route.path)]
     if route.path.startswith("/v1/"):  # seed 001 names every operation; seeds 000/002 take Powertools' names
         assert declared.operation_id is not None, f"{route.route_key} declares no operation_id"
     assert operation(document, route)["operationId"] == declared.operation_id or declared.operation_id is None

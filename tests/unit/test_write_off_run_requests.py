@@ -251,8 +251,11 @@ def test_a_backdated_run_skips_a_loan_with_a_later_event(business):
     pay_loan(api, loan["id"], 10_000, "2026-05-15")
     before = books(api.business_id)
 
+    previewed = run(api, "2026-04-15", dry_run=True)  # a dry run plans: it says what the run will do
     backdated = run(api, "2026-04-15")
 
+    assert ids(previewed["skipped"]) == {loan["id"]} and previewed["candidates"] == []
+    assert previewed["skipped"][0]["reason"] == backdated["skipped"][0]["reason"]
     assert ids(backdated["skipped"]) == {loan["id"]} and backdated["failed"] == []
     assert books(api.business_id) == before
     assert ids(run(api)["written_off"]) == {loan["id"]}

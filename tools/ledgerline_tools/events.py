@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from ledgerline.api.routes import BUSINESS_HEADER, BUSINESS_PARAMETERS, IDEMPOTENCY_HEADER, Declaration
 from ledgerline_tools import template
-from ledgerline_tools.functions import _load
+from ledgerline_tools.functions import load_module
 
 EVENTS = template.ROOT / "events"
 SAMPLE_BUSINESS = "11111111-1111-4111-8111-111111111111"
@@ -46,7 +46,7 @@ CALLER = "203.0.113.10"
 
 def declarations(function: template.Function) -> list[Declaration]:
     """The routes a function's code declares, in declaration order."""
-    return list(_load(function).app.declarations.values())
+    return list(load_module(function).app.declarations.values())
 
 
 def _request_id(function: template.Function) -> str:

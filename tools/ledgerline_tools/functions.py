@@ -42,7 +42,8 @@ def _one_metric_set_at_a_time() -> None:
 _one_metric_set_at_a_time()
 
 
-def _load(function: Function) -> Any:
+def load_module(function: Function) -> Any:
+    """A fresh copy of the function's handler module, loaded from its CodeUri as Lambda would."""
     module_name, _, _ = function.handler.rpartition(".")
     path = function.code_uri / f"{module_name.replace('.', '/')}.py"
     # Every function's module is called "app"; a unique name per container lets copies coexist.
@@ -61,7 +62,7 @@ def invoke(function: Function, event: dict[str, Any], context: Any) -> Any:
     with _lock:
         module = _idle[function.logical_id].pop() if _idle[function.logical_id] else None
     if module is None:
-        module = _load(function)
+        module = load_module(function)
     try:
         return getattr(module, function.handler.rpartition(".")[2])(event, context)
     finally:

@@ -34,7 +34,7 @@ from ledgerline.errors import (
     UnsupportedMediaType,
 )
 from ledgerline_tools import template as tpl
-from ledgerline_tools.functions import _load
+from ledgerline_tools.functions import load_module
 
 DOCUMENT = tpl.ROOT / "docs" / "openapi.json"
 TITLE = "Ledgerline API"
@@ -331,7 +331,7 @@ def generate(template: dict[str, Any] | None = None) -> dict[str, Any]:
     for route in sorted(tpl.routes(template), key=lambda r: (r.path, r.method)):
         by_function.setdefault(route.function.logical_id, []).append(route)
     for logical_id, routes in by_function.items():
-        module = _load(routes[0].function)
+        module = load_module(routes[0].function)
         code = json.loads(module.app.get_openapi_json_schema(title=TITLE, version=VERSION))
         _merge_schemas(schemas, code.get("components", {}).get("schemas", {}), logical_id, owners)
         for route in routes:
