@@ -4,7 +4,8 @@ reading one instrument and the debt schedule, the projected payment schedule, th
 Each scenario runs on moto and on DynamoDB Local and ends with the books balanced.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from fractions import Fraction
 
 import pytest
 from support import MISSING_ID, new_api, pin_clock, unchanged
@@ -232,6 +233,72 @@ def test_interest_of_elapsed_periods_is_due_with_the_first_projected_payment(loa
     # unpaid 2024-01-15 → 2024-03-15 (the last due date passed): 60 days at 5 % on 1,000,000 = 8,219.18;
     # plus the running period's month at 5 %/12 = 4,166.67 (it covers 03-15 → 04-15, so no day twice)
     assert (first["due_date"], first["interest_cents"]) == ("2024-04-15", 8_219 + 4_167)
+
+
+def exact_interest(balance: int, rate_bps: int, start: str, end: str, days_per_year: int = 365) -> int:
+    """Simple interest over actual days in exact fractions, rounded half-even (Fraction's round)."""
+    days = (date.fromisoformat(end) - date.fromisoformat(start)).days
+    return round(Fraction(balance * rate_bps * days, 10_000 * days_per_year))
+
+
+def exact_pmt(balance: int, rate_bps: int, per_year: int, periods: int) -> int:
+    rate = Fraction(rate_bps, 10_000 * per_year)
+    return round(balance * rate / (1 - (1 + rate) ** -periods))
+
+
+def test_after_a_payment_inside_a_period_the_first_row_charges_only_the_unpaid_stub(loans, monkeypatch):
+    # issue 13: a monthly loan due on the 15th, paid (late) on 2026-11-20 — 11-15 → 11-20 is paid already
+    pin_clock(monkeypatch, datetime(2026, 11, 25, 12, tzinfo=UTC))
+    created = loans.instrument("lend", original_principal_cents=17_000_000, interest_rate_bps=600,
+                               day_count="actual_365_fixed", payment_frequency="monthly",
+                               start_date="2026-10-15", maturity_date="2031-10-15")
+    interest_paid = exact_interest(17_000_000, 600, "2026-10-15", "2026-11-20")  # 36 days: 100,602.74 → 100,603
+    paid = loans.payment(created["id"], interest_paid + 161_600, "2026-11-20")
+    assert (paid["interest_cents"], paid["remaining_balance_cents"]) == (100_603, 16_838_400)
+
+    projected = ok(loans.payment_schedule(created["id"]), 200)
+
+    balance = 16_838_400
+    stub = exact_interest(balance, 600, "2026-11-20", "2026-12-15")  # 25 days: 69,198.90 → 69,199
+    full_month = round(Fraction(balance * 600, 10_000 * 12))  # what the first row used to charge
+    level = exact_pmt(balance, 600, 12, 59)  # 2026-12-15 … 2031-10-15
+    assert (stub, full_month) == (69_199, 84_192)
+    assert (projected["as_of"], projected["payment_cents"], len(projected["rows"])) == ("2026-11-25", level, 59)
+    assert projected["rows"][0] == {"due_date": "2026-12-15", "payment_cents": level, "interest_cents": 69_199,
+                                    "principal_cents": level - 69_199,
+                                    "balance_after_cents": balance - (level - 69_199)}
+    second = projected["rows"][1]
+    assert (second["due_date"], second["interest_cents"]) == (
+        "2027-01-15", round(Fraction((balance - level + 69_199) * 600, 10_000 * 12)))
+
+
+def test_a_payment_on_the_due_date_leaves_the_next_period_in_full(loans, monkeypatch):
+    pin_clock(monkeypatch, datetime(2026, 11, 25, 12, tzinfo=UTC))
+    created = loans.instrument("lend", original_principal_cents=17_000_000, interest_rate_bps=600,
+                               start_date="2026-10-15", maturity_date="2031-10-15")
+    loans.payment(created["id"], exact_interest(17_000_000, 600, "2026-10-15", "2026-11-15") + 161_600, "2026-11-15")
+
+    first = ok(loans.payment_schedule(created["id"]), 200)["rows"][0]
+
+    assert (first["due_date"], first["interest_cents"]) == ("2026-12-15", 84_192)
+
+
+@pytest.mark.parametrize("frequency", ["monthly", "bullet"])
+def test_an_active_loan_past_its_maturity_owes_everything_in_one_row_due_today(loans, frequency):
+    # today is 2024-12-31; matured 2024-06-15 with 908,219 principal unpaid since 2024-03-15
+    created = loans.instrument("lend", maturity_date="2024-06-15", payment_frequency=frequency)
+    interest_paid = exact_interest(1_000_000, 500, "2024-01-15", "2024-03-15")  # 60 days: 8,219.18 → 8,219
+    assert ok(loans.pay(created["id"], {"payment_amount_cents": 100_000, "cash_ledger_id": loans.cash,
+                                        "payment_date": "2024-03-15"}))["remaining_balance_cents"] == (
+        1_000_000 - (100_000 - interest_paid))
+
+    projected = ok(loans.payment_schedule(created["id"]), 200)
+
+    interest = exact_interest(908_219, 500, "2024-03-15", "2024-12-31")  # 291 days: 36,204.37 → 36,204
+    assert (projected["as_of"], projected["payment_cents"]) == ("2024-12-31", None)
+    assert projected["rows"] == [{"due_date": "2024-12-31", "payment_cents": 908_219 + interest,
+                                  "principal_cents": 908_219, "interest_cents": interest, "balance_after_cents": 0}]
+    assert interest == 36_204
 
 
 def test_a_closed_instrument_has_nothing_left_to_schedule(loans):

@@ -1,5 +1,5 @@
 """Projected payment schedules (SPEC §5 item 4): level payment from pmt, half-even interest, the
-final row absorbing the residual, bullets. Pure."""
+final row absorbing the residual, bullets, the stub after a payment inside a period, paying off. Pure."""
 
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -7,7 +7,19 @@ from fractions import Fraction
 
 import pytest
 
-from ledgerline.domain.schedule import PaymentFrequency, add_months, due_dates, level_payment, project
+from ledgerline.domain.interest import DayCount
+from ledgerline.domain.schedule import (
+    PaymentFrequency,
+    ScheduledPayment,
+    Stub,
+    add_months,
+    due_dates,
+    first_period,
+    level_payment,
+    pay_off,
+    period_start,
+    project,
+)
 
 D = date.fromisoformat
 MONTHLY, QUARTERLY, BULLET = PaymentFrequency.MONTHLY, PaymentFrequency.QUARTERLY, PaymentFrequency.BULLET
@@ -140,3 +152,93 @@ def test_adding_months_clamps_to_the_end_of_the_month(day, months, expected):
 def test_nothing_is_projected_when_nothing_is_owed_or_nothing_is_due():
     assert project(0, 600, MONTHLY, [D("2024-02-15")]) == []
     assert project(1_000, 600, MONTHLY, []) == []
+
+
+# ---- the first period: full, or the stub left after a payment inside it ---------------------------
+
+A365F, A360, THIRTY_360 = DayCount.ACTUAL_365_FIXED, DayCount.ACTUAL_360, DayCount.THIRTY_360_US
+
+
+def exact_interest(balance: int, rate_bps: int, days: int, days_per_year: int) -> int:
+    """balance × rate × days / year in exact fractions, rounded half-even to the cent."""
+    return round(Fraction(balance * rate_bps * days, 10_000 * days_per_year))
+
+
+def issue_13_loan(interest_through: date, accrued_interest_cents: int = 0) -> list:
+    """16,838,400 cents at 600 bps, actual/365F, due on the 15th; today is 2026-11-25."""
+    start, maturity, today = D("2026-10-15"), D("2031-10-15"), D("2026-11-25")
+    since, stub = first_period(start, maturity, MONTHLY, today, interest_through, A365F)
+    dates = due_dates(start, maturity, MONTHLY, after=today)
+    return project(16_838_400, 600, MONTHLY, dates, accrued_interest_cents=accrued_interest_cents, stub=stub)
+
+
+def test_the_period_running_on_a_day_opened_on_the_last_due_date_on_or_before_it():
+    start, maturity = D("2026-10-15"), D("2031-10-15")
+    assert period_start(start, maturity, MONTHLY, D("2026-11-25")) == D("2026-11-15")
+    assert period_start(start, maturity, MONTHLY, D("2026-11-15")) == D("2026-11-15")
+    assert period_start(start, maturity, MONTHLY, D("2026-11-14")) == D("2026-10-15")
+    assert period_start(start, maturity, QUARTERLY, D("2027-03-01")) == D("2027-01-15")
+    assert period_start(D("2024-01-31"), D("2025-01-31"), MONTHLY, D("2024-03-30")) == D("2024-02-29")
+
+
+def test_a_payment_inside_a_period_leaves_only_the_stub_to_the_next_due_date():
+    # issue 13: paid on 2026-11-20, due on the 15th — only 11-20 → 12-15 (25 days) is still unpaid
+    assert first_period(D("2026-10-15"), D("2031-10-15"), MONTHLY, D("2026-11-25"), D("2026-11-20"), A365F) == (
+        D("2026-11-20"), Stub(D("2026-11-20"), A365F))
+    first = issue_13_loan(interest_through=D("2026-11-20"))[0]
+
+    stub, full_month = exact_interest(16_838_400, 600, 25, 365), round(Fraction(16_838_400 * 600, 10_000 * 12))
+    assert (stub, full_month) == (69_199, 84_192)  # 69,198.90… and 84,192 exactly
+    assert (first.due_date, first.interest_cents) == (D("2026-12-15"), 69_199)
+    assert first.principal_cents == first.payment_cents - 69_199
+
+
+def test_after_the_stub_every_period_is_full_again():
+    rows = issue_13_loan(interest_through=D("2026-11-20"))
+    second = rows[1]
+    assert second.interest_cents == round(Fraction(rows[0].balance_after_cents * 600, 10_000 * 12))
+    assert rows[-1].balance_after_cents == 0
+    assert sum(row.principal_cents for row in rows) == 16_838_400
+
+
+def test_interest_computed_and_unpaid_is_due_with_the_stub():
+    # a payment that did not cover all the interest leaves 1,234 unpaid through 2026-11-20
+    first = issue_13_loan(interest_through=D("2026-11-20"), accrued_interest_cents=1_234)[0]
+    assert first.interest_cents == 1_234 + 69_199
+
+
+def test_interest_computed_through_the_due_date_itself_leaves_a_full_period():
+    assert first_period(D("2026-10-15"), D("2031-10-15"), MONTHLY, D("2026-11-25"), D("2026-11-15"), A365F) == (
+        D("2026-11-15"), None)
+    assert issue_13_loan(interest_through=D("2026-11-15"))[0].interest_cents == 84_192
+
+
+def test_interest_computed_before_the_last_due_date_is_carried_to_it_then_a_full_period():
+    assert first_period(D("2026-10-15"), D("2031-10-15"), MONTHLY, D("2026-11-25"), D("2026-10-15"), A365F) == (
+        D("2026-11-15"), None)
+
+
+def test_an_accrual_inside_the_first_period_makes_it_a_stub_from_the_accrual():
+    since, stub = first_period(D("2026-10-15"), D("2031-10-15"), MONTHLY, D("2026-10-31"), D("2026-10-31"), A365F)
+    assert (since, stub) == (D("2026-10-31"), Stub(D("2026-10-31"), A365F))
+    rows = project(16_838_400, 600, MONTHLY, [D("2026-11-15"), D("2026-12-15")], stub=stub)
+    assert rows[0].interest_cents == exact_interest(16_838_400, 600, 15, 365)
+
+
+@pytest.mark.parametrize(("day_count", "days", "per_year"), [(A365F, 23, 365), (A360, 23, 360), (THIRTY_360, 25, 360)])
+def test_the_stub_is_counted_under_the_instruments_day_count(day_count, days, per_year):
+    # 2027-02-20 → 2027-03-15: 23 actual days; 30/360 counts 30 + 15 − 20 = 25
+    stub = Stub(D("2027-02-20"), day_count)
+    first = project(16_838_400, 600, MONTHLY, [D("2027-03-15"), D("2027-04-15")], stub=stub)[0]
+    assert first.interest_cents == exact_interest(16_838_400, 600, days, per_year)
+
+
+# ---- paying off at once -------------------------------------------------------------------------
+
+def test_paying_off_is_one_row_of_all_principal_and_interest():
+    assert pay_off(D("2026-11-30"), 908_219, 36_204) == [
+        ScheduledPayment(D("2026-11-30"), 944_423, 908_219, 36_204, 0)]
+
+
+def test_paying_off_nothing_owed_is_no_row():
+    assert pay_off(D("2026-11-30"), 0, 0) == []

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal, localcontext
 from enum import StrEnum
 
+from ledgerline.domain.interest import DayCount, interest_cents
 from ledgerline.domain.money import round_half_even
 
 
@@ -34,6 +35,14 @@ class ScheduledPayment:
     balance_after_cents: int
 
 
+@dataclass(frozen=True)
+class Stub:
+    """A first period partly paid already: only ``since`` → its due date is charged, under ``day_count``."""
+
+    since: date
+    day_count: DayCount
+
+
 def add_months(day: date, months: int) -> date:
     """Same day of month ``months`` later, clamped to the month's end (Jan 31 + 1 → Feb 28/29).
 
@@ -60,6 +69,39 @@ def due_dates(start: date, maturity: date, frequency: PaymentFrequency, after: d
     return dates
 
 
+def period_start(start: date, maturity: date, frequency: PaymentFrequency, on: date) -> date:
+    """The date that opened the period running on ``on``: the last due date on or before it, else the start."""
+    if maturity <= on:
+        return maturity
+    if frequency is PaymentFrequency.BULLET:
+        return start
+    step, opened, n = MONTHS_PER_PERIOD[frequency], start, 1
+    while (due := add_months(start, step * n)) <= on:
+        opened, n = due, n + 1
+    return opened
+
+
+def first_period(start: date, maturity: date, frequency: PaymentFrequency, on: date, interest_through: date,
+                 day_count: DayCount) -> tuple[date, Stub | None]:
+    """Where the projection's interest starts, and whether its first period is a stub (SPEC §5 item 4).
+
+    Unpaid interest is carried up to the returned date. Normally that is the due date that opened the
+    running period, which the first row then charges in full; when interest is already computed past it
+    (a payment, accrual or draw inside the period), it is ``interest_through``, and the first row charges
+    only the stub from there, so no day already paid is charged twice."""
+    opened = period_start(start, maturity, frequency, on)
+    if interest_through > opened:
+        return interest_through, Stub(interest_through, day_count)
+    return opened, None
+
+
+def pay_off(on: date, balance_cents: int, unpaid_interest_cents: int) -> list[ScheduledPayment]:
+    """One row paying everything owed on ``on`` (a bullet at maturity, or a loan already past it)."""
+    if balance_cents <= 0 and unpaid_interest_cents <= 0:
+        return []
+    return [ScheduledPayment(on, balance_cents + unpaid_interest_cents, balance_cents, unpaid_interest_cents, 0)]
+
+
 def level_payment(balance_cents: int, rate_bps: int, periods_per_year: int, periods: int) -> int:
     """``pmt(rate/periods_per_year, periods, balance)`` rounded to the cent."""
     if periods <= 0:
@@ -75,12 +117,13 @@ def level_payment(balance_cents: int, rate_bps: int, periods_per_year: int, peri
 
 def project(
     balance_cents: int, rate_bps: int, frequency: PaymentFrequency, dates: list[date],
-    payment_cents: int | None = None, accrued_interest_cents: int = 0,
+    payment_cents: int | None = None, accrued_interest_cents: int = 0, stub: Stub | None = None,
 ) -> list[ScheduledPayment]:
     """Rows from today's state; interest per period is balance × rate / periods_per_year (half-even).
 
-    Interest already accrued and unpaid is due with the first payment. The final payment absorbs
-    whatever rounding left over, so the balance ends at exactly zero.
+    Interest already accrued and unpaid is due with the first payment. With a ``stub``, the first
+    period's own interest is the stub's days under its day count instead of a full period. The final
+    payment absorbs whatever rounding left over, so the balance ends at exactly zero.
     """
     if not dates or balance_cents <= 0 and accrued_interest_cents <= 0:
         return []
@@ -92,10 +135,13 @@ def project(
     balance = balance_cents
     carried_interest = accrued_interest_cents
     if periods_per_year is None:
-        return [ScheduledPayment(dates[-1], balance + carried_interest, balance, carried_interest, 0)]
+        return pay_off(dates[-1], balance, carried_interest)
     payment = payment_cents or level_payment(balance, rate_bps, periods_per_year, len(dates))
     for index, due in enumerate(dates):
-        interest = round_half_even(Decimal(balance) * Decimal(rate_bps) / Decimal(10_000) / periods_per_year)
+        if index == 0 and stub is not None:
+            interest = interest_cents(balance, rate_bps, stub.day_count, stub.since, due)
+        else:
+            interest = round_half_even(Decimal(balance) * Decimal(rate_bps) / Decimal(10_000) / periods_per_year)
         interest += carried_interest
         carried_interest = 0
         last = index == len(dates) - 1

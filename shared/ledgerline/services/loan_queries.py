@@ -65,7 +65,8 @@ def get_instrument(scope: Scope, instrument_id: str) -> InstrumentDetail:
 
 @dataclass(frozen=True)
 class ProjectedSchedule:
-    """The payments projected as of ``as_of``; ``payment_cents``: the level payment (None: bullet, or none due)."""
+    """The payments projected as of ``as_of``; ``payment_cents``: the level payment (None: a bullet, a loan
+    past its maturity, or nothing due)."""
 
     instrument_id: str
     as_of: date
@@ -74,28 +75,29 @@ class ProjectedSchedule:
 
 
 def payment_schedule(scope: Scope, instrument_id: str) -> ProjectedSchedule:
-    """From today's state. Interest of the running period belongs to its due date, so only interest
-    accrued up to the last due date (or the instrument's interest date, if later) is carried into the
-    first row; a bullet loan pays principal and all interest to maturity under its day count."""
+    """From today's state (SPEC §5 item 4). Interest of the running period belongs to its due date: the
+    first row carries the unpaid interest up to the due date that opened the period plus a full period,
+    or, when interest is computed past that date, the unpaid interest plus the stub to the next due date
+    (``schedule.first_period``). A bullet loan pays principal and all interest to maturity under its day
+    count; an active loan at or past its maturity owes everything now, in one row due ``as_of``."""
     books = load_books(scope.business_id)
     instrument = support.instrument(scope.business_id, instrument_id)
     as_of = max(support.today(books), instrument.interest_through_date)
-    dates = schedule.due_dates(instrument.start_date, instrument.maturity_date, instrument.payment_frequency, as_of)
-    if instrument.status is not InstrumentStatus.ACTIVE or not dates:
+    if instrument.status is not InstrumentStatus.ACTIVE:
         return ProjectedSchedule(instrument.id, as_of, None, [])
     frequency = instrument.payment_frequency
-    if frequency is schedule.PaymentFrequency.BULLET:
-        at_maturity = loans.roll_forward(instrument, instrument.maturity_date)
-        balance, interest = at_maturity.current_balance_cents, at_maturity.accrued_interest_cents
-        row = schedule.ScheduledPayment(instrument.maturity_date, balance + interest, balance, interest, 0)
-        return ProjectedSchedule(instrument.id, as_of, None, [row])
-    elapsed = [d for d in schedule.due_dates(instrument.start_date, instrument.maturity_date, frequency,
-                                             instrument.start_date) if d <= as_of]
-    period_start = max([instrument.start_date, *elapsed])
-    carried = loans.roll_forward(instrument, max(period_start, instrument.interest_through_date))
+    dates = schedule.due_dates(instrument.start_date, instrument.maturity_date, frequency, as_of)
+    if not dates or frequency is schedule.PaymentFrequency.BULLET:  # all at once: at maturity, or now if past it
+        due = dates[-1] if dates else as_of
+        settled = loans.roll_forward(instrument, due)
+        rows = schedule.pay_off(due, settled.current_balance_cents, settled.accrued_interest_cents)
+        return ProjectedSchedule(instrument.id, as_of, None, rows)
+    since, stub = schedule.first_period(instrument.start_date, instrument.maturity_date, frequency, as_of,
+                                        instrument.interest_through_date, instrument.day_count)
+    carried = loans.roll_forward(instrument, since)
     per_year = 12 // schedule.MONTHS_PER_PERIOD[frequency]
     level = instrument.payment_amount_cents or schedule.level_payment(
         carried.current_balance_cents, instrument.interest_rate_bps, per_year, len(dates))
     rows = schedule.project(carried.current_balance_cents, instrument.interest_rate_bps, frequency, dates,
-                            level, carried.accrued_interest_cents)
+                            level, carried.accrued_interest_cents, stub)
     return ProjectedSchedule(instrument.id, as_of, level, rows)
