@@ -18,4 +18,4 @@ SAMPLE = Sample({"through_date": "2025-03-31", "memo": "Month-end interest accru
           present=loan_views.bulk_accrual, message="Interest accrued", code="LOANS_INTEREST_ACCRUED", sample=SAMPLE)
 def accrue_all_loans_interest(call: ThisCall,
                               body: AccrueInterestRequest) -> Response[SuccessEnvelope[BulkAccrualResponse]]:
-    return call.respond(loans.accrue_all(call.scope, body))
+    return call.respond(loans.accrue_all(call.scope, body.command()))

@@ -19,4 +19,4 @@ SAMPLE = Sample({"through_date": "2025-03-31", "memo": "March month-end accrual"
           code="LOAN_INTEREST_ACCRUED", sample=SAMPLE)
 def accrue_loan_interest(call: ThisCall, instrument_id: str,
                          body: AccrueInterestRequest) -> Response[SuccessEnvelope[AccrualResponse]]:
-    return call.respond(loans.accrue_interest(call.scope, instrument_id, body))
+    return call.respond(loans.accrue_interest(call.scope, instrument_id, body.command()))

@@ -20,5 +20,5 @@ SAMPLE = Sample({"amount_cents": 195000, "direction": "inflow", "date": "2025-02
           summary="Import a bank transaction (posts it to cash and a category)",
           message="Bank transaction imported", code="BANK_TRANSACTION_CREATED", sample=SAMPLE)
 def create_bank_transaction(call: ThisCall, body: BankTransactionRequest) -> Response[SuccessEnvelope[BankTransaction]]:
-    transaction, created = bank_transactions.create_transaction(call.scope, body)
+    transaction, created = bank_transactions.create_transaction(call.scope, body.command())
     return call.respond(transaction, created=created)

@@ -26,5 +26,5 @@ SAMPLE = Sample({
           status_code=201, existing=True, summary="Post a balanced manual entry", present=views.entry, sample=SAMPLE)
 def create_custom_journal_entry(call: ThisCall, businessId: str,
                                 body: CustomJournalEntryRequest) -> Response[JournalEntryView]:
-    entry, created = ledger.post_custom_entry(call.scope, body)
+    entry, created = ledger.post_custom_entry(call.scope, body.command())
     return call.respond(entry, created=created)

@@ -24,5 +24,5 @@ SAMPLE = Sample({
           code="DEBT_INSTRUMENT_CREATED", sample=SAMPLE)
 def cfo_portal_create_debt_instrument(call: ThisCall, business_id: str,
                                       body: CreateInstrumentRequest) -> Response[SuccessEnvelope[DebtInstrument]]:
-    instrument, created = loans.create_instrument(call.scope, body)
+    instrument, created = loans.create_instrument(call.scope, body.command())
     return call.respond(instrument, created=created)

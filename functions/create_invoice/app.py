@@ -25,5 +25,5 @@ SAMPLE = Sample({
 @app.post("/v1/businesses/<businessId>/invoices", operation_id="business.invoices.create", status_code=201,
           existing=True, summary="Create an invoice (Dr AR / Cr revenue)", present=invoice_views.invoice, sample=SAMPLE)
 def create_invoice(call: ThisCall, businessId: str, body: CreateInvoiceRequest) -> Response[ApiInvoice]:
-    invoice, created = invoices.create_invoice(call.scope, body)
+    invoice, created = invoices.create_invoice(call.scope, body.command())
     return call.respond(invoice, created=created)

@@ -22,5 +22,5 @@ SAMPLE = Sample({
           present=invoice_views.payment, sample=SAMPLE)
 def create_invoice_payment(call: ThisCall, businessId: str, invoiceId: str,
                            body: InvoicePaymentRequest) -> Response[ApiInvoicePayment]:
-    result, created = invoices.record_payment(call.scope, invoiceId, body)
+    result, created = invoices.record_payment(call.scope, invoiceId, body.command())
     return call.respond(result, created=created)

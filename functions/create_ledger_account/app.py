@@ -18,5 +18,5 @@ SAMPLE = Sample({"name": "Office Equipment", "stable_name": "OFFICE_EQUIPMENT", 
           status_code=201, existing=True, summary="A custom account (existing stable_name: 200)", present=views.account,
           sample=SAMPLE)
 def create_ledger_account(call: ThisCall, businessId: str, body: CreateAccountRequest) -> Response[AccountView]:
-    account, created = ledger.create_account(call.scope, body)
+    account, created = ledger.create_account(call.scope, body.command())
     return call.respond(account, created=created)

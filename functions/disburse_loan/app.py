@@ -21,4 +21,4 @@ SAMPLE = Sample({"amount_cents": 2500000, "cash_ledger_id": "55555555-5555-4555-
           sample=SAMPLE)
 def disburse_loan(call: ThisCall, instrument_id: str,
                   body: DisbursementRequest) -> Response[SuccessEnvelope[DisbursementResponse]]:
-    return call.respond(loans.disburse(call.scope, instrument_id, body))
+    return call.respond(loans.disburse(call.scope, instrument_id, body.command()))

@@ -22,4 +22,4 @@ SAMPLE = Sample({
 @app.put("/v1/businesses/<businessId>/write-off-policy", operation_id="business.write-off-policy.put",
          summary="What the daily job may write off", present=invoice_views.policy, sample=SAMPLE)
 def put_write_off_policy(call: ThisCall, businessId: str, body: WriteOffPolicyRequest) -> Response[WriteOffPolicyView]:
-    return call.respond(write_offs.put_policy(call.scope, body))
+    return call.respond(write_offs.put_policy(call.scope, body.command()))

@@ -23,4 +23,4 @@ SAMPLE = Sample({"payment_amount_cents": 195000, "cash_ledger_id": "55555555-555
           present=loan_views.payment, message="Debt payment recorded", code="DEBT_PAYMENT_RECORDED", sample=SAMPLE)
 def cfo_portal_record_debt_payment(call: ThisCall, business_id: str, instrument_id: str,
                                    body: DebtPaymentRequest) -> Response[SuccessEnvelope[DebtPaymentResponse]]:
-    return call.respond(loans.record_payment(call.scope, instrument_id, body))
+    return call.respond(loans.record_payment(call.scope, instrument_id, body.command()))

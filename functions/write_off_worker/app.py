@@ -30,8 +30,8 @@ def record_handler(record: SQSRecord) -> None:
         trigger=message.trigger,
         as_of=message.scheduled_time,
     )
-    if summary["failed"]:
-        raise ItemsFailed(f"{len(summary['failed'])} items failed in run {summary['id']}")
+    if summary.failed:
+        raise ItemsFailed(f"{len(summary.failed)} items failed in run {summary.id}")
 
 
 @observed

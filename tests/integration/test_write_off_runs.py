@@ -27,6 +27,7 @@ from support.write_offs import (
 )
 
 from ledgerline.services import write_offs
+from ledgerline.store import policies
 
 pytest_plugins = ["support.write_offs"]  # its fixture: business
 
@@ -76,7 +77,8 @@ def test_two_runs_of_the_same_date_at_once_write_each_item_off_once(business):
 
     def worker() -> None:
         barrier.wait(timeout=30)
-        summaries.append(write_offs.run_for_business(api.business_id, RUN_DATE, trigger="schedule"))
+        summaries.append(policies.run_document(write_offs.run_for_business(api.business_id, RUN_DATE,
+                                                                           trigger="schedule")))
 
     threads = [threading.Thread(target=worker) for _ in range(2)]
     for thread in threads:
@@ -102,7 +104,7 @@ def measure(api, make_item) -> dict[str, Any]:
             make_item()
         with ItemCounter() as counter:
             started = time.perf_counter()
-            summary = write_offs.run_for_business(api.business_id, RUN_DATE, trigger="cli")
+            summary = policies.run_document(write_offs.run_for_business(api.business_id, RUN_DATE, trigger="cli"))
             elapsed = time.perf_counter() - started
         assert len(summary["written_off"]) == ITEMS and summary["failed"] == [] == summary["skipped"]
         rounds.append((elapsed, counter))

@@ -235,7 +235,7 @@ def loans_handler():
     @app.post("/api/v1/businesses/<business_id>/probe-entries", status_code=201, present=views.entry,
               message="Journal entry posted", code="ENTRY_POSTED")
     def post_probe_entry(call: ThisCall, business_id: str, body: CustomJournalEntryRequest) -> Response[dict[str, Any]]:
-        entry, _created = ledger.post_custom_entry(call.scope, body)
+        entry, _created = ledger.post_custom_entry(call.scope, body.command())
         return call.respond(entry)
 
     return entrypoint(app)

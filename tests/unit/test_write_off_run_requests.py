@@ -32,6 +32,7 @@ from support.write_offs import (
 )
 
 from ledgerline.observability import MetricUnit, metrics
+from ledgerline.schemas.policy import WriteOffRun
 from ledgerline.services import invoices as invoice_service
 from ledgerline.services import write_offs
 from ledgerline.store import policies, transactions
@@ -599,9 +600,34 @@ def test_a_summary_listing_the_most_items_in_every_category_fits_in_one_item(bus
                "totals": {"candidates": most, "written_off": most, "written_off_cents": most * 10**12,
                           "skipped": most, "failed": most}}
 
-    transactions.commit([policies.save_run(api.business_id, summary)], token=str(uuid.uuid4()))
+    transactions.commit([policies.save_run(api.business_id, policies.run_from_document(summary))],
+                        token=str(uuid.uuid4()))
 
-    assert policies.get_run(api.business_id, summary["id"]) == summary
+    assert policies.run_document(policies.get_run(api.business_id, summary["id"])) == summary
+
+
+def test_a_stored_summary_is_answered_as_the_document_it_was_saved_as(business):
+    """A run's item keeps a plain document (items without their unset fields, ISO dates); whatever reads it
+    back as a ``WriteOffRun`` answers exactly what that document says, in the response model's shape."""
+    api = business()
+    summary = {"id": str(uuid.uuid4()), "business_id": api.business_id, "run_date": "2026-06-01", "dry_run": False,
+               "trigger": "schedule", "status": "completed_with_failures", "started_at": NOW.isoformat(),
+               "finished_at": (NOW + timedelta(seconds=2)).isoformat(),
+               "candidates": [{"type": "loan", "id": str(uuid.uuid4()), "amount": 700}],
+               "written_off": [{"type": "loan", "id": str(uuid.uuid4()), "amount": 700, "journal_entry_id": "e-1"}],
+               "skipped": [{"type": "invoice", "id": str(uuid.uuid4()), "reason": "already written off",
+                            "journal_entry_id": "e-0"},
+                           {"type": "invoice", "id": str(uuid.uuid4()), "reason": "not eligible"}],
+               "failed": [{"type": "invoice", "id": str(uuid.uuid4()), "reason": "boom"}],
+               "totals": {"candidates": 1, "written_off": 1, "written_off_cents": 700, "skipped": 2, "failed": 1}}
+    transactions.commit([policies.save_run(api.business_id, policies.run_from_document(summary))],
+                        token=str(uuid.uuid4()))
+
+    response = api.get(f"{api.base}/write-off-runs/{summary['id']}")
+
+    assert response.status == 200, response.json()
+    assert response.json() == WriteOffRun.model_validate(summary).model_dump(mode="json")
+    assert policies.run_document(policies.get_run(api.business_id, summary["id"])) == summary
 
 
 @pytest.mark.parametrize("run_id", [MISSING_ID, "not-a-uuid"])

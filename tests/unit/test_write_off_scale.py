@@ -31,7 +31,7 @@ from ledgerline.domain.ids import new_id
 from ledgerline.domain.invoices import Invoice, InvoiceLine
 from ledgerline.services import write_offs
 from ledgerline.store import chart as chart_store
-from ledgerline.store import codec
+from ledgerline.store import codec, policies
 from ledgerline.store.invoices import invoice_item
 from ledgerline.store.runtime import dynamodb_client, table_name
 
@@ -125,12 +125,12 @@ def test_a_run_reads_in_proportion_to_its_candidates_not_the_table(business):
     budget = ELIGIBLE * 6 + chart_items(api.business_id) + OVERHEAD
 
     with ItemCounter() as dry:
-        listed = write_offs.run_for_business(api.business_id, RUN_DATE, dry_run=True)
+        listed = policies.run_document(write_offs.run_for_business(api.business_id, RUN_DATE, dry_run=True))
     with ItemCounter() as real:
-        summary = write_offs.run_for_business(api.business_id, RUN_DATE)
+        summary = policies.run_document(write_offs.run_for_business(api.business_id, RUN_DATE))
     after_run = books(api.business_id)
     with ItemCounter() as again:
-        repeated = write_offs.run_for_business(api.business_id, RUN_DATE)
+        repeated = policies.run_document(write_offs.run_for_business(api.business_id, RUN_DATE))
 
     # Given 12,000 open invoices and 20 eligible ones, then the run lists and writes off exactly the 20…
     assert ids(listed["candidates"]) == eligible == ids(summary["written_off"])

@@ -159,7 +159,7 @@ def cmd_run_write_offs(args: argparse.Namespace) -> None:
     with contextlib.redirect_stdout(sys.stderr):
         summaries = [write_offs.run_for_business(business_id, run_date, dry_run=args.dry_run, trigger="cli")
                      for business_id in business_ids]
-    _print(summaries)
+    _print([policies.run_document(summary) for summary in summaries])
 
 
 def cmd_openapi(args: argparse.Namespace) -> None:

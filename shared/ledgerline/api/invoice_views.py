@@ -1,14 +1,17 @@
 """Invoices-family results -> bare bodies (seed 001's ApiInvoiceWriteOff, ApiTag, ApiError shapes)."""
 
+from dataclasses import asdict
 from typing import Any
 
 from ledgerline.api.routes import for_business
 from ledgerline.api.views import api_tags
 from ledgerline.domain.accounts import Account
 from ledgerline.domain.invoices import Invoice, InvoicePayment, InvoiceWriteOff
-from ledgerline.domain.policy import WriteOffPolicy
+from ledgerline.domain.policy import RunItem, WriteOffPolicy, WriteOffRun
 from ledgerline.schemas import invoices as schema
-from ledgerline.schemas.policy import InvoicePolicy, LoanPolicy, WriteOffPolicyView, WriteOffRun
+from ledgerline.schemas.policy import InvoicePolicy, LoanPolicy, WriteOffPolicyView
+from ledgerline.schemas.policy import RunItem as RunItemView
+from ledgerline.schemas.policy import WriteOffRun as WriteOffRunView
 from ledgerline.services.invoices import PaymentResult
 from ledgerline.services.ledger import Page
 
@@ -92,9 +95,18 @@ def policy(value: WriteOffPolicy) -> dict[str, Any]:
     ).model_dump(mode="json")
 
 
-def run(value: dict[str, Any]) -> dict[str, Any]:
-    # Through the model, so the stored (replayed) body is byte-for-byte what was served.
-    return WriteOffRun.model_validate(value).model_dump(mode="json")
+def _run_items(items: tuple[RunItem, ...]) -> list[RunItemView]:
+    return [RunItemView(type=i.type, id=i.id, amount=i.amount, journal_entry_id=i.journal_entry_id, reason=i.reason)
+            for i in items]
+
+
+def run(value: WriteOffRun) -> dict[str, Any]:
+    return WriteOffRunView(
+        id=value.id, business_id=value.business_id, run_date=value.run_date, dry_run=value.dry_run,
+        trigger=value.trigger, status=value.status, started_at=value.started_at, finished_at=value.finished_at,
+        candidates=_run_items(value.candidates), written_off=_run_items(value.written_off),
+        skipped=_run_items(value.skipped), failed=_run_items(value.failed), totals=asdict(value.totals),
+    ).model_dump(mode="json")
 
 
 def run_page(page: Page) -> dict[str, Any]:

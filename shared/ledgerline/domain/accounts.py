@@ -44,6 +44,18 @@ class Account:
     """Cents, positive in the account's normal direction."""
 
 
+@dataclass(frozen=True)
+class CreateAccount:
+    """A command: add an account to the chart (an existing ``stable_name`` of the same kind is that account)."""
+
+    name: str
+    account_type: AccountType
+    stable_name: str | None = None
+    """Default: the name in UPPER_SNAKE."""
+    normality: Direction | None = None
+    """Default: the type's natural side (``NATURAL_NORMALITY``)."""
+
+
 def balance_delta(normality: Direction, direction: Direction, amount: int) -> int:
     """How much a line of ``amount`` on ``direction`` moves a balance kept in its normal direction."""
     return amount if direction is normality else -amount

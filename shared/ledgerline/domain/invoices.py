@@ -55,6 +55,50 @@ class InvoicePayment:
 
 
 @dataclass(frozen=True)
+class NewInvoiceLine:
+    """A line of an invoice to create: ``unit_price`` cents × ``quantity``, credited to ``account`` (default SALES)."""
+
+    unit_price: int
+    quantity: Decimal = Decimal(1)
+    description: str | None = None
+    product: str | None = None
+    account: Mapping[str, str] | None = None
+    """The account identifier as the caller named it (``{"type": "StableName", ...}``); default SALES."""
+
+
+@dataclass(frozen=True)
+class CreateInvoice:
+    """A command: create an invoice of ``lines``, recognized as receivable on ``sent_at`` (default now)."""
+
+    lines: tuple[NewInvoiceLine, ...]
+    external_id: str | None = None
+    invoice_number: str | None = None
+    customer_external_id: str | None = None
+    sent_at: datetime | None = None
+    due_at: datetime | None = None
+    memo: str | None = None
+    tags: tuple[Tag, ...] = ()
+    content: Mapping[str, Any] = field(default_factory=dict)
+    """The request as sent (JSON values): what an ``external_id`` reservation fingerprints."""
+
+
+@dataclass(frozen=True)
+class RecordInvoicePayment:
+    """A command: a payment of ``amount`` cents towards an invoice, dated ``paid_at`` (default now)."""
+
+    amount: int
+    paid_at: datetime | None = None
+    method: str = "OTHER"
+    """CASH, CHECK, CREDIT_CARD, ACH or OTHER."""
+    clearing: Mapping[str, str] | None = None
+    """The account the money came into, as the caller named it; default CASH."""
+    external_id: str | None = None
+    memo: str | None = None
+    content: Mapping[str, Any] = field(default_factory=dict)
+    """The request as sent (JSON values): what an ``external_id`` reservation fingerprints (with the invoice id)."""
+
+
+@dataclass(frozen=True)
 class WriteOffInvoice:
     """A command: write off part (``amount``) or all of an invoice's outstanding balance."""
 

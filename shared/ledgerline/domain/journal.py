@@ -1,8 +1,9 @@
 """Journal entries and the invariants every one must satisfy before anything is written (SPEC §4)."""
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import Any
 
 from ledgerline.domain.accounts import Account, Direction, balance_delta
 from ledgerline.errors import InvalidEntry, UnbalancedEntry
@@ -35,6 +36,30 @@ class Tag:
     value: str
     dimension_display_name: str | None = None
     value_display_name: str | None = None
+
+
+@dataclass(frozen=True)
+class NewEntryLine:
+    """A line of a custom entry to post: ``amount`` cents on ``direction`` of the account the caller named."""
+
+    account: Mapping[str, str]
+    """The account identifier as the caller named it (``{"type": "StableName", ...}`` or ``AccountId``)."""
+    direction: Direction
+    amount: int
+    memo: str | None = None
+
+
+@dataclass(frozen=True)
+class PostCustomEntry:
+    """A command: post a balanced entry of the caller's ``lines``, dated ``entry_at`` (default now)."""
+
+    lines: tuple[NewEntryLine, ...]
+    entry_at: datetime | None = None
+    memo: str | None = None
+    external_id: str | None = None
+    tags: tuple[Tag, ...] = ()
+    content: Mapping[str, Any] = field(default_factory=dict)
+    """The request as sent (JSON values): what an ``external_id`` reservation fingerprints."""
 
 
 @dataclass(frozen=True)

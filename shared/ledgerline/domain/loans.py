@@ -6,24 +6,17 @@ interest, ``ledger_accrued_interest_cents`` is the part already posted to the le
 posts it.
 """
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from ledgerline.domain.accounts import Account, Direction
 from ledgerline.domain.interest import DayCount, interest_cents
 from ledgerline.domain.journal import Line
 from ledgerline.domain.schedule import PaymentFrequency
 from ledgerline.errors import EventBeforeInterestDate, ExceedsOutstanding, InstrumentClosed, OverpaymentError
-
-
-@dataclass(frozen=True)
-class WriteOffLoan:
-    """A command: write off all (no ``principal_cents``) or part of a loan, dated ``write_off_date`` (default today)."""
-
-    write_off_date: date | None = None
-    principal_cents: int | None = None
-    memo: str | None = None
 
 
 class LoanDirection(StrEnum):
@@ -45,6 +38,76 @@ class InstrumentStatus(StrEnum):
     ACTIVE = "active"
     PAID_OFF = "paid_off"
     WRITTEN_OFF = "written_off"
+
+
+# ---- commands: what a caller asks of the loans use cases (request models build them with ``.command()``)
+
+@dataclass(frozen=True)
+class CreateInstrument:
+    """A command: open an instrument at its balance on ``start_date``."""
+
+    name: str
+    lender: str
+    """The counterparty: who lent to the business (``borrow``), or whom the business lent to (``lend``)."""
+    direction: LoanDirection
+    debt_type: DebtType
+    original_principal_cents: int
+    current_balance_cents: int | None
+    """The principal outstanding today; None: the original principal."""
+    interest_rate_bps: int
+    day_count: DayCount
+    start_date: date
+    maturity_date: date
+    payment_frequency: PaymentFrequency
+    payment_amount_cents: int | None = None
+    cash_ledger_id: str | None = None
+    """The asset account the principal moved through; None for an existing loan (opening balance equity)."""
+    memo: str | None = None
+    external_id: str | None = None
+    content: Mapping[str, Any] = field(default_factory=dict)
+    """The request as sent (JSON values): what an ``external_id`` reservation fingerprints."""
+
+
+@dataclass(frozen=True)
+class RecordLoanPayment:
+    """A command: a payment on a loan, given by its amount and cash account, or by a bank transaction."""
+
+    payment_amount_cents: int | None = None
+    """The whole payment (interest first, then principal); with ``transaction_id``, the transaction's if omitted."""
+    cash_ledger_id: str | None = None
+    """The bank or cash account the money moved through; with ``transaction_id``, the transaction's if omitted."""
+    payment_date: date | None = None
+    """Default: the transaction's date, or today."""
+    memo: str | None = None
+    transaction_id: str | None = None
+    """An imported bank transaction whose entry is rebooked as this payment."""
+
+
+@dataclass(frozen=True)
+class DisburseLoan:
+    """A command: draw ``amount_cents`` more through ``cash_ledger_id`` on ``disbursement_date`` (default today)."""
+
+    amount_cents: int
+    cash_ledger_id: str
+    disbursement_date: date | None = None
+    memo: str | None = None
+
+
+@dataclass(frozen=True)
+class AccrueInterest:
+    """A command: post the interest computed but not yet in the ledger, through ``through_date``."""
+
+    through_date: date
+    memo: str | None = None
+
+
+@dataclass(frozen=True)
+class WriteOffLoan:
+    """A command: write off all (no ``principal_cents``) or part of a loan, dated ``write_off_date`` (default today)."""
+
+    write_off_date: date | None = None
+    principal_cents: int | None = None
+    memo: str | None = None
 
 
 @dataclass(frozen=True)

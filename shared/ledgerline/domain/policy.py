@@ -8,12 +8,15 @@ on or before the run date.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Literal
 
 from ledgerline.domain.invoices import Invoice
 from ledgerline.domain.loans import Instrument, InstrumentStatus, LoanDirection
 
 AUTOMATIC_MEMO = "Automatic write-off (policy)"
+DEFAULT_DESTINATION = {"type": "StableName", "stable_name": "BAD_DEBT"}
+DEFAULT_DAYS_PAST_DUE = 90
 
 
 @dataclass(frozen=True)
@@ -68,10 +71,84 @@ def last_activity(instrument: Instrument) -> date:
     return instrument.last_payment_date or instrument.start_date
 
 
+INVOICE_RULE_OFF = InvoiceRule(False, DEFAULT_DAYS_PAST_DUE, DEFAULT_DESTINATION)
+"""The invoice rule of a policy that does not set one."""
+LOAN_RULE_OFF = LoanRule(False, None, None)
+"""The loan rule of a policy that does not set one."""
+
+
 @dataclass(frozen=True)
 class WriteOffPolicy:
+    """What the daily job may write off for one business; ``enabled`` switches the whole policy."""
+
     business_id: str
     enabled: bool
     invoices: InvoiceRule
     loans: LoanRule
     updated_at: str
+    """ISO 8601, UTC; empty for the default policy of a business that never set one."""
+
+
+@dataclass(frozen=True)
+class SetWriteOffPolicy:
+    """A command: replace the business's write-off policy; a rule left out is off (at its defaults)."""
+
+    enabled: bool
+    invoices: InvoiceRule = INVOICE_RULE_OFF
+    loans: LoanRule = LOAN_RULE_OFF
+
+
+# ---- what a run did -----------------------------------------------------------------------------
+
+RunStatus = Literal["completed", "completed_with_failures", "no_policy"]
+RunItemType = Literal["invoice", "loan"]
+
+
+@dataclass(frozen=True)
+class RunItem:
+    """One invoice or loan a run looked at, and what became of it."""
+
+    type: RunItemType
+    id: str
+    amount: int | None = None
+    """Cents written off (in a dry run, that would be): a loan's principal and its interest already posted."""
+    journal_entry_id: str | None = None
+    """The write-off's entry; for an item skipped as already written off on the run date, that earlier entry."""
+    reason: str | None = None
+    """Why the item was skipped or failed."""
+
+
+@dataclass(frozen=True)
+class RunTotals:
+    """How many items each list of a run holds in all (the lists themselves are capped), and the cents written off."""
+
+    candidates: int
+    written_off: int
+    written_off_cents: int
+    skipped: int
+    failed: int
+
+
+@dataclass(frozen=True)
+class WriteOffRun:
+    """A write-off run's summary: what the policy found on ``run_date`` and what became of each item."""
+
+    id: str
+    """A UUIDv7, so runs sort by time."""
+    business_id: str
+    run_date: date
+    dry_run: bool
+    """Planned only: ``candidates`` lists what a real run would write off, and nothing was posted."""
+    trigger: str
+    """Who started it: ``api``, ``schedule`` or ``cli``."""
+    status: RunStatus
+    """``no_policy`` without an enabled policy; ``completed_with_failures`` when any item failed."""
+    started_at: datetime
+    finished_at: datetime
+    candidates: tuple[RunItem, ...]
+    """A dry run's would-be write-offs; a real run's are those it wrote off."""
+    written_off: tuple[RunItem, ...]
+    skipped: tuple[RunItem, ...]
+    """No longer eligible when read, or already written off for this run date (by an earlier run)."""
+    failed: tuple[RunItem, ...]
+    totals: RunTotals

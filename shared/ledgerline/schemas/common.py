@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 
 from ledgerline.domain import dates
+from ledgerline.domain.journal import Tag
 from ledgerline.domain.money import MAX_CENTS
 
 Cents = Annotated[StrictInt, Field(ge=1, le=MAX_CENTS, description="Amount in integer cents (1 to 10^13).")]
@@ -79,6 +80,10 @@ class TagInput(Strict):
     value: Annotated[str, Field(min_length=1, max_length=100)]
     dimension_display_name: Annotated[str, Field(max_length=100)] | None = None
     value_display_name: Annotated[str, Field(max_length=100)] | None = None
+
+    def tag(self) -> Tag:
+        """The tag as a command carries it."""
+        return Tag(**self.model_dump())
 
 
 Tags = Annotated[list[TagInput], Field(max_length=20)]

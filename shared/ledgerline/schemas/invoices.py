@@ -6,8 +6,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StrictInt, field_validator, model_validator
 
-from ledgerline.domain.invoices import InvoiceStatus, WriteOffInvoice, line_amount
-from ledgerline.domain.journal import Tag
+from ledgerline.domain.invoices import (
+    CreateInvoice,
+    InvoiceStatus,
+    NewInvoiceLine,
+    RecordInvoicePayment,
+    WriteOffInvoice,
+    line_amount,
+)
 from ledgerline.domain.money import MAX_CENTS
 from ledgerline.schemas.common import (
     AccountIdentifier,
@@ -41,6 +47,12 @@ class InvoiceLineInput(Strict):
             raise ValueError(f"unit_price × quantity exceeds {MAX_CENTS} cents")
         return self
 
+    def command(self) -> NewInvoiceLine:
+        """The line as the use case's command takes it."""
+        account = self.account_identifier
+        return NewInvoiceLine(unit_price=self.unit_price, quantity=self.quantity, description=self.description,
+                              product=self.product, account=account.model_dump() if account else None)
+
 
 class CreateInvoiceRequest(Strict):
     external_id: ExternalId | None = None
@@ -59,6 +71,14 @@ class CreateInvoiceRequest(Strict):
             raise ValueError(f"the invoice total exceeds {MAX_CENTS} cents")
         return lines
 
+    def command(self) -> CreateInvoice:
+        """The use case's command for this request."""
+        return CreateInvoice(
+            lines=tuple(line.command() for line in self.line_items), external_id=self.external_id,
+            invoice_number=self.invoice_number, customer_external_id=self.customer_external_id,
+            sent_at=self.sent_at, due_at=self.due_at, memo=self.memo, tags=tuple(tag.tag() for tag in self.tags),
+            content=self.model_dump(mode="json"))
+
 
 class InvoicePaymentRequest(Strict):
     amount: Cents
@@ -67,6 +87,14 @@ class InvoicePaymentRequest(Strict):
     payment_clearing_account_identifier: AccountIdentifier | None = Field(default=None, description="Default: CASH.")
     external_id: ExternalId | None = None
     memo: Memo | None = None
+
+    def command(self) -> RecordInvoicePayment:
+        """The use case's command for this request."""
+        clearing = self.payment_clearing_account_identifier
+        return RecordInvoicePayment(
+            amount=self.amount, paid_at=self.paid_at, method=self.method,
+            clearing=clearing.model_dump() if clearing else None, external_id=self.external_id, memo=self.memo,
+            content=self.model_dump(mode="json"))
 
 
 class InvoiceWriteOffRequest(Strict):
@@ -84,7 +112,7 @@ class InvoiceWriteOffRequest(Strict):
         return WriteOffInvoice(
             amount=self.amount, memo=self.memo, destination=destination.model_dump() if destination else None,
             write_off_at=self.write_off_at, external_id=self.external_id,
-            tags=tuple(Tag(**tag.model_dump()) for tag in self.tags), content=self.model_dump(mode="json"))
+            tags=tuple(tag.tag() for tag in self.tags), content=self.model_dump(mode="json"))
 
 
 # ---- responses (seed 001) -------------------------------------------------------------------

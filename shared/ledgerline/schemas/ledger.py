@@ -5,7 +5,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from ledgerline.domain.accounts import AccountType, Direction
+from ledgerline.domain.accounts import AccountType, CreateAccount, Direction
+from ledgerline.domain.journal import NewEntryLine, PostCustomEntry
 from ledgerline.domain.money import MAX_CENTS
 from ledgerline.schemas.common import (
     AccountIdentifier,
@@ -27,6 +28,11 @@ class LineItemInput(Strict):
     direction: Direction
     memo: Memo | None = None
 
+    def command(self) -> NewEntryLine:
+        """The line as the use case's command takes it."""
+        return NewEntryLine(account=self.account_identifier.model_dump(), direction=self.direction,
+                            amount=self.amount, memo=self.memo)
+
 
 class CustomJournalEntryRequest(Strict):
     external_id: ExternalId | None = None
@@ -44,12 +50,24 @@ class CustomJournalEntryRequest(Strict):
                 raise ValueError(f"the {side.value} lines total more than {MAX_CENTS} cents")
         return lines
 
+    def command(self) -> PostCustomEntry:
+        """The use case's command for this request."""
+        return PostCustomEntry(
+            lines=tuple(line.command() for line in self.line_items), entry_at=self.entry_at, memo=self.memo,
+            external_id=self.external_id, tags=tuple(tag.tag() for tag in self.tags),
+            content=self.model_dump(mode="json"))
+
 
 class CreateAccountRequest(Strict):
     name: Name
     stable_name: StableName | None = Field(default=None, description="Default: the name in UPPER_SNAKE.")
     account_type: AccountType
     normality: Direction | None = Field(default=None, description="Default: the type's natural side.")
+
+    def command(self) -> CreateAccount:
+        """The use case's command for this request."""
+        return CreateAccount(name=self.name, account_type=self.account_type, stable_name=self.stable_name,
+                             normality=self.normality)
 
 
 class AccountView(BaseModel):

@@ -5,8 +5,18 @@ from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field, StrictInt
 
+from ledgerline.domain.bank_transactions import ImportBankTransaction
 from ledgerline.domain.interest import DayCount
-from ledgerline.domain.loans import DebtType, InstrumentStatus, LoanDirection, WriteOffLoan
+from ledgerline.domain.loans import (
+    AccrueInterest,
+    CreateInstrument,
+    DebtType,
+    DisburseLoan,
+    InstrumentStatus,
+    LoanDirection,
+    RecordLoanPayment,
+    WriteOffLoan,
+)
 from ledgerline.domain.schedule import PaymentFrequency
 from ledgerline.schemas.common import Cents, Day, ExternalId, Memo, Name, Strict
 
@@ -41,6 +51,16 @@ class CreateInstrumentRequest(Strict):
     memo: Memo | None = None
     external_id: ExternalId | None = None
 
+    def command(self) -> CreateInstrument:
+        """The use case's command for this request."""
+        return CreateInstrument(
+            name=self.name, lender=self.lender, direction=self.direction, debt_type=self.debt_type,
+            original_principal_cents=self.original_principal_cents, current_balance_cents=self.current_balance_cents,
+            interest_rate_bps=self.interest_rate_bps, day_count=self.day_count, start_date=self.start_date,
+            maturity_date=self.maturity_date, payment_frequency=self.payment_frequency,
+            payment_amount_cents=self.payment_amount_cents, cash_ledger_id=self.cash_ledger_id, memo=self.memo,
+            external_id=self.external_id, content=self.model_dump(mode="json"))
+
 
 class DebtPaymentRequest(Strict):
     payment_amount_cents: Cents | None = Field(
@@ -51,6 +71,11 @@ class DebtPaymentRequest(Strict):
     transaction_id: str | None = Field(default=None, max_length=64,
                                        description="Rebook this bank transaction's journal entry into the split.")
 
+    def command(self) -> RecordLoanPayment:
+        """The use case's command for this request."""
+        return RecordLoanPayment(payment_amount_cents=self.payment_amount_cents, cash_ledger_id=self.cash_ledger_id,
+                                 payment_date=self.payment_date, memo=self.memo, transaction_id=self.transaction_id)
+
 
 class DisbursementRequest(Strict):
     amount_cents: Cents
@@ -58,10 +83,19 @@ class DisbursementRequest(Strict):
     disbursement_date: Day | None = None
     memo: Memo | None = None
 
+    def command(self) -> DisburseLoan:
+        """The use case's command for this request."""
+        return DisburseLoan(amount_cents=self.amount_cents, cash_ledger_id=self.cash_ledger_id,
+                            disbursement_date=self.disbursement_date, memo=self.memo)
+
 
 class AccrueInterestRequest(Strict):
     through_date: Day
     memo: Memo | None = None
+
+    def command(self) -> AccrueInterest:
+        """The use case's command for this request."""
+        return AccrueInterest(through_date=self.through_date, memo=self.memo)
 
 
 class LoanWriteOffRequest(Strict):
@@ -84,6 +118,13 @@ class BankTransactionRequest(Strict):
     category_ledger_id: LedgerId | None = Field(
         default=None, description="Default: UNCATEGORIZED_REVENUE (inflow) / UNCATEGORIZED_EXPENSES (outflow).")
     external_id: ExternalId | None = None
+
+    def command(self) -> ImportBankTransaction:
+        """The use case's command for this request."""
+        return ImportBankTransaction(
+            amount_cents=self.amount_cents, direction=self.direction, date=self.date, description=self.description,
+            cash_ledger_id=self.cash_ledger_id, category_ledger_id=self.category_ledger_id,
+            external_id=self.external_id, content=self.model_dump(mode="json"))
 
 
 # ---- responses ------------------------------------------------------------------------------

@@ -5,6 +5,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StrictBool, StrictInt
 
+from ledgerline.domain.policy import (
+    DEFAULT_DESTINATION,
+    INVOICE_RULE_OFF,
+    LOAN_RULE_OFF,
+    InvoiceRule,
+    LoanRule,
+    SetWriteOffPolicy,
+)
 from ledgerline.schemas.common import AccountIdentifier, Day, Strict
 
 Days = Annotated[StrictInt, Field(ge=1, le=3650)]
@@ -15,17 +23,33 @@ class InvoicePolicyInput(Strict):
     days_past_due: Days = 90
     destination_ledger_account: AccountIdentifier | None = Field(default=None, description="Default: BAD_DEBT.")
 
+    def rule(self) -> InvoiceRule:
+        """The invoice rule this input sets."""
+        destination = self.destination_ledger_account
+        return InvoiceRule(self.enabled, self.days_past_due,
+                           destination.model_dump() if destination else DEFAULT_DESTINATION)
+
 
 class LoanPolicyInput(Strict):
     enabled: StrictBool = True
     days_past_maturity: Annotated[StrictInt, Field(ge=0, le=3650)] | None = None
     days_without_payment: Days | None = None
 
+    def rule(self) -> LoanRule:
+        """The loan rule this input sets."""
+        return LoanRule(self.enabled, self.days_past_maturity, self.days_without_payment)
+
 
 class WriteOffPolicyRequest(Strict):
     enabled: StrictBool
     invoices: InvoicePolicyInput | None = None
     loans: LoanPolicyInput | None = Field(default=None, description="Loans we made (lend) only.")
+
+    def command(self) -> SetWriteOffPolicy:
+        """The use case's command for this request."""
+        return SetWriteOffPolicy(enabled=self.enabled,
+                                 invoices=self.invoices.rule() if self.invoices else INVOICE_RULE_OFF,
+                                 loans=self.loans.rule() if self.loans else LOAN_RULE_OFF)
 
 
 class InvoicePolicy(BaseModel):

@@ -11,11 +11,13 @@ from ledgerline.schemas.common import AccountId, AccountIdentifier, AccountStabl
 _IDENTIFIER: TypeAdapter[AccountId | AccountStableName] = TypeAdapter(AccountIdentifier)
 
 
-def identifier(named: Mapping[str, str] | None, *, default: str) -> AccountId | AccountStableName:
+def identifier(named: Mapping[str, str] | None, *, default: str | None = None) -> AccountId | AccountStableName:
     """An account identifier given as JSON (a command's), or the stable name ``default`` when none is given."""
-    if named is None:
-        return AccountStableName(type="StableName", stable_name=default)
-    return _IDENTIFIER.validate_python(dict(named))
+    if named is not None:
+        return _IDENTIFIER.validate_python(dict(named))
+    if default is None:
+        raise ValueError("no account named, and no default")  # a command built without a required account
+    return AccountStableName(type="StableName", stable_name=default)
 
 
 def resolve(chart: Chart, named: AccountId | AccountStableName, *, field: str) -> Account:

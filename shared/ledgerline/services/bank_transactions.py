@@ -10,12 +10,11 @@ from datetime import date
 
 from ledgerline import clock
 from ledgerline.domain.accounts import Direction
-from ledgerline.domain.bank_transactions import BankTransaction
+from ledgerline.domain.bank_transactions import BankTransaction, ImportBankTransaction
 from ledgerline.domain.ids import new_id
 from ledgerline.domain.journal import JournalEntry, Line, Source, reversed_lines
-from ledgerline.domain.loans import Instrument, LoanDirection
+from ledgerline.domain.loans import Instrument, LoanDirection, RecordLoanPayment
 from ledgerline.errors import InstrumentNotFound, InvalidRequest, TransactionAlreadyMatched, TransactionNotFound
-from ledgerline.schemas.loans import BankTransactionRequest, DebtPaymentRequest
 from ledgerline.services import accounts
 from ledgerline.services import loan_support as support
 from ledgerline.services.ledger import Books, load_books
@@ -36,28 +35,28 @@ def _lines(books: Books, txn: BankTransaction) -> list[Line]:
     return [Line(category, Direction.DEBIT, amount), Line(cash, Direction.CREDIT, amount)]
 
 
-def create_transaction(scope: Scope, request: BankTransactionRequest) -> tuple[BankTransaction, bool]:
+def create_transaction(scope: Scope, command: ImportBankTransaction) -> tuple[BankTransaction, bool]:
     """Post Dr cash / Cr category (or the reverse for an outflow), once per ``external_id``: (txn, created)."""
     def decide(transaction_id: str) -> Posting[BankTransaction]:
         books = load_books(scope.business_id)
-        cash_id = request.cash_ledger_id or books.chart.by_stable_name("CASH").id  # type: ignore[union-attr]
-        default_category = "UNCATEGORIZED_REVENUE" if request.direction == "inflow" else "UNCATEGORIZED_EXPENSES"
-        category_id = request.category_ledger_id or books.chart.by_stable_name(default_category).id  # type: ignore[union-attr]
+        cash_id = command.cash_ledger_id or books.chart.by_stable_name("CASH").id  # type: ignore[union-attr]
+        default_category = "UNCATEGORIZED_REVENUE" if command.direction == "inflow" else "UNCATEGORIZED_EXPENSES"
+        category_id = command.category_ledger_id or books.chart.by_stable_name(default_category).id  # type: ignore[union-attr]
         support.cash_account(books.chart, cash_id, "cash_ledger_id")
         entry_id = new_id()
-        txn = BankTransaction(id=transaction_id, amount_cents=request.amount_cents, direction=request.direction,
-                              date=request.date, description=request.description, cash_ledger_id=cash_id,
-                              category_ledger_id=category_id, external_id=request.external_id,
+        txn = BankTransaction(id=transaction_id, amount_cents=command.amount_cents, direction=command.direction,
+                              date=command.date, description=command.description, cash_ledger_id=cash_id,
+                              category_ledger_id=category_id, external_id=command.external_id,
                               journal_entry_id=entry_id, original_journal_entry_id=entry_id,
                               created_at=clock.now().isoformat())
-        entry = support.entry(books, source=Source("BANK_TRANSACTION", transaction_id), day=request.date,
-                              lines=_lines(books, txn), memo=request.description or "Bank transaction",
+        entry = support.entry(books, source=Source("BANK_TRANSACTION", transaction_id), day=command.date,
+                              lines=_lines(books, txn), memo=command.description or "Bank transaction",
                               entry_id=entry_id)
         return Posting(result=txn, entries=(entry,),
                        actions=(transactions.put(txn_store.transaction_item(scope.business_id, txn)),))
 
-    return post_once(scope, kind="bank_transaction", external_id=request.external_id,
-                     content=request.model_dump(mode="json"), decide=decide,
+    return post_once(scope, kind="bank_transaction", external_id=command.external_id,
+                     content=command.content, decide=decide,
                      existing=lambda transaction_id: get_transaction(scope, transaction_id), new_id=new_id)
 
 
@@ -80,23 +79,23 @@ class PaymentTerms:
 
 @dataclass(frozen=True)
 class Match:
-    """A bank transaction a loan payment names: checked against the request, then rebooked as the payment."""
+    """A bank transaction a loan payment names: checked against the payment, then rebooked as it."""
 
     txn: BankTransaction
 
-    def payment_terms(self, request: DebtPaymentRequest, direction: LoanDirection) -> PaymentTerms:
+    def payment_terms(self, command: RecordLoanPayment, direction: LoanDirection) -> PaymentTerms:
         """Amount, cash account and default date come from the transaction; other values given are refused."""
         txn = self.txn
-        if request.payment_amount_cents is not None and request.payment_amount_cents != txn.amount_cents:
+        if command.payment_amount_cents is not None and command.payment_amount_cents != txn.amount_cents:
             raise InvalidRequest("payment_amount_cents", f"differs from the transaction's {txn.amount_cents} cents")
-        if request.cash_ledger_id is not None and request.cash_ledger_id != txn.cash_ledger_id:
+        if command.cash_ledger_id is not None and command.cash_ledger_id != txn.cash_ledger_id:
             raise InvalidRequest("cash_ledger_id", "differs from the transaction's cash account")
         if txn.direction != FITS[direction]:
             raise InvalidRequest("transaction_id", f"a {direction} instrument is paid by an {FITS[direction]}, "
                                                    f"not an {txn.direction}")
         if txn.matched_payment_id:
             raise TransactionAlreadyMatched(txn.id)
-        return PaymentTerms(txn.amount_cents, txn.cash_ledger_id, request.payment_date or txn.date)
+        return PaymentTerms(txn.amount_cents, txn.cash_ledger_id, command.payment_date or txn.date)
 
     def rebook(self, books: Books, *, instrument_id: str, payment_id: str,
                entry_id: str) -> tuple[JournalEntry, tuple[transactions.Action, ...]]:

@@ -8,7 +8,16 @@ from ledgerline import clock, cursors
 from ledgerline.domain import invoices as rules
 from ledgerline.domain.accounts import Account, Direction
 from ledgerline.domain.ids import new_id
-from ledgerline.domain.invoices import Invoice, InvoiceLine, InvoicePayment, InvoiceWriteOff, WriteOffInvoice
+from ledgerline.domain.invoices import (
+    CreateInvoice,
+    Invoice,
+    InvoiceLine,
+    InvoicePayment,
+    InvoiceWriteOff,
+    NewInvoiceLine,
+    RecordInvoicePayment,
+    WriteOffInvoice,
+)
 from ledgerline.domain.journal import JournalEntry, Line, Source, Tag, check_entry, reversed_lines
 from ledgerline.errors import (
     InvalidRequest,
@@ -18,17 +27,11 @@ from ledgerline.errors import (
     NotFound,
     WriteOffNotFound,
 )
-from ledgerline.schemas.common import AccountStableName
-from ledgerline.schemas.invoices import CreateInvoiceRequest, InvoicePaymentRequest
 from ledgerline.services import accounts
 from ledgerline.services.ledger import Books, Page, load_books, local_day
 from ledgerline.services.posting import Posting, Refusal, Scope, post, post_once
 from ledgerline.store import entries as entry_store
 from ledgerline.store import invoices as invoice_store
-
-
-def _tags(tags) -> tuple[Tag, ...]:  # noqa: ANN001 - list[TagInput]
-    return tuple(Tag(**tag.model_dump()) for tag in tags)
 
 
 def _new_entry(books: Books, *, source: Source, moment: datetime, lines: list[Line], memo: str | None,
@@ -84,8 +87,9 @@ def _receivable_lines(books: Books, invoice: Invoice) -> list[Line]:
         Line(account, Direction.CREDIT, amount) for account, amount in per_account.items()]
 
 
-def _invoice_line(books: Books, index: int, item) -> InvoiceLine:  # noqa: ANN001 - InvoiceLineInput
-    identifier = item.account_identifier or AccountStableName(type="StableName", stable_name="SALES")
+def _invoice_line(books: Books, index: int, item: NewInvoiceLine) -> InvoiceLine:
+    """The line with its account resolved (default SALES) and its total; a total of zero cents is refused."""
+    identifier = accounts.identifier(item.account, default="SALES")
     account = accounts.resolve(books.chart, identifier, field=f"line_items.{index}.account_identifier")
     amount = rules.line_amount(item.unit_price, item.quantity)
     if amount <= 0:
@@ -93,30 +97,29 @@ def _invoice_line(books: Books, index: int, item) -> InvoiceLine:  # noqa: ANN00
     return InvoiceLine(new_id(), item.description, item.product, item.unit_price, item.quantity, account, amount)
 
 
-def create_invoice(scope: Scope, request: CreateInvoiceRequest) -> tuple[Invoice, bool]:
+def create_invoice(scope: Scope, command: CreateInvoice) -> tuple[Invoice, bool]:
     """Dr ACCOUNTS_RECEIVABLE / Cr each line's revenue account (default SALES) on ``sent_at``: (invoice, created)."""
     def decide(invoice_id: str) -> Posting[Invoice]:
         books = load_books(scope.business_id)
         now = clock.now()
-        local_day(books, request.sent_at or now, "sent_at")
-        if request.due_at is not None:
-            local_day(books, request.due_at, "due_at")
-        tags = _tags(request.tags)
+        local_day(books, command.sent_at or now, "sent_at")
+        if command.due_at is not None:
+            local_day(books, command.due_at, "due_at")
         invoice = Invoice(
-            id=invoice_id, business_id=scope.business_id, external_id=request.external_id,
-            invoice_number=request.invoice_number, customer_external_id=request.customer_external_id,
-            sent_at=request.sent_at or now, due_at=request.due_at,
-            lines=tuple(_invoice_line(books, index, item) for index, item in enumerate(request.line_items)),
-            memo=request.memo, tags=tags, journal_entry_id=new_id(), created_at=now.isoformat(),
+            id=invoice_id, business_id=scope.business_id, external_id=command.external_id,
+            invoice_number=command.invoice_number, customer_external_id=command.customer_external_id,
+            sent_at=command.sent_at or now, due_at=command.due_at,
+            lines=tuple(_invoice_line(books, index, item) for index, item in enumerate(command.lines)),
+            memo=command.memo, tags=command.tags, journal_entry_id=new_id(), created_at=now.isoformat(),
             updated_at=now.isoformat(), outstanding_balance=0,
         )
         invoice = replace(invoice, outstanding_balance=invoice.total_amount)
         entry = _new_entry(books, source=Source("INVOICE", invoice_id), moment=invoice.sent_at,
-                       lines=_receivable_lines(books, invoice), entry_id=invoice.journal_entry_id, tags=tags,
-                       memo=request.memo or f"Invoice {request.invoice_number or invoice_id}")
+                       lines=_receivable_lines(books, invoice), entry_id=invoice.journal_entry_id, tags=command.tags,
+                       memo=command.memo or f"Invoice {command.invoice_number or invoice_id}")
         return Posting(result=invoice, entries=(entry,), actions=(invoice_store.save(invoice, expected_version=None),))
 
-    return post_once(scope, kind="invoice", external_id=request.external_id, content=request.model_dump(mode="json"),
+    return post_once(scope, kind="invoice", external_id=command.external_id, content=command.content,
                      decide=decide, existing=lambda invoice_id: get_invoice(scope, invoice_id), new_id=new_id)
 
 
@@ -152,26 +155,25 @@ class PaymentResult:
     payment: InvoicePayment
 
 
-def record_payment(scope: Scope, invoice_id: str, request: InvoicePaymentRequest) -> tuple[PaymentResult, bool]:
+def record_payment(scope: Scope, invoice_id: str, command: RecordInvoicePayment) -> tuple[PaymentResult, bool]:
     """Dr clearing account (default CASH) / Cr ACCOUNTS_RECEIVABLE; more than outstanding is refused."""
 
     def decide(payment_id: str) -> Posting[PaymentResult]:
         books = load_books(scope.business_id)
         before = load_invoice(books, invoice_id)
         rules.ensure_settleable(before)
-        rules.check_amount(before, request.amount, "amount")
-        identifier = request.payment_clearing_account_identifier or AccountStableName(type="StableName",
-                                                                                      stable_name="CASH")
-        clearing = accounts.resolve(books.chart, identifier, field="payment_clearing_account_identifier")
-        paid_at = _settlement_date(books, before, request.paid_at or clock.now(), "paid_at")
+        rules.check_amount(before, command.amount, "amount")
+        clearing = accounts.resolve(books.chart, accounts.identifier(command.clearing, default="CASH"),
+                                    field="payment_clearing_account_identifier")
+        paid_at = _settlement_date(books, before, command.paid_at or clock.now(), "paid_at")
         receivable = books.chart.by_stable_name("ACCOUNTS_RECEIVABLE")
         entry = _new_entry(books, source=Source("INVOICE_PAYMENT", payment_id), moment=paid_at,
-                       lines=[Line(clearing, Direction.DEBIT, request.amount),
-                              Line(receivable, Direction.CREDIT, request.amount)],  # type: ignore[arg-type]
-                       memo=request.memo or f"Payment of invoice {before.invoice_number or invoice_id}",
+                       lines=[Line(clearing, Direction.DEBIT, command.amount),
+                              Line(receivable, Direction.CREDIT, command.amount)],  # type: ignore[arg-type]
+                       memo=command.memo or f"Payment of invoice {before.invoice_number or invoice_id}",
                        tags=before.tags)
-        payment = InvoicePayment(payment_id, request.amount, paid_at, request.method, clearing,
-                                 request.external_id, request.memo, entry.id)
+        payment = InvoicePayment(payment_id, command.amount, paid_at, command.method, clearing,
+                                 command.external_id, command.memo, entry.id)
         after = rules.with_payment(before, payment)
         return Posting(result=PaymentResult(after, payment), entries=(entry,), actions=(_saved(before, after),))
 
@@ -182,8 +184,8 @@ def record_payment(scope: Scope, invoice_id: str, request: InvoicePaymentRequest
             raise NotFound("Invoice payment", payment_id)
         return PaymentResult(invoice, payment)
 
-    return post_once(scope, kind="invoice_payment", external_id=request.external_id,
-                     content={"invoice_id": invoice_id, **request.model_dump(mode="json")}, decide=decide,
+    return post_once(scope, kind="invoice_payment", external_id=command.external_id,
+                     content={"invoice_id": invoice_id, **command.content}, decide=decide,
                      existing=existing, new_id=new_id)
 
 

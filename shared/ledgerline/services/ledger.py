@@ -9,10 +9,10 @@ from datetime import date, datetime
 
 from ledgerline import clock, cursors, idempotency
 from ledgerline.domain import dates
-from ledgerline.domain.accounts import NATURAL_NORMALITY, Account, Chart, Direction
+from ledgerline.domain.accounts import NATURAL_NORMALITY, Account, Chart, CreateAccount, Direction
 from ledgerline.domain.business import Business
 from ledgerline.domain.ids import new_id
-from ledgerline.domain.journal import JournalEntry, Line, Source, Tag, check_entry, reversal_of
+from ledgerline.domain.journal import JournalEntry, Line, PostCustomEntry, Source, check_entry, reversal_of
 from ledgerline.errors import (
     AccountConflict,
     AlreadyReversed,
@@ -21,7 +21,6 @@ from ledgerline.errors import (
     InvalidRequest,
     NotReversible,
 )
-from ledgerline.schemas.ledger import CreateAccountRequest, CustomJournalEntryRequest
 from ledgerline.services import accounts
 from ledgerline.services.posting import Posting, Scope, post, post_once
 from ledgerline.store import chart as chart_store
@@ -106,13 +105,13 @@ def _stable_name_for(name: str) -> str:
     return derived
 
 
-def create_account(scope: Scope, request: CreateAccountRequest) -> tuple[Account, bool]:
+def create_account(scope: Scope, command: CreateAccount) -> tuple[Account, bool]:
     """A custom account; an existing stable_name returns that account (200) if it is the same kind."""
-    stable_name = request.stable_name or _stable_name_for(request.name)
-    normality = request.normality or NATURAL_NORMALITY[request.account_type]
+    stable_name = command.stable_name or _stable_name_for(command.name)
+    normality = command.normality or NATURAL_NORMALITY[command.account_type]
 
     def same_kind(existing: Account) -> Account:
-        if (existing.account_type, existing.normality) != (request.account_type, normality):
+        if (existing.account_type, existing.normality) != (command.account_type, normality):
             raise AccountConflict(
                 f"Account {stable_name} already exists as {existing.account_type} / {existing.normality}.")
         return existing
@@ -121,7 +120,7 @@ def create_account(scope: Scope, request: CreateAccountRequest) -> tuple[Account
         books = load_books(scope.business_id)
         if (existing := books.chart.by_stable_name(stable_name)) is not None:
             raise _AccountExists(same_kind(existing))
-        account = Account(new_id(), request.name, stable_name, request.account_type, normality)
+        account = Account(new_id(), command.name, stable_name, command.account_type, normality)
         now = clock.now().isoformat()
         return Posting(result=account, actions=(
             transactions.put(chart_store.stable_name_item(scope.business_id, account)),
@@ -144,7 +143,7 @@ class _AccountExists(Exception):
 
 # ---- journal entries --------------------------------------------------------------------------
 
-def post_custom_entry(scope: Scope, request: CustomJournalEntryRequest) -> tuple[JournalEntry, bool]:
+def post_custom_entry(scope: Scope, command: PostCustomEntry) -> tuple[JournalEntry, bool]:
     """A balanced entry of the caller's lines, dated ``entry_at`` (default now): (entry, created)."""
     loaded: list[Books] = []  # an external_id replay reuses the chart just read: ≤ 2 reads (SPEC §8)
 
@@ -152,28 +151,27 @@ def post_custom_entry(scope: Scope, request: CustomJournalEntryRequest) -> tuple
         books = load_books(scope.business_id)
         loaded.append(books)
         now = clock.now()
-        entry_at = request.entry_at or now
+        entry_at = command.entry_at or now
         lines = tuple(
             Line(
-                account=accounts.resolve(books.chart, item.account_identifier,
+                account=accounts.resolve(books.chart, accounts.identifier(item.account),
                                          field=f"line_items.{index}.account_identifier"),
                 direction=item.direction, amount=item.amount, memo=item.memo,
             )
-            for index, item in enumerate(request.line_items)
+            for index, item in enumerate(command.lines)
         )
         check_entry(lines, business_accounts=books.chart.accounts)
         entry_date = local_day(books, entry_at, "entry_at")
         entry = JournalEntry(
             id=entry_id, business_id=scope.business_id, entry_date=entry_date,
-            entry_at=entry_at, created_at=now, memo=request.memo, source=Source(CUSTOM_SOURCE, entry_id),
-            lines=lines, external_id=request.external_id,
-            tags=tuple(Tag(**tag.model_dump()) for tag in request.tags),
+            entry_at=entry_at, created_at=now, memo=command.memo, source=Source(CUSTOM_SOURCE, entry_id),
+            lines=lines, external_id=command.external_id, tags=command.tags,
         )
         return Posting(result=entry, entries=(entry,))
 
     return post_once(
-        scope, kind="custom_journal_entry", external_id=request.external_id,
-        content=request.model_dump(mode="json"), decide=decide,
+        scope, kind="custom_journal_entry", external_id=command.external_id,
+        content=command.content, decide=decide,
         existing=lambda entry_id: _load_entry(loaded[-1], scope.business_id, entry_id), new_id=new_id,
     )
 

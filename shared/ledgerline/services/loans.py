@@ -12,12 +12,6 @@ from ledgerline.domain.journal import JournalEntry, Source
 from ledgerline.domain.loans import Instrument, InstrumentStatus
 from ledgerline.domain.money import MAX_CENTS
 from ledgerline.errors import InvalidRequest, LedgerError, PartlyPosted, RequestInvalid, ServiceBusy
-from ledgerline.schemas.loans import (
-    AccrueInterestRequest,
-    CreateInstrumentRequest,
-    DebtPaymentRequest,
-    DisbursementRequest,
-)
 from ledgerline.services import bank_transactions
 from ledgerline.services import loan_support as support
 from ledgerline.services.ledger import Books, load_books
@@ -27,45 +21,45 @@ from ledgerline.store import transactions
 
 # ---- create ---------------------------------------------------------------------------------
 
-def create_instrument(scope: Scope, request: CreateInstrumentRequest) -> tuple[Instrument, bool]:
+def create_instrument(scope: Scope, command: loans.CreateInstrument) -> tuple[Instrument, bool]:
     """Open an instrument at its balance (against cash or opening equity) on ``start_date``: (instrument, created)."""
-    if request.maturity_date <= request.start_date:
+    if command.maturity_date <= command.start_date:
         raise InvalidRequest("maturity_date", "must be after start_date")
-    balance = request.current_balance_cents or request.original_principal_cents
-    if balance > request.original_principal_cents:
+    balance = command.current_balance_cents or command.original_principal_cents
+    if balance > command.original_principal_cents:
         raise InvalidRequest("current_balance_cents", "cannot exceed original_principal_cents")
 
     def decide(instrument_id: str) -> Posting[Instrument]:
         books = load_books(scope.business_id)
-        accounts = support.loan_accounts(books.chart, request.direction)
-        counter = (support.cash_account(books.chart, request.cash_ledger_id, "cash_ledger_id")
-                   if request.cash_ledger_id else accounts.opening_equity)
+        accounts = support.loan_accounts(books.chart, command.direction)
+        counter = (support.cash_account(books.chart, command.cash_ledger_id, "cash_ledger_id")
+                   if command.cash_ledger_id else accounts.opening_equity)
         now = clock.now().isoformat()
         instrument = Instrument(
-            id=instrument_id, business_id=scope.business_id, name=request.name, lender=request.lender,
-            direction=request.direction, debt_type=request.debt_type, status=InstrumentStatus.ACTIVE,
-            original_principal_cents=request.original_principal_cents, current_balance_cents=balance,
-            accrued_interest_cents=0, ledger_accrued_interest_cents=0, interest_rate_bps=request.interest_rate_bps,
-            day_count=request.day_count, start_date=request.start_date, maturity_date=request.maturity_date,
-            payment_frequency=request.payment_frequency, payment_amount_cents=request.payment_amount_cents,
-            interest_through_date=request.start_date, written_off_principal_cents=0,
+            id=instrument_id, business_id=scope.business_id, name=command.name, lender=command.lender,
+            direction=command.direction, debt_type=command.debt_type, status=InstrumentStatus.ACTIVE,
+            original_principal_cents=command.original_principal_cents, current_balance_cents=balance,
+            accrued_interest_cents=0, ledger_accrued_interest_cents=0, interest_rate_bps=command.interest_rate_bps,
+            day_count=command.day_count, start_date=command.start_date, maturity_date=command.maturity_date,
+            payment_frequency=command.payment_frequency, payment_amount_cents=command.payment_amount_cents,
+            interest_through_date=command.start_date, written_off_principal_cents=0,
             principal_account_id=accounts.principal.id, interest_account_id=accounts.interest.id,
-            external_id=request.external_id, created_at=now, updated_at=now,
+            external_id=command.external_id, created_at=now, updated_at=now,
         )
         opening = support.entry(
-            books, source=Source("LOAN_OPENING", instrument_id), day=request.start_date,
-            lines=loans.open_lines(request.direction, balance, accounts, counter),
-            memo=request.memo or f"Opening balance of {request.name}",
+            books, source=Source("LOAN_OPENING", instrument_id), day=command.start_date,
+            lines=loans.open_lines(command.direction, balance, accounts, counter),
+            memo=command.memo or f"Opening balance of {command.name}",
         )
-        event = support.Event("opening", new_id(), request.start_date, balance, principal_cents=balance,
-                              journal_entry_id=opening.id, memo=request.memo)
+        event = support.Event("opening", new_id(), command.start_date, balance, principal_cents=balance,
+                              journal_entry_id=opening.id, memo=command.memo)
         return Posting(result=instrument, entries=(opening,), actions=(
             instrument_store.save(instrument, expected_version=None),
             support.save_event(scope.business_id, instrument_id, event),
         ))
 
-    return post_once(scope, kind="debt_instrument", external_id=request.external_id,
-                     content=request.model_dump(mode="json"), decide=decide,
+    return post_once(scope, kind="debt_instrument", external_id=command.external_id,
+                     content=command.content, decide=decide,
                      existing=lambda instrument_id: support.instrument(scope.business_id, instrument_id), new_id=new_id)
 
 
@@ -89,22 +83,22 @@ def _required(value: object, field: str) -> None:
         raise RequestInvalid(field, "Field required unless transaction_id is given", "missing")
 
 
-def record_payment(scope: Scope, instrument_id: str, request: DebtPaymentRequest) -> PaymentResult:
+def record_payment(scope: Scope, instrument_id: str, command: loans.RecordLoanPayment) -> PaymentResult:
     """Interest first (all accrued through the payment date), then principal; rebooks a bank transaction."""
-    if request.transaction_id is None:
-        _required(request.payment_amount_cents, "payment_amount_cents")
-        _required(request.cash_ledger_id, "cash_ledger_id")
+    if command.transaction_id is None:
+        _required(command.payment_amount_cents, "payment_amount_cents")
+        _required(command.cash_ledger_id, "cash_ledger_id")
 
     def decide() -> Posting[PaymentResult]:
         books = load_books(scope.business_id)
-        if request.transaction_id is not None:
+        if command.transaction_id is not None:
             before, match = bank_transactions.instrument_and_transaction(
-                scope.business_id, instrument_id, request.transaction_id)
-            terms = match.payment_terms(request, before.direction)
+                scope.business_id, instrument_id, command.transaction_id)
+            terms = match.payment_terms(command, before.direction)
         else:
             before, match = support.instrument(scope.business_id, instrument_id), None
-            terms = bank_transactions.PaymentTerms(request.payment_amount_cents, request.cash_ledger_id,  # type: ignore[arg-type]
-                                                   request.payment_date)
+            terms = bank_transactions.PaymentTerms(command.payment_amount_cents, command.cash_ledger_id,  # type: ignore[arg-type]
+                                                   command.payment_date)
         loans.ensure_open(before)
         day = support.not_after_today(books, terms.payment_date or support.today(books), "payment_date")
         cash = support.cash_account(books.chart, terms.cash_ledger_id, "cash_ledger_id")
@@ -115,10 +109,10 @@ def record_payment(scope: Scope, instrument_id: str, request: DebtPaymentRequest
         accounts = support.loan_accounts(books.chart, before.direction)
         entry = support.entry(books, source=Source("LOAN_PAYMENT", payment_id), day=day,
                               lines=loans.payment_lines(before.direction, split, cash, accounts),
-                              memo=request.memo or f"Payment on {before.name}")
+                              memo=command.memo or f"Payment on {before.name}")
         event = support.Event("payment", payment_id, day, terms.amount_cents, split.principal_cents,
-                              split.interest_cents, entry.id, request.memo)
-        result = PaymentResult(payment_id, entry, split, after, day, terms.amount_cents, request.transaction_id)
+                              split.interest_cents, entry.id, command.memo)
+        result = PaymentResult(payment_id, entry, split, after, day, terms.amount_cents, command.transaction_id)
         entries: tuple[JournalEntry, ...] = (entry,)
         actions = support.save_with_event(before, after, event)
         if match is not None:
@@ -142,28 +136,28 @@ class DisbursementResult:
     disbursement_date: date
 
 
-def disburse(scope: Scope, instrument_id: str, request: DisbursementRequest) -> DisbursementResult:
+def disburse(scope: Scope, instrument_id: str, command: loans.DisburseLoan) -> DisbursementResult:
     """A further draw: more principal; a paid-off instrument becomes active again."""
 
     def decide() -> Posting[DisbursementResult]:
         books = load_books(scope.business_id)
         before = support.instrument(scope.business_id, instrument_id)
         loans.ensure_open(before, allow_paid_off=True)
-        day = support.not_after_today(books, request.disbursement_date or support.today(books), "disbursement_date")
-        cash = support.cash_account(books.chart, request.cash_ledger_id, "cash_ledger_id")
+        day = support.not_after_today(books, command.disbursement_date or support.today(books), "disbursement_date")
+        cash = support.cash_account(books.chart, command.cash_ledger_id, "cash_ledger_id")
         rolled = loans.roll_forward(before, day)
-        if rolled.current_balance_cents + request.amount_cents > MAX_CENTS:  # SPEC §9.1: instrument amounts
+        if rolled.current_balance_cents + command.amount_cents > MAX_CENTS:  # SPEC §9.1: instrument amounts
             raise InvalidRequest("amount_cents", f"the outstanding principal would exceed {MAX_CENTS} cents")
-        after = replace(rolled, current_balance_cents=rolled.current_balance_cents + request.amount_cents,
+        after = replace(rolled, current_balance_cents=rolled.current_balance_cents + command.amount_cents,
                         status=InstrumentStatus.ACTIVE)
         disbursement_id = new_id()
         accounts = support.loan_accounts(books.chart, before.direction)
         entry = support.entry(books, source=Source("LOAN_DISBURSEMENT", disbursement_id), day=day,
-                              lines=loans.open_lines(before.direction, request.amount_cents, accounts, cash),
-                              memo=request.memo or f"Disbursement on {before.name}")
-        event = support.Event("disbursement", disbursement_id, day, request.amount_cents,
-                              principal_cents=request.amount_cents, journal_entry_id=entry.id, memo=request.memo)
-        return Posting(result=DisbursementResult(disbursement_id, entry, after, request.amount_cents, day),
+                              lines=loans.open_lines(before.direction, command.amount_cents, accounts, cash),
+                              memo=command.memo or f"Disbursement on {before.name}")
+        event = support.Event("disbursement", disbursement_id, day, command.amount_cents,
+                              principal_cents=command.amount_cents, journal_entry_id=entry.id, memo=command.memo)
+        return Posting(result=DisbursementResult(disbursement_id, entry, after, command.amount_cents, day),
                        entries=(entry,), actions=support.save_with_event(before, after, event))
 
     return post(scope, decide)
@@ -191,15 +185,15 @@ def _accrual(books, before: Instrument, through: date, memo: str | None) -> tupl
     return result, ((entry,) if entry else ()), support.save_with_event(before, after, event)
 
 
-def accrue_interest(scope: Scope, instrument_id: str, request: AccrueInterestRequest) -> AccrualResult:
+def accrue_interest(scope: Scope, instrument_id: str, command: loans.AccrueInterest) -> AccrualResult:
     """Post the interest computed but not yet in the ledger, through ``through_date``."""
 
     def decide() -> Posting[AccrualResult]:
         books = load_books(scope.business_id)
         before = support.instrument(scope.business_id, instrument_id)
         loans.ensure_open(before)
-        through = support.not_after_today(books, request.through_date, "through_date")
-        result, entries, actions = _accrual(books, before, through, request.memo)
+        through = support.not_after_today(books, command.through_date, "through_date")
+        result, entries, actions = _accrual(books, before, through, command.memo)
         return Posting(result=result, entries=entries, actions=actions)
 
     return post(scope, decide)
@@ -219,7 +213,7 @@ ACCRUALS_PER_TRANSACTION = 24
 and the idempotency record stay under DynamoDB's 100 items per transaction."""
 
 
-def accrue_all(scope: Scope, request: AccrueInterestRequest) -> BulkAccrualResult:
+def accrue_all(scope: Scope, command: loans.AccrueInterest) -> BulkAccrualResult:
     """Every active instrument, month-end safe: nothing to accrue → skipped, no entry.
 
     Accruals are posted in transactions of up to 24 instruments, each decided from fresh reads;
@@ -232,13 +226,13 @@ def accrue_all(scope: Scope, request: AccrueInterestRequest) -> BulkAccrualResul
 
     def decide_chunk() -> Posting[BulkAccrualResult]:
         books = load_books(scope.business_id)
-        through = support.not_after_today(books, request.through_date, "through_date")
+        through = support.not_after_today(books, command.through_date, "through_date")
         planned, nothing = [], []
         for before in instrument_store.all_instruments(scope.business_id):
             if before.id in done or before.status is not InstrumentStatus.ACTIVE \
                     or before.interest_through_date > through:
                 continue
-            result, entries, actions = _accrual(books, before, through, request.memo)
+            result, entries, actions = _accrual(books, before, through, command.memo)
             (planned if result.posted_cents else nothing).append((result, entries, actions))
         chunk, more = planned[:ACCRUALS_PER_TRANSACTION], len(planned) > ACCRUALS_PER_TRANSACTION
         if chunk_state["skipped"] is None:  # skipped = nothing to accrue at the start of the run

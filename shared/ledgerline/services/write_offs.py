@@ -3,12 +3,13 @@
 Each eligible item is written off in its own transaction with an Idempotency-Key derived from
 (business, item, run date), so running a date again — or SQS delivering a message twice — writes
 nothing new. Eligibility is checked again against the item as read at write time; one item's failure
-is recorded and never stops the others.
+is recorded and never stops the others. A run's summary is a :class:`WriteOffRun`.
 """
 
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,18 +19,28 @@ from ledgerline.domain import invoices as invoice_rules
 from ledgerline.domain.ids import new_id
 from ledgerline.domain.invoices import Invoice, InvoiceWriteOff, WriteOffInvoice
 from ledgerline.domain.loans import Instrument, WriteOffLoan
-from ledgerline.domain.policy import AUTOMATIC_MEMO, InvoiceRule, LoanRule, WriteOffPolicy
+from ledgerline.domain.policy import (
+    AUTOMATIC_MEMO,
+    INVOICE_RULE_OFF,
+    LOAN_RULE_OFF,
+    InvoiceRule,
+    LoanRule,
+    RunItem,
+    RunItemType,
+    RunStatus,
+    RunTotals,
+    SetWriteOffPolicy,
+    WriteOffPolicy,
+    WriteOffRun,
+)
 from ledgerline.errors import EventBeforeInterestDate, InvalidRequest, NotFound, PartlyPosted, ServiceBusy
 from ledgerline.idempotency import Idempotency, raise_if_recorded
 from ledgerline.observability import MetricUnit, logger, metrics
-from ledgerline.schemas.common import AccountStableName
-from ledgerline.schemas.policy import WriteOffPolicyRequest
 from ledgerline.services import accounts, invoices, loan_support, loans
 from ledgerline.services.ledger import Page, books_read_once, load_books, require_business
 from ledgerline.services.posting import Planned, Posted, Posting, Refusal, Replayed, Scope, post, post_outcome
 from ledgerline.store import candidates, policies, transactions
 
-DEFAULT_DESTINATION = {"type": "StableName", "stable_name": "BAD_DEBT"}
 MAX_LISTED = 250
 """Items listed per category in a run summary (the totals always count everything); keeps the
 summary item far below DynamoDB's 400 KB item limit."""
@@ -41,34 +52,22 @@ def get_policy(scope: Scope) -> WriteOffPolicy:
     """The business's policy, or the default (disabled) one if none was ever set."""
     load_books(scope.business_id)
     return policies.get_policy(scope.business_id) or WriteOffPolicy(
-        scope.business_id, False, InvoiceRule(False, 90, DEFAULT_DESTINATION), LoanRule(False, None, None), "")
+        scope.business_id, False, INVOICE_RULE_OFF, LOAN_RULE_OFF, "")
 
 
-def put_policy(scope: Scope, request: WriteOffPolicyRequest) -> WriteOffPolicy:
+def put_policy(scope: Scope, command: SetWriteOffPolicy) -> WriteOffPolicy:
     """Replace the business's write-off policy; an enabled loan rule without any threshold is refused."""
-    invoice_input, loan_input = request.invoices, request.loans
-    if loan_input and loan_input.enabled and loan_input.days_past_maturity is None \
-            and loan_input.days_without_payment is None:
+    loan_rule = command.loans
+    if loan_rule.enabled and loan_rule.days_past_maturity is None and loan_rule.days_without_payment is None:
         raise InvalidRequest("loans", "set days_past_maturity, days_without_payment or both")
 
     def decide() -> Posting[WriteOffPolicy]:
         books = load_books(scope.business_id)
-        destination = DEFAULT_DESTINATION
-        if invoice_input and invoice_input.destination_ledger_account:
-            destination = invoice_input.destination_ledger_account.model_dump()
-        account = accounts.resolve(books.chart, invoice_input.destination_ledger_account
-                                   if invoice_input and invoice_input.destination_ledger_account
-                                   else AccountStableName(**DEFAULT_DESTINATION),
-                                   field="invoices.destination_ledger_account")
-        invoice_rules.check_write_off_destination(account, "invoices.destination_ledger_account")
-        policy = WriteOffPolicy(
-            business_id=scope.business_id, enabled=request.enabled, updated_at=clock.now().isoformat(),
-            invoices=InvoiceRule(bool(invoice_input and invoice_input.enabled),
-                                 invoice_input.days_past_due if invoice_input else 90, destination),
-            loans=LoanRule(bool(loan_input and loan_input.enabled),
-                           loan_input.days_past_maturity if loan_input else None,
-                           loan_input.days_without_payment if loan_input else None),
-        )
+        field = "invoices.destination_ledger_account"
+        account = accounts.resolve(books.chart, accounts.identifier(command.invoices.destination), field=field)
+        invoice_rules.check_write_off_destination(account, field)
+        policy = WriteOffPolicy(business_id=scope.business_id, enabled=command.enabled, invoices=command.invoices,
+                                loans=command.loans, updated_at=clock.now().isoformat())
         return Posting(result=policy, actions=(policies.save_policy(policy),))
 
     return post(scope, decide)
@@ -76,11 +75,7 @@ def put_policy(scope: Scope, request: WriteOffPolicyRequest) -> WriteOffPolicy:
 
 # ---- one run for one business ---------------------------------------------------------------
 
-def _item(kind: str, item_id: str, **values: Any) -> dict[str, Any]:
-    return {"type": kind, "id": item_id, **{k: v for k, v in values.items() if v is not None}}
-
-
-def _automatic(business_id: str, kind: str, item_id: str, run_date: date) -> Scope:
+def _automatic(business_id: str, kind: RunItemType, item_id: str, run_date: date) -> Scope:
     """The derived key that makes re-running a date (or a redelivered message) write nothing new."""
     # A NUL byte cannot appear in an HTTP header, so no client Idempotency-Key can ever collide.
     key = f"\x00write-off-policy|{kind}|{item_id}|{run_date.isoformat()}"
@@ -90,10 +85,8 @@ def _automatic(business_id: str, kind: str, item_id: str, run_date: date) -> Sco
 
 def _recorded(result: Any) -> dict[str, Any]:
     """What the idempotency record keeps of an automatic write-off (enough for a later run's summary)."""
-    if isinstance(result, loans.WriteOffResult):
-        return {"journal_entry_id": result.entry.id if result.entry else None,
-                "amount": result.plan.principal_cents + result.plan.interest_from_ledger_cents}
-    return {"journal_entry_id": result.journal_entry_id, "amount": result.amount}
+    written = _written("invoice", "", result)  # the amount and entry; the record is keyed by the item already
+    return {"journal_entry_id": written.journal_entry_id, "amount": written.amount}
 
 
 def _invoice_candidates(business_id: str, rule: InvoiceRule, run_date: date) -> list[str]:
@@ -156,17 +149,62 @@ def _loan_write_off(scope: Scope, rule: LoanRule, instrument_id: str, run_date: 
     return post_outcome(scope, decide, dry_run=dry_run)
 
 
-def _written(kind: str, item_id: str, result: Any) -> dict[str, Any]:
-    """A written-off (or, in a dry run, would-be) item, from the plan's result."""
+def _written(kind: RunItemType, item_id: str, result: Any) -> RunItem:
+    """A written-off (or, in a dry run, would-be) item, from the plan's result (a loan's or an invoice's write-off)."""
     if isinstance(result, loans.WriteOffResult):
-        return _item(kind, item_id, amount=result.plan.principal_cents + result.plan.interest_from_ledger_cents,
-                     journal_entry_id=result.entry.id if result.entry else None)
-    return _item(kind, item_id, amount=result.amount, journal_entry_id=result.journal_entry_id)
+        amount = result.plan.principal_cents + result.plan.interest_from_ledger_cents
+        return RunItem(kind, item_id, amount=amount, journal_entry_id=result.entry.id if result.entry else None)
+    return RunItem(kind, item_id, amount=result.amount, journal_entry_id=result.journal_entry_id)
+
+
+def _failed(kind: RunItemType, item_id: str, error: BaseException) -> RunItem:
+    return RunItem(kind, item_id, reason=str(error) or type(error).__name__)
+
+
+def _sorted(kind: RunItemType, item_id: str, outcome: Outcome) -> tuple[str, RunItem]:
+    """The summary list an item's outcome belongs to (``candidates``, ``written_off``, ``skipped``, ``failed``),
+    and the item as that list shows it."""
+    match outcome:
+        case Planned(result=result):
+            return "candidates", replace(_written(kind, item_id, result), journal_entry_id=None)
+        case Posted(result=result):
+            return "written_off", _written(kind, item_id, result)
+        case Replayed(body=body):
+            return "skipped", RunItem(kind, item_id, reason="already written off for this run date",
+                                      journal_entry_id=json.loads(body).get("journal_entry_id"))
+        case Refusal(error=None | EventBeforeInterestDate(), reason=reason):
+            return "skipped", RunItem(kind, item_id, reason=reason)
+        case Refusal(error=error):
+            logger.error("automatic write-off refused", exc_info=error, extra={"item_type": kind, "item_id": item_id})
+            return "failed", _failed(kind, item_id, error)
+    raise TypeError(f"not an outcome: {outcome!r}")
+
+
+Work = list[tuple[RunItemType, str, Callable[[], Outcome]]]
+
+
+def _work(business_id: str, policy: WriteOffPolicy | None, run_date: date, dry_run: bool) -> Work:
+    """Every candidate of the policy's enabled rules, each with the write-off that plans (or posts) it under
+    its derived key: (type, id, write-off)."""
+    work: Work = []
+    if policy is None or not policy.enabled:
+        return work
+    if policy.invoices.enabled:
+        for invoice_id in _invoice_candidates(business_id, policy.invoices, run_date):
+            scope = _automatic(business_id, "invoice", invoice_id, run_date)
+            work.append(("invoice", invoice_id, lambda s=scope, i=invoice_id: _invoice_write_off(
+                s, policy.invoices, i, run_date, dry_run)))
+    if policy.loans.enabled:
+        for instrument_id in _loan_candidates(business_id, policy.loans, run_date):
+            scope = _automatic(business_id, "loan", instrument_id, run_date)
+            work.append(("loan", instrument_id, lambda s=scope, i=instrument_id: _loan_write_off(
+                s, policy.loans, i, run_date, dry_run)))
+    return work
 
 
 def run_for_business(business_id: str, run_date: date | None = None, *, dry_run: bool = False,
                      trigger: str = "api", as_of: datetime | None = None,
-                     idempotency: Idempotency | None = None) -> dict[str, Any]:
+                     idempotency: Idempotency | None = None) -> WriteOffRun:
     """Write off everything the business's policy calls uncollectible on ``run_date``; the summary.
 
     Without a run date, the run is for the business's own date at ``as_of`` (the schedule's firing
@@ -177,7 +215,7 @@ def run_for_business(business_id: str, run_date: date | None = None, *, dry_run:
 
 
 def _run(business_id: str, run_date: date | None, *, dry_run: bool, trigger: str, as_of: datetime | None,
-         idempotency: Idempotency | None) -> dict[str, Any]:
+         idempotency: Idempotency | None) -> WriteOffRun:
     if idempotency is not None:  # a keyed repeat gets the first run's summary without running again
         raise_if_recorded(business_id, idempotency)
     started = clock.now()
@@ -186,90 +224,72 @@ def _run(business_id: str, run_date: date | None, *, dry_run: bool, trigger: str
     if run_date > books.business.local_date(started):
         raise InvalidRequest("run_date", "must not be after today in the business's timezone")
     policy = policies.get_policy(business_id)
-    found: list[dict[str, Any]] = []
-    written: list[dict[str, Any]] = []
-    skipped: list[dict[str, Any]] = []
-    failed: list[dict[str, Any]] = []
-    work: list[tuple[str, str, Callable[[], Outcome]]] = []
-    if policy is not None and policy.enabled:
-        if policy.invoices.enabled:
-            for invoice_id in _invoice_candidates(business_id, policy.invoices, run_date):
-                scope = _automatic(business_id, "invoice", invoice_id, run_date)
-                work.append(("invoice", invoice_id, lambda s=scope, i=invoice_id: _invoice_write_off(
-                    s, policy.invoices, i, run_date, dry_run)))
-        if policy.loans.enabled:
-            for instrument_id in _loan_candidates(business_id, policy.loans, run_date):
-                scope = _automatic(business_id, "loan", instrument_id, run_date)
-                work.append(("loan", instrument_id, lambda s=scope, i=instrument_id: _loan_write_off(
-                    s, policy.loans, i, run_date, dry_run)))
-    for kind, item_id, write in work:
+    found: dict[str, list[RunItem]] = {"candidates": [], "written_off": [], "skipped": [], "failed": []}
+    for kind, item_id, write in _work(business_id, policy, run_date, dry_run):
         try:
             outcome = write()
         except Exception as error:  # noqa: BLE001 - one item's failure never stops the others
             logger.exception("automatic write-off failed", extra={"item_type": kind, "item_id": item_id})
-            failed.append(_item(kind, item_id, reason=str(error) or type(error).__name__))
+            found["failed"].append(_failed(kind, item_id, error))
             continue
-        match outcome:
-            case Planned(result=result):
-                found.append({k: v for k, v in _written(kind, item_id, result).items() if k != "journal_entry_id"})
-            case Posted(result=result):
-                written.append(_written(kind, item_id, result))
-            case Replayed(body=body):
-                skipped.append(_item(kind, item_id, reason="already written off for this run date",
-                                     journal_entry_id=json.loads(body).get("journal_entry_id")))
-            case Refusal(error=None | EventBeforeInterestDate(), reason=reason):
-                skipped.append(_item(kind, item_id, reason=reason))
-            case Refusal(error=error):
-                logger.error("automatic write-off refused", exc_info=error,
-                             extra={"item_type": kind, "item_id": item_id})
-                failed.append(_item(kind, item_id, reason=str(error) or type(error).__name__))
-    found = found if dry_run else [*written]
-    summary = {
-        "id": new_id(), "business_id": business_id, "run_date": run_date.isoformat(), "dry_run": dry_run,
-        "trigger": trigger,
-        "status": "no_policy" if policy is None or not policy.enabled
-        else "completed_with_failures" if failed else "completed",
-        "started_at": started.isoformat(), "finished_at": clock.now().isoformat(),
-        "candidates": found[:MAX_LISTED], "written_off": written[:MAX_LISTED], "skipped": skipped[:MAX_LISTED],
-        "failed": failed[:MAX_LISTED],
-        "totals": {"candidates": len(found), "written_off": len(written),
-                   "written_off_cents": sum(i.get("amount", 0) for i in written),
-                   "skipped": len(skipped), "failed": len(failed)},
-    }
-    # The summary (and a keyed request's idempotency record) in one write; a concurrent keyed
-    # duplicate that ran too gets the first summary instead of saving its own.
+        category, item = _sorted(kind, item_id, outcome)
+        found[category].append(item)
+    status: RunStatus = ("no_policy" if policy is None or not policy.enabled
+                         else "completed_with_failures" if found["failed"] else "completed")
+    run = _summary(business_id, run_date, found, dry_run=dry_run, trigger=trigger, status=status, started=started)
+    _save(run, idempotency)
+    _record_metrics(run.totals)
+    return run
+
+
+def _summary(business_id: str, run_date: date, found: dict[str, list[RunItem]], *, dry_run: bool, trigger: str,
+             status: RunStatus, started: datetime) -> WriteOffRun:
+    """The run's summary: at most ``MAX_LISTED`` items per list, every item counted in the totals."""
+    written, skipped, failed = found["written_off"], found["skipped"], found["failed"]
+    listed = found["candidates"] if dry_run else written  # a real run's candidates are what it wrote off
+    return WriteOffRun(
+        id=new_id(), business_id=business_id, run_date=run_date, dry_run=dry_run, trigger=trigger, status=status,
+        started_at=started, finished_at=clock.now(), candidates=tuple(listed[:MAX_LISTED]),
+        written_off=tuple(written[:MAX_LISTED]), skipped=tuple(skipped[:MAX_LISTED]),
+        failed=tuple(failed[:MAX_LISTED]),
+        totals=RunTotals(candidates=len(listed), written_off=len(written),
+                         written_off_cents=sum(item.amount or 0 for item in written), skipped=len(skipped),
+                         failed=len(failed)),
+    )
+
+
+def _save(run: WriteOffRun, idempotency: Idempotency | None) -> None:
+    """The summary (and a keyed request's idempotency record) in one write; a concurrent keyed duplicate
+    that ran too gets the first summary instead of saving its own."""
     try:
-        post(Scope(business_id, idempotency), lambda: Posting(result=summary,
-                                                              actions=(policies.save_run(business_id, summary),)))
+        post(Scope(run.business_id, idempotency),
+             lambda: Posting(result=run, actions=(policies.save_run(run.business_id, run),)))
     except (ServiceBusy, *transactions.STORE_ERRORS) as busy:
-        if not written:
+        if not run.totals.written_off:
             raise
         # The items are written off (each under its own derived key): say so, never "nothing was posted".
-        raise PartlyPosted(f"{len(written)} write-off(s) of this run were", busy) from None
-    _record_metrics(summary)
-    return summary
+        raise PartlyPosted(f"{run.totals.written_off} write-off(s) of this run were", busy) from None
 
 
-def _record_metrics(summary: dict[str, Any]) -> None:
-    totals = summary["totals"]
-    metrics.add_metric(name="WriteOffCandidates", unit=MetricUnit.Count, value=totals["candidates"])
-    metrics.add_metric(name="WriteOffsPosted", unit=MetricUnit.Count, value=totals["written_off"])
-    metrics.add_metric(name="WriteOffCents", unit=MetricUnit.Count, value=totals["written_off_cents"])
-    metrics.add_metric(name="WriteOffFailures", unit=MetricUnit.Count, value=totals["failed"])
+def _record_metrics(totals: RunTotals) -> None:
+    metrics.add_metric(name="WriteOffCandidates", unit=MetricUnit.Count, value=totals.candidates)
+    metrics.add_metric(name="WriteOffsPosted", unit=MetricUnit.Count, value=totals.written_off)
+    metrics.add_metric(name="WriteOffCents", unit=MetricUnit.Count, value=totals.written_off_cents)
+    metrics.add_metric(name="WriteOffFailures", unit=MetricUnit.Count, value=totals.failed)
 
 
 # ---- reading runs ---------------------------------------------------------------------------
 
-def get_run(scope: Scope, run_id: str) -> dict[str, Any]:
+def get_run(scope: Scope, run_id: str) -> WriteOffRun:
     """A write-off run's stored summary; unknown → 404."""
-    summary = policies.get_run(scope.business_id, run_id)
-    if summary is None:
+    run = policies.get_run(scope.business_id, run_id)
+    if run is None:
         raise NotFound("Write-off run", run_id)
-    return summary
+    return run
 
 
 def list_runs(scope: Scope, *, limit: int, cursor: str | None) -> Page:
-    """A page of the business's write-off run summaries."""
+    """A page of the business's write-off run summaries, newest first."""
     listing = f"write-off-runs|{scope.business_id}"
     position = cursors.decode(listing, cursor)
     require_business(scope.business_id)
