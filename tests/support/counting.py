@@ -75,3 +75,32 @@ class ItemCounter:
     @property
     def reads(self) -> int:
         return sum(self.calls[op] for op in READS)
+
+
+@dataclass
+class IndexReads:
+    """The items every Query on an index read (``ScannedCount``, before any filter) and returned,
+    by index name, while open (``with IndexReads() as reads``)."""
+
+    scanned: Counter[str] = field(default_factory=Counter)
+    returned: Counter[str] = field(default_factory=Counter)
+
+    def __enter__(self) -> "IndexReads":
+        events = dynamodb_client().meta.events
+        events.register("before-parameter-build.dynamodb.Query", self._before)
+        events.register("after-call.dynamodb.Query", self._after)
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        events = dynamodb_client().meta.events
+        events.unregister("before-parameter-build.dynamodb.Query", self._before)
+        events.unregister("after-call.dynamodb.Query", self._after)
+
+    @staticmethod
+    def _before(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        context["index_name"] = params.get("IndexName")
+
+    def _after(self, parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        if index := context.get("index_name"):
+            self.scanned[index] += parsed.get("ScannedCount", 0)
+            self.returned[index] += parsed.get("Count", 0)

@@ -1,4 +1,4 @@
-"""Journal entry items: the entry with its lines in one item, listed by date through GSI1."""
+"""Journal entry items: the entry with its lines in one item, listed by date through GSI1 (GSI4 by source type)."""
 
 from datetime import date, datetime
 from typing import Any
@@ -14,7 +14,7 @@ def entry_item(entry: JournalEntry) -> dict[str, Any]:
     """An entry's one item: lines and tags embedded, and the GSI1 keys that list it by date."""
     return {
         **keys.key(keys.business_pk(entry.business_id), keys.entry_sk(entry.id)),
-        **keys.entry_index_keys(entry.business_id, entry.entry_date.isoformat(), entry.id),
+        **keys.entry_index_keys(entry.business_id, entry.entry_date.isoformat(), entry.id, entry.source.type),
         "kind": "ENTRY",
         "entry_id": entry.id,
         "entry_date": entry.entry_date.isoformat(),
@@ -88,10 +88,12 @@ def query_by_date(
     business_id: str, chart: Chart, *, start: date | None, end: date | None, source_type: str | None,
     limit: int, start_key: dict[str, Any] | None,
 ) -> tuple[list[JournalEntry], dict[str, Any] | None]:
-    """One page of entries in date order; the date range is a key condition, the source a filter."""
+    """One page of entries in date order; the date range and the source type are key conditions (GSI1, or
+    GSI4 with a source type), so the page reads what it returns."""
     lower, upper = keys.entries_by_date_range(start.isoformat() if start else None, end.isoformat() if end else None)
-    found, last = item_reads.query_page(
-        business_id, keys.ENTRY_PREFIX, limit=limit, position=start_key,
-        index=item_reads.IndexRange(keys.ENTRIES_INDEX, keys.entries_by_date_pk(business_id), lower, upper),
-        equal={"source_type": source_type} if source_type else None, look_ahead=True)
+    index = item_reads.IndexRange(keys.FILTERED_INDEX, keys.entries_by_source_pk(business_id, source_type),
+                                  lower, upper) if source_type else \
+        item_reads.IndexRange(keys.ENTRIES_INDEX, keys.entries_by_date_pk(business_id), lower, upper)
+    found, last = item_reads.query_page(business_id, keys.ENTRY_PREFIX, limit=limit, position=start_key,
+                                        index=index, look_ahead=True)
     return [entry_from_item(item, chart) for item in found], last

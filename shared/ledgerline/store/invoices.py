@@ -1,7 +1,7 @@
 """Invoice items: one versioned item per invoice, its payments and write-offs embedded.
 
 Everything a change needs is one read (the invoice) and one guarded put; the status is stored
-alongside (derived) for filtering, and GSI1 lists invoices by due date.
+alongside (derived) and GSI1 lists invoices by due date, GSI4 by status and due date.
 """
 
 from datetime import UTC, date, datetime
@@ -39,7 +39,7 @@ def invoice_item(invoice: Invoice) -> dict[str, Any]:
     due = invoice.due_at.astimezone(UTC).date().isoformat() if invoice.due_at else None
     return {
         **keys.key(keys.business_pk(invoice.business_id), keys.invoice_sk(invoice.id)),
-        **keys.invoice_index_keys(invoice.business_id, due, invoice.id),
+        **keys.invoice_index_keys(invoice.business_id, due, invoice.id, invoice.status.value),
         **candidates.invoice_keys(invoice),
         "kind": "INVOICE", "invoice_id": invoice.id, "status": invoice.status.value,
         "external_id": invoice.external_id, "invoice_number": invoice.invoice_number,
@@ -128,11 +128,11 @@ def query_by_due_date(business_id: str, chart: Chart, *, due_from: date | None, 
                       status: str | None, limit: int, start_key: dict[str, Any] | None,
                       ) -> tuple[list[Invoice], dict[str, Any] | None]:
     """One page of invoices by due date (inclusive; those without one last, and left out by a start
-    date); the status is a filter."""
+    date); the due dates and the status are key conditions (GSI1, or GSI4 with a status)."""
     lower, upper = keys.invoices_by_due_range(due_from.isoformat() if due_from else None,
                                               due_to.isoformat() if due_to else None)
-    found, last = items.query_page(
-        business_id, keys.INVOICE_PREFIX, limit=limit, position=start_key,
-        index=items.IndexRange(keys.INVOICES_INDEX, keys.invoices_by_due_pk(business_id), lower, upper),
-        equal={"status": status} if status else None)
+    index = items.IndexRange(keys.FILTERED_INDEX, keys.invoices_by_status_pk(business_id, status), lower, upper) \
+        if status else items.IndexRange(keys.INVOICES_INDEX, keys.invoices_by_due_pk(business_id), lower, upper)
+    found, last = items.query_page(business_id, keys.INVOICE_PREFIX, limit=limit, position=start_key, index=index,
+                                   look_ahead=True)
     return [invoice_from_item(item, chart) for item in found], last

@@ -78,7 +78,7 @@ class IndexRange:
 
 
 def query_page(business_id: str, prefix: str, *, limit: int, position: dict[str, Any] | None,
-               index: IndexRange | None = None, equal: dict[str, str] | None = None,
+               index: IndexRange | None = None,
                newest_first: bool = False, look_ahead: bool = False,
                ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     """One page of a listing of the business's items whose sort key starts with ``prefix``, and the
@@ -86,8 +86,8 @@ def query_page(business_id: str, prefix: str, *, limit: int, position: dict[str,
 
     - Without ``index``: the business's own partition, ``begins_with(SK, prefix)``, strongly consistent.
       With one: that index range, eventually consistent; ``prefix`` then only checks the cursor.
-    - ``equal``: attributes a listed item must have (a ``FilterExpression``, applied by DynamoDB after
-      ``Limit``, so a page may hold fewer than ``limit`` items while more follow).
+    - No ``FilterExpression``: DynamoDB applies one after ``Limit``, so a page would read items it does
+      not return; every filter a listing documents is a key condition of its index instead.
     - ``newest_first``: the sort key descending.
     - ``look_ahead``: read one item more than ``limit``. DynamoDB hands back a ``LastEvaluatedKey``
       whenever it stops at ``Limit``, even at the very end, which would promise a next page that is
@@ -112,10 +112,6 @@ def query_page(business_id: str, prefix: str, *, limit: int, position: dict[str,
                              prefixed={"SK": prefix, index_sk: ""}, between=(index_sk, index.lower, index.upper))
     if newest_first:
         request["ScanIndexForward"] = False
-    if equal:
-        request["FilterExpression"] = " AND ".join(f"#{name} = :{name}" for name in equal)
-        request["ExpressionAttributeNames"] = {f"#{name}": name for name in equal}
-        values |= {f":{name}": value for name, value in equal.items()}
     request["ExpressionAttributeValues"] = codec.to_item(values)
     page = _page(request, position)
     found = [codec.from_item(item) for item in page.get("Items", [])]
