@@ -20,7 +20,7 @@ from ledgerline.schemas.loans import (
 )
 from ledgerline.services import bank_transactions
 from ledgerline.services import loan_support as support
-from ledgerline.services.ledger import Books, load_books
+from ledgerline.services.ledger import Books
 from ledgerline.services.posting import Posting, Refusal, Scope, post, post_once
 from ledgerline.store import instruments as instrument_store
 from ledgerline.store import transactions
@@ -36,7 +36,7 @@ def create_instrument(scope: Scope, request: CreateInstrumentRequest) -> tuple[I
         raise InvalidRequest("current_balance_cents", "cannot exceed original_principal_cents")
 
     def decide(instrument_id: str) -> Posting[Instrument]:
-        books = load_books(scope.business_id)
+        books = support.books(scope.business_id, request.cash_ledger_id)
         accounts = support.loan_accounts(books.chart, request.direction)
         counter = (support.cash_account(books.chart, request.cash_ledger_id, "cash_ledger_id")
                    if request.cash_ledger_id else accounts.opening_equity)
@@ -96,11 +96,12 @@ def record_payment(scope: Scope, instrument_id: str, request: DebtPaymentRequest
         _required(request.cash_ledger_id, "cash_ledger_id")
 
     def decide() -> Posting[PaymentResult]:
-        books = load_books(scope.business_id)
+        books = support.books(scope.business_id, request.cash_ledger_id)
         if request.transaction_id is not None:
             before, match = bank_transactions.instrument_and_transaction(
                 scope.business_id, instrument_id, request.transaction_id)
             terms = match.payment_terms(request, before.direction)
+            books.chart.want(ids=(match.txn.cash_ledger_id, match.txn.category_ledger_id))  # read with the rest
         else:
             before, match = support.instrument(scope.business_id, instrument_id), None
             terms = bank_transactions.PaymentTerms(request.payment_amount_cents, request.cash_ledger_id,  # type: ignore[arg-type]
@@ -146,7 +147,7 @@ def disburse(scope: Scope, instrument_id: str, request: DisbursementRequest) -> 
     """A further draw: more principal; a paid-off instrument becomes active again."""
 
     def decide() -> Posting[DisbursementResult]:
-        books = load_books(scope.business_id)
+        books = support.books(scope.business_id, request.cash_ledger_id)
         before = support.instrument(scope.business_id, instrument_id)
         loans.ensure_open(before, allow_paid_off=True)
         day = support.not_after_today(books, request.disbursement_date or support.today(books), "disbursement_date")
@@ -195,7 +196,7 @@ def accrue_interest(scope: Scope, instrument_id: str, request: AccrueInterestReq
     """Post the interest computed but not yet in the ledger, through ``through_date``."""
 
     def decide() -> Posting[AccrualResult]:
-        books = load_books(scope.business_id)
+        books = support.books(scope.business_id)
         before = support.instrument(scope.business_id, instrument_id)
         loans.ensure_open(before)
         through = support.not_after_today(books, request.through_date, "through_date")
@@ -231,7 +232,7 @@ def accrue_all(scope: Scope, request: AccrueInterestRequest) -> BulkAccrualResul
     chunk_state: dict[str, Any] = {"skipped": None}
 
     def decide_chunk() -> Posting[BulkAccrualResult]:
-        books = load_books(scope.business_id)
+        books = support.books(scope.business_id)
         through = support.not_after_today(books, request.through_date, "through_date")
         planned, nothing = [], []
         for before in instrument_store.all_instruments(scope.business_id):
@@ -282,7 +283,7 @@ def write_off(scope: Scope, instrument_id: str, command: loans.WriteOffLoan) -> 
     """Full (default) or partial; Bad Debt for loans we made, Debt Forgiveness Income for debt we owe."""
 
     def decide() -> Posting[WriteOffResult] | Refusal:
-        books = load_books(scope.business_id)
+        books = support.books(scope.business_id)
         return plan_write_off(books, support.instrument(scope.business_id, instrument_id), command, new_id())
 
     return post(scope, decide)

@@ -16,6 +16,8 @@ from ledgerline.store.runtime import dynamodb_client, table_name
 
 MAX_KEY_CHARS = 1024
 """DynamoDB's limit for a sort key (bytes); no key of this table comes near it."""
+BATCH_GET_KEYS = 100
+"""The most keys one BatchGetItem call may ask for."""
 
 
 def get(business_id: str, sk: str) -> dict[str, Any] | None:
@@ -31,16 +33,20 @@ def get_key(pk: str, sk: str) -> dict[str, Any] | None:
 
 
 def get_many(business_id: str, sks: list[str]) -> dict[str, dict[str, Any]]:
-    """Several items in one BatchGetItem call (one read), keyed by sort key."""
-    pending = {table_name(): {"Keys": [codec.to_item(keys.key(keys.business_pk(business_id), sk)) for sk in sks],
-                              "ConsistentRead": True}}
+    """Several items of the business's partition, keyed by sort key: one BatchGetItem per 100 keys
+    (DynamoDB's limit; duplicates are read once), consistent, unprocessed keys read again."""
+    unique = list(dict.fromkeys(sks))
     found: dict[str, dict[str, Any]] = {}
-    while pending:
-        response = dynamodb_client().batch_get_item(RequestItems=pending)
-        for item in response.get("Responses", {}).get(table_name(), []):
-            plain = codec.from_item(item)
-            found[plain["SK"]] = plain
-        pending = response.get("UnprocessedKeys") or {}
+    for start in range(0, len(unique), BATCH_GET_KEYS):
+        keys_ = [codec.to_item(keys.key(keys.business_pk(business_id), sk))
+                 for sk in unique[start:start + BATCH_GET_KEYS]]
+        pending = {table_name(): {"Keys": keys_, "ConsistentRead": True}}
+        while pending:
+            response = dynamodb_client().batch_get_item(RequestItems=pending)
+            for item in response.get("Responses", {}).get(table_name(), []):
+                plain = codec.from_item(item)
+                found[plain["SK"]] = plain
+            pending = response.get("UnprocessedKeys") or {}
     return found
 
 

@@ -143,13 +143,16 @@ def entries_by_source_pk(business_id: str, source_type: str) -> str:
     return f"{entries_by_date_pk(business_id)}#{source_type}"
 
 
-def entry_index_keys(business_id: str, entry_date: str, entry_id: str, source_type: str) -> dict[str, str]:
-    """An entry item's index attributes: GSI1 lists it by date, GSI4 by date among its source type's."""
+def entry_index_keys(business_id: str, entry_date: str, entry_id: str) -> dict[str, str]:
+    """An entry item's GSI1 attributes, which list it by date."""
     pk, sk = index_key_names(ENTRIES_INDEX)
-    by_source_pk, by_source_sk = index_key_names(FILTERED_INDEX)
-    sort_key = entries_by_date_sk(entry_date, entry_id)
-    return {pk: entries_by_date_pk(business_id), sk: sort_key,
-            by_source_pk: entries_by_source_pk(business_id, source_type), by_source_sk: sort_key}
+    return {pk: entries_by_date_pk(business_id), sk: entries_by_date_sk(entry_date, entry_id)}
+
+
+def entry_source_keys(business_id: str, source_type: str, entry_date: str, entry_id: str) -> dict[str, str]:
+    """An entry item's GSI4 attributes, which list it by date among the entries of its source type."""
+    pk, sk = index_key_names(FILTERED_INDEX)
+    return {pk: entries_by_source_pk(business_id, source_type), sk: entries_by_date_sk(entry_date, entry_id)}
 
 
 def entries_by_date_range(start: str | None, end: str | None) -> tuple[str, str]:
@@ -167,14 +170,17 @@ def invoices_by_status_pk(business_id: str, status: str) -> str:
     return f"{invoices_by_due_pk(business_id)}#{status}"
 
 
-def invoice_index_keys(business_id: str, due_date: str | None, invoice_id: str, status: str) -> dict[str, str]:
-    """An invoice item's index attributes: GSI1 lists it by ``due_date`` (``NO_DUE_DATE`` without one),
-    then id; GSI4 the same among the invoices of its status (rewritten with the item when that changes)."""
+def invoice_index_keys(business_id: str, due_date: str | None, invoice_id: str) -> dict[str, str]:
+    """An invoice item's GSI1 attributes: listed by ``due_date`` (``NO_DUE_DATE`` without one), then id."""
     pk, sk = index_key_names(INVOICES_INDEX)
-    by_status_pk, by_status_sk = index_key_names(FILTERED_INDEX)
-    sort_key = f"{due_date or NO_DUE_DATE}#{invoice_id}"
-    return {pk: invoices_by_due_pk(business_id), sk: sort_key,
-            by_status_pk: invoices_by_status_pk(business_id, status), by_status_sk: sort_key}
+    return {pk: invoices_by_due_pk(business_id), sk: f"{due_date or NO_DUE_DATE}#{invoice_id}"}
+
+
+def invoice_status_keys(business_id: str, status: str, due_date: str | None, invoice_id: str) -> dict[str, str]:
+    """An invoice item's GSI4 attributes: listed as in GSI1 among the invoices of its status (rewritten
+    with the item whenever the status changes)."""
+    pk, sk = index_key_names(FILTERED_INDEX)
+    return {pk: invoices_by_status_pk(business_id, status), sk: f"{due_date or NO_DUE_DATE}#{invoice_id}"}
 
 
 def invoices_by_due_range(start: str | None, end: str | None) -> tuple[str, str]:
