@@ -20,7 +20,7 @@ from support.api import Api, gateway, new_api
 from support.books import assert_balanced, assert_books_balance, balanced_after, books, unchanged
 from support.clock import move_clock, pin_clock
 from support.concurrency import all_at_once
-from support.counting import READS, CallCounter, ItemCounter
+from support.counting import READS, CallCounter, IndexReads, ItemCounter
 from support.ledger import (
     MISSING_ID,
     assert_error,
@@ -41,7 +41,7 @@ from support.ledger import (
 )
 
 __all__ = [
-    "MISSING_ID", "READS", "Api", "CallCounter", "ItemCounter", "all_at_once", "assert_balanced",
+    "MISSING_ID", "READS", "Api", "CallCounter", "IndexReads", "ItemCounter", "all_at_once", "assert_balanced",
     "assert_books_balance", "assert_error", "assert_invalid", "balanced_after", "balances", "books", "by_id",
     "entry_body", "error_fields", "gateway", "get_entry", "line", "lines", "lines_of", "list_entries", "move_clock", "netted", "new_api",
     "pin_clock", "post_entry", "sale", "stable", "unchanged",

@@ -4,6 +4,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ledgerline.store import chart
 from ledgerline.store.runtime import dynamodb_client
 
 READS = ("GetItem", "Query", "BatchGetItem", "TransactGetItems", "Scan")
@@ -11,7 +12,10 @@ READS = ("GetItem", "Query", "BatchGetItem", "TransactGetItems", "Scan")
 
 
 class CallCounter:
-    """Counts DynamoDB API calls made through the shared client (by operation name)."""
+    """Counts DynamoDB API calls made through the shared client (by operation name).
+
+    :meth:`reset` also drops what the container remembers of profiles and accounts, so what is counted
+    next is a cold container's worst case (a warm one reads fewer)."""
 
     def __init__(self) -> None:
         self.calls: Counter[str] = Counter()
@@ -22,6 +26,7 @@ class CallCounter:
 
     def reset(self) -> None:
         self.calls.clear()
+        chart.forget()
 
     @property
     def reads(self) -> int:
@@ -75,3 +80,32 @@ class ItemCounter:
     @property
     def reads(self) -> int:
         return sum(self.calls[op] for op in READS)
+
+
+@dataclass
+class IndexReads:
+    """The items every Query on an index read (``ScannedCount``, before any filter) and returned,
+    by index name, while open (``with IndexReads() as reads``)."""
+
+    scanned: Counter[str] = field(default_factory=Counter)
+    returned: Counter[str] = field(default_factory=Counter)
+
+    def __enter__(self) -> "IndexReads":
+        events = dynamodb_client().meta.events
+        events.register("before-parameter-build.dynamodb.Query", self._before)
+        events.register("after-call.dynamodb.Query", self._after)
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        events = dynamodb_client().meta.events
+        events.unregister("before-parameter-build.dynamodb.Query", self._before)
+        events.unregister("after-call.dynamodb.Query", self._after)
+
+    @staticmethod
+    def _before(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        context["index_name"] = params.get("IndexName")
+
+    def _after(self, parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        if index := context.get("index_name"):
+            self.scanned[index] += parsed.get("ScannedCount", 0)
+            self.returned[index] += parsed.get("Count", 0)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from ledgerline.store import codec, keys
+from ledgerline.store import chart, codec, keys
 from ledgerline.store.runtime import dynamodb_client, table_name
 from support.api import Api, gateway, new_api
 from support.faults import OUTCOME_UNKNOWN, READS, Fault, Faults, client_error
@@ -125,9 +125,12 @@ def rotating(position: int) -> str:
 
 
 class ReadFaults:
-    """Every read operation of the shared client, counted together: the ``at``-th read fails."""
+    """Every read operation of the shared client, counted together: the ``at``-th read fails. The
+    container forgets the profiles and accounts it remembers, so the function reads as a cold one does
+    (a warm one may post a custom entry without reading anything)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch, at: int) -> None:
+        chart.forget()
         self.at, self.reads, self.injected = at, 0, 0
         client = dynamodb_client()
         for operation in READS:

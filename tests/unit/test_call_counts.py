@@ -109,7 +109,7 @@ def test_a_refused_entry_reads_once_and_writes_nothing(unit_api, calls):
     response = post_entry(unit_api, {"line_items": [line("CASH", 1, "DEBIT"), line("SALES", 2, "CREDIT")]})
 
     assert response.status == 400
-    assert dict(calls.function.calls) == {"Query": 1}
+    assert dict(calls.function.calls) == {"BatchGetItem": 1}  # the profile and both accounts
 
 
 def test_an_invalid_body_never_reaches_the_table(unit_api, calls):
@@ -145,9 +145,9 @@ def test_an_external_id_replay_stays_within_budget(unit_api, calls):
 
 
 @pytest.mark.parametrize(("path", "reads"), [
-    ("/ledger/accounts", 1),
+    ("/ledger/accounts", 1),  # the whole chart: one Query
     ("/reports/trial-balance", 1),
-    ("/ledger/entries", 2),
+    ("/ledger/entries", 2),  # the page, then the profile and its lines' accounts (cold container)
     ("/ledger/entries/{entry_id}", 2),
 ])
 def test_reads_are_a_query_or_two_and_never_write(unit_api, calls, path, reads):
@@ -158,7 +158,7 @@ def test_reads_are_a_query_or_two_and_never_write(unit_api, calls, path, reads):
 
     assert response.status == 200
     assert calls.function.reads == reads, dict(calls.function.calls)
-    assert set(calls.function.calls) <= {"Query", "GetItem"}
+    assert set(calls.function.calls) <= {"Query", "GetItem", "BatchGetItem"}
     calls.assert_never_scanned()
 
 

@@ -11,6 +11,7 @@ from support import (
     MISSING_ID,
     Api,
     CallCounter,
+    IndexReads,
     assert_error,
     balanced_after,
     balances,
@@ -568,6 +569,21 @@ def test_the_list_filters_by_status(api):
     assert ids("WRITTEN_OFF") == {written["id"]}
     assert ids("PARTIALLY_WRITTEN_OFF") == set()
     assert len(all_invoices(api)) == 5
+
+
+def test_a_status_page_reads_only_the_invoices_of_that_status(api):
+    # Issue 12 §4: the status is a key condition (GSI4), so the paid one is found without reading the rest.
+    for _ in range(6):
+        create_invoice(api, item(10_000))
+    paid = create_invoice(api, item(10_000))
+    pay(api, paid["id"], 10_000)
+
+    with IndexReads() as reads:
+        page = api.get(f"{api.base}/invoices", query="status=PAID&limit=3").json()
+
+    assert [i["id"] for i in page["data"]] == [paid["id"]]
+    assert page["meta"]["pagination"] == {"cursor": None, "has_more": False}
+    assert dict(reads.scanned) == {"GSI4": 1}
 
 
 def test_the_list_filters_by_due_date_range_inclusive(api):

@@ -6,7 +6,7 @@ for the business and filters it came from, and a tampered or foreign one is a 40
 
 import pytest
 
-from support import Api, balanced_after, books, list_entries, new_api, sale
+from support import Api, IndexReads, balanced_after, books, list_entries, new_api, sale
 
 # Seven entries over five days, posted out of date order on purpose.
 DATES = ["2024-01-03", "2024-01-01", "2024-01-05", "2024-01-02", "2024-01-03", "2024-01-04", "2024-01-01"]
@@ -143,6 +143,17 @@ def test_source_type_lists_only_entries_of_that_source(api, seven):
 
     assert [e["id"] for e in reversals] == [reversal["id"]]
     assert sorted(e["id"] for e in originals) == sorted(e["id"] for e in seven)
+
+
+def test_a_source_type_page_reads_only_what_it_returns(api, seven):
+    # Issue 12 §4: the filter is a key condition (GSI4), not a FilterExpression over every date.
+    reversal = api.delete(f"{api.base}/custom-journal-entries/{seven[-1]['id']}").json()
+
+    with IndexReads() as reads:
+        entries, cursor, has_more = page(api, "source_type=CUSTOM_JOURNAL_ENTRY_REVERSAL&limit=5")
+
+    assert [e["id"] for e in entries] == [reversal["id"]] and (cursor, has_more) == (None, False)
+    assert dict(reads.scanned) == {"GSI4": 1}, "a filtered page read entries of other sources"
 
 
 def test_an_unknown_source_type_lists_nothing(api, seven):

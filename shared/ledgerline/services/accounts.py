@@ -1,12 +1,14 @@
 """Naming accounts in requests: an ``AccountIdentifier`` resolved against the business's chart."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from pydantic import TypeAdapter
 
-from ledgerline.domain.accounts import Account, Chart
+from ledgerline.domain.accounts import Account
 from ledgerline.errors import UnknownAccount
 from ledgerline.schemas.common import AccountId, AccountIdentifier, AccountStableName
+from ledgerline.store.chart import Accounts
 
 _IDENTIFIER: TypeAdapter[AccountId | AccountStableName] = TypeAdapter(AccountIdentifier)
 
@@ -20,7 +22,7 @@ def identifier(named: Mapping[str, str] | None, *, default: str | None = None) -
     return AccountStableName(type="StableName", stable_name=default)
 
 
-def resolve(chart: Chart, named: AccountId | AccountStableName, *, field: str) -> Account:
+def resolve(chart: Accounts, named: AccountId | AccountStableName, *, field: str) -> Account:
     """The chart's account ``named`` identifies; unknown → 400 naming ``field``."""
     if isinstance(named, AccountId):
         account = chart.by_id(named.id)
@@ -31,6 +33,20 @@ def resolve(chart: Chart, named: AccountId | AccountStableName, *, field: str) -
     return account
 
 
-def resolve_id(chart: Chart, account_id: str, *, field: str) -> Account:
+def resolve_id(chart: Accounts, account_id: str, *, field: str) -> Account:
     """Loans-family fields such as ``cash_ledger_id`` carry a bare account id."""
     return resolve(chart, AccountId(type="AccountId", id=account_id), field=field)
+
+
+def wanted(named: Iterable[Any], *, stable_names: Iterable[str] = ()) -> dict[str, list[str]]:
+    """The ids and stable names that identifiers (models, JSON mappings or None) name, with
+    ``stable_names`` besides: ``load_books(business_id, **wanted(...))`` reads them all at once."""
+    ids, names = [], list(stable_names)
+    for each in named:
+        found = each.model_dump() if hasattr(each, "model_dump") else each
+        if isinstance(found, Mapping):
+            if isinstance(found.get("id"), str):
+                ids.append(found["id"])
+            if isinstance(found.get("stable_name"), str):
+                names.append(found["stable_name"])
+    return {"ids": ids, "stable_names": names}

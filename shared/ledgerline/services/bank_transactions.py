@@ -38,7 +38,8 @@ def _lines(books: Books, txn: BankTransaction) -> list[Line]:
 def create_transaction(scope: Scope, command: ImportBankTransaction) -> tuple[BankTransaction, bool]:
     """Post Dr cash / Cr category (or the reverse for an outflow), once per ``external_id``: (txn, created)."""
     def decide(transaction_id: str) -> Posting[BankTransaction]:
-        books = load_books(scope.business_id)
+        books = load_books(scope.business_id, ids=[i for i in (command.cash_ledger_id, command.category_ledger_id) if i],
+                           stable_names=("CASH", "UNCATEGORIZED_REVENUE", "UNCATEGORIZED_EXPENSES"))
         cash_id = command.cash_ledger_id or books.chart.by_stable_name("CASH").id  # type: ignore[union-attr]
         default_category = "UNCATEGORIZED_REVENUE" if command.direction == "inflow" else "UNCATEGORIZED_EXPENSES"
         category_id = command.category_ledger_id or books.chart.by_stable_name(default_category).id  # type: ignore[union-attr]
@@ -116,7 +117,7 @@ class Match:
 
 
 def instrument_and_transaction(business_id: str, instrument_id: str, transaction_id: str) -> tuple[Instrument, Match]:
-    """Both in one BatchGetItem, so a rebooking payment still reads twice (chart + this)."""
+    """Both in one BatchGetItem, so a rebooking payment still reads twice (this, then the profile and accounts)."""
     instrument, txn = txn_store.get_with_instrument(business_id, instrument_id, transaction_id)
     if instrument is None:
         raise InstrumentNotFound(instrument_id)

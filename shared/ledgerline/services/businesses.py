@@ -57,8 +57,7 @@ def _new_token(business_ids: list[str], days: int) -> tuple[str, transactions.Ac
 
 def create_token(business_id: str, *, days: int = 90) -> str:
     """A new token for an existing business, live ``days`` days (1–365); unknown business → LookupError."""
-    business, _chart = chart_store.load(business_id)
-    if business is None:
+    if chart_store.read(business_id, profile=True) is None:
         raise LookupError(f"no business {business_id}")
     token, action = _new_token([business_id], days)
     transactions.commit([action], token=new_id())

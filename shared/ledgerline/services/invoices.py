@@ -33,10 +33,18 @@ from ledgerline.services.posting import Posting, Refusal, Scope, post, post_once
 from ledgerline.store import entries as entry_store
 from ledgerline.store import invoices as invoice_store
 
+INVOICE_ACCOUNTS = ("ACCOUNTS_RECEIVABLE", "CASH", "SALES", "BAD_DEBT")
+"""The accounts an invoice's postings name by default: read with the profile, whatever the request."""
+
+
+def _books(scope: Scope, *named: object) -> Books:
+    """The books, with the default invoice accounts and those ``named`` read together at first use."""
+    return load_books(scope.business_id, **accounts.wanted(named, stable_names=INVOICE_ACCOUNTS))
+
 
 def _new_entry(books: Books, *, source: Source, moment: datetime, lines: list[Line], memo: str | None,
            tags: tuple[Tag, ...] = (), entry_id: str | None = None) -> JournalEntry:
-    check_entry(lines, business_accounts=books.chart.accounts)
+    check_entry(lines, business_accounts=books.chart.seen)
     return JournalEntry(id=entry_id or new_id(), business_id=books.business.id,
                         entry_date=books.business.local_date(moment),
                         entry_at=moment, created_at=clock.now(), memo=memo, source=source, lines=tuple(lines),
@@ -45,7 +53,8 @@ def _new_entry(books: Books, *, source: Source, moment: datetime, lines: list[Li
 
 def load_invoice(books: Books, invoice_id: str) -> Invoice:
     """The invoice, read with ``books``' chart; unknown → 404."""
-    invoice = invoice_store.get(books.business.id, invoice_id, books.chart)
+    invoice = invoice_store.get(books.chart.business_id, invoice_id, books.chart)  # then the profile and accounts
+    books.business  # noqa: B018 - an unknown business is a 404 of its own
     if invoice is None:
         raise InvoiceNotFound(invoice_id)
     return invoice
@@ -53,7 +62,7 @@ def load_invoice(books: Books, invoice_id: str) -> Invoice:
 
 def get_invoice(scope: Scope, invoice_id: str) -> Invoice:
     """One invoice of the scope's business; unknown → 404."""
-    return load_invoice(load_books(scope.business_id), invoice_id)
+    return load_invoice(_books(scope), invoice_id)
 
 
 def _settlement_date(books: Books, invoice: Invoice, moment: datetime, field: str) -> datetime:
@@ -100,7 +109,7 @@ def _invoice_line(books: Books, index: int, item: NewInvoiceLine) -> InvoiceLine
 def create_invoice(scope: Scope, command: CreateInvoice) -> tuple[Invoice, bool]:
     """Dr ACCOUNTS_RECEIVABLE / Cr each line's revenue account (default SALES) on ``sent_at``: (invoice, created)."""
     def decide(invoice_id: str) -> Posting[Invoice]:
-        books = load_books(scope.business_id)
+        books = _books(scope, *(line.account for line in command.lines))
         now = clock.now()
         local_day(books, command.sent_at or now, "sent_at")
         if command.due_at is not None:
@@ -127,7 +136,7 @@ def void_invoice(scope: Scope, invoice_id: str) -> Invoice:
     """Only an invoice without live payments or write-offs; its entry is reversed (dated like it)."""
 
     def decide() -> Posting[Invoice]:
-        books = load_books(scope.business_id)
+        books = _books(scope)
         before = load_invoice(books, invoice_id)
         if before.voided_at is not None:
             raise InvoiceStateError(f"Invoice {invoice_id} is already voided.")
@@ -159,7 +168,7 @@ def record_payment(scope: Scope, invoice_id: str, command: RecordInvoicePayment)
     """Dr clearing account (default CASH) / Cr ACCOUNTS_RECEIVABLE; more than outstanding is refused."""
 
     def decide(payment_id: str) -> Posting[PaymentResult]:
-        books = load_books(scope.business_id)
+        books = _books(scope, command.clearing)
         before = load_invoice(books, invoice_id)
         rules.ensure_settleable(before)
         rules.check_amount(before, command.amount, "amount")
@@ -195,7 +204,7 @@ def create_write_off(scope: Scope, invoice_id: str, command: WriteOffInvoice) ->
     """Write off part or all of an invoice (at most once per ``external_id``): (write-off, created)."""
 
     def decide(write_off_id: str) -> Posting[InvoiceWriteOff] | Refusal:
-        books = load_books(scope.business_id)
+        books = _books(scope, command.destination)
         return plan_write_off(books, load_invoice(books, invoice_id), command, write_off_id)
 
     return post_once(scope, kind="invoice_write_off", external_id=command.external_id,
@@ -249,7 +258,7 @@ def delete_write_off(scope: Scope, invoice_id: str, write_off_id: str) -> Invoic
     """Seed 001: a reversing entry dated the write-off's own date; balance and status restored."""
 
     def decide() -> Posting[InvoiceWriteOff]:
-        books = load_books(scope.business_id)
+        books = _books(scope)
         before = load_invoice(books, invoice_id)
         write_off = _live_write_off(before, write_off_id)
         receivable = books.chart.by_stable_name("ACCOUNTS_RECEIVABLE")
@@ -279,5 +288,6 @@ def list_invoices(scope: Scope, *, status: str | None, due_from: date | None, du
     books = load_books(scope.business_id)
     found, last = invoice_store.query_by_due_date(scope.business_id, books.chart, due_from=due_from, due_to=due_to,
                                                   status=status, limit=limit, start_key=position)
+    books.business  # noqa: B018 - read with the page's accounts; an unknown business is a 404
     return Page(found, cursors.encode(listing, last))
 

@@ -1,7 +1,7 @@
 """Ledger use cases: accounts, custom journal entries and their reversal, listings, trial balance."""
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from ledgerline import clock, cursors, idempotency
 from ledgerline.domain import dates
-from ledgerline.domain.accounts import NATURAL_NORMALITY, Account, Chart, CreateAccount, Direction
+from ledgerline.domain.accounts import NATURAL_NORMALITY, Account, CreateAccount, Direction
 from ledgerline.domain.business import Business
 from ledgerline.domain.ids import new_id
 from ledgerline.domain.journal import JournalEntry, Line, PostCustomEntry, Source, check_entry, reversal_of
@@ -31,12 +31,19 @@ CUSTOM_SOURCE = "CUSTOM_JOURNAL_ENTRY"
 CUSTOM_REVERSAL_SOURCE = "CUSTOM_JOURNAL_ENTRY_REVERSAL"
 
 
-@dataclass(frozen=True)
 class Books:
-    """What most decisions need: the business (its timezone) and its chart, from one Query."""
+    """What most decisions need: the business (its timezone) and its accounts, looked up as named
+    (``chart.by_id`` / ``chart.by_stable_name``; the whole chart only for reports, ``chart.accounts``).
+    Nothing is read until the first of them is used; then the profile and every account named so far
+    are read together (``store.chart.Accounts``)."""
 
-    business: Business
-    chart: Chart
+    def __init__(self, business_id: str) -> None:
+        self.chart = chart_store.Accounts(business_id)
+
+    @property
+    def business(self) -> Business:
+        """The business; an unknown one → 404 (``BusinessNotFound``)."""
+        return self.chart.business
 
 
 _run_books: ContextVar[dict[str, Books] | None] = ContextVar("run_books", default=None)
@@ -44,10 +51,10 @@ _run_books: ContextVar[dict[str, Books] | None] = ContextVar("run_books", defaul
 
 @contextmanager
 def books_read_once() -> Iterator[None]:
-    """Within a batch (a write-off run), read each business's chart once instead of per posting.
+    """Within a batch (a write-off run), share each business's books by all its postings.
 
-    Postings never decide from the balances in the chart (they move them with ``ADD``); they only
-    name its accounts, which do not change under a run, so sharing one read is safe.
+    Postings never decide from balances (they move them with ``ADD``); they only name accounts,
+    which never change, so sharing is safe.
     """
     token = _run_books.set({})
     try:
@@ -56,23 +63,26 @@ def books_read_once() -> Iterator[None]:
         _run_books.reset(token)
 
 
-def load_books(business_id: str) -> Books:
-    """The business and its chart (read once per business inside ``books_read_once``); unknown → 404."""
+def load_books(business_id: str, *, ids: Iterable[str] = (), stable_names: Iterable[str] = ()) -> Books:
+    """The business and a lookup of its accounts, read when first used: the profile and the accounts
+    named here (the ones the decision will use) together in one BatchGetItem, and only what this
+    container has not read before (none of it ever changes). An unknown business → 404 when first
+    used. Inside ``books_read_once`` the books are shared by a whole run."""
     cache = _run_books.get()
     if cache is not None and business_id in cache:
+        cache[business_id].chart.want(ids=ids, stable_names=stable_names)
         return cache[business_id]
-    business, chart = chart_store.load(business_id)
-    if business is None:
-        raise BusinessNotFound(business_id)
-    books = Books(business, chart)
+    books = Books(business_id)
+    books.chart.want(ids=ids, stable_names=stable_names)
     if cache is not None:
         cache[business_id] = books
     return books
 
 
 def require_business(business_id: str) -> None:
-    """For reads that need nothing else of the business: one GetItem of its profile, 404 without one."""
-    if chart_store.get_business(business_id) is None:
+    """For reads that need nothing else of the business: its profile (one GetItem, or none if this
+    container has read it before), 404 without one."""
+    if chart_store.read(business_id, profile=True) is None:
         raise BusinessNotFound(business_id)
 
 
@@ -90,7 +100,10 @@ def local_day(books: Books, moment: datetime, field: str) -> date:
 
 def list_accounts(scope: Scope) -> list[Account]:
     """Every account in the business's chart."""
-    return list(load_books(scope.business_id).chart.accounts)
+    books = load_books(scope.business_id)
+    found = list(books.chart.accounts)  # one Query: the profile and every account
+    books.business  # noqa: B018 - an unknown business is a 404
+    return found
 
 
 STABLE_NAME_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")
@@ -118,7 +131,8 @@ def create_account(scope: Scope, command: CreateAccount) -> tuple[Account, bool]
 
     def decide() -> Posting[Account]:
         books = load_books(scope.business_id)
-        if (existing := books.chart.by_stable_name(stable_name)) is not None:
+        if (existing := books.chart.by_stable_name(stable_name)) is not None:  # answered with its balance
+            existing = chart_store.get_account(scope.business_id, existing.id) or existing
             raise _AccountExists(same_kind(existing))
         account = Account(new_id(), command.name, stable_name, command.account_type, normality)
         now = clock.now().isoformat()
@@ -148,7 +162,7 @@ def post_custom_entry(scope: Scope, command: PostCustomEntry) -> tuple[JournalEn
     loaded: list[Books] = []  # an external_id replay reuses the chart just read: ≤ 2 reads (SPEC §8)
 
     def decide(entry_id: str) -> Posting[JournalEntry]:
-        books = load_books(scope.business_id)
+        books = load_books(scope.business_id, **accounts.wanted(line.account for line in command.lines))
         loaded.append(books)
         now = clock.now()
         entry_at = command.entry_at or now
@@ -160,7 +174,7 @@ def post_custom_entry(scope: Scope, command: PostCustomEntry) -> tuple[JournalEn
             )
             for index, item in enumerate(command.lines)
         )
-        check_entry(lines, business_accounts=books.chart.accounts)
+        check_entry(lines, business_accounts=books.chart.seen)
         entry_date = local_day(books, entry_at, "entry_at")
         entry = JournalEntry(
             id=entry_id, business_id=scope.business_id, entry_date=entry_date,
@@ -198,7 +212,8 @@ def reverse_custom_entry(scope: Scope, entry_id: str) -> JournalEntry:
 
 
 def _load_entry(books: Books, business_id: str, entry_id: str) -> JournalEntry:
-    entry = entry_store.get(business_id, entry_id, books.chart)
+    entry = entry_store.get(business_id, entry_id, books.chart)  # then the profile, with its lines' accounts
+    books.business  # noqa: B018 - an unknown business is a 404 of its own
     if entry is None:
         raise EntryNotFound(entry_id)
     return entry
@@ -228,6 +243,7 @@ def list_entries(
     books = load_books(scope.business_id)
     entries, last = entry_store.query_by_date(
         scope.business_id, books.chart, start=start, end=end, source_type=source_type, limit=limit, start_key=position)
+    books.business  # noqa: B018 - read with the page's accounts; an unknown business is a 404
     return Page(entries, cursors.encode(listing, last))
 
 

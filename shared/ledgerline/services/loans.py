@@ -14,7 +14,7 @@ from ledgerline.domain.money import MAX_CENTS
 from ledgerline.errors import InvalidRequest, LedgerError, PartlyPosted, RequestInvalid, ServiceBusy
 from ledgerline.services import bank_transactions
 from ledgerline.services import loan_support as support
-from ledgerline.services.ledger import Books, load_books
+from ledgerline.services.ledger import Books
 from ledgerline.services.posting import Posting, Refusal, Scope, post, post_once
 from ledgerline.store import instruments as instrument_store
 from ledgerline.store import transactions
@@ -30,7 +30,7 @@ def create_instrument(scope: Scope, command: loans.CreateInstrument) -> tuple[In
         raise InvalidRequest("current_balance_cents", "cannot exceed original_principal_cents")
 
     def decide(instrument_id: str) -> Posting[Instrument]:
-        books = load_books(scope.business_id)
+        books = support.books(scope.business_id, command.cash_ledger_id)
         accounts = support.loan_accounts(books.chart, command.direction)
         counter = (support.cash_account(books.chart, command.cash_ledger_id, "cash_ledger_id")
                    if command.cash_ledger_id else accounts.opening_equity)
@@ -90,11 +90,12 @@ def record_payment(scope: Scope, instrument_id: str, command: loans.RecordLoanPa
         _required(command.cash_ledger_id, "cash_ledger_id")
 
     def decide() -> Posting[PaymentResult]:
-        books = load_books(scope.business_id)
+        books = support.books(scope.business_id, command.cash_ledger_id)
         if command.transaction_id is not None:
             before, match = bank_transactions.instrument_and_transaction(
                 scope.business_id, instrument_id, command.transaction_id)
             terms = match.payment_terms(command, before.direction)
+            books.chart.want(ids=(match.txn.cash_ledger_id, match.txn.category_ledger_id))  # read with the rest
         else:
             before, match = support.instrument(scope.business_id, instrument_id), None
             terms = bank_transactions.PaymentTerms(command.payment_amount_cents, command.cash_ledger_id,  # type: ignore[arg-type]
@@ -140,7 +141,7 @@ def disburse(scope: Scope, instrument_id: str, command: loans.DisburseLoan) -> D
     """A further draw: more principal; a paid-off instrument becomes active again."""
 
     def decide() -> Posting[DisbursementResult]:
-        books = load_books(scope.business_id)
+        books = support.books(scope.business_id, command.cash_ledger_id)
         before = support.instrument(scope.business_id, instrument_id)
         loans.ensure_open(before, allow_paid_off=True)
         day = support.not_after_today(books, command.disbursement_date or support.today(books), "disbursement_date")
@@ -189,7 +190,7 @@ def accrue_interest(scope: Scope, instrument_id: str, command: loans.AccrueInter
     """Post the interest computed but not yet in the ledger, through ``through_date``."""
 
     def decide() -> Posting[AccrualResult]:
-        books = load_books(scope.business_id)
+        books = support.books(scope.business_id)
         before = support.instrument(scope.business_id, instrument_id)
         loans.ensure_open(before)
         through = support.not_after_today(books, command.through_date, "through_date")
@@ -225,7 +226,7 @@ def accrue_all(scope: Scope, command: loans.AccrueInterest) -> BulkAccrualResult
     chunk_state: dict[str, Any] = {"skipped": None}
 
     def decide_chunk() -> Posting[BulkAccrualResult]:
-        books = load_books(scope.business_id)
+        books = support.books(scope.business_id)
         through = support.not_after_today(books, command.through_date, "through_date")
         planned, nothing = [], []
         for before in instrument_store.all_instruments(scope.business_id):
@@ -276,7 +277,7 @@ def write_off(scope: Scope, instrument_id: str, command: loans.WriteOffLoan) -> 
     """Full (default) or partial; Bad Debt for loans we made, Debt Forgiveness Income for debt we owe."""
 
     def decide() -> Posting[WriteOffResult] | Refusal:
-        books = load_books(scope.business_id)
+        books = support.books(scope.business_id)
         return plan_write_off(books, support.instrument(scope.business_id, instrument_id), command, new_id())
 
     return post(scope, decide)

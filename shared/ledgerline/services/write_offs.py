@@ -50,7 +50,7 @@ summary item far below DynamoDB's 400 KB item limit."""
 
 def get_policy(scope: Scope) -> WriteOffPolicy:
     """The business's policy, or the default (disabled) one if none was ever set."""
-    load_books(scope.business_id)
+    require_business(scope.business_id)
     return policies.get_policy(scope.business_id) or WriteOffPolicy(
         scope.business_id, False, INVOICE_RULE_OFF, LOAN_RULE_OFF, "")
 

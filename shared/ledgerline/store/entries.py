@@ -1,13 +1,14 @@
-"""Journal entry items: the entry with its lines in one item, listed by date through GSI1."""
+"""Journal entry items: the entry with its lines in one item, listed by date through GSI1 (GSI4 by source type)."""
 
 from datetime import date, datetime
 from typing import Any
 
-from ledgerline.domain.accounts import Account, AccountType, Chart, Direction
+from ledgerline.domain.accounts import Account, AccountType, Direction
 from ledgerline.domain.journal import JournalEntry, Line, Source, Tag
 from ledgerline.errors import AlreadyReversed
 from ledgerline.store import items as item_reads
 from ledgerline.store import keys, transactions
+from ledgerline.store.chart import Accounts
 
 
 def entry_item(entry: JournalEntry) -> dict[str, Any]:
@@ -15,6 +16,7 @@ def entry_item(entry: JournalEntry) -> dict[str, Any]:
     return {
         **keys.key(keys.business_pk(entry.business_id), keys.entry_sk(entry.id)),
         **keys.entry_index_keys(entry.business_id, entry.entry_date.isoformat(), entry.id),
+        **keys.entry_source_keys(entry.business_id, entry.source.type, entry.entry_date.isoformat(), entry.id),
         "kind": "ENTRY",
         "entry_id": entry.id,
         "entry_date": entry.entry_date.isoformat(),
@@ -41,7 +43,7 @@ def _missing_account(account_id: str) -> Account:
     return Account(account_id, "(unknown account)", "UNKNOWN", AccountType.ASSET, Direction.DEBIT)
 
 
-def entry_from_item(item: dict[str, Any], chart: Chart) -> JournalEntry:
+def entry_from_item(item: dict[str, Any], chart: Accounts) -> JournalEntry:
     """The entry an item holds, its lines' accounts from ``chart`` (a placeholder for one not in it)."""
     return JournalEntry(
         id=item["entry_id"],
@@ -67,10 +69,16 @@ def entry_from_item(item: dict[str, Any], chart: Chart) -> JournalEntry:
     )
 
 
-def get(business_id: str, entry_id: str, chart: Chart) -> JournalEntry | None:
+def _entries(found: list[dict[str, Any]], chart: Accounts) -> list[JournalEntry]:
+    """The entries these items hold, the accounts of all their lines looked up at once."""
+    chart.want(ids=[line["account_id"] for item in found for line in item["lines"]])
+    return [entry_from_item(item, chart) for item in found]
+
+
+def get(business_id: str, entry_id: str, chart: Accounts) -> JournalEntry | None:
     """One entry (one consistent GetItem), its lines' accounts from ``chart``."""
     item = item_reads.get(business_id, keys.entry_sk(entry_id))
-    return entry_from_item(item, chart) if item else None
+    return _entries([item], chart)[0] if item else None
 
 
 def mark_reversed(business_id: str, entry_id: str, reversal_id: str) -> transactions.Action:
@@ -85,13 +93,15 @@ def mark_reversed(business_id: str, entry_id: str, reversal_id: str) -> transact
 
 
 def query_by_date(
-    business_id: str, chart: Chart, *, start: date | None, end: date | None, source_type: str | None,
+    business_id: str, chart: Accounts, *, start: date | None, end: date | None, source_type: str | None,
     limit: int, start_key: dict[str, Any] | None,
 ) -> tuple[list[JournalEntry], dict[str, Any] | None]:
-    """One page of entries in date order; the date range is a key condition, the source a filter."""
+    """One page of entries in date order; the date range and the source type are key conditions (GSI1, or
+    GSI4 with a source type), so the page reads what it returns."""
     lower, upper = keys.entries_by_date_range(start.isoformat() if start else None, end.isoformat() if end else None)
-    found, last = item_reads.query_page(
-        business_id, keys.ENTRY_PREFIX, limit=limit, position=start_key,
-        index=item_reads.IndexRange(keys.ENTRIES_INDEX, keys.entries_by_date_pk(business_id), lower, upper),
-        equal={"source_type": source_type} if source_type else None, look_ahead=True)
-    return [entry_from_item(item, chart) for item in found], last
+    index = item_reads.IndexRange(keys.FILTERED_INDEX, keys.entries_by_source_pk(business_id, source_type),
+                                  lower, upper) if source_type else \
+        item_reads.IndexRange(keys.ENTRIES_INDEX, keys.entries_by_date_pk(business_id), lower, upper)
+    found, last = item_reads.query_page(business_id, keys.ENTRY_PREFIX, limit=limit, position=start_key,
+                                        index=index, look_ahead=True)
+    return _entries(found, chart), last

@@ -1,18 +1,19 @@
 """Invoice items: one versioned item per invoice, its payments and write-offs embedded.
 
 Everything a change needs is one read (the invoice) and one guarded put; the status is stored
-alongside (derived) for filtering, and GSI1 lists invoices by due date.
+alongside (derived) and GSI1 lists invoices by due date, GSI4 by status and due date.
 """
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from ledgerline.domain.accounts import Account, AccountType, Chart, Direction
+from ledgerline.domain.accounts import Account, AccountType, Direction
 from ledgerline.domain.invoices import Invoice, InvoiceLine, InvoicePayment, InvoiceWriteOff
 from ledgerline.domain.journal import Tag
 from ledgerline.errors import InvoiceTooLarge
 from ledgerline.store import candidates, codec, items, keys, transactions
+from ledgerline.store.chart import Accounts
 
 MAX_ITEM_BYTES = 350 * 1024
 """An invoice embeds its payments and write-offs, and DynamoDB refuses items over 400 KB: a change that
@@ -40,6 +41,7 @@ def invoice_item(invoice: Invoice) -> dict[str, Any]:
     return {
         **keys.key(keys.business_pk(invoice.business_id), keys.invoice_sk(invoice.id)),
         **keys.invoice_index_keys(invoice.business_id, due, invoice.id),
+        **keys.invoice_status_keys(invoice.business_id, invoice.status.value, due, invoice.id),
         **candidates.invoice_keys(invoice),
         "kind": "INVOICE", "invoice_id": invoice.id, "status": invoice.status.value,
         "external_id": invoice.external_id, "invoice_number": invoice.invoice_number,
@@ -64,7 +66,7 @@ def invoice_item(invoice: Invoice) -> dict[str, Any]:
     }
 
 
-def _account(chart: Chart, account_id: str) -> Account:
+def _account(chart: Accounts, account_id: str) -> Account:
     return chart.by_id(account_id) or Account(account_id, "(unknown account)", "UNKNOWN", AccountType.ASSET,
                                               Direction.DEBIT)
 
@@ -73,7 +75,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
 
-def invoice_from_item(item: dict[str, Any], chart: Chart) -> Invoice:
+def invoice_from_item(item: dict[str, Any], chart: Accounts) -> Invoice:
     """The invoice an item holds, its accounts from ``chart`` (a placeholder for one not in it)."""
     business_id = keys.business_id_of(item["PK"])
     return Invoice(
@@ -100,10 +102,19 @@ def invoice_from_item(item: dict[str, Any], chart: Chart) -> Invoice:
     )
 
 
-def get(business_id: str, invoice_id: str, chart: Chart) -> Invoice | None:
+def _invoices(found: list[dict[str, Any]], chart: Accounts) -> list[Invoice]:
+    """The invoices these items hold, the accounts of all their lines, payments and write-offs looked up at once."""
+    chart.want(ids=[account_id for item in found for account_id in (
+        *(line["account_id"] for line in item.get("lines", [])),
+        *(payment["clearing_account_id"] for payment in item.get("payments", [])),
+        *(write_off["destination_account_id"] for write_off in item.get("write_offs", [])))])
+    return [invoice_from_item(item, chart) for item in found]
+
+
+def get(business_id: str, invoice_id: str, chart: Accounts) -> Invoice | None:
     """One invoice (one consistent GetItem), its accounts from ``chart``."""
     item = items.get(business_id, keys.invoice_sk(invoice_id))
-    return invoice_from_item(item, chart) if item else None
+    return _invoices([item], chart)[0] if item else None
 
 
 def save(invoice: Invoice, *, expected_version: int | None, restoring: bool = False) -> transactions.Action:
@@ -124,15 +135,15 @@ def save(invoice: Invoice, *, expected_version: int | None, restoring: bool = Fa
                             values={":expected": expected_version})
 
 
-def query_by_due_date(business_id: str, chart: Chart, *, due_from: date | None, due_to: date | None,
+def query_by_due_date(business_id: str, chart: Accounts, *, due_from: date | None, due_to: date | None,
                       status: str | None, limit: int, start_key: dict[str, Any] | None,
                       ) -> tuple[list[Invoice], dict[str, Any] | None]:
     """One page of invoices by due date (inclusive; those without one last, and left out by a start
-    date); the status is a filter."""
+    date); the due dates and the status are key conditions (GSI1, or GSI4 with a status)."""
     lower, upper = keys.invoices_by_due_range(due_from.isoformat() if due_from else None,
                                               due_to.isoformat() if due_to else None)
-    found, last = items.query_page(
-        business_id, keys.INVOICE_PREFIX, limit=limit, position=start_key,
-        index=items.IndexRange(keys.INVOICES_INDEX, keys.invoices_by_due_pk(business_id), lower, upper),
-        equal={"status": status} if status else None)
-    return [invoice_from_item(item, chart) for item in found], last
+    index = items.IndexRange(keys.FILTERED_INDEX, keys.invoices_by_status_pk(business_id, status), lower, upper) \
+        if status else items.IndexRange(keys.INVOICES_INDEX, keys.invoices_by_due_pk(business_id), lower, upper)
+    found, last = items.query_page(business_id, keys.INVOICE_PREFIX, limit=limit, position=start_key, index=index,
+                                   look_ahead=True)
+    return _invoices(found, chart), last

@@ -16,6 +16,8 @@ from ledgerline.store.runtime import dynamodb_client, table_name
 
 MAX_KEY_CHARS = 1024
 """DynamoDB's limit for a sort key (bytes); no key of this table comes near it."""
+BATCH_GET_KEYS = 100
+"""The most keys one BatchGetItem call may ask for."""
 
 
 def get(business_id: str, sk: str) -> dict[str, Any] | None:
@@ -31,16 +33,20 @@ def get_key(pk: str, sk: str) -> dict[str, Any] | None:
 
 
 def get_many(business_id: str, sks: list[str]) -> dict[str, dict[str, Any]]:
-    """Several items in one BatchGetItem call (one read), keyed by sort key."""
-    pending = {table_name(): {"Keys": [codec.to_item(keys.key(keys.business_pk(business_id), sk)) for sk in sks],
-                              "ConsistentRead": True}}
+    """Several items of the business's partition, keyed by sort key: one BatchGetItem per 100 keys
+    (DynamoDB's limit; duplicates are read once), consistent, unprocessed keys read again."""
+    unique = list(dict.fromkeys(sks))
     found: dict[str, dict[str, Any]] = {}
-    while pending:
-        response = dynamodb_client().batch_get_item(RequestItems=pending)
-        for item in response.get("Responses", {}).get(table_name(), []):
-            plain = codec.from_item(item)
-            found[plain["SK"]] = plain
-        pending = response.get("UnprocessedKeys") or {}
+    for start in range(0, len(unique), BATCH_GET_KEYS):
+        keys_ = [codec.to_item(keys.key(keys.business_pk(business_id), sk))
+                 for sk in unique[start:start + BATCH_GET_KEYS]]
+        pending = {table_name(): {"Keys": keys_, "ConsistentRead": True}}
+        while pending:
+            response = dynamodb_client().batch_get_item(RequestItems=pending)
+            for item in response.get("Responses", {}).get(table_name(), []):
+                plain = codec.from_item(item)
+                found[plain["SK"]] = plain
+            pending = response.get("UnprocessedKeys") or {}
     return found
 
 
@@ -78,7 +84,7 @@ class IndexRange:
 
 
 def query_page(business_id: str, prefix: str, *, limit: int, position: dict[str, Any] | None,
-               index: IndexRange | None = None, equal: dict[str, str] | None = None,
+               index: IndexRange | None = None,
                newest_first: bool = False, look_ahead: bool = False,
                ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     """One page of a listing of the business's items whose sort key starts with ``prefix``, and the
@@ -86,8 +92,8 @@ def query_page(business_id: str, prefix: str, *, limit: int, position: dict[str,
 
     - Without ``index``: the business's own partition, ``begins_with(SK, prefix)``, strongly consistent.
       With one: that index range, eventually consistent; ``prefix`` then only checks the cursor.
-    - ``equal``: attributes a listed item must have (a ``FilterExpression``, applied by DynamoDB after
-      ``Limit``, so a page may hold fewer than ``limit`` items while more follow).
+    - No ``FilterExpression``: DynamoDB applies one after ``Limit``, so a page would read items it does
+      not return; every filter a listing documents is a key condition of its index instead.
     - ``newest_first``: the sort key descending.
     - ``look_ahead``: read one item more than ``limit``. DynamoDB hands back a ``LastEvaluatedKey``
       whenever it stops at ``Limit``, even at the very end, which would promise a next page that is
@@ -112,10 +118,6 @@ def query_page(business_id: str, prefix: str, *, limit: int, position: dict[str,
                              prefixed={"SK": prefix, index_sk: ""}, between=(index_sk, index.lower, index.upper))
     if newest_first:
         request["ScanIndexForward"] = False
-    if equal:
-        request["FilterExpression"] = " AND ".join(f"#{name} = :{name}" for name in equal)
-        request["ExpressionAttributeNames"] = {f"#{name}": name for name in equal}
-        values |= {f":{name}": value for name, value in equal.items()}
     request["ExpressionAttributeValues"] = codec.to_item(values)
     page = _page(request, position)
     found = [codec.from_item(item) for item in page.get("Items", [])]

@@ -4,7 +4,8 @@ PK ``BIZ#<business>`` holds a business's profile and chart (``CHART#…``, one Q
 stable-name guards, journal entries, instruments and their events, bank transactions, invoices, the
 write-off policy and run summaries, idempotency and external-id records. Tokens live apart under
 ``TOKEN#<sha256>`` so the authorizer reads one item. GSI1 lists entries by date and invoices by due
-date; GSI2 and GSI3 are the sparse write-off candidate indexes (and GSI2 the enabled policies).
+date; GSI4 lists the same by source type and by status (a filtered page reads what it returns); GSI2
+and GSI3 are the sparse write-off candidate indexes (and GSI2 the enabled policies).
 
 Sort-key ranges end in ``LAST`` (``~``), which sorts after every character of a date or an id, so
 ``<prefix>~`` closes the range of every key that starts with ``<prefix>``.
@@ -111,10 +112,13 @@ def key(pk: str, sk: str) -> dict[str, str]:
     return {"PK": pk, "SK": sk}
 
 
-# ---- GSI1: entries by date, invoices by due date --------------------------------------------------
+# ---- GSI1: entries by date, invoices by due date; GSI4: the same, filtered ---------------------------
 
 ENTRIES_INDEX = "GSI1"
 INVOICES_INDEX = "GSI1"
+FILTERED_INDEX = "GSI4"
+"""Entries by source type and date, invoices by status and due date: every documented filter of a
+listing is a key condition here, so a filtered page reads what it returns (never a FilterExpression)."""
 NO_DUE_DATE = "9999-12-31"
 """The due date an invoice without ``due_at`` is listed under: after every real one."""
 
@@ -134,10 +138,21 @@ def entries_by_date_sk(entry_date: str, entry_id: str) -> str:
     return f"{entry_date}#{entry_id}"
 
 
+def entries_by_source_pk(business_id: str, source_type: str) -> str:
+    """GSI4 partition of a business's journal entries of one source type: ``BIZ#<b>#ENTRIES#<source_type>``."""
+    return f"{entries_by_date_pk(business_id)}#{source_type}"
+
+
 def entry_index_keys(business_id: str, entry_date: str, entry_id: str) -> dict[str, str]:
     """An entry item's GSI1 attributes, which list it by date."""
     pk, sk = index_key_names(ENTRIES_INDEX)
     return {pk: entries_by_date_pk(business_id), sk: entries_by_date_sk(entry_date, entry_id)}
+
+
+def entry_source_keys(business_id: str, source_type: str, entry_date: str, entry_id: str) -> dict[str, str]:
+    """An entry item's GSI4 attributes, which list it by date among the entries of its source type."""
+    pk, sk = index_key_names(FILTERED_INDEX)
+    return {pk: entries_by_source_pk(business_id, source_type), sk: entries_by_date_sk(entry_date, entry_id)}
 
 
 def entries_by_date_range(start: str | None, end: str | None) -> tuple[str, str]:
@@ -150,10 +165,22 @@ def invoices_by_due_pk(business_id: str) -> str:
     return f"{business_pk(business_id)}#INVOICES"
 
 
+def invoices_by_status_pk(business_id: str, status: str) -> str:
+    """GSI4 partition of a business's invoices in one status: ``BIZ#<b>#INVOICES#<status>``."""
+    return f"{invoices_by_due_pk(business_id)}#{status}"
+
+
 def invoice_index_keys(business_id: str, due_date: str | None, invoice_id: str) -> dict[str, str]:
     """An invoice item's GSI1 attributes: listed by ``due_date`` (``NO_DUE_DATE`` without one), then id."""
     pk, sk = index_key_names(INVOICES_INDEX)
     return {pk: invoices_by_due_pk(business_id), sk: f"{due_date or NO_DUE_DATE}#{invoice_id}"}
+
+
+def invoice_status_keys(business_id: str, status: str, due_date: str | None, invoice_id: str) -> dict[str, str]:
+    """An invoice item's GSI4 attributes: listed as in GSI1 among the invoices of its status (rewritten
+    with the item whenever the status changes)."""
+    pk, sk = index_key_names(FILTERED_INDEX)
+    return {pk: invoices_by_status_pk(business_id, status), sk: f"{due_date or NO_DUE_DATE}#{invoice_id}"}
 
 
 def invoices_by_due_range(start: str | None, end: str | None) -> tuple[str, str]:
