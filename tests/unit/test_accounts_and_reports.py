@@ -262,3 +262,40 @@ def test_the_trial_balance_row_names_the_account(api):
     assert row == {"account_id": api.accounts["DISCOUNTS"], "name": "Discounts (contra-revenue)",
                    "stable_name": "DISCOUNTS", "account_type": "REVENUE", "normality": "DEBIT",
                    "debit_balance": 0, "credit_balance": 0}
+
+
+# ---- issue 12 §1: a request reads the accounts it names -------------------------------------------------
+
+def test_a_stable_name_guard_written_before_it_carried_the_account_still_resolves(api):
+    # Guards written before they carried the account's static part hold only its id: the lookup
+    # reads the account item too, and the posting is the same.
+    from ledgerline.store import chart, codec, keys
+    from ledgerline.store.runtime import dynamodb_client, table_name
+
+    for name in ("CASH", "SALES"):
+        dynamodb_client().put_item(TableName=table_name(), Item=codec.to_item({
+            **keys.key(keys.business_pk(api.business_id), keys.stable_name_sk(name)),
+            "kind": "STABLE_NAME", "account_id": api.accounts[name]}))
+    chart.forget()
+
+    response = api.post(f"{api.base}/custom-journal-entries",
+                        {"line_items": [line("CASH", 2_500, "DEBIT"), line("SALES", 2_500, "CREDIT")]})
+
+    assert response.status == 201, response.json()
+    assert [i["account"]["id"] for i in response.json()["line_items"]] == [api.accounts["CASH"], api.accounts["SALES"]]
+    assert books(api.business_id)["balances"]["CASH"] == 2_500
+
+
+def test_a_warm_container_posts_without_reading_the_chart(unit_api):
+    from support import CallCounter
+
+    unit_api.post(f"{unit_api.base}/custom-journal-entries",
+                  {"line_items": [line("CASH", 100, "DEBIT"), line("SALES", 100, "CREDIT")]})
+    counter = CallCounter()
+    counter.calls.clear()  # not reset(): keep what the container remembers
+
+    response = unit_api.post(f"{unit_api.base}/custom-journal-entries",
+                             {"line_items": [line("CASH", 100, "DEBIT"), line("SALES", 100, "CREDIT")]})
+
+    assert response.status == 201
+    assert counter.calls == {"GetItem": 1, "TransactWriteItems": 1}  # the authorizer's token; then the posting
