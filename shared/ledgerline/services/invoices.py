@@ -54,7 +54,7 @@ def _new_entry(books: Books, *, source: Source, moment: datetime, lines: list[Li
 def load_invoice(books: Books, invoice_id: str) -> Invoice:
     """The invoice, read with ``books``' chart; unknown → 404."""
     invoice = invoice_store.get(books.chart.business_id, invoice_id, books.chart)  # then the profile and accounts
-    books.business  # noqa: B018 - an unknown business is a 404 of its own
+    books.verify()
     if invoice is None:
         raise InvoiceNotFound(invoice_id)
     return invoice
@@ -288,6 +288,6 @@ def list_invoices(scope: Scope, *, status: str | None, due_from: date | None, du
     books = load_books(scope.business_id)
     found, last = invoice_store.query_by_due_date(scope.business_id, books.chart, due_from=due_from, due_to=due_to,
                                                   status=status, limit=limit, start_key=position)
-    books.business  # noqa: B018 - read with the page's accounts; an unknown business is a 404
+    books.verify()
     return Page(found, cursors.encode(listing, last))
 

@@ -45,6 +45,11 @@ class Books:
         """The business; an unknown one → 404 (``BusinessNotFound``)."""
         return self.chart.business
 
+    def verify(self) -> None:
+        """Raise 404 for an unknown business: for reads that may not have used the books yet (an empty
+        page, a missing item). No read if the profile came with the accounts already."""
+        self.chart.business  # noqa: B018 - reading the property is the check
+
 
 _run_books: ContextVar[dict[str, Books] | None] = ContextVar("run_books", default=None)
 
@@ -102,7 +107,7 @@ def list_accounts(scope: Scope) -> list[Account]:
     """Every account in the business's chart."""
     books = load_books(scope.business_id)
     found = list(books.chart.accounts)  # one Query: the profile and every account
-    books.business  # noqa: B018 - an unknown business is a 404
+    books.verify()
     return found
 
 
@@ -213,7 +218,7 @@ def reverse_custom_entry(scope: Scope, entry_id: str) -> JournalEntry:
 
 def _load_entry(books: Books, business_id: str, entry_id: str) -> JournalEntry:
     entry = entry_store.get(business_id, entry_id, books.chart)  # then the profile, with its lines' accounts
-    books.business  # noqa: B018 - an unknown business is a 404 of its own
+    books.verify()
     if entry is None:
         raise EntryNotFound(entry_id)
     return entry
@@ -243,7 +248,7 @@ def list_entries(
     books = load_books(scope.business_id)
     entries, last = entry_store.query_by_date(
         scope.business_id, books.chart, start=start, end=end, source_type=source_type, limit=limit, start_key=position)
-    books.business  # noqa: B018 - read with the page's accounts; an unknown business is a 404
+    books.verify()
     return Page(entries, cursors.encode(listing, last))
 
 
