@@ -5,10 +5,15 @@
 2. DynamoDB calls per request for every route of template.yaml (function and authorizer apart):
    no Scan anywhere; a mutating request ≤ 2 reads and exactly 1 TransactWriteItems.
 3. Warm latency (p50/p95) through the local gateway against the floor of the same calls made directly.
+4. Issue 12: requests at 20, 500 and 2,000 accounts (p50, items read), and a filtered page among
+   100,000 entries (items read against items returned) — ``bench/scale.py``; concurrent postings to
+   one hot account under real DynamoDB's transaction conflicts — ``bench/contention.py``.
 
 Writes bench/results.json (see docs/performance.md). Exit status 1 if a call-count rule is broken
-(a Scan, or a successful mutating request with > 2 reads or not exactly 1 TransactWriteItems); the
-cold-start ratio is reported, pass or fail, without failing the run.
+(a Scan, or a successful mutating request with > 2 reads or not exactly 1 TransactWriteItems), if the
+items a request reads grow with the chart, or if a filtered page reads more than twice what it
+returns; the cold-start ratio and the wall-time flatness are reported, pass or fail, without failing
+the run.
 """
 
 import argparse
@@ -34,7 +39,7 @@ os.environ.update({
     "CURSOR_SECRET": "ledgerline-bench-cursor-secret",  # deployed: read from Secrets Manager
 })
 
-from bench import coldstart, latency, layer  # noqa: E402
+from bench import coldstart, contention, latency, layer, scale  # noqa: E402
 from bench.harness import Recorder  # noqa: E402
 from bench.samples import EVENT_DAY, Books, entry, measure_route  # noqa: E402
 from ledgerline.services.businesses import create_business  # noqa: E402
@@ -123,7 +128,27 @@ def print_summary(results: dict) -> None:
     for name, r in results["latency"]["endpoints"].items():
         print(f"  {name:28} ours p50 {r['ours']['p50_ms']:6} p95 {r['ours']['p95_ms']:6} | floor p50 "
               f"{r['floor']['p50_ms']:6} p95 {r['floor']['p95_ms']:6} | overhead p50 {r['overhead_p50_ms']:6}")
+    print_scale(results["chart_scale"], results["filtered_page"])
+    print("\nOne hot account (CASH), real transaction conflicts put back at the client:")
+    for row in results["hot_account"]:
+        print(f"  {row['writers']:2} writers: {row['posted_per_second']:6} posted/s, {row['answered_503']} of "
+              f"{row['requests']} answered 503 ({row['conflicts']} conflicts in {row['transactions_sent']} sends)")
     print_cold_start(results["cold_start"])
+
+
+def print_scale(chart_scale: dict, filtered: dict) -> None:
+    sizes = list(chart_scale["by_accounts"])
+    print(f"\nChart size ({' / '.join(map(str, sizes))} accounts; p50 ms and items read, cold | warm):")
+    for name in chart_scale["ratio_largest_to_smallest"]:
+        cells = " ".join(f"{chart_scale['by_accounts'][size][name]['cold']['p50_ms']:6}/"
+                         f"{chart_scale['by_accounts'][size][name]['cold']['items_read']:<4}"
+                         f"|{chart_scale['by_accounts'][size][name]['warm']['p50_ms']:6}/"
+                         f"{chart_scale['by_accounts'][size][name]['warm']['items_read']:<4}" for size in sizes)
+        print(f"  {name:22} {cells}  ratio {chart_scale['ratio_largest_to_smallest'][name]}")
+    print(f"  items read flat: {'PASS' if chart_scale['pass'] else 'FAIL'}; p50 flat within 1.2x: "
+          f"{chart_scale['p50_flat']}")
+    print(f"Filtered page: {filtered['returned']} of {filtered['entries']:,} entries, the index Query read "
+          f"{filtered['items_read_by_index_query']} ({filtered['ratio']}x) {'PASS' if filtered['pass'] else 'FAIL'}")
 
 
 def print_cold_start(cold: dict) -> None:
@@ -154,6 +179,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="fresh processes per cold-start case")
     parser.add_argument("-n", type=int, default=200, help="warm requests per latency measurement")
+    parser.add_argument("--filtered-entries", type=int, default=100_000,
+                        help="entries in the business whose filtered page is measured (issue 12 §4)")
     parser.add_argument("--cold-only", action="store_true",
                         help="only the cold start (quick iterations; results.json is not written)")
     args = parser.parse_args()
@@ -183,6 +210,25 @@ def main() -> int:
         }
         phases["latency"] = time.perf_counter() - started - sum(phases.values())
 
+        print(f"chart sizes {scale.CHART_SIZES} and a filtered page among {args.filtered_entries:,} entries…",
+              flush=True)
+        chart_scale = scale.chart_sizes(books.recorder)
+        filtered = scale.filtered_page(books.recorder, total=args.filtered_entries)
+        failures += [f"items read grow with the chart: {name} {ratio}"
+                     for name, ratio in chart_scale["ratio_largest_to_smallest"].items()
+                     if any(r["items_read"] > 1.2 for r in ratio.values())]
+        if not filtered["pass"]:
+            failures.append(f"a filtered page read {filtered['items_read_by_index_query']} items "
+                            f"for {filtered['returned']}")
+        phases["scale"] = time.perf_counter() - started - sum(phases.values())
+
+        print("one hot account under real DynamoDB's transaction conflicts (1, 8, 24 writers)…", flush=True)
+        hot = []
+        for writers in (1, 8, 24):
+            business = create_business(f"Bench hot {writers}")
+            hot.append(contention.hot_account(business.business.id, business.token, writers=writers))
+        phases["hot_account"] = time.perf_counter() - started - sum(phases.values())
+
         print("building the layer as sam build does (shared/Makefile)…", flush=True)
         artifact = layer.build(ROOT, local / "bench-build", metadata.version("boto3"))
         print(f"  {artifact['note']}; {artifact['pyc_files']}/{artifact['py_files']} modules compiled", flush=True)
@@ -205,6 +251,9 @@ def main() -> int:
         "authorizer_calls_per_request": authorizer,
         "latency": {"n": args.n, "mode": "in-process through the local gateway, tracer disabled",
                     "endpoints": endpoints},
+        "chart_scale": chart_scale,
+        "filtered_page": filtered,
+        "hot_account": hot,
         "failures": failures,
         "warnings": warnings,
         "duration_s": round(time.perf_counter() - started, 1),

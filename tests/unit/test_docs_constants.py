@@ -26,7 +26,7 @@ from ledgerline.domain import journal, money
 from ledgerline.schemas import common
 from ledgerline.schemas.ledger import CustomJournalEntryRequest
 from ledgerline.services import businesses, loans, write_offs
-from ledgerline.store import invoices, runtime, transactions
+from ledgerline.store import chart, invoices, runtime, transactions
 from ledgerline_tools import template
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,6 +94,8 @@ STATED = [
     Stated("docs/architecture.md", "at most {n} attempts (`MAX_ATTEMPTS`)", lambda: transactions.MAX_ATTEMPTS),
     Stated("docs/architecture.md", "decide again from fresh reads (≤ {n} attempts", lambda: transactions.MAX_ATTEMPTS),
     Stated("docs/architecture.md", "on fresh data (at most {n} attempts", lambda: transactions.MAX_ATTEMPTS),
+    Stated("docs/performance.md", "gives up after its {n} attempts", lambda: transactions.MAX_ATTEMPTS),
+    Stated("docs/decisions.md", "(`store/chart._known`, at most {n} entries", lambda: chart.KNOWN_LIMIT),
     Stated("docs/architecture.md", "full jitter ≤ {n} s", lambda: transactions.BACKOFF_CAP_SECONDS),
     Stated("docs/architecture.md", "a random sleep in `[0, min({n} s,", lambda: transactions.BACKOFF_CAP_SECONDS),
     Stated("docs/architecture.md", "{n} s × 2^attempt", lambda: transactions.BACKOFF_BASE_SECONDS),
