@@ -93,6 +93,19 @@ class Recorder:
         return exchange
 
 
+def items_returned(operation: str, parsed: dict[str, Any]) -> int:
+    """The items one DynamoDB read handed back (a Query or Scan: those it read, ``ScannedCount``); 0 for a write."""
+    if operation in ("Query", "Scan"):
+        return max(parsed.get("Count", 0), parsed.get("ScannedCount", 0))
+    if operation == "GetItem":
+        return 1 if parsed.get("Item") else 0
+    if operation == "BatchGetItem":
+        return sum(len(found) for found in parsed.get("Responses", {}).values())
+    if operation == "TransactGetItems":
+        return sum(1 for response in parsed.get("Responses", []) if response.get("Item"))
+    return 0
+
+
 @contextlib.contextmanager
 def quiet():
     """Powertools Metrics prints one EMF line per invocation to stdout (CloudWatch in Lambda): not here."""

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from bench.harness import FUNCTION, Recorder
+from bench.harness import FUNCTION, Recorder, items_returned
 from bench.samples import EVENT_DAY, Books, entry, payment
 from ledgerline.domain.accounts import Account, AccountType, Direction
 from ledgerline.services.businesses import create_business
@@ -27,7 +27,6 @@ from ledgerline.store import items as item_reads
 from ledgerline.store.runtime import dynamodb_client, table_name
 
 CHART_SIZES = (20, 500, 2_000)
-READ_OPERATIONS = ("GetItem", "Query", "BatchGetItem", "TransactGetItems", "Scan")
 
 
 class ItemsRead:
@@ -38,16 +37,8 @@ class ItemsRead:
         dynamodb_client().meta.events.register("after-call.dynamodb.*", self._after)
 
     def _after(self, model: Any, parsed: dict[str, Any], **_: Any) -> None:
-        if model.name not in READ_OPERATIONS or self.recorder._phase != FUNCTION:  # noqa: SLF001 - bench-only
-            return
-        if model.name in ("Query", "Scan"):
-            self.items += max(parsed.get("Count", 0), parsed.get("ScannedCount", 0))
-        elif model.name == "GetItem":
-            self.items += 1 if parsed.get("Item") else 0
-        elif model.name == "BatchGetItem":
-            self.items += sum(len(found) for found in parsed.get("Responses", {}).values())
-        else:
-            self.items += sum(1 for r in parsed.get("Responses", []) if r.get("Item"))
+        if self.recorder._phase == FUNCTION:  # noqa: SLF001 - bench-only
+            self.items += items_returned(model.name, parsed)
 
 
 def _write(items: list[dict[str, Any]]) -> None:

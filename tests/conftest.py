@@ -19,7 +19,8 @@ os.environ.update({
 })
 os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
 os.environ.pop("AWS_ENDPOINT_URL", None)
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parent))  # support/
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # the repository: bench/ (its contention double, item counts)
 
 import boto3  # noqa: E402
 import pytest  # noqa: E402

@@ -4,6 +4,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from bench.harness import items_returned
 from ledgerline.store import chart
 from ledgerline.store.runtime import dynamodb_client
 
@@ -64,14 +65,8 @@ class ItemCounter:
     def _after(self, model: Any, parsed: dict[str, Any], **_: Any) -> None:
         operation = model.name
         self.calls[operation] += 1
-        if operation in ("Query", "Scan"):
-            self.items_read[operation] += max(parsed.get("Count", 0), parsed.get("ScannedCount", 0))
-        elif operation == "GetItem":
-            self.items_read[operation] += 1 if parsed.get("Item") else 0
-        elif operation == "BatchGetItem":
-            self.items_read[operation] += sum(len(found) for found in parsed.get("Responses", {}).values())
-        elif operation == "TransactGetItems":
-            self.items_read[operation] += sum(1 for response in parsed.get("Responses", []) if response.get("Item"))
+        if operation in READS:
+            self.items_read[operation] += items_returned(operation, parsed)
 
     @property
     def total_read(self) -> int:

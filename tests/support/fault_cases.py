@@ -7,21 +7,17 @@ must reproduce: one posting, never two, never a lost one).
 
 import json
 import os
-import sys
 from collections import Counter
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from bench import samples  # the repository is on sys.path (tests/conftest.py)
 from ledgerline.store import chart, codec, keys
 from ledgerline.store.runtime import dynamodb_client, table_name
 from support.api import Api, gateway, new_api
 from support.faults import OUTCOME_UNKNOWN, READS, Fault, Faults, client_error
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository: bench/
-from bench import samples  # noqa: E402
 
 ROUTES = [
     pytest.param(key, index, id=f"{key.split(' ')[0]} {key.split('/', 4)[-1]} [{sample.variant}]")
