@@ -41,7 +41,7 @@ class ConflictingTransactions:
     """While open (``with ConflictingTransactions():``), the shared client's transactions conflict as on
     real DynamoDB. ``sent``, ``conflicts`` and ``committed`` count what happened."""
 
-    def __init__(self, hold_seconds: float = 0.0) -> None:
+    def __init__(self, hold_seconds: float = 0.01) -> None:
         self.hold_seconds = hold_seconds
         self._lock = threading.Lock()
         self._held: Counter[tuple[str, str, str]] = Counter()
@@ -71,26 +71,26 @@ class ConflictingTransactions:
                 }, "TransactWriteItems")
             self._held.update(touched)
         try:
-            if self.hold_seconds:
-                time.sleep(self.hold_seconds)
-            answer = self._real(**request)
-            with self._lock:
-                self.committed += 1
-            return answer
+            time.sleep(self.hold_seconds)  # in flight in the region: its items are held
         finally:
             with self._lock:
                 self._held.subtract(touched)
                 self._held = +self._held  # drop the released
+        answer = self._real(**request)  # DynamoDB Local applies it (one at a time, whatever the queue)
+        with self._lock:
+            self.committed += 1
+        return answer
 
 
 def hot_account(business_id: str, token: str, *, writers: int = 24, per_writer: int = 10,
-                hold_seconds: float = 0.005) -> dict[str, Any]:
-    """``writers`` threads each post ``per_writer`` 2-line entries to CASH through the gateway, under
-    real conflicts: postings per second, how many answered 503, and the conflicts behind them."""
+                hold_seconds: float = 0.01, accounts: tuple[str, str] = ("CASH", "SALES")) -> dict[str, Any]:
+    """``writers`` threads each post ``per_writer`` 2-line entries (debit, credit ``accounts``) through the
+    gateway, under real conflicts: postings per second, how many answered 503, and the conflicts behind them."""
     gateway = LocalGateway()
+    debit, credit = accounts
     body = json.dumps({"memo": "hot", "line_items": [
-        {"account_identifier": {"type": "StableName", "stable_name": "CASH"}, "amount": 100, "direction": "DEBIT"},
-        {"account_identifier": {"type": "StableName", "stable_name": "SALES"}, "amount": 100,
+        {"account_identifier": {"type": "StableName", "stable_name": debit}, "amount": 100, "direction": "DEBIT"},
+        {"account_identifier": {"type": "StableName", "stable_name": credit}, "amount": 100,
          "direction": "CREDIT"}]}).encode()
     headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
     path = f"/v1/businesses/{business_id}/custom-journal-entries"
@@ -102,7 +102,7 @@ def hot_account(business_id: str, token: str, *, writers: int = 24, per_writer: 
         started = time.perf_counter()
         statuses = Counter(status for answers in pool.map(writer, range(writers)) for status in answers)
         elapsed = time.perf_counter() - started
-    return {"writers": writers, "requests": writers * per_writer, "answers": dict(statuses),
+    return {"accounts": f"{debit} / {credit}", "writers": writers, "requests": writers * per_writer, "answers": dict(statuses),
             "answered_503": statuses.get(503, 0), "posted_per_second": round(statuses.get(201, 0) / elapsed, 1),
             "seconds": round(elapsed, 2), "transactions_sent": conflicts.sent,
             "conflicts": conflicts.conflicts, "hold_ms": hold_seconds * 1000}

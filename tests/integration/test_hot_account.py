@@ -6,6 +6,7 @@ a region. Whatever wins or gives up, nothing is posted twice or lost, and the bo
 """
 
 import threading
+import time
 
 import pytest
 from botocore.exceptions import ClientError
@@ -30,27 +31,19 @@ def put(pk: str) -> dict:
 
 def test_a_transaction_touching_an_item_in_flight_is_cancelled_as_a_conflict(local_table):
     pk = "TEST#hot-item"
-    inside, release = threading.Event(), threading.Event()
     client = dynamodb_client()
-    with ConflictingTransactions() as conflicts:
-        real = conflicts._real  # noqa: SLF001 - slow the first transaction down while it holds the item
-
-        def slow(**request):
-            inside.set()
-            release.wait(5)
-            return real(**request)
-
-        conflicts._real = slow  # noqa: SLF001
+    with ConflictingTransactions(hold_seconds=1.0) as conflicts:
         first = threading.Thread(target=lambda: client.transact_write_items(**put(pk)))
         first.start()
-        assert inside.wait(5)
-        conflicts._real = real  # noqa: SLF001
+        deadline = time.monotonic() + 5
+        while not conflicts._held and time.monotonic() < deadline:  # noqa: SLF001 - wait until it holds the item
+            time.sleep(0.005)
         with pytest.raises(ClientError) as refused:
             client.transact_write_items(**put(pk))
-        client.transact_write_items(**put("TEST#another-item"))  # other items are free
-        release.set()
         first.join(5)
-        client.transact_write_items(**put(pk))  # and this one again once the first has committed
+        conflicts.hold_seconds = 0.0
+        client.transact_write_items(**put("TEST#another-item"))  # other items are free
+        client.transact_write_items(**put(pk))  # and this one again, once the first is done
 
     error = refused.value.response
     assert error["Error"]["Code"] == "TransactionCanceledException"
@@ -59,7 +52,7 @@ def test_a_transaction_touching_an_item_in_flight_is_cancelled_as_a_conflict(loc
 
 
 def test_concurrent_postings_to_one_account_post_each_once_or_answer_503(api):
-    with ConflictingTransactions(hold_seconds=0.005) as conflicts:
+    with ConflictingTransactions() as conflicts:
         responses = all_at_once(12, lambda index: [
             api.post(f"{api.base}/custom-journal-entries", entry_body(1_000 + index)) for _ in range(3)])
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
+from support.books import summed
 from support.write_offs import AUTOMATIC_MEMO
 
 from ledgerline.store import codec, keys
@@ -93,8 +94,7 @@ class Books:
 
     @cached_property
     def accounts(self) -> dict[str, dict[str, Any]]:
-        return {item["account_id"]: item for sk, item in sorted(self.items.items())
-                if sk.startswith(keys.ACCOUNT_PREFIX)}
+        return summed([item for sk, item in sorted(self.items.items()) if sk.startswith(keys.ACCOUNT_PREFIX)])
 
     @cached_property
     def account_ids(self) -> dict[str, str]:

@@ -28,9 +28,18 @@ def _query_all(business_id: str, prefix: str) -> list[dict[str, Any]]:
         request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
+def summed(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The account items among ``items`` by id, each ``balance`` summed with its balance shards' (a
+    sharded account's balance is spread over ``CHART#ACCOUNT#<id>#SHARD#<n>`` items)."""
+    accounts = {i["account_id"]: dict(i) for i in items if i.get("kind") == "ACCOUNT"}
+    for shard in (i for i in items if i.get("kind") == "BALANCE_SHARD"):
+        accounts[shard["account_id"]]["balance"] += shard["balance"]
+    return accounts
+
+
 def books(business_id: str) -> dict[str, Any]:
     """A snapshot of the books: every balance and every entry id."""
-    accounts = _query_all(business_id, keys.ACCOUNT_PREFIX)
+    accounts = summed(_query_all(business_id, keys.ACCOUNT_PREFIX)).values()
     entries = _query_all(business_id, keys.ENTRY_PREFIX)
     return {
         "balances": {a["stable_name"]: a["balance"] for a in accounts},
@@ -40,7 +49,7 @@ def books(business_id: str) -> dict[str, Any]:
 
 def assert_books_balance(business_id: str) -> None:
     """SPEC §4: Σ debit-normal = Σ credit-normal, and each balance equals the sum of its lines."""
-    accounts = {a["account_id"]: a for a in _query_all(business_id, keys.ACCOUNT_PREFIX)}
+    accounts = summed(_query_all(business_id, keys.ACCOUNT_PREFIX))
     from_lines = Counter()
     for entry in _query_all(business_id, keys.ENTRY_PREFIX):
         debits = sum(line["amount"] for line in entry["lines"] if line["direction"] == "DEBIT")

@@ -17,6 +17,7 @@ from bench import samples  # the repository is on sys.path (tests/conftest.py)
 from ledgerline.store import chart, codec, keys
 from ledgerline.store.runtime import dynamodb_client, table_name
 from support.api import Api, gateway, new_api
+from support.books import summed
 from support.faults import OUTCOME_UNKNOWN, READS, Fault, Faults, client_error
 
 ROUTES = [
@@ -50,15 +51,15 @@ def snapshot(business_id: str) -> dict[str, Any]:
         "ExpressionAttributeValues": codec.to_item({":pk": keys.business_pk(business_id)}),
     }
     kinds: Counter[str] = Counter()
-    balances: dict[str, int] = {}
+    found: list[dict[str, Any]] = []
     while True:
         page = dynamodb_client().query(**request)
         for item in map(codec.from_item, page["Items"]):
-            kinds[item["SK"].split("#", 1)[0]] += 1
-            if item["SK"].startswith(keys.ACCOUNT_PREFIX):
-                balances[item["stable_name"]] = item["balance"]
+            if item.get("kind") != "BALANCE_SHARD":  # a part of a balance, counted in the balances
+                kinds[item["SK"].split("#", 1)[0]] += 1
+            found.append(item)
         if "LastEvaluatedKey" not in page:
-            return {"kinds": kinds, "balances": balances}
+            return {"kinds": kinds, "balances": {a["stable_name"]: a["balance"] for a in summed(found).values()}}
         request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 

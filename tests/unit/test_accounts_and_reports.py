@@ -5,8 +5,10 @@ leaves the books exactly as they were.
 """
 
 import pytest
+from support import Api, CallCounter, assert_error, balanced_after, books, line, stable
 
-from support import Api, assert_error, balanced_after, books, line, stable
+from ledgerline.store import chart, codec, keys
+from ledgerline.store.runtime import dynamodb_client, table_name
 
 # SPEC §4: the chart every new business gets.
 DEFAULT_CHART = {
@@ -269,9 +271,6 @@ def test_the_trial_balance_row_names_the_account(api):
 def test_a_stable_name_guard_written_before_it_carried_the_account_still_resolves(api):
     # Guards written before they carried the account's static part hold only its id: the lookup
     # reads the account item too, and the posting is the same.
-    from ledgerline.store import chart, codec, keys
-    from ledgerline.store.runtime import dynamodb_client, table_name
-
     for name in ("CASH", "SALES"):
         dynamodb_client().put_item(TableName=table_name(), Item=codec.to_item({
             **keys.key(keys.business_pk(api.business_id), keys.stable_name_sk(name)),
@@ -287,8 +286,6 @@ def test_a_stable_name_guard_written_before_it_carried_the_account_still_resolve
 
 
 def test_a_warm_container_posts_without_reading_the_chart(unit_api):
-    from support import CallCounter
-
     unit_api.post(f"{unit_api.base}/custom-journal-entries",
                   {"line_items": [line("CASH", 100, "DEBIT"), line("SALES", 100, "CREDIT")]})
     counter = CallCounter()
@@ -299,3 +296,29 @@ def test_a_warm_container_posts_without_reading_the_chart(unit_api):
 
     assert response.status == 201
     assert counter.calls == {"GetItem": 1, "TransactWriteItems": 1}  # the authorizer's token; then the posting
+
+
+# ---- issue 12 §5: a hot account's balance is spread over shards and shown as their sum ------------------
+
+def test_postings_to_a_sharded_account_spread_over_its_shards_and_every_balance_shown_is_their_sum(api):
+    for amount in range(1_000, 1_040):
+        post_lines(api, line("CASH", amount, "DEBIT"), line("SALES", amount, "CREDIT"))
+    post_lines(api, line("BANK_FEES", 500, "DEBIT"), line("OPENING_BALANCE_EQUITY", 500, "CREDIT"))
+    total = sum(range(1_000, 1_040))
+
+    def parts(name: str) -> list[int]:
+        found = dynamodb_client().query(
+            TableName=table_name(), ConsistentRead=True, KeyConditionExpression="PK = :pk AND begins_with(SK, :sk)",
+            ExpressionAttributeValues=codec.to_item({":pk": keys.business_pk(api.business_id),
+                                                     ":sk": keys.account_sk(api.accounts[name])}))["Items"]
+        return [codec.from_item(item)["balance"] for item in found]
+
+    assert len(parts("CASH")) > 2, "40 postings all moved one item: CASH is not sharded"
+    assert sum(parts("CASH")) == total
+    assert parts("BANK_FEES") == [500]  # an account without shards moves its own item
+    assert {a["stable_name"]: a["balance"] for a in list_accounts(api)}["CASH"] == total
+    assert rows_by_name(trial_balance(api))["CASH"] == (total, 0)
+    again = create_account(api, {"name": "Cash", "stable_name": "CASH", "account_type": "ASSET"})
+    assert (again.status, again.json()["balance"]) == (200, total)
+    assert books(api.business_id)["balances"]["SALES"] == total
+

@@ -22,7 +22,7 @@ from pydantic import TypeAdapter
 
 from ledgerline import cursors, idempotency
 from ledgerline.api import app
-from ledgerline.domain import journal, money
+from ledgerline.domain import accounts, journal, money
 from ledgerline.schemas import common
 from ledgerline.schemas.ledger import CustomJournalEntryRequest
 from ledgerline.services import businesses, loans, write_offs
@@ -94,7 +94,9 @@ STATED = [
     Stated("docs/architecture.md", "at most {n} attempts (`MAX_ATTEMPTS`)", lambda: transactions.MAX_ATTEMPTS),
     Stated("docs/architecture.md", "decide again from fresh reads (≤ {n} attempts", lambda: transactions.MAX_ATTEMPTS),
     Stated("docs/architecture.md", "on fresh data (at most {n} attempts", lambda: transactions.MAX_ATTEMPTS),
-    Stated("docs/performance.md", "gives up after its {n} attempts", lambda: transactions.MAX_ATTEMPTS),
+    Stated("docs/performance.md", "a few give up after their {n} attempts", lambda: transactions.MAX_ATTEMPTS),
+    Stated("docs/table-design.md", "ACCOUNTS_RECEIVABLE and SALES of the default chart have {n})",
+           lambda: accounts.HOT_ACCOUNTS["CASH"]),
     Stated("docs/decisions.md", "(`store/chart._known`, at most {n} entries", lambda: chart.KNOWN_LIMIT),
     Stated("docs/architecture.md", "full jitter ≤ {n} s", lambda: transactions.BACKOFF_CAP_SECONDS),
     Stated("docs/architecture.md", "a random sleep in `[0, min({n} s,", lambda: transactions.BACKOFF_CAP_SECONDS),

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from ledgerline.domain import ids
-from ledgerline.domain.accounts import DEFAULT_CHART, Account, AccountType, Direction
+from ledgerline.domain.accounts import DEFAULT_CHART, Account, AccountType, Direction, balance_shard
 from ledgerline.domain.business import Business
 from ledgerline.domain.journal import (
     MAX_ACCOUNTS_PER_ENTRY, JournalEntry, Line, Source, balance_moves, check_entry, reversal_of,
@@ -214,3 +214,14 @@ def test_new_ids_do_not_repeat_within_one_millisecond(monkeypatch):
 def test_a_business_day_is_its_own_timezone_calendar_date(timezone, moment, local):
     business = Business(id="b-1", name="Acme", timezone=timezone)
     assert business.local_date(datetime.fromisoformat(moment)) == date.fromisoformat(local)
+
+
+# ---- balance shards (issue 12 §5) -------------------------------------------------------------------------
+
+def test_a_posting_moves_one_shard_the_same_on_every_resend_and_postings_spread_over_all():
+    plain = Account("a-1", "Bank Fees", "BANK_FEES", AccountType.EXPENSE, Direction.DEBIT)
+    hot = Account("a-2", "Cash", "CASH", AccountType.ASSET, Direction.DEBIT, balance_shards=8)
+
+    assert {balance_shard(plain, f"entry-{n}") for n in range(100)} == {0}
+    assert balance_shard(hot, "entry-1") == balance_shard(hot, "entry-1")
+    assert {balance_shard(hot, f"entry-{n}") for n in range(200)} == set(range(8))

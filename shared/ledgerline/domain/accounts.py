@@ -1,5 +1,6 @@
 """The chart of accounts and how a posting moves an account's balance."""
 
+import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -42,6 +43,10 @@ class Account:
     normality: Direction
     balance: int = 0
     """Cents, positive in the account's normal direction."""
+    balance_shards: int = 1
+    """How many items the balance is spread over (1: the account item alone). A posting moves one of
+    them, so concurrent postings to a hot account conflict only when they pick the same shard; a
+    balance shown is their sum. Fixed when the account is created."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,18 @@ def balance_delta(normality: Direction, direction: Direction, amount: int) -> in
     """How much a line of ``amount`` on ``direction`` moves a balance kept in its normal direction."""
     return amount if direction is normality else -amount
 
+
+def balance_shard(account: Account, spread: str) -> int:
+    """Which of the account's balance shards a posting moves: 0 (the account item) for an unsharded
+    account; otherwise spread by ``spread`` (the posting's first entry id), the same for the same posting."""
+    if account.balance_shards <= 1:
+        return 0
+    return int.from_bytes(hashlib.sha256(f"{spread}|{account.id}".encode()).digest()[:8]) % account.balance_shards
+
+
+HOT_ACCOUNTS = {"CASH": 8, "ACCOUNTS_RECEIVABLE": 8, "SALES": 8}
+"""Default-chart accounts almost every cash or invoice event moves, and their balance shards: eight
+concurrent postings can move CASH at once instead of one (docs/performance.md, "Production scale")."""
 
 # (stable_name, name, type, normality) — SPEC §4's default chart for every new business.
 DEFAULT_CHART: tuple[tuple[str, str, AccountType, Direction], ...] = (

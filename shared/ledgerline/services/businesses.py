@@ -6,7 +6,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ledgerline import clock
-from ledgerline.domain.accounts import DEFAULT_CHART, Account
+from ledgerline.domain.accounts import DEFAULT_CHART, HOT_ACCOUNTS, Account
 from ledgerline.domain.business import Business
 from ledgerline.domain.ids import new_id
 from ledgerline.store import chart as chart_store
@@ -35,7 +35,8 @@ def create_business(name: str, *, timezone: str = "UTC", currency: str = "USD", 
         raise ValueError(f"unknown IANA timezone {timezone!r}") from None
     now = clock.now().isoformat()
     business = Business(id=new_id(), name=name, timezone=timezone, currency=currency.upper(), created_at=now)
-    accounts = tuple(Account(new_id(), display, stable, kind, side) for stable, display, kind, side in DEFAULT_CHART)
+    accounts = tuple(Account(new_id(), display, stable, kind, side, balance_shards=HOT_ACCOUNTS.get(stable, 1))
+                     for stable, display, kind, side in DEFAULT_CHART)
     actions = [transactions.put(chart_store.profile_item(business))]
     for account in accounts:
         actions.append(transactions.put(chart_store.account_item(business.id, account, now)))

@@ -133,12 +133,14 @@ def _commit(scope: Scope, decide: Callable[[], Posting[R] | Refusal], *,
         actions.extend(posting.guards)
         actions.extend(posting.actions)
         moves: dict[str, int] = {}
+        moved = {line.account.id: line.account for entry in posting.entries for line in entry.lines}
         for entry in posting.entries:
             actions.append(transactions.put(entry_store.entry_item(entry)))
             for account_id, delta in balance_moves(entry.lines).items():
                 moves[account_id] = moves.get(account_id, 0) + delta
         actions.extend(
-            chart_store.move_balance(scope.business_id, account_id, delta, now.isoformat())
+            chart_store.move_balance(scope.business_id, moved[account_id], delta, now.isoformat(),
+                                     spread=posting.entries[0].id)
             for account_id, delta in moves.items()
             if delta
         )

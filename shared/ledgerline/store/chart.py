@@ -11,9 +11,10 @@ reports (:func:`load`) read every account with its balance.
 """
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
-from ledgerline.domain.accounts import Account, AccountType, Chart, Direction
+from ledgerline.domain.accounts import Account, AccountType, Chart, Direction, balance_shard
 from ledgerline.domain.business import Business
 from ledgerline.errors import BusinessNotFound
 from ledgerline.store import items as item_reads
@@ -44,6 +45,7 @@ def account_item(business_id: str, account: Account, created_at: str) -> dict[st
         "account_type": account.account_type.value,
         "normality": account.normality.value,
         "balance": account.balance,
+        **_shards(account),
         "created_at": created_at,
     }
 
@@ -59,7 +61,12 @@ def stable_name_item(business_id: str, account: Account) -> dict[str, Any]:
         "stable_name": account.stable_name,
         "account_type": account.account_type.value,
         "normality": account.normality.value,
+        **_shards(account),
     }
+
+
+def _shards(account: Account) -> dict[str, int]:
+    return {"balance_shards": account.balance_shards} if account.balance_shards > 1 else {}
 
 
 def _account(item: dict[str, Any]) -> Account:
@@ -70,7 +77,18 @@ def _account(item: dict[str, Any]) -> Account:
         account_type=AccountType(item["account_type"]),
         normality=Direction(item["normality"]),
         balance=item.get("balance", 0),
+        balance_shards=item.get("balance_shards", 1),
     )
+
+
+def _with_shards(items: list[dict[str, Any]]) -> list[Account]:
+    """The accounts among ``items``, each balance summed with its shards' (items of kind ``BALANCE_SHARD``)."""
+    extra: dict[str, int] = {}
+    for item in items:
+        if item.get("kind") == "BALANCE_SHARD":
+            extra[item["account_id"]] = extra.get(item["account_id"], 0) + item.get("balance", 0)
+    return [replace(account, balance=account.balance + extra.get(account.id, 0))
+            for account in map(_account, (i for i in items if i.get("kind") == "ACCOUNT"))]
 
 
 def _business(business_id: str, profile: dict[str, Any]) -> Business:
@@ -81,9 +99,9 @@ def _business(business_id: str, profile: dict[str, Any]) -> Business:
 
 
 def get_account(business_id: str, account_id: str) -> Account | None:
-    """One account with its balance (one consistent GetItem)."""
-    item = item_reads.get(business_id, keys.account_sk(account_id))
-    return _account(item) if item is not None else None
+    """One account with its balance, its shards summed (one consistent Query of the account's key)."""
+    found = _with_shards(item_reads.query_prefix(business_id, keys.account_sk(account_id)))
+    return found[0] if found else None
 
 
 def get_business(business_id: str) -> Business | None:
@@ -98,10 +116,7 @@ def load(business_id: str) -> tuple[Business | None, Chart]:
     profile = next((i for i in items if i["SK"] == keys.PROFILE_SK), None)
     business = _business(business_id, profile) if profile is not None else None
     # Balance-sheet order first (assets, liabilities, equity), then revenue and expenses.
-    accounts = tuple(sorted(
-        (_account(i) for i in items if i.get("kind") == "ACCOUNT"),
-        key=lambda a: (list(AccountType).index(a.account_type), a.stable_name),
-    ))
+    accounts = tuple(sorted(_with_shards(items), key=lambda a: (list(AccountType).index(a.account_type), a.stable_name)))
     return business, Chart(accounts)
 
 
@@ -235,11 +250,22 @@ def read(business_id: str, *, profile: bool = False, ids: Iterable[str] = (),
     return known if isinstance(known, Business) else None
 
 
-def move_balance(business_id: str, account_id: str, delta: int, now: str) -> transactions.Action:
-    """Atomically add ``delta`` to an account that must still exist in this business."""
+def move_balance(business_id: str, account: Account, delta: int, now: str, *, spread: str) -> transactions.Action:
+    """Atomically add ``delta`` to the account's balance: to the account item, which must still exist in
+    this business, or, for a sharded account, to the shard ``spread`` picks (created by its first move;
+    the account is known to exist: it was looked up, and accounts are never deleted)."""
+    shard = balance_shard(account, spread)
+    if shard == 0:
+        return transactions.update(
+            keys.key(keys.business_pk(business_id), keys.account_sk(account.id)),
+            "ADD balance :delta SET updated_at = :now",
+            condition="attribute_exists(PK)",
+            values={":delta": delta, ":now": now},
+        )
     return transactions.update(
-        keys.key(keys.business_pk(business_id), keys.account_sk(account_id)),
-        "ADD balance :delta SET updated_at = :now",
-        condition="attribute_exists(PK)",
-        values={":delta": delta, ":now": now},
+        keys.key(keys.business_pk(business_id), keys.balance_shard_sk(account.id, shard)),
+        "ADD balance :delta SET updated_at = :now, #kind = :kind, account_id = :account",
+        condition="attribute_not_exists(PK) OR account_id = :account",  # new, or this account's already
+        names={"#kind": "kind"},
+        values={":delta": delta, ":now": now, ":kind": "BALANCE_SHARD", ":account": account.id},
     )

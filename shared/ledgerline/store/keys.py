@@ -51,6 +51,12 @@ def account_sk(account_id: str) -> str:
     return f"{ACCOUNT_PREFIX}{account_id}"
 
 
+def balance_shard_sk(account_id: str, shard: int) -> str:
+    """``CHART#ACCOUNT#<account_id>#SHARD#<n>``: one more part of a sharded account's balance (shard 0
+    is the account item itself); under the account's key, so the chart Query reads it too."""
+    return f"{account_sk(account_id)}#SHARD#{shard}"
+
+
 def stable_name_sk(stable_name: str) -> str:
     """``STABLE#<stable_name>``: the guard item that keeps an account's stable name unique in the business."""
     return f"STABLE#{stable_name}"
