@@ -22,7 +22,7 @@ from pydantic import TypeAdapter
 
 from ledgerline import cursors, idempotency
 from ledgerline.api import app
-from ledgerline.domain import accounts, journal, money
+from ledgerline.domain import accounts, journal, money, runs
 from ledgerline.schemas import common
 from ledgerline.schemas.ledger import CustomJournalEntryRequest
 from ledgerline.services import businesses, loans, write_offs
@@ -118,9 +118,9 @@ STATED = [
     Stated("docs/decisions.md", "retries ({n} attempts)", client_attempts),
     Stated("docs/decisions.md", "the function's {n} s", lambda: deployed()["Globals"]["Function"]["Timeout"]),
     # run summaries (services/write_offs.py)
-    Stated("docs/architecture.md", "(≤ {n} items listed each)", lambda: write_offs.MAX_LISTED),
-    Stated("docs/decisions.md", "Run summaries list up to {n} items per category", lambda: write_offs.MAX_LISTED),
-    Stated("docs/table-design.md", "a run summary lists at most {n} items per category", lambda: write_offs.MAX_LISTED),
+    Stated("docs/architecture.md", "(≤ {n} items listed each)", lambda: runs.MAX_LISTED),
+    Stated("docs/decisions.md", "Run summaries list up to {n} items per category", lambda: runs.MAX_LISTED),
+    Stated("docs/table-design.md", "a run summary lists at most {n} items per category", lambda: runs.MAX_LISTED),
     # what a body may be (api/app.py)
     Stated("docs/architecture.md", "a body over {n} KB is refused", lambda: app.MAX_BODY_BYTES / KB),
     Stated("docs/decisions.md", "Bodies over {n} KB", lambda: app.MAX_BODY_BYTES / KB),

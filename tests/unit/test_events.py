@@ -14,6 +14,7 @@ from typing import Any
 import boto3
 import pytest
 from support import Api, gateway
+from support.iam import missing_permissions, recorded_calls
 
 from ledgerline_tools import events, template
 from ledgerline_tools.functions import LambdaContext, invoke
@@ -218,9 +219,13 @@ def test_sample_event_runs_through_its_function(logical_id: str, unit_api: Api, 
     event = real_event(logical_id, unit_api)
 
     # When the function handles it, as `ledgerline invoke` or `sam local invoke` would
-    result = invoke(FUNCTIONS[logical_id], event, LambdaContext(logical_id, "test-events"))
+    with recorded_calls() as calls:
+        result = invoke(FUNCTIONS[logical_id], event, LambdaContext(logical_id, "test-events"))
 
-    # Then it succeeds
+    # Then it succeeds, and its template policy allows every AWS call it made (moto never checks IAM)
     _assert_succeeded(logical_id, result)
+    assert calls, f"{logical_id} made no AWS call: the sample did not exercise it"
+    resource = template.load()["Resources"][logical_id]
+    assert not missing_permissions(resource, calls), f"{logical_id}'s policy lacks what its code calls"
     if logical_id == template.AUTHORIZER_RESOURCE:
         assert result["context"]["business_ids"] == unit_api.business_id

@@ -40,7 +40,7 @@ def test_a_new_read_endpoint_is_routed_declared_and_answers(project: Path, unit_
     routes = {r.route_key: r.function.logical_id for r in template.routes(loaded)}
     assert routes["GET /v1/businesses/{businessId}/reports/balance-sheet"] == "GetBalanceSheetFunction"
     statement = loaded["Resources"]["GetBalanceSheetFunction"]["Properties"]["Policies"][0]["Statement"][0]
-    assert statement["Action"] == ["dynamodb:Query", "dynamodb:GetItem"]
+    assert statement["Action"] == ["dynamodb:Query", "dynamodb:GetItem", "dynamodb:BatchGetItem"]
     assert "GetBalanceSheetFunctionLogGroup" in loaded["Resources"]
 
     # And its code declares that route, with an operation id in seed 001's style
@@ -64,7 +64,7 @@ def test_a_queue_endpoint_may_send_to_the_write_off_queue(project: Path) -> None
 
     properties = template.load(project / "template.yaml")["Resources"]["CloseLoanFunction"]["Properties"]
     actions = [s["Action"] for s in properties["Policies"][0]["Statement"]]
-    assert actions == [["dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+    assert actions == [["dynamodb:Query", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
                        ["sqs:SendMessage"]]
     assert properties["Environment"]["Variables"] == {"WRITE_OFF_QUEUE_URL": {"Ref": "WriteOffQueue"}}
     [declared] = events.declarations(_function(project, "CloseLoanFunction"))

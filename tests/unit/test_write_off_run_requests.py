@@ -31,6 +31,7 @@ from support.write_offs import (
     start_run,
 )
 
+from ledgerline.domain import runs
 from ledgerline.observability import MetricUnit, metrics
 from ledgerline.schemas.policy import WriteOffRun
 from ledgerline.services import invoices as invoice_service
@@ -44,7 +45,7 @@ ELIGIBLE_DUE = "2026-03-03T10:00:00Z"      # 90 days before the run date
 NOT_YET_DUE = "2026-03-04T10:00:00Z"       # 89 days
 MATURED = "2026-05-02"                     # 30 days before the run date
 SUMMARY_FIELDS = {"id", "business_id", "run_date", "dry_run", "trigger", "status", "started_at", "finished_at",
-                  "candidates", "written_off", "skipped", "failed", "totals"}
+                  "candidates", "written_off", "skipped", "failed", "totals", "progress"}
 
 
 @pytest.fixture
@@ -592,7 +593,7 @@ def test_a_summary_listing_the_most_items_in_every_category_fits_in_one_item(bus
         return [{"type": "invoice", "id": str(uuid.uuid4()), "amount": 10**12, "journal_entry_id": str(uuid.uuid4()),
                  **extra} for _ in range(n)]
 
-    most = write_offs.MAX_LISTED
+    most = runs.MAX_LISTED
     summary = {"id": str(uuid.uuid4()), "business_id": api.business_id, "run_date": "2026-06-01", "dry_run": False,
                "trigger": "schedule", "status": "completed_with_failures", "started_at": NOW.isoformat(),
                "finished_at": NOW.isoformat(), "candidates": listed(most), "written_off": listed(most),

@@ -53,6 +53,7 @@ def _print(value: Any) -> None:
 def cmd_serve(args: argparse.Namespace) -> None:
     from ledgerline_tools.dynamodb_local import DynamoDBLocal, ensure_installed
     from ledgerline_tools.server import serve
+    from ledgerline_tools.worker import LocalQueue
 
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
     os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
@@ -72,7 +73,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
         signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
         _banner(demo, created, dynamodb.endpoint_url)
         try:
-            server.serve_forever()
+            with LocalQueue(workers=2):  # runs answered 202 are finished here, as the SQS worker would
+                server.serve_forever()
         except KeyboardInterrupt:
             print("\nStopping Ledgerline and DynamoDB Local.")
         finally:
@@ -152,13 +154,16 @@ def cmd_run_write_offs(args: argparse.Namespace) -> None:
 
     from ledgerline.services import write_offs
     from ledgerline.store import policies
+    from ledgerline_tools.worker import LocalQueue
 
     run_date = date.fromisoformat(args.date) if args.date else None
     business_ids = [args.business_id] if args.business_id else policies.businesses_with_enabled_policy()
     # Powertools flushes EMF metrics to stdout once 100 values pile up; keep stdout the summaries' JSON.
-    with contextlib.redirect_stdout(sys.stderr):
+    with contextlib.redirect_stdout(sys.stderr), LocalQueue(workers=args.workers) as local:
         summaries = [write_offs.run_for_business(business_id, run_date, dry_run=args.dry_run, trigger="cli")
                      for business_id in business_ids]
+        local.drain()  # a run of more than 50 candidates went through the queue: wait for its chunks
+        summaries = [policies.get_run(s.business_id, s.id) or s if s.status == "running" else s for s in summaries]
     _print([policies.run_document(summary) for summary in summaries])
 
 
@@ -237,6 +242,8 @@ def parser() -> argparse.ArgumentParser:
     runs.add_argument("--date", help="run date YYYY-MM-DD (default: each business's today)")
     runs.add_argument("--business-id", help="only this business (default: every business with an enabled policy)")
     runs.add_argument("--dry-run", action="store_true", help="list the candidates, post nothing")
+    runs.add_argument("--workers", type=int, default=2,
+                      help="in-process queue workers finishing runs of more than 50 candidates (default: 2)")
     _add_target_options(runs)
     runs.set_defaults(run=cmd_run_write_offs)
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from ledgerline.api.app import MAX_BODY_BYTES
 from ledgerline.api.families import LEDGER, LOANS, Family
-from ledgerline.api.routes import EXISTING, Declaration
+from ledgerline.api.routes import ACCEPTED, EXISTING, Declaration
 from ledgerline.errors import (
     Forbidden,
     IdempotencyKeyReused,
@@ -233,11 +233,15 @@ def _error_answers(family: Family, method: str, authorized: bool) -> dict[str, d
 
 def _success_answers(operation: dict[str, Any], declared: Declaration) -> None:
     """Powertools documents the declared ``status_code``; a route that may hand back an object that
-    already existed (``existing=True``) answers 200 for it as well."""
+    already existed (``existing=True``) answers 200 for it as well, and a run that may go on in the queue
+    (``accepted=``) 202 with the same body."""
     responses = operation["responses"]
     if declared.existing:
         created = responses[str(declared.status_code)]
         responses["200"] = {**created, "description": EXISTING}
+    if declared.accepted is not None:
+        created = responses[str(declared.status_code)]
+        responses["202"] = {**created, "description": ACCEPTED}
 
 
 def _add_parameter(operation: dict[str, Any], parameter: dict[str, Any]) -> None:

@@ -13,8 +13,8 @@ from ledgerline.api.routes import BUSINESS_PARAMETERS, RESOURCES
 from ledgerline_tools import events, template
 
 ACCESS = {
-    "read": "[dynamodb:Query, dynamodb:GetItem]",
-    "post": "[dynamodb:Query, dynamodb:GetItem, dynamodb:PutItem, dynamodb:UpdateItem]",
+    "read": "[dynamodb:Query, dynamodb:GetItem, dynamodb:BatchGetItem]",
+    "post": "[dynamodb:Query, dynamodb:GetItem, dynamodb:BatchGetItem, dynamodb:PutItem, dynamodb:UpdateItem]",
 }
 """What each kind of endpoint may do to the table; ``queue`` is ``post`` plus sending to the write-off queue."""
 QUEUE_STATEMENT = """            - Effect: Allow

@@ -106,6 +106,7 @@ def run(value: WriteOffRun) -> dict[str, Any]:
         trigger=value.trigger, status=value.status, started_at=value.started_at, finished_at=value.finished_at,
         candidates=_run_items(value.candidates), written_off=_run_items(value.written_off),
         skipped=_run_items(value.skipped), failed=_run_items(value.failed), totals=asdict(value.totals),
+        progress=asdict(value.progress) if value.progress else None,
     ).model_dump(mode="json")
 
 

@@ -7,6 +7,8 @@ A function's ``app.get/post/put/delete`` takes Powertools' own arguments (``stat
 - ``message=`` / ``code=``: the loans family's envelope (SPEC §3);
 - ``existing=True``: the route answers 200 with an object that already existed (same ``external_id``,
   same ``stable_name``) where it would answer ``status_code`` for a new one;
+- ``accepted=``: a test of the result; where it holds the route answers 202 (a run that goes on in
+  the queue) instead of ``status_code``, and documents that answer;
 - ``sample=``: the body (and query) of the route's sample request, rendered into ``events/`` by
   ``ledgerline events --write`` and sent by the event tests and the bench.
 
@@ -45,6 +47,7 @@ RESOURCES = {
 """Every other path parameter is the id of one of these: a value that is not a UUID cannot name an
 existing object, so it is simply not found (404, with the resource's name)."""
 CREATED = "Created: the object was created (and posted) now."
+ACCEPTED = "Accepted: the run goes on in the queue; GET it to follow its progress and read its result."
 EXISTING = ("Already exists: the same object (same external_id or stable_name) or an idempotent replay; "
             "returned unchanged, nothing posted.")
 READS = ("GET", "HEAD", "OPTIONS")
@@ -82,6 +85,12 @@ class Declaration:
     sample: Sample = field(default_factory=Sample)
     summary: str | None = None
     operation_id: str | None = None
+    accepted: Callable[[Any], bool] | None = None
+    """Whether a result is answered 202 (still running) instead of ``status_code``."""
+
+    def status_for(self, result: Any) -> int:
+        """The success status of a new ``result``."""
+        return 202 if self.accepted is not None and self.accepted(result) else self.status_code
 
     @property
     def path(self) -> str:
@@ -119,10 +128,11 @@ class Resolver(APIGatewayHttpResolver):
 
     def _declare(self, method: str, rule: str, *, status_code: int = 200, present: Callable[..., Any] = lambda r: r,
                  message: str = "", code: str = "", existing: bool = False,
-                 sample: Sample | dict[str, Any] | None = None, **powertools: Any) -> Callable[[Any], Any]:
+                 sample: Sample | dict[str, Any] | None = None, accepted: Callable[[Any], bool] | None = None,
+                 **powertools: Any) -> Callable[[Any], Any]:
         sample = sample if isinstance(sample, Sample) else Sample(body=sample)
         declaration = Declaration(method, rule, status_code, present, message, code, existing, sample,
-                                  powertools.get("summary"), powertools.get("operation_id"))
+                                  powertools.get("summary"), powertools.get("operation_id"), accepted)
         unknown = [p for p in declaration.parameters if p not in BUSINESS_PARAMETERS and p not in RESOURCES]
         if unknown:
             raise ValueError(f"{rule}: path parameter(s) {unknown} name no resource; add them to api.routes.RESOURCES")
@@ -169,7 +179,7 @@ class Call:
 
     def respond(self, result: Any, *, created: bool = True) -> Response:
         """The success answer: the declared status, or 200 for an object that already existed."""
-        status = self.declaration.status_code if created else 200
+        status = self.declaration.status_for(result) if created else 200
         return Response(status_code=status, content_type=JSON, body=self.body_for(result))
 
 
@@ -234,7 +244,7 @@ def current_call(request: Request) -> Call:
         present = present(business_id)
     unkeyed = Call(Scope(business_id), resolver.family, declaration, present)
     idempotency = _idempotency(
-        request, lambda result: (declaration.status_code, json.dumps(unkeyed.body_for(result))))
+        request, lambda result: (declaration.status_for(result), json.dumps(unkeyed.body_for(result))))
     call = unkeyed if idempotency is None else Call(
         Scope(business_id, idempotency), resolver.family, declaration, present)
     for name in declaration.parameters:

@@ -13,6 +13,7 @@ from typing import Literal
 
 from ledgerline.domain.invoices import Invoice
 from ledgerline.domain.loans import Instrument, InstrumentStatus, LoanDirection
+from ledgerline.domain.runs import Progress, RunItem, Tally
 
 AUTOMATIC_MEMO = "Automatic write-off (policy)"
 DEFAULT_DESTINATION = {"type": "StableName", "stable_name": "BAD_DEBT"}
@@ -100,22 +101,8 @@ class SetWriteOffPolicy:
 
 # ---- what a run did -----------------------------------------------------------------------------
 
-RunStatus = Literal["completed", "completed_with_failures", "no_policy"]
+RunStatus = Literal["running", "completed", "completed_with_failures", "no_policy"]
 RunItemType = Literal["invoice", "loan"]
-
-
-@dataclass(frozen=True)
-class RunItem:
-    """One invoice or loan a run looked at, and what became of it."""
-
-    type: RunItemType
-    id: str
-    amount: int | None = None
-    """Cents written off (in a dry run, that would be): a loan's principal and its interest already posted."""
-    journal_entry_id: str | None = None
-    """The write-off's entry; for an item skipped as already written off on the run date, that earlier entry."""
-    reason: str | None = None
-    """Why the item was skipped or failed."""
 
 
 @dataclass(frozen=True)
@@ -142,9 +129,11 @@ class WriteOffRun:
     trigger: str
     """Who started it: ``api``, ``schedule`` or ``cli``."""
     status: RunStatus
-    """``no_policy`` without an enabled policy; ``completed_with_failures`` when any item failed."""
+    """``no_policy`` without an enabled policy; ``running`` while queued chunks are still being processed;
+    ``completed_with_failures`` when any item failed."""
     started_at: datetime
-    finished_at: datetime
+    finished_at: datetime | None
+    """``None`` while the run is ``running``."""
     candidates: tuple[RunItem, ...]
     """A dry run's would-be write-offs; a real run's are those it wrote off."""
     written_off: tuple[RunItem, ...]
@@ -152,3 +141,12 @@ class WriteOffRun:
     """No longer eligible when read, or already written off for this run date (by an earlier run)."""
     failed: tuple[RunItem, ...]
     totals: RunTotals
+    progress: Progress | None = None
+    """A queued run's progress (``None`` for a run done within its request)."""
+
+
+def run_totals(tally: Tally, dry_run: bool) -> RunTotals:
+    """A write-off run's totals from what its items became (a real run's candidates are what it wrote off)."""
+    return RunTotals(candidates=tally.count("candidates" if dry_run else "written_off"),
+                     written_off=tally.count("written_off"), written_off_cents=tally.cents,
+                     skipped=tally.count("skipped"), failed=tally.count("failed"))

@@ -85,20 +85,30 @@ class RunItem(BaseModel):
     reason: str | None = None
 
 
+class RunProgress(BaseModel):
+    total: int = Field(description="Candidates the run found.")
+    done: int = Field(description="Candidates processed so far.")
+    chunks: int = Field(description="Chunks the run was queued in.")
+    chunks_done: int
+
+
 class WriteOffRun(BaseModel):
     id: str
     business_id: str
     run_date: date
     dry_run: bool
     trigger: str
-    status: Literal["completed", "completed_with_failures", "no_policy"]
+    status: Literal["running", "completed", "completed_with_failures", "no_policy"] = Field(
+        description="running while a queued run's chunks are processed; completed_with_failures when any item failed.")
     started_at: datetime
-    finished_at: datetime
+    finished_at: datetime | None = Field(description="null while the run is running.")
     candidates: list[RunItem]
     written_off: list[RunItem]
     skipped: list[RunItem]
     failed: list[RunItem]
     totals: dict[str, Any]
+    progress: RunProgress | None = Field(
+        default=None, description="A queued run's progress (null for a run finished within its request).")
 
 
 class WriteOffRunList(BaseModel):
@@ -107,10 +117,24 @@ class WriteOffRunList(BaseModel):
 
 
 class WriteOffMessage(Strict):
-    """One business's run, as the scheduler queues it."""
+    """One business's run, as the scheduler queues it (``type`` absent or ``run``)."""
 
+    type: Literal["run"] = "run"
     business_id: Annotated[str, Field(min_length=1, max_length=64)]
     scheduled_time: datetime | None = None
     run_date: Day | None = None
     dry_run: StrictBool = False
     trigger: Annotated[str, Field(max_length=32)] = "schedule"
+
+
+class WriteOffChunkMessage(Strict):
+    """One chunk of a queued write-off run: its candidates as ``[type, id]`` pairs."""
+
+    type: Literal["write-off-chunk"]
+    business_id: Annotated[str, Field(min_length=1, max_length=64)]
+    run_id: Annotated[str, Field(min_length=1, max_length=64)]
+    index: Annotated[int, Field(ge=0)]
+    run_date: Day
+    dry_run: StrictBool = False
+    items: Annotated[list[tuple[Literal["invoice", "loan"], Annotated[str, Field(min_length=1, max_length=64)]]],
+                     Field(max_length=1000)]

@@ -4,18 +4,24 @@ Each eligible item is written off in its own transaction with an Idempotency-Key
 (business, item, run date), so running a date again — or SQS delivering a message twice — writes
 nothing new. Eligibility is checked again against the item as read at write time; one item's failure
 is recorded and never stops the others. A run's summary is a :class:`WriteOffRun`.
+
+A run of up to ``INLINE_ITEMS`` (``domain.runs``) candidates finishes within its request; a larger one is saved
+``running`` and its candidates go through the queue in chunks the worker processes in parallel
+(:func:`process_chunk`); the worker that records the last chunk writes the finished summary.
 """
 
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from functools import reduce
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from ledgerline import clock, cursors
 from ledgerline.domain import invoices as invoice_rules
+from ledgerline.domain import runs as run_rules
 from ledgerline.domain.ids import new_id
 from ledgerline.domain.invoices import Invoice, InvoiceWriteOff, WriteOffInvoice
 from ledgerline.domain.loans import Instrument, WriteOffLoan
@@ -25,26 +31,22 @@ from ledgerline.domain.policy import (
     LOAN_RULE_OFF,
     InvoiceRule,
     LoanRule,
-    RunItem,
     RunItemType,
     RunStatus,
     RunTotals,
     SetWriteOffPolicy,
     WriteOffPolicy,
     WriteOffRun,
+    run_totals,
 )
+from ledgerline.domain.runs import Progress, RunItem, Tally
 from ledgerline.errors import EventBeforeInterestDate, InvalidRequest, NotFound, PartlyPosted, ServiceBusy
 from ledgerline.idempotency import Idempotency, raise_if_recorded
 from ledgerline.observability import MetricUnit, logger, metrics
 from ledgerline.services import accounts, invoices, loan_support, loans
 from ledgerline.services.ledger import Page, books_read_once, load_books, require_business
 from ledgerline.services.posting import Planned, Posted, Posting, Refusal, Replayed, Scope, post, post_outcome
-from ledgerline.store import candidates, policies, transactions
-
-MAX_LISTED = 250
-"""Items listed per category in a run summary (the totals always count everything); keeps the
-summary item far below DynamoDB's 400 KB item limit."""
-
+from ledgerline.store import candidates, items, keys, policies, queue, runs, transactions
 
 # ---- policy ---------------------------------------------------------------------------------
 
@@ -75,20 +77,23 @@ def put_policy(scope: Scope, command: SetWriteOffPolicy) -> WriteOffPolicy:
 
 # ---- one run for one business ---------------------------------------------------------------
 
-def _automatic(business_id: str, kind: RunItemType, item_id: str, run_date: date) -> Scope:
+CATEGORIES = ("candidates", "written_off", "skipped", "failed")
+"""What becomes of a run's items: planned (a dry run), written off, skipped, or failed."""
+
+
+def _automatic(business_id: str, kind: RunItemType, item_id: str, run_date: date, run_id: str) -> Scope:
     """The derived key that makes re-running a date (or a redelivered message) write nothing new."""
     # A NUL byte cannot appear in an HTTP header, so no client Idempotency-Key can ever collide.
     key = f"\x00write-off-policy|{kind}|{item_id}|{run_date.isoformat()}"
     fingerprint = hashlib.sha256(key.encode()).hexdigest()
-    return Scope(business_id, Idempotency(key, fingerprint, lambda result: (201, json.dumps(_recorded(result)))))
+    return Scope(business_id, Idempotency(key, fingerprint, lambda result: (201, json.dumps(_recorded(result, run_id)))))
 
 
-def _recorded(result: Any) -> dict[str, Any]:
-    """What the idempotency record keeps of an automatic write-off (enough for a later run's summary)."""
+def _recorded(result: Any, run_id: str) -> dict[str, Any]:
+    """What the idempotency record keeps of an automatic write-off: enough for a later run's summary, and the
+    run that made it (a chunk delivered again reports its own write-offs as written off, not skipped)."""
     written = _written("invoice", "", result)  # the amount and entry; the record is keyed by the item already
-    return {"journal_entry_id": written.journal_entry_id, "amount": written.amount}
-
-
+    return {"journal_entry_id": written.journal_entry_id, "amount": written.amount, "run_id": run_id}
 def _invoice_candidates(business_id: str, rule: InvoiceRule, run_date: date) -> list[str]:
     # The index holds UTC due dates; one day of slack, then the exact check in the business's timezone.
     return candidates.invoices_due_by(business_id, rule.latest_due(run_date) + timedelta(days=1))
@@ -161,7 +166,7 @@ def _failed(kind: RunItemType, item_id: str, error: BaseException) -> RunItem:
     return RunItem(kind, item_id, reason=str(error) or type(error).__name__)
 
 
-def _sorted(kind: RunItemType, item_id: str, outcome: Outcome) -> tuple[str, RunItem]:
+def _sorted(kind: RunItemType, item_id: str, outcome: Outcome, run_id: str) -> tuple[str, RunItem]:
     """The summary list an item's outcome belongs to (``candidates``, ``written_off``, ``skipped``, ``failed``),
     and the item as that list shows it."""
     match outcome:
@@ -170,8 +175,12 @@ def _sorted(kind: RunItemType, item_id: str, outcome: Outcome) -> tuple[str, Run
         case Posted(result=result):
             return "written_off", _written(kind, item_id, result)
         case Replayed(body=body):
+            recorded = json.loads(body)
+            if recorded.get("run_id") == run_id:  # this run wrote it off (a chunk delivered again)
+                return "written_off", RunItem(kind, item_id, amount=recorded.get("amount"),
+                                              journal_entry_id=recorded.get("journal_entry_id"))
             return "skipped", RunItem(kind, item_id, reason="already written off for this run date",
-                                      journal_entry_id=json.loads(body).get("journal_entry_id"))
+                                      journal_entry_id=recorded.get("journal_entry_id"))
         case Refusal(error=None | EventBeforeInterestDate(), reason=reason):
             return "skipped", RunItem(kind, item_id, reason=reason)
         case Refusal(error=error):
@@ -180,26 +189,45 @@ def _sorted(kind: RunItemType, item_id: str, outcome: Outcome) -> tuple[str, Run
     raise TypeError(f"not an outcome: {outcome!r}")
 
 
-Work = list[tuple[RunItemType, str, Callable[[], Outcome]]]
+Candidate = tuple[RunItemType, str]
 
 
-def _work(business_id: str, policy: WriteOffPolicy | None, run_date: date, dry_run: bool) -> Work:
-    """Every candidate of the policy's enabled rules, each with the write-off that plans (or posts) it under
-    its derived key: (type, id, write-off)."""
-    work: Work = []
+def _candidates(business_id: str, policy: WriteOffPolicy | None, run_date: date) -> list[Candidate]:
+    """Every candidate of the policy's enabled rules, from the sparse index: (type, id)."""
     if policy is None or not policy.enabled:
-        return work
+        return []
+    found: list[Candidate] = []
     if policy.invoices.enabled:
-        for invoice_id in _invoice_candidates(business_id, policy.invoices, run_date):
-            scope = _automatic(business_id, "invoice", invoice_id, run_date)
-            work.append(("invoice", invoice_id, lambda s=scope, i=invoice_id: _invoice_write_off(
-                s, policy.invoices, i, run_date, dry_run)))
+        found += [("invoice", i) for i in _invoice_candidates(business_id, policy.invoices, run_date)]
     if policy.loans.enabled:
-        for instrument_id in _loan_candidates(business_id, policy.loans, run_date):
-            scope = _automatic(business_id, "loan", instrument_id, run_date)
-            work.append(("loan", instrument_id, lambda s=scope, i=instrument_id: _loan_write_off(
-                s, policy.loans, i, run_date, dry_run)))
-    return work
+        found += [("loan", i) for i in _loan_candidates(business_id, policy.loans, run_date)]
+    return found
+
+
+def _write_off(business_id: str, policy: WriteOffPolicy, run_date: date, dry_run: bool, run_id: str,
+               kind: RunItemType, item_id: str) -> Outcome:
+    """One candidate written off (or planned) under its derived key, eligibility checked as read now."""
+    scope = _automatic(business_id, kind, item_id, run_date, run_id)
+    if kind == "invoice":
+        return _invoice_write_off(scope, policy.invoices, item_id, run_date, dry_run)
+    return _loan_write_off(scope, policy.loans, item_id, run_date, dry_run)
+
+
+def _process(business_id: str, policy: WriteOffPolicy | None, run_date: date, dry_run: bool, run_id: str,
+             work: list[Candidate]) -> Tally:
+    """Each candidate in its own transaction; one item's failure never stops the others."""
+    policy = policy or WriteOffPolicy(business_id, False, INVOICE_RULE_OFF, LOAN_RULE_OFF, "")
+    found: dict[str, list[RunItem]] = {category: [] for category in CATEGORIES}
+    for kind, item_id in work:
+        try:
+            outcome = _write_off(business_id, policy, run_date, dry_run, run_id, kind, item_id)
+        except Exception as error:  # noqa: BLE001 - one item's failure never stops the others
+            logger.exception("automatic write-off failed", extra={"item_type": kind, "item_id": item_id})
+            found["failed"].append(_failed(kind, item_id, error))
+            continue
+        category, item = _sorted(kind, item_id, outcome, run_id)
+        found[category].append(item)
+    return Tally.of(found, cents=sum(item.amount or 0 for item in found["written_off"]))
 
 
 def run_for_business(business_id: str, run_date: date | None = None, *, dry_run: bool = False,
@@ -208,53 +236,43 @@ def run_for_business(business_id: str, run_date: date | None = None, *, dry_run:
     """Write off everything the business's policy calls uncollectible on ``run_date``; the summary.
 
     Without a run date, the run is for the business's own date at ``as_of`` (the schedule's firing
-    time) or now.
+    time) or now. Up to ``run_rules.INLINE_ITEMS`` candidates are done here and the run is finished; more are
+    queued in chunks and the run is ``running`` until the worker has recorded every chunk.
     """
     with books_read_once():  # one chart read for the whole run, not one per item
-        return _run(business_id, run_date, dry_run=dry_run, trigger=trigger, as_of=as_of, idempotency=idempotency)
-
-
-def _run(business_id: str, run_date: date | None, *, dry_run: bool, trigger: str, as_of: datetime | None,
-         idempotency: Idempotency | None) -> WriteOffRun:
-    if idempotency is not None:  # a keyed repeat gets the first run's summary without running again
-        raise_if_recorded(business_id, idempotency)
-    started = clock.now()
-    books = load_books(business_id)
-    run_date = run_date or books.business.local_date(as_of or started)
-    if run_date > books.business.local_date(started):
-        raise InvalidRequest("run_date", "must not be after today in the business's timezone")
-    policy = policies.get_policy(business_id)
-    found: dict[str, list[RunItem]] = {"candidates": [], "written_off": [], "skipped": [], "failed": []}
-    for kind, item_id, write in _work(business_id, policy, run_date, dry_run):
-        try:
-            outcome = write()
-        except Exception as error:  # noqa: BLE001 - one item's failure never stops the others
-            logger.exception("automatic write-off failed", extra={"item_type": kind, "item_id": item_id})
-            found["failed"].append(_failed(kind, item_id, error))
-            continue
-        category, item = _sorted(kind, item_id, outcome)
-        found[category].append(item)
+        if idempotency is not None:  # a keyed repeat gets the first run's summary without running again
+            raise_if_recorded(business_id, idempotency)
+        started = clock.now()
+        books = load_books(business_id)
+        run_date = run_date or books.business.local_date(as_of or started)
+        if run_date > books.business.local_date(started):
+            raise InvalidRequest("run_date", "must not be after today in the business's timezone")
+        policy = policies.get_policy(business_id)
+        work = _candidates(business_id, policy, run_date)
+        run_id = new_id()
+        if len(work) > run_rules.INLINE_ITEMS:
+            return _queue(business_id, run_id, run_date, work, dry_run=dry_run, trigger=trigger, started=started,
+                          idempotency=idempotency)
+        tally = _process(business_id, policy, run_date, dry_run, run_id, work)
     status: RunStatus = ("no_policy" if policy is None or not policy.enabled
-                         else "completed_with_failures" if found["failed"] else "completed")
-    run = _summary(business_id, run_date, found, dry_run=dry_run, trigger=trigger, status=status, started=started)
+                         else "completed_with_failures" if tally.count("failed") else "completed")
+    run = _summary(run_id, business_id, run_date, tally, dry_run=dry_run, trigger=trigger, status=status,
+                   started=started, finished=clock.now())
     _save(run, idempotency)
     _record_metrics(run.totals)
     return run
 
 
-def _summary(business_id: str, run_date: date, found: dict[str, list[RunItem]], *, dry_run: bool, trigger: str,
-             status: RunStatus, started: datetime) -> WriteOffRun:
+def _summary(run_id: str, business_id: str, run_date: date, tally: Tally, *, dry_run: bool, trigger: str,
+             status: RunStatus, started: datetime, finished: datetime | None,
+             progress: Progress | None = None) -> WriteOffRun:
     """The run's summary: at most ``MAX_LISTED`` items per list, every item counted in the totals."""
-    written, skipped, failed = found["written_off"], found["skipped"], found["failed"]
-    listed = found["candidates"] if dry_run else written  # a real run's candidates are what it wrote off
+    listed = tally.listed("candidates" if dry_run else "written_off")  # a real run's candidates: what it wrote off
     return WriteOffRun(
-        id=new_id(), business_id=business_id, run_date=run_date, dry_run=dry_run, trigger=trigger, status=status,
-        started_at=started, finished_at=clock.now(), candidates=tuple(listed[:MAX_LISTED]),
-        written_off=tuple(written[:MAX_LISTED]), skipped=tuple(skipped[:MAX_LISTED]),
-        failed=tuple(failed[:MAX_LISTED]),
-        totals=RunTotals(candidates=len(listed), written_off=len(written),
-                         written_off_cents=sum(item.amount or 0 for item in written), skipped=len(skipped),
-                         failed=len(failed)),
+        id=run_id, business_id=business_id, run_date=run_date, dry_run=dry_run, trigger=trigger, status=status,
+        started_at=started, finished_at=finished, candidates=listed, written_off=tally.listed("written_off"),
+        skipped=tally.listed("skipped"), failed=tally.listed("failed"), totals=run_totals(tally, dry_run),
+        progress=progress,
     )
 
 
@@ -276,6 +294,104 @@ def _record_metrics(totals: RunTotals) -> None:
     metrics.add_metric(name="WriteOffsPosted", unit=MetricUnit.Count, value=totals.written_off)
     metrics.add_metric(name="WriteOffCents", unit=MetricUnit.Count, value=totals.written_off_cents)
     metrics.add_metric(name="WriteOffFailures", unit=MetricUnit.Count, value=totals.failed)
+
+
+# ---- runs through the queue -------------------------------------------------------------------
+
+def _queue(business_id: str, run_id: str, run_date: date, work: list[Candidate], *, dry_run: bool, trigger: str,
+           started: datetime, idempotency: Idempotency | None) -> WriteOffRun:
+    """Save the run ``running`` (with the request's idempotency record), then send its chunks to the queue."""
+    parts = run_rules.chunked(work, run_rules.CHUNK_ITEMS)
+    run = _summary(run_id, business_id, run_date, Tally(), dry_run=dry_run, trigger=trigger, status="running",
+                   started=started, finished=None, progress=Progress(len(work), 0, len(parts), 0))
+    post(Scope(business_id, idempotency),
+         lambda: Posting(result=run, actions=(policies.start_run(run, categories=CATEGORIES),)))
+    messages = [WriteOffChunk(business_id, run_id, index, run_date, dry_run, tuple(part)).message()
+                for index, part in enumerate(parts)]
+    sent = 0
+    try:
+        for start in range(0, len(messages), queue.BATCH):
+            queue.send_messages(messages[start:start + queue.BATCH])
+            sent = start + queue.BATCH
+    except Exception as error:  # noqa: BLE001 - what could not be queued fails, and the run still finishes
+        logger.exception("write-off chunks not queued", extra={"run_id": run_id, "chunks": len(parts) - sent})
+        for index in range(sent, len(parts)):
+            failed = [RunItem(kind, item_id, reason=f"not queued: {error}") for kind, item_id in parts[index]]
+            _record(business_id, run_id, index, Tally.of({"failed": failed}))
+    metrics.add_metric(name="WriteOffChunksQueued", unit=MetricUnit.Count, value=sent)
+    return run
+
+
+@dataclass(frozen=True)
+class WriteOffChunk:
+    """One queued chunk of a write-off run: its candidates, written off (or planned) by the worker."""
+
+    business_id: str
+    run_id: str
+    index: int
+    run_date: date
+    dry_run: bool
+    items: tuple[Candidate, ...]
+
+    def message(self) -> dict[str, Any]:
+        """The chunk as the queue carries it (JSON)."""
+        return {"type": CHUNK_MESSAGE, "business_id": self.business_id, "run_id": self.run_id, "index": self.index,
+                "run_date": self.run_date.isoformat(), "dry_run": self.dry_run,
+                "items": [list(item) for item in self.items]}
+
+
+CHUNK_MESSAGE = "write-off-chunk"
+
+
+class ChunkFailed(Exception):
+    """Some items of this chunk failed: the message goes back to the queue (its written-off items stay)."""
+
+
+def process_chunk(chunk: WriteOffChunk, *, last_attempt: bool) -> Tally:
+    """Write off (or plan) a queued chunk's candidates and record what became of them.
+
+    An item that failed sends the chunk back to the queue (:class:`ChunkFailed`) until ``last_attempt``,
+    when the failures are recorded with the rest: the run finishes ``completed_with_failures``. A
+    chunk delivered again writes nothing new (each item's derived key) and is recorded once.
+    """
+    with books_read_once():
+        policy = policies.get_policy(chunk.business_id)
+        tally = _process(chunk.business_id, policy, chunk.run_date, chunk.dry_run, chunk.run_id, list(chunk.items))
+    if tally.count("failed") and not last_attempt:
+        raise ChunkFailed(f"{tally.count('failed')} item(s) of chunk {chunk.index} of run {chunk.run_id} failed")
+    _record(chunk.business_id, chunk.run_id, chunk.index, tally)
+    return tally
+
+
+def _record(business_id: str, run_id: str, index: int, tally: Tally) -> None:
+    """The chunk's result and its counts in the run, once; the run's summary when it was the last chunk."""
+    chunk_sk = keys.run_chunk_sk(keys.RUN_CHUNK_PREFIX, run_id, index)
+    try:
+        post(Scope(business_id), lambda: Posting(result=None, actions=runs.record_chunk(
+            business_id, keys.run_sk(run_id), chunk_sk, tally)))
+    except runs.ChunkRecorded:
+        pass  # recorded by an earlier delivery of this chunk
+    _finish_if_done(business_id, run_id)
+
+
+def _finish_if_done(business_id: str, run_id: str) -> None:
+    """Once every chunk is recorded: the summary composed from the chunks' results, written by one finisher."""
+    item = items.get(business_id, keys.run_sk(run_id))
+    live = runs.progress(item) if item else None
+    if item is None or live is None or not live[0].finished or item["summary"]["status"] != "running":
+        return
+    progress, _ = live
+    tally = reduce(Tally.plus, runs.chunk_tallies(business_id, keys.RUN_CHUNK_PREFIX, run_id), Tally())
+    started = policies.run_from_document(item["summary"])
+    status: RunStatus = "completed_with_failures" if tally.count("failed") else "completed"
+    run = _summary(run_id, business_id, started.run_date, tally, dry_run=started.dry_run, trigger=started.trigger,
+                   status=status, started=started.started_at, finished=clock.now(), progress=progress)
+    try:
+        post(Scope(business_id), lambda: Posting(result=run, actions=(
+            runs.finish(business_id, keys.run_sk(run_id), policies.run_document(run)),)))
+    except runs.RunFinished:
+        return  # another chunk's worker finished it
+    _record_metrics(run.totals)
 
 
 # ---- reading runs ---------------------------------------------------------------------------
@@ -301,6 +417,6 @@ def fan_out(send: Callable[[list[dict[str, Any]]], None], scheduled_time: str | 
     """One message per business with an enabled policy (found through the sparse index), in batches."""
     business_ids = policies.businesses_with_enabled_policy()
     messages = [{"business_id": b, "scheduled_time": scheduled_time, "trigger": "schedule"} for b in business_ids]
-    for start in range(0, len(messages), 10):
-        send(messages[start:start + 10])
+    for start in range(0, len(messages), queue.BATCH):
+        send(messages[start:start + queue.BATCH])
     return len(messages)

@@ -27,6 +27,9 @@ BANK_TRANSACTION_PREFIX = "BANKTXN#"
 INVOICE_PREFIX = "INVOICE#"
 POLICY_SK = "WRITE_OFF_POLICY"
 RUN_PREFIX = "WRITEOFFRUN#"
+RUN_CHUNK_PREFIX = "WRITEOFFRUNCHUNK#"
+ACCRUAL_RUN_PREFIX = "ACCRUALRUN#"
+ACCRUAL_RUN_CHUNK_PREFIX = "ACCRUALRUNCHUNK#"
 TOKEN_PK_PREFIX = "TOKEN#"
 TOKEN_SK = "TOKEN"
 
@@ -95,6 +98,17 @@ def invoice_sk(invoice_id: str) -> str:
 def run_sk(run_id: str) -> str:
     """``WRITEOFFRUN#<run_id>``: a write-off run's summary."""
     return f"{RUN_PREFIX}{run_id}"
+
+
+def run_chunk_prefix(chunk_prefix: str, run_id: str) -> str:
+    """``<chunk_prefix><run_id>#``: the chunk results of one queued run (``WRITEOFFRUNCHUNK#`` or
+    ``ACCRUALRUNCHUNK#``; neither starts with its run's prefix, so listing runs never reads chunks)."""
+    return f"{chunk_prefix}{run_id}#"
+
+
+def run_chunk_sk(chunk_prefix: str, run_id: str, index: int) -> str:
+    """``<chunk_prefix><run_id>#<index>``: what one chunk of a queued run did, zero-padded to sort in order."""
+    return f"{run_chunk_prefix(chunk_prefix, run_id)}{index:06d}"
 
 
 def idempotency_sk(key: str) -> str:

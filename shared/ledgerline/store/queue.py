@@ -1,12 +1,29 @@
-"""The write-off queue (SQS): the scheduler's fan-out goes through here."""
+"""The write-off queue (SQS): the scheduler's fan-out and the chunks of queued runs go through here.
+
+Locally (``make run``, the tests) a sender can be installed with :func:`deliver_locally`: the
+messages then go to an in-process worker instead of SQS, the same messages the SQS worker gets.
+"""
 
 import json
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 import boto3
 from botocore.config import Config
+
+
+BATCH = 10
+"""Messages per SendMessageBatch (SQS's limit)."""
+
+_local: Callable[[list[dict[str, Any]]], None] | None = None
+
+
+def deliver_locally(sender: Callable[[list[dict[str, Any]]], None] | None) -> None:
+    """Send every message to ``sender`` (an in-process worker) instead of SQS; ``None`` to stop."""
+    global _local  # noqa: PLW0603 - one queue per process, like the one SQS queue per deployment
+    _local = sender
 
 
 @lru_cache(maxsize=1)
@@ -18,6 +35,9 @@ def sqs_client():
 def send_messages(messages: list[dict[str, Any]]) -> None:
     """Up to 10 messages in one SendMessageBatch; a partial failure raises so the schedule retries."""
     if not messages:
+        return
+    if _local is not None:
+        _local(messages)
         return
     response = sqs_client().send_message_batch(
         QueueUrl=os.environ["WRITE_OFF_QUEUE_URL"],

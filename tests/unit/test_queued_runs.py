@@ -1,0 +1,242 @@
+"""Write-off runs of any size (issue 12 §2, SPEC §7): past ``INLINE_ITEMS`` candidates a run answers 202
+``running`` and the queue worker finishes it in idempotent chunks; GET shows its progress, then its result.
+
+The limits are made small here (2 inline, chunks of 3) so a handful of invoices exercises every path;
+the real ones are in ``ledgerline.domain.runs``. Messages go to the in-process queue of
+``ledgerline_tools.worker`` — the real worker handler, fed the same messages SQS would carry — or
+are captured and delivered by hand to replay SQS's redeliveries. Runs on moto and DynamoDB Local.
+"""
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from support import Api, books
+from support.invoices import get_invoice
+from support.write_offs import assert_automatic_write_off, ids, invoice, set_policy, start_run
+
+from ledgerline.domain import runs as run_rules
+from ledgerline.services import invoices as invoice_service
+from ledgerline.store import queue
+from ledgerline_tools.functions import LambdaContext, invoke
+from ledgerline_tools.template import functions
+from ledgerline_tools.worker import LocalQueue, sqs_event
+
+pytest_plugins = ["support.write_offs"]  # its fixture: business
+
+OVERDUE = "2026-01-05T10:00:00Z"
+INVOICES = 7  # three chunks: 3 + 3 + 1
+
+
+@pytest.fixture
+def write_off_table(table: str) -> str:
+    return table
+
+
+@pytest.fixture(autouse=True)
+def small_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(run_rules, "INLINE_ITEMS", 2)
+    monkeypatch.setattr(run_rules, "CHUNK_ITEMS", 3)
+
+
+@pytest.fixture
+def workers(request: pytest.FixtureRequest) -> int:
+    """Worker threads: moto is not thread-safe (a transaction deep-copies the table while another thread
+    writes to it), so one there; DynamoDB Local takes two, as Lambda would run them in parallel."""
+    return 2 if request.node.callspec.params.get("table") == "dynamodb_local" else 1
+
+
+@pytest.fixture
+def captured() -> Iterator[list[dict[str, Any]]]:
+    """Messages sent to the queue, kept here instead of delivered."""
+    sent: list[dict[str, Any]] = []
+    queue.deliver_locally(sent.extend)
+    yield sent
+    queue.deliver_locally(None)
+
+
+def overdue_invoices(api: Api, count: int = INVOICES) -> list[dict[str, Any]]:
+    set_policy(api)
+    return [invoice(api, OVERDUE, 1_000 * (n + 1)) for n in range(count)]
+
+
+def get_run(api: Api, run_id: str) -> dict[str, Any]:
+    response = api.get(f"{api.base}/write-off-runs/{run_id}")
+    assert response.status == 200, response.json()
+    return response.json()
+
+
+def deliver(message: dict[str, Any], receives: int = 1) -> list[dict[str, Any]]:
+    """One message through the real worker handler, as SQS delivers it; the failures it reports."""
+    worker = functions()["WriteOffWorkerFunction"]
+    response = invoke(worker, sqs_event(json.dumps(message), receives), LambdaContext("worker", "test"))
+    return response["batchItemFailures"]
+
+
+def test_a_run_past_the_inline_limit_answers_202_and_the_worker_finishes_it(business, workers):
+    api = business()
+    made = overdue_invoices(api)
+
+    with LocalQueue(workers) as local:
+        response = start_run(api, {})
+        accepted = response.json()
+        local.drain()
+    finished = get_run(api, accepted["id"])
+
+    assert response.status == 202, accepted
+    assert accepted["status"] == "running" and accepted["finished_at"] is None
+    assert accepted["progress"] == {"total": INVOICES, "done": 0, "chunks": 3, "chunks_done": 0}
+    assert finished["status"] == "completed" and finished["finished_at"] is not None
+    assert finished["progress"] == {"total": INVOICES, "done": INVOICES, "chunks": 3, "chunks_done": 3}
+    assert ids(finished["written_off"]) == ids(finished["candidates"]) == {i["id"] for i in made}
+    assert finished["totals"] == {"candidates": INVOICES, "written_off": INVOICES,
+                                  "written_off_cents": sum(i["total_amount"] for i in made), "skipped": 0, "failed": 0}
+    for written in finished["written_off"]:
+        assert_automatic_write_off(api, written, "ACCOUNTS_RECEIVABLE")
+    assert {get_invoice(api, i["id"])["status"] for i in made} == {"WRITTEN_OFF"}
+    listed = api.get(f"{api.base}/write-off-runs").json()["data"]
+    assert [run["id"] for run in listed] == [accepted["id"]] and listed[0]["status"] == "completed"
+
+
+def test_get_shows_progress_chunk_by_chunk_and_a_redelivered_chunk_counts_once(business, captured):
+    api = business()
+    made = overdue_invoices(api)
+    accepted = start_run(api, {}).json()
+    chunks = [m for m in captured if m["type"] == "write-off-chunk"]
+
+    assert [len(m["items"]) for m in chunks] == [3, 3, 1]
+    assert deliver(chunks[0]) == []
+    halfway = get_run(api, accepted["id"])
+    assert deliver(chunks[0]) == []  # SQS delivers at least once
+    again = get_run(api, accepted["id"])
+    before = books(api.business_id)
+    assert deliver(chunks[1]) == [] and deliver(chunks[2]) == []
+
+    assert halfway["status"] == "running" and halfway["progress"]["done"] == 3
+    assert halfway["totals"]["written_off"] == 3 and halfway["totals"]["written_off_cents"] == 1_000 + 2_000 + 3_000
+    assert again == halfway and books(api.business_id) != before
+    finished = get_run(api, accepted["id"])
+    assert finished["status"] == "completed" and finished["totals"]["written_off"] == INVOICES
+    assert len(finished["written_off"]) == INVOICES and ids(finished["written_off"]) == {i["id"] for i in made}
+    assert deliver(chunks[2]) == []  # a chunk delivered after the run finished changes nothing
+    assert get_run(api, accepted["id"]) == finished
+
+
+def test_a_queued_dry_run_lists_the_candidates_and_posts_nothing(business, workers):
+    api = business()
+    made = overdue_invoices(api)
+    before = books(api.business_id)
+
+    with LocalQueue(workers) as local:
+        accepted = start_run(api, {"dry_run": True}).json()
+        local.drain()
+    finished = get_run(api, accepted["id"])
+
+    assert accepted["status"] == "running" and finished["status"] == "completed" and finished["dry_run"] is True
+    assert ids(finished["candidates"]) == {i["id"] for i in made} and finished["written_off"] == []
+    assert finished["totals"]["candidates"] == INVOICES and finished["totals"]["written_off_cents"] == 0
+    assert books(api.business_id) == before
+
+
+def test_a_failing_item_is_retried_with_its_chunk_and_the_rest_are_not_written_twice(business, workers, monkeypatch):
+    api = business()
+    made = overdue_invoices(api)
+    flaky, calls = made[4]["id"], {"n": 0}
+    real = invoice_service.load_invoice
+
+    def fails_twice(books_, invoice_id):
+        if invoice_id == flaky and calls["n"] < 2:
+            calls["n"] += 1
+            raise RuntimeError("injected: DynamoDB hiccup")
+        return real(books_, invoice_id)
+
+    monkeypatch.setattr(invoice_service, "load_invoice", fails_twice)
+    with LocalQueue(workers) as local:
+        accepted = start_run(api, {}).json()
+        local.drain()
+    finished = get_run(api, accepted["id"])
+
+    assert calls["n"] == 2 and local.dead == []
+    assert finished["status"] == "completed" and finished["failed"] == []
+    assert ids(finished["written_off"]) == {i["id"] for i in made}  # the chunk's others: written off, not skipped
+    assert finished["totals"]["written_off"] == INVOICES and finished["totals"]["skipped"] == 0
+
+
+def test_an_item_that_fails_every_delivery_is_reported_and_the_message_parked(business, workers, monkeypatch):
+    api = business()
+    made = overdue_invoices(api)
+    broken = made[0]["id"]
+    real = invoice_service.load_invoice
+
+    def always_fails(books_, invoice_id):
+        if invoice_id == broken:
+            raise RuntimeError("injected: this invoice cannot be read")
+        return real(books_, invoice_id)
+
+    monkeypatch.setattr(invoice_service, "load_invoice", always_fails)
+    with LocalQueue(workers) as local:
+        accepted = start_run(api, {}).json()
+        local.drain()
+    finished = get_run(api, accepted["id"])
+
+    assert [m["index"] for m in local.dead] == [0]  # its chunk went to the dead-letter queue after 3 receives
+    assert finished["status"] == "completed_with_failures"
+    assert [(f["id"], f["reason"]) for f in finished["failed"]] == [(broken, "injected: this invoice cannot be read")]
+    assert ids(finished["written_off"]) == {i["id"] for i in made} - {broken}
+    assert finished["totals"]["failed"] == 1 and finished["totals"]["written_off"] == INVOICES - 1
+
+
+def test_the_same_idempotency_key_answers_the_same_queued_run(business, captured):
+    api = business()
+    overdue_invoices(api)
+    headers = {"Idempotency-Key": "month-end-write-offs"}
+
+    first = start_run(api, {}, headers=headers)
+    second = start_run(api, {}, headers=headers)
+
+    assert first.status == second.status == 202
+    assert second.json() == first.json()
+    assert len([m for m in captured if m["type"] == "write-off-chunk"]) == 3  # queued once
+
+
+def test_chunks_that_could_not_be_queued_fail_and_the_run_still_finishes(business, monkeypatch):
+    api = business()
+    made = overdue_invoices(api)
+    sent: list[dict[str, Any]] = []
+
+    def first_batch_only(messages):
+        if sent:
+            raise ConnectionError("injected: SQS unreachable")
+        sent.extend(messages)
+
+    queue.deliver_locally(first_batch_only)
+    monkeypatch.setattr(queue, "BATCH", 1)  # one chunk per SendMessageBatch: the second call fails
+    try:
+        accepted = start_run(api, {}).json()
+    finally:
+        queue.deliver_locally(None)
+    assert deliver(sent[0]) == []
+    finished = get_run(api, accepted["id"])
+
+    assert finished["status"] == "completed_with_failures"
+    assert finished["totals"] == {"candidates": 3, "written_off": 3, "skipped": 0, "failed": INVOICES - 3,
+                                  "written_off_cents": 6_000}
+    assert {f["reason"] for f in finished["failed"]} == {"not queued: injected: SQS unreachable"}
+    assert ids(finished["failed"]) == {i["id"] for i in made[3:]}
+
+
+def test_running_the_same_date_again_after_a_queued_run_writes_nothing_new(business, workers):
+    api = business()
+    overdue_invoices(api)
+
+    with LocalQueue(workers) as local:
+        first = start_run(api, {}).json()
+        local.drain()
+        after = books(api.business_id)
+        second = start_run(api, {})
+
+    assert get_run(api, first["id"])["totals"]["written_off"] == INVOICES
+    # Written-off invoices leave the candidate index: nothing to queue, so the run finishes in its request.
+    assert second.status == 201 and second.json()["status"] == "completed"
+    assert second.json()["totals"]["candidates"] == 0 and books(api.business_id) == after
