@@ -7,12 +7,15 @@
 3. Warm latency (p50/p95) through the local gateway against the floor of the same calls made directly.
 4. Issue 12: requests at 20, 500 and 2,000 accounts (p50, items read), and a filtered page among
    100,000 entries (items read against items returned) — ``bench/scale.py``; concurrent postings to
-   one hot account under real DynamoDB's transaction conflicts — ``bench/contention.py``.
+   one hot account under real DynamoDB's transaction conflicts — ``bench/contention.py``; runs of
+   10,000 overdue invoices and 10,000 accruing loans through the queue, against the floor, and their
+   scale-out with 1, 2 and 4 workers — ``bench/runs.py``; 24 concurrent payers on one invoice and the
+   cost of its 5,000th payment — ``bench/invoice_payers.py``.
 
 Writes bench/results.json (see docs/performance.md). Exit status 1 if a call-count rule is broken
 (a Scan, or a successful mutating request with > 2 reads or not exactly 1 TransactWriteItems), if the
-items a request reads grow with the chart, or if a filtered page reads more than twice what it
-returns; the cold-start ratio and the wall-time flatness are reported, pass or fail, without failing
+items a request reads grow with the chart, if a filtered page reads more than twice what it
+returns, or if a run does not finish or a function of it passes its timeout; the cold-start ratio and the wall-time flatness are reported, pass or fail, without failing
 the run.
 """
 
@@ -39,8 +42,8 @@ os.environ.update({
     "CURSOR_SECRET": "ledgerline-bench-cursor-secret",  # deployed: read from Secrets Manager
 })
 
-from bench import coldstart, contention, latency, layer, scale  # noqa: E402
-from bench.harness import Recorder  # noqa: E402
+from bench import coldstart, contention, invoice_payers, latency, layer, runs, scale  # noqa: E402
+from bench.harness import Recorder, quiet  # noqa: E402
 from bench.samples import EVENT_DAY, Books, entry, measure_route  # noqa: E402
 from ledgerline.services.businesses import create_business  # noqa: E402
 from ledgerline.store import runtime  # noqa: E402
@@ -133,7 +136,23 @@ def print_summary(results: dict) -> None:
     for row in results["hot_account"]:
         print(f"  {row['accounts']:30} {row['writers']:2} writers: {row['posted_per_second']:6} posted/s, {row['answered_503']} of "
               f"{row['requests']} answered 503 ({row['conflicts']} conflicts in {row['transactions_sent']} sends)")
+    print_runs(results["runs"])
     print_cold_start(results["cold_start"])
+
+
+def print_runs(run_sizes: dict) -> None:
+    limits = run_sizes["timeouts"]
+    print(f"\nRuns of {run_sizes['total']:,} items (timeouts: API {limits['api_s']} s, worker {limits['worker_s']} s):")
+    for kind in ("write-offs", "accruals"):
+        r, floor = run_sizes[kind]["run"], run_sizes[kind]["floor"]
+        print(f"  {kind:10} {r['status']} {r['items']:,} items in {r['wall_s']} s ({r['items_per_s']}/s, 2 workers); "
+              f"planned in {r['plan_s']} s, longest worker invocation {r['longest_worker_invocation_s']} s "
+              f"{'PASS' if run_sizes[kind]['pass'] else 'FAIL'}")
+        print(f"  {'':10} one worker {floor['ours_items_per_s']}/s against the floor's {floor['floor_items_per_s']}/s "
+              f"→ {floor['ratio_to_floor']}× (goal ≥ 0.8×)")
+        scaling = ", ".join(f"{row['workers']} → {row['wall_s']} s ({row['speedup']}×)"
+                            for row in run_sizes[kind]["scale_out"])
+        print(f"  {'':10} scale-out: {scaling}")
 
 
 def print_scale(chart_scale: dict, filtered: dict) -> None:
@@ -181,6 +200,10 @@ def main() -> int:
     parser.add_argument("-n", type=int, default=200, help="warm requests per latency measurement")
     parser.add_argument("--filtered-entries", type=int, default=100_000,
                         help="entries in the business whose filtered page is measured (issue 12 §4)")
+    parser.add_argument("--run-items", type=int, default=10_000,
+                        help="overdue invoices and accruing loans in the runs measured (issue 12 §2)")
+    parser.add_argument("--scale-items", type=int, default=2_000,
+                        help="items of the run measured with 1, 2 and 4 queue workers")
     parser.add_argument("--cold-only", action="store_true",
                         help="only the cold start (quick iterations; results.json is not written)")
     args = parser.parse_args()
@@ -231,6 +254,23 @@ def main() -> int:
                                                   accounts=accounts))
         phases["hot_account"] = time.perf_counter() - started - sum(phases.values())
 
+        print("24 concurrent payers on one invoice; the 5,000th payment's cost…", flush=True)
+        payers = invoice_payers.measure()
+        if payers["concurrent_payers"]["answered_503"]:
+            failures.append(f"{payers['concurrent_payers']['answered_503']} of 24 payers on one invoice answered 503")
+        wcu = payers["payment_cost"]["wcu"]
+        if wcu["payment_5000"] > wcu["second"]:
+            failures.append(f"a payment's write cost grows with the invoice's history: {wcu}")
+        phases["invoice_payers"] = time.perf_counter() - started - sum(phases.values())
+
+        print(f"runs of {args.run_items:,} items through the queue, the floor, 1/2/4 workers at "
+              f"{args.scale_items:,}…", flush=True)
+        with quiet():
+            run_sizes = runs.measure(total=args.run_items, scale_total=args.scale_items)
+        failures += [f"the {kind} run of {args.run_items} items did not finish within its functions' timeouts"
+                     for kind in ("write-offs", "accruals") if not run_sizes[kind]["pass"]]
+        phases["runs"] = time.perf_counter() - started - sum(phases.values())
+
         print("building the layer as sam build does (shared/Makefile)…", flush=True)
         artifact = layer.build(ROOT, local / "bench-build", metadata.version("boto3"))
         print(f"  {artifact['note']}; {artifact['pyc_files']}/{artifact['py_files']} modules compiled", flush=True)
@@ -256,6 +296,8 @@ def main() -> int:
         "chart_scale": chart_scale,
         "filtered_page": filtered,
         "hot_account": hot,
+        "invoice_payers": payers,
+        "runs": run_sizes,
         "failures": failures,
         "warnings": warnings,
         "duration_s": round(time.perf_counter() - started, 1),

@@ -247,7 +247,7 @@ SAMPLES: dict[str, list[Sample]] = {
         Sample("borrow", path={"instrument_id": Books.new_borrowing}, body=lambda books: {"through_date": EVENT_DAY}),
     ],
     "POST /api/v1/loans/accrue-interest": [
-        # Every active bench instrument so far (about a dozen): one chunk, one transaction.
+        # Every active bench instrument so far (about a dozen): one transaction of accruals, then the run.
         Sample(body=lambda books: {"through_date": ACCRUE_ALL_THROUGH}),
     ],
     "POST /api/v1/loans/{instrument_id}/write-off": [
@@ -319,9 +319,10 @@ def _due(books: Books, *, dry_run: bool) -> dict[str, Any]:
 
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
-BATCH_ROUTES = {"POST /v1/businesses/{businessId}/write-off-runs"}
-"""Routes that run a batch of changes (one transaction per item written off, SPEC §7) rather than
-one change: judged for Scan only; each item inside obeys the per-change rule (docs/performance.md)."""
+BATCH_ROUTES = {"POST /v1/businesses/{businessId}/write-off-runs", "POST /api/v1/loans/accrue-interest"}
+"""Routes that run a batch of changes (write-off runs: one transaction per item written off, SPEC §7;
+accrual runs: one per 24 instruments, §10.1) rather than one change: judged for Scan only; each item
+inside obeys the per-change rule (docs/performance.md)."""
 
 
 def _parameters(path: str) -> list[str]:

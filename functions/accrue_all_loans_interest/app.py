@@ -1,4 +1,4 @@
-"""Accrue interest on every active loan of the business (month-end safe)."""
+"""Accrue interest on every active loan of the business (month-end safe): an accrual run."""
 
 from aws_lambda_powertools.event_handler import Response
 
@@ -6,8 +6,8 @@ from ledgerline.api import loan_views
 from ledgerline.api.app import create_app
 from ledgerline.api.families import LOANS
 from ledgerline.api.routes import Sample, ThisCall
-from ledgerline.schemas.loans import AccrueInterestRequest, BulkAccrualResponse, SuccessEnvelope
-from ledgerline.services import loans
+from ledgerline.schemas.loans import AccrualRun, AccrueInterestRequest, SuccessEnvelope
+from ledgerline.services import accrual_runs
 
 app = lambda_handler = create_app(LOANS)
 SAMPLE = Sample({"through_date": "2025-03-31", "memo": "Month-end interest accrual"},
@@ -15,7 +15,11 @@ SAMPLE = Sample({"through_date": "2025-03-31", "memo": "Month-end interest accru
 
 
 @app.post("/api/v1/loans/accrue-interest", status_code=201, summary="Accrue every active instrument (month-end safe)",
-          present=loan_views.bulk_accrual, message="Interest accrued", code="LOANS_INTEREST_ACCRUED", sample=SAMPLE)
-def accrue_all_loans_interest(call: ThisCall,
-                              body: AccrueInterestRequest) -> Response[SuccessEnvelope[BulkAccrualResponse]]:
-    return call.respond(loans.accrue_all(call.scope, body.command()))
+          description="Up to 50 instruments are accrued within the request (201, the finished run); more answer 202 "
+                      "with the run `running`: the queue worker finishes it in parallel chunks, and "
+                      "GET /api/v1/loans/accrual-runs/{run_id} shows its progress, then its result. Accruing "
+                      "through the same date again posts nothing new.",
+          present=loan_views.accrual_run, message="Interest accrued", code="LOANS_INTEREST_ACCRUED", sample=SAMPLE,
+          accepted=lambda run: run.status == "running")
+def accrue_all_loans_interest(call: ThisCall, body: AccrueInterestRequest) -> Response[SuccessEnvelope[AccrualRun]]:
+    return call.respond(accrual_runs.start(call.scope, body.command()))

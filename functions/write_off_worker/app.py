@@ -1,4 +1,5 @@
-"""SQS worker: one business's run per ``run`` message, one chunk of a queued run per chunk message.
+"""SQS worker: one business's write-off run per ``run`` message, one chunk of a queued run (write-offs or
+accruals) per chunk message, one business's monthly accrual per ``accrual-run`` message.
 
 Partial batch failures: a message whose items failed is reported failed, so SQS delivers it again —
 items already written off (or accrued) write nothing new, the failed ones are retried; on the last
@@ -13,8 +14,9 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from ledgerline.observability import observed
+from ledgerline.schemas.loans import AccrualChunkMessage, AccrualScheduleMessage
 from ledgerline.schemas.policy import WriteOffChunkMessage, WriteOffMessage
-from ledgerline.services import write_offs
+from ledgerline.services import accrual_runs, write_offs
 
 processor = BatchProcessor(event_type=EventType.SQS)
 
@@ -36,6 +38,11 @@ def _type(body: str) -> str:
     return str(value.get("type", "run")) if isinstance(value, dict) else "run"
 
 
+def _last(record: SQSRecord) -> bool:
+    """Whether this is the message's last receive before the dead-letter queue."""
+    return int(record.attributes.approximate_receive_count or 1) >= LAST_RECEIVE
+
+
 def _run(record: SQSRecord) -> None:
     message = WriteOffMessage.model_validate_json(record.body)
     summary = write_offs.run_for_business(
@@ -53,13 +60,29 @@ def _write_off_chunk(record: SQSRecord) -> None:
     message = WriteOffChunkMessage.model_validate_json(record.body)
     chunk = write_offs.WriteOffChunk(message.business_id, message.run_id, message.index, message.run_date,
                                      message.dry_run, tuple(message.items))
-    last = int(record.attributes.approximate_receive_count or 1) >= LAST_RECEIVE
-    tally = write_offs.process_chunk(chunk, last_attempt=last)
+    tally = write_offs.process_chunk(chunk, last_attempt=_last(record))
     if tally.count("failed"):  # recorded in the run on this last receive; parked for the alarm as well
         raise ItemsFailed(f"{tally.count('failed')} items failed in chunk {message.index} of run {message.run_id}")
 
 
-HANDLERS = {"run": _run, write_offs.CHUNK_MESSAGE: _write_off_chunk}
+def _accrual_chunk(record: SQSRecord) -> None:
+    message = AccrualChunkMessage.model_validate_json(record.body)
+    chunk = accrual_runs.AccrualChunk(message.business_id, message.run_id, message.index, message.through_date,
+                                      message.memo, tuple(message.instrument_ids))
+    tally = accrual_runs.process_chunk(chunk, last_attempt=_last(record))
+    if tally.count("failed"):  # recorded in the run on this last receive; parked for the alarm as well
+        raise ItemsFailed(f"{tally.count('failed')} accruals failed in chunk {message.index} of run {message.run_id}")
+
+
+def _month_end_accrual(record: SQSRecord) -> None:
+    message = AccrualScheduleMessage.model_validate_json(record.body)
+    run = accrual_runs.month_end_run(message.business_id, message.scheduled_time)
+    if run is not None and run.tally.count("failed"):
+        raise ItemsFailed(f"{run.tally.count('failed')} accruals failed in run {run.id}")
+
+
+HANDLERS = {"run": _run, write_offs.CHUNK_MESSAGE: _write_off_chunk, accrual_runs.CHUNK_MESSAGE: _accrual_chunk,
+            accrual_runs.SCHEDULE_MESSAGE: _month_end_accrual}
 
 
 def record_handler(record: SQSRecord) -> None:

@@ -196,10 +196,6 @@ class InvoiceStateError(Conflict):
     """An invoice whose state does not allow the change (voided, settled, or with payments)."""
 
 
-class InvoiceTooLarge(Conflict):
-    """The invoice item (which embeds its payments and write-offs) would outgrow what DynamoDB can store."""
-
-
 class InstrumentClosed(Conflict):
     """A debt instrument that is written off or paid off, so the event cannot apply."""
 

@@ -109,7 +109,17 @@ class Books:
 
     @cached_property
     def invoices(self) -> dict[str, dict[str, Any]]:
-        return {item["invoice_id"]: item for item in self.of_kind("INVOICE")}
+        """Each invoice's header, its payments and write-offs (their own items, or embedded in a header
+        written before they were) gathered in its ``payments`` and ``write_offs``."""
+        found = {item["invoice_id"]: {**item, "payments": [*item.get("payments", [])],
+                                      "write_offs": [*item.get("write_offs", [])]}
+                 for item in self.of_kind("INVOICE")}
+        for kind, rows in (("INVOICE_PAYMENT", "payments"), ("INVOICE_WRITE_OFF", "write_offs")):
+            for item in self.of_kind(kind):
+                if item["invoice_id"] not in found:
+                    self._fail(f"{kind} {item['id']} of invoice {item['invoice_id']}, which does not exist")
+                found[item["invoice_id"]][rows].append(item)
+        return found
 
     @cached_property
     def instruments(self) -> dict[str, dict[str, Any]]:
@@ -207,6 +217,10 @@ class Books:
             if outstanding != total - paid - written_off:
                 self._fail(f"invoice {invoice_id} outstanding {outstanding} ≠ total {total} − payments {paid} − "
                            f"live write-offs {written_off}")
+            counts = (invoice.get("payment_count"), invoice.get("live_write_off_count"))
+            if counts != (len(invoice["payments"]), len(live)):
+                self._fail(f"invoice {invoice_id} counts {counts} ≠ {len(invoice['payments'])} payments, "
+                           f"{len(live)} live write-offs")
             status = invoice["status"]
             if status == "VOIDED":
                 if paid or live:

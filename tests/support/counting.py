@@ -42,6 +42,8 @@ class ItemCounter:
     calls: Counter[str] = field(default_factory=Counter)
     items_read: Counter[str] = field(default_factory=Counter)
     items_written: int = 0
+    transactions: list[list[dict[str, Any]]] = field(default_factory=list)
+    """Each TransactWriteItems' items as sent (what a write costs follows their size)."""
 
     def __enter__(self) -> "ItemCounter":
         events = dynamodb_client().meta.events
@@ -57,6 +59,7 @@ class ItemCounter:
     def _before(self, model: Any, params: dict[str, Any], **_: Any) -> None:
         if model.name == "TransactWriteItems":
             self.items_written += len(params["TransactItems"])
+            self.transactions.append(params["TransactItems"])
         elif model.name in ("PutItem", "UpdateItem", "DeleteItem"):
             self.items_written += 1
         elif model.name == "BatchWriteItem":

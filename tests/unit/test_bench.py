@@ -70,3 +70,22 @@ def test_every_route_that_takes_a_body_is_first_sent_its_declared_sample():
             found = samples.samples_for(route.method, route.path, route.route_key)
             assert not isinstance(found, str), f"{route.route_key}: {found}"
             assert found[0].variant == "declared sample", route.route_key
+
+
+def test_a_run_floor_writes_as_many_fresh_puts_as_the_transaction_had_actions():
+    from bench.runs import _as_puts
+
+    request = {"TransactItems": [
+        {"Put": {"TableName": "t", "Item": {"PK": {"S": "BIZ#1"}, "SK": {"S": "ENTRY#1"}, "memo": {"S": "m" * 50}},
+                 "ConditionExpression": "attribute_not_exists(PK)"}},
+        {"Update": {"TableName": "t", "Key": {"PK": {"S": "BIZ#1"}, "SK": {"S": "INVOICE#1"}},
+                    "UpdateExpression": "ADD outstanding_balance :minus", "ConditionExpression": "outstanding_balance > :a",
+                    "ExpressionAttributeValues": {":minus": {"N": "-5"}, ":a": {"N": "5"}}}},
+    ]}
+
+    puts = _as_puts(request)["TransactItems"]
+
+    assert [list(p) for p in puts] == [["Put"], ["Put"]]
+    assert all(p["Put"]["Item"]["PK"]["S"].startswith("FLOOR#") and "ConditionExpression" not in p["Put"] for p in puts)
+    assert puts[0]["Put"]["Item"]["memo"] == {"S": "m" * 50}  # as large as what it stands for
+    assert puts[1]["Put"]["Item"]["minus"] == {"N": "-5"}

@@ -25,8 +25,8 @@ from ledgerline.api import app
 from ledgerline.domain import accounts, journal, money, runs
 from ledgerline.schemas import common
 from ledgerline.schemas.ledger import CustomJournalEntryRequest
-from ledgerline.services import businesses, loans, write_offs
-from ledgerline.store import chart, invoices, runtime, transactions
+from ledgerline.services import accrual_runs, businesses
+from ledgerline.store import chart, runtime, transactions
 from ledgerline_tools import template
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,9 +129,6 @@ STATED = [
     Stated("docs/decisions.md", "Nesting is capped at {n} levels", lambda: app.MAX_JSON_DEPTH),
     Stated("docs/decisions.md", "only ever sees JSON of at most {n} levels", lambda: app.MAX_JSON_DEPTH),
     Stated("docs/decisions.md", "A JSON integer of more than {n} digits", lambda: app.MAX_INT_DIGITS),
-    # an invoice's item (store/invoices.py)
-    Stated("docs/decisions.md", "An invoice item is capped at {n} KB", lambda: invoices.MAX_ITEM_BYTES / KB),
-    Stated("docs/decisions.md", "may use up to {n} KB", lambda: invoices.RESTORING_ITEM_BYTES / KB),
     # pages (the list functions' ``limit``, as docs/openapi.json publishes it)
     Stated("README.md", "`limit` 1–{n}", lambda: published_parameter("limit", "maximum")),
     Stated("README.md", "(default {n}) and an opaque", lambda: published_parameter("limit", "default")),
@@ -160,7 +157,7 @@ STATED = [
     Stated("README.md", "names ≤ {n};", lambda: max_length(common.Name)),
     # tokens (services/businesses.py), accrue-all (services/loans.py), the schedule (template.yaml)
     Stated("docs/decisions.md", "over {n} characters is refused without a read", lambda: businesses.MAX_TOKEN_CHARS),
-    Stated("docs/table-design.md", "per chunk of ≤ {n} instruments", lambda: loans.ACCRUALS_PER_TRANSACTION),
+    Stated("docs/table-design.md", "per transaction of ≤ {n} instruments", lambda: accrual_runs.ACCRUALS_PER_TRANSACTION),
     Stated("docs/architecture.md", "UTC; {n} retries within 1 h", lambda: schedule_retry()["MaximumRetryAttempts"]),
     Stated("docs/architecture.md", "retries within {n} h", lambda: schedule_retry()["MaximumEventAgeInSeconds"] / 3600),
     Stated("README.md", "UTC, {n} retries within an hour", lambda: schedule_retry()["MaximumRetryAttempts"]),

@@ -22,8 +22,8 @@ from ledgerline_tools.functions import LambdaContext, invoke
 EVENTS, SAMPLE_BUSINESS, SAMPLE_TOKEN, CASH = events.EVENTS, events.SAMPLE_BUSINESS, events.SAMPLE_TOKEN, events.CASH
 # Placeholder ids are UUIDs of one repeated digit (events/README.md).
 PLACEHOLDER = re.compile(r"\b(\d)\1{7}-\1{4}-4\1{3}-8\1{3}-\1{12}\b")
-ENTRY, INSTRUMENT, TRANSACTION, INVOICE, WRITE_OFF, RUN = (events.PLACEHOLDERS[name] for name in (
-    "entryId", "instrument_id", "transaction_id", "invoiceId", "writeOffId", "runId"))
+ENTRY, INSTRUMENT, TRANSACTION, INVOICE, WRITE_OFF, RUN, ACCRUAL_RUN = (events.PLACEHOLDERS[name] for name in (
+    "entryId", "instrument_id", "transaction_id", "invoiceId", "writeOffId", "runId", "run_id"))
 Resolved = dict[str, str]
 FUNCTIONS = template.functions()
 ROUTED = {route.function.logical_id for route in template.routes()}
@@ -82,6 +82,15 @@ def _write_off_run(api: Api, _resolved: Resolved) -> str:
     return _created(api.post(f"{api.base}/write-off-runs", {"run_date": "2025-06-30", "dry_run": True}))
 
 
+def _accrual_run(api: Api, resolved: Resolved) -> str:
+    if INSTRUMENT not in resolved:  # something to accrue
+        _instrument(api, resolved)
+    response = api.post("/api/v1/loans/accrue-interest", {"through_date": "2025-03-31"},
+                        headers={"x-business-id": api.business_id})
+    assert response.status == 201, response.json()
+    return response.json()["data"]["run_id"]
+
+
 # What each placeholder id stands for, and how to make a real one (see events/README.md). Placeholders are
 # replaced in this order, so a factory can use the objects made before it (a write-off of the sample's invoice).
 FACTORIES: dict[str, Callable[[Api, Resolved], str]] = {
@@ -92,6 +101,7 @@ FACTORIES: dict[str, Callable[[Api, Resolved], str]] = {
     INVOICE: _invoice,
     WRITE_OFF: _write_off,
     RUN: _write_off_run,
+    ACCRUAL_RUN: _accrual_run,
 }
 
 

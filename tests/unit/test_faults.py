@@ -74,7 +74,8 @@ def test_a_resend_reuses_the_token_and_content_of_the_first_send(unit_api, monke
 
 
 def test_every_transaction_of_a_request_has_its_own_token(unit_api, monkeypatch):
-    """Accrue-all posts in chunks: no chunk may reuse another chunk's token (issue: keyed runs burned them)."""
+    """An accrual run posts 24 instruments to a transaction, then the run: no transaction may reuse another's
+token (issue 8: keyed runs burned them)."""
     tokens: list[str] = []
     client = dynamodb_client()
     real = client.transact_write_items
@@ -93,7 +94,7 @@ def test_every_transaction_of_a_request_has_its_own_token(unit_api, monkeypatch)
 
     assert response.status == 201, response.body
     assert len(response.json()["data"]["accrued"]) == 30
-    assert len(tokens) == 2 and len(set(tokens)) == 2
+    assert len(tokens) == 3 and len(set(tokens)) == 3  # 24 accruals, 6 accruals, the run
 
 
 def test_a_keyed_accrue_all_that_stops_part_way_says_so_and_the_same_key_completes_it(unit_api, monkeypatch):

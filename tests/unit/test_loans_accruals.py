@@ -111,8 +111,11 @@ def test_accruing_every_instrument_posts_each_and_skips_those_with_nothing_to_ac
     assert set(accrued) == {lend["id"], borrow["id"]}
     assert (accrued[lend["id"]]["accrued_interest_cents"], accrued[borrow["id"]]["accrued_interest_cents"]) == (
         10_411, 4_917)
-    assert run["skipped"] == [zero["id"]]
-    assert run["total_accrued_interest_cents"] == 15_328
+    assert {s["instrument_id"]: s["reason"] for s in run["skipped"]} == {
+        zero["id"]: "nothing to accrue through 2024-03-31", ahead["id"]: "already accrued through 2024-04-30"}
+    assert run["status"] == "completed" and run["failed"] == [] and run["progress"] is None
+    assert run["totals"] == {"instruments": 4, "accrued": 2, "accrued_interest_cents": 15_328, "skipped": 2,
+                             "failed": 0}
     assert loans.lines(accrued[lend["id"]]["journal_entry_id"]) == ACCRUAL_LINES["lend"](10_411)
     assert loans.lines(accrued[borrow["id"]]["journal_entry_id"]) == ACCRUAL_LINES["borrow"](4_917)
     assert loans.get(written_off["id"])["accrued_interest_cents"] == 0
@@ -126,15 +129,16 @@ def test_accruing_every_instrument_twice_through_one_date_posts_nothing_the_seco
     with unchanged(loans.api):
         again = ok(loans.accrue_all({"through_date": "2024-03-31"}))
 
-    assert (again["accrued"], again["total_accrued_interest_cents"]) == ([], 0)
-    assert sorted(again["skipped"]) == sorted([lend["id"], borrow["id"]])
+    assert (again["accrued"], again["totals"]["accrued_interest_cents"]) == ([], 0)
+    assert {(s["instrument_id"], s["reason"]) for s in again["skipped"]} == {
+        (lend["id"], "already accrued through 2024-03-31"), (borrow["id"], "already accrued through 2024-03-31")}
     assert loans.balances()["INTEREST_RECEIVABLE"] == 10_411
 
 
 def test_month_end_runs_post_one_month_each(loans):
     loan = loans.instrument("lend", start_date="2024-01-31", day_count="thirty_360_us")
 
-    months = [ok(loans.accrue_all({"through_date": day}))["total_accrued_interest_cents"]
+    months = [ok(loans.accrue_all({"through_date": day}))["totals"]["accrued_interest_cents"]
               for day in ("2024-02-29", "2024-03-31", "2024-04-30")]
 
     # 30/360: each month is 30 days (Jan 31 → Feb 29 is 29) on 1,000,000 at 5 %: 4,166.67 → 4,167
@@ -153,7 +157,8 @@ def test_accruing_every_instrument_of_a_business_without_any_posts_nothing(loans
     with unchanged(loans.api):
         run = ok(loans.accrue_all({"through_date": "2024-03-31"}))
 
-    assert (run["accrued"], run["skipped"], run["total_accrued_interest_cents"]) == ([], [], 0)
+    assert (run["accrued"], run["skipped"], run["totals"]["accrued_interest_cents"]) == ([], [], 0)
+    assert run["status"] == "completed" and run["totals"]["instruments"] == 0
 
 
 # ---- disbursements ----------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Write-off runs of any size (issue 12 §2, SPEC §7): past ``INLINE_ITEMS`` candidates a run answers 202
-``running`` and the queue worker finishes it in idempotent chunks; GET shows its progress, then its result.
+"""Runs of any size (issue 12 §2; SPEC §7 write-off runs, §10.1 accrual runs): past ``INLINE_ITEMS``
+candidates a run answers 202 ``running`` and the queue worker finishes it in idempotent chunks; GET shows
+its progress, then its result.
 
 The limits are made small here (2 inline, chunks of 3) so a handful of invoices exercises every path;
 the real ones are in ``ledgerline.domain.runs``. Messages go to the in-process queue of
@@ -9,12 +10,13 @@ are captured and delivered by hand to replay SQS's redeliveries. Runs on moto an
 
 import json
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from support import Api, books
 from support.invoices import get_invoice
-from support.write_offs import assert_automatic_write_off, ids, invoice, set_policy, start_run
+from support.write_offs import assert_automatic_write_off, ids, instrument, invoice, set_policy, start_run
 
 from ledgerline.domain import runs as run_rules
 from ledgerline.services import invoices as invoice_service
@@ -240,3 +242,126 @@ def test_running_the_same_date_again_after_a_queued_run_writes_nothing_new(busin
     # Written-off invoices leave the candidate index: nothing to queue, so the run finishes in its request.
     assert second.status == 201 and second.json()["status"] == "completed"
     assert second.json()["totals"]["candidates"] == 0 and books(api.business_id) == after
+
+
+# ---- accrual runs (SPEC §10.1) --------------------------------------------------------------------
+
+LOANS = 7
+
+
+def accruing_loans(api: Api, count: int = LOANS) -> list[dict[str, Any]]:
+    return [instrument(api, "lend" if n % 2 else "borrow", start_date="2026-01-01", maturity_date="2027-01-01",
+                       principal=1_000_000 + n, interest_rate_bps=500) for n in range(count)]
+
+
+def accrue_all(api: Api, body: dict[str, Any], **kwargs: Any):
+    return api.post("/api/v1/loans/accrue-interest", body, headers={"x-business-id": api.business_id, **kwargs})
+
+
+def get_accrual_run(api: Api, run_id: str) -> dict[str, Any]:
+    response = api.get(f"/api/v1/loans/accrual-runs/{run_id}", headers={"x-business-id": api.business_id})
+    assert response.status == 200, response.json()
+    return response.json()["data"]
+
+
+def test_an_accrual_run_past_the_inline_limit_answers_202_and_accrues_each_as_its_own_accrual(business, workers):
+    api = business()
+    made = accruing_loans(api)
+    through = {"through_date": "2026-05-31", "memo": "May interest"}
+
+    with LocalQueue(workers) as local:
+        response = accrue_all(api, through)
+        local.drain()
+    accepted = response.json()["data"]
+    finished = get_accrual_run(api, accepted["run_id"])
+
+    assert response.status == 202 and accepted["status"] == "running" and accepted["finished_at"] is None
+    assert accepted["progress"] == {"total": LOANS, "done": 0, "chunks": 3, "chunks_done": 0}
+    assert finished["status"] == "completed" and finished["progress"]["chunks_done"] == 3
+    accrued = {a["instrument_id"]: a for a in finished["accrued"]}
+    assert set(accrued) == {loan["id"] for loan in made}
+    # Each as its own accrual would post: actual/365 from 2026-01-01 to 05-31 (150 days) at 5 %, half-even.
+    for loan in made:
+        expected = round(Decimal(loan["original_principal_cents"]) * Decimal("0.05") * 150 / 365)
+        assert accrued[loan["id"]]["accrued_interest_cents"] == expected
+    assert finished["totals"] == {"instruments": LOANS, "accrued": LOANS, "skipped": 0, "failed": 0,
+                                  "accrued_interest_cents": sum(a["accrued_interest_cents"] for a in accrued.values())}
+    listed = api.get("/api/v1/loans/accrual-runs", headers={"x-business-id": api.business_id}).json()["data"]
+    assert [run["run_id"] for run in listed["runs"]] == [accepted["run_id"]] and listed["has_more"] is False
+
+
+def test_a_redelivered_accrual_chunk_posts_nothing_and_counts_once(business, captured):
+    api = business()
+    accruing_loans(api)
+    accepted = accrue_all(api, {"through_date": "2026-05-31"}).json()["data"]
+    chunks = [m for m in captured if m["type"] == "accrual-chunk"]
+
+    assert [len(m["instrument_ids"]) for m in chunks] == [3, 3, 1]
+    assert deliver(chunks[0]) == []
+    after_one = books(api.business_id)
+    assert deliver(chunks[0]) == []  # SQS delivers at least once: the dates moved, so nothing to accrue
+    assert books(api.business_id) == after_one
+    halfway = get_accrual_run(api, accepted["run_id"])
+    assert deliver(chunks[1]) == [] and deliver(chunks[2]) == []
+
+    assert halfway["status"] == "running" and halfway["totals"]["accrued"] == 3 and halfway["progress"]["done"] == 3
+    finished = get_accrual_run(api, accepted["run_id"])
+    assert finished["status"] == "completed" and finished["totals"]["accrued"] == LOANS
+
+
+def test_accruing_through_the_same_date_again_posts_nothing_new(business, workers):
+    api = business()
+    accruing_loans(api)
+
+    with LocalQueue(workers) as local:
+        first = accrue_all(api, {"through_date": "2026-05-31"}).json()["data"]
+        local.drain()
+        after = books(api.business_id)
+        second = accrue_all(api, {"through_date": "2026-05-31"}).json()["data"]
+        local.drain()
+    again = get_accrual_run(api, second["run_id"])
+
+    assert get_accrual_run(api, first["run_id"])["totals"]["accrued"] == LOANS
+    assert again["totals"] == {"instruments": LOANS, "accrued": 0, "accrued_interest_cents": 0, "skipped": LOANS,
+                               "failed": 0}
+    assert {s["reason"] for s in again["skipped"]} == {"already accrued through 2026-05-31"}
+    assert books(api.business_id) == after
+
+
+@pytest.mark.parametrize("run_id", ["01a22dd0-0000-7000-8000-000000000000", "not-a-uuid"])
+def test_an_unknown_accrual_run_is_not_found(business, run_id):
+    api = business()
+
+    response = api.get(f"/api/v1/loans/accrual-runs/{run_id}", headers={"x-business-id": api.business_id})
+
+    assert response.status == 404, response.json()
+
+
+def test_the_monthly_schedule_accrues_each_business_through_its_month_end_once(business, workers):
+    """SPEC §10.1: on the 1st at 12:00 UTC every business with interest-bearing instruments is accrued through
+    the last day of the previous month in its own timezone (UTC+14 is already on the 2nd, UTC-11 on the 1st)."""
+    east, west, idle = business("East", "Pacific/Kiritimati"), business("West", "Pacific/Pago_Pago"), business("Idle")
+    loans = {api.business_id: accruing_loans(api, 1)[0] for api in (east, west)}
+    instrument(idle, "lend", start_date="2026-01-01", maturity_date="2027-01-01")  # 0 %: not on the list
+    scheduler = functions()["WriteOffSchedulerFunction"]
+    fire = {"job": "month-end-accruals", "scheduled_time": "2026-06-01T12:00:00Z"}
+
+    with LocalQueue(workers) as local:
+        fanned = invoke(scheduler, fire, LambdaContext("scheduler", "test"))
+        local.drain()
+        after = {api.business_id: books(api.business_id) for api in (east, west)}
+        invoke(scheduler, fire, LambdaContext("scheduler", "test-retry"))  # the schedule's retry, or a redelivery
+        local.drain()
+
+    assert fanned == {"job": "month-end-accruals", "businesses": 2} and local.dead == []
+    for api in (east, west):
+        runs = api.get("/api/v1/loans/accrual-runs", headers={"x-business-id": api.business_id}).json()["data"]["runs"]
+        assert len(runs) == 1, runs  # once per month, however often the message comes
+        assert (runs[0]["through_date"], runs[0]["trigger"], runs[0]["status"]) == ("2026-05-31", "schedule", "completed")
+        assert [a["instrument_id"] for a in runs[0]["accrued"]] == [loans[api.business_id]["id"]]
+        assert books(api.business_id) == after[api.business_id]
+    assert api_runs(idle) == []
+
+
+def api_runs(api: Api) -> list[dict[str, Any]]:
+    return api.get("/api/v1/loans/accrual-runs", headers={"x-business-id": api.business_id}).json()["data"]["runs"]

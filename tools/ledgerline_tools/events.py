@@ -37,6 +37,7 @@ PLACEHOLDERS = {
     "invoiceId": placeholder("6"),
     "writeOffId": placeholder("7"),
     "runId": placeholder("8"),
+    "run_id": placeholder("9"),
 }
 """The placeholder each path parameter gets in the samples (``5555…`` is the CASH account, in bodies)."""
 CASH = placeholder("5")

@@ -53,6 +53,8 @@ class LocalQueue:
         self.dead: list[dict[str, Any]] = []
         """Messages that failed ``maxReceiveCount`` times (the dead-letter queue)."""
         self.delivered = 0
+        self.invocations: list[float] = []
+        """Seconds each handler invocation took (the worker's timeout bounds every one in AWS)."""
         self._messages: threads_queue.Queue[tuple[str, int] | None] = threads_queue.Queue()
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
@@ -68,6 +70,7 @@ class LocalQueue:
 
     def _deliver(self, body: str, receives: int) -> None:
         context = LambdaContext(WORKER, f"local-worker-{uuid.uuid4()}")
+        started = time.perf_counter()
         try:
             response = invoke(self.function, sqs_event(body, receives), context)
             failed = bool(response.get("batchItemFailures"))
@@ -76,6 +79,7 @@ class LocalQueue:
             failed = True
         with self._lock:
             self.delivered += 1
+            self.invocations.append(time.perf_counter() - started)
         if not failed:
             return
         if receives >= self.max_receives:

@@ -4,15 +4,12 @@ from typing import Any
 
 from ledgerline.domain.bank_transactions import BankTransaction
 from ledgerline.domain.loans import Instrument
+from ledgerline.domain.runs import AccrualRun, RunItem
 from ledgerline.schemas import loans as schema
+from ledgerline.schemas.policy import RunProgress
+from ledgerline.services.ledger import Page
 from ledgerline.services.loan_queries import DebtSchedule, InstrumentDetail, ProjectedSchedule
-from ledgerline.services.loans import (
-    AccrualResult,
-    BulkAccrualResult,
-    DisbursementResult,
-    PaymentResult,
-    WriteOffResult,
-)
+from ledgerline.services.loans import AccrualResult, DisbursementResult, PaymentResult, WriteOffResult
 
 
 def _instrument(value: Instrument) -> schema.DebtInstrument:
@@ -88,11 +85,32 @@ def accrual(value: AccrualResult) -> dict[str, Any]:
     return _accrual(value).model_dump(mode="json")
 
 
-def bulk_accrual(value: BulkAccrualResult) -> dict[str, Any]:
-    return schema.BulkAccrualResponse(
-        through_date=value.through_date, accrued=[_accrual(a) for a in value.accrued], skipped=value.skipped,
-        total_accrued_interest_cents=sum(a.posted_cents for a in value.accrued),
-    ).model_dump(mode="json")
+def _not_accrued(items: tuple[RunItem, ...]) -> list[schema.InstrumentNotAccrued]:
+    return [schema.InstrumentNotAccrued(instrument_id=i.id, reason=i.reason or "") for i in items]
+
+
+def _accrual_run(value: AccrualRun) -> schema.AccrualRun:
+    tally, progress = value.tally, value.progress
+    return schema.AccrualRun(
+        run_id=value.id, through_date=value.through_date, memo=value.memo, trigger=value.trigger,
+        status=value.status, started_at=value.started_at, finished_at=value.finished_at,  # type: ignore[arg-type]
+        accrued=[schema.AccruedInstrument(instrument_id=i.id, accrued_interest_cents=i.amount or 0,
+                                          journal_entry_id=i.journal_entry_id or "") for i in tally.listed("accrued")],
+        skipped=_not_accrued(tally.listed("skipped")), failed=_not_accrued(tally.listed("failed")),
+        totals=schema.AccrualRunTotals(
+            instruments=sum(tally.counts.values()), accrued=tally.count("accrued"), accrued_interest_cents=tally.cents,
+            skipped=tally.count("skipped"), failed=tally.count("failed")),
+        progress=RunProgress(**vars(progress)) if progress else None,
+    )
+
+
+def accrual_run(value: AccrualRun) -> dict[str, Any]:
+    return _accrual_run(value).model_dump(mode="json")
+
+
+def accrual_run_page(page: Page) -> dict[str, Any]:
+    return schema.AccrualRunList(runs=[_accrual_run(run) for run in page.items], cursor=page.cursor,
+                                 has_more=page.cursor is not None).model_dump(mode="json")
 
 
 def write_off(value: WriteOffResult) -> dict[str, Any]:

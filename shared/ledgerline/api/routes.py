@@ -41,6 +41,7 @@ RESOURCES = {
     "instrument_id": "Debt instrument",
     "invoiceId": "Invoice",
     "runId": "Write-off run",
+    "run_id": "Accrual run",
     "transaction_id": "Bank transaction",
     "writeOffId": "Invoice write-off",
 }

@@ -1,4 +1,7 @@
-"""Invoices: line amounts, the status rule, and what may happen to an invoice in each state (SPEC §6)."""
+"""Invoices: line amounts, the status rule, and what may happen to an invoice in each state (SPEC §6).
+
+Every rule here decides from an invoice's header alone — its outstanding balance and how many payments
+and live write-offs it has — so a change needs no read of its history (issue 12 §3)."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -137,9 +140,22 @@ class InvoiceWriteOff:
         return self.deleted_at is None
 
 
+def status_of(*, voided: bool, outstanding: int, total: int, live_write_offs: int) -> InvoiceStatus:
+    """SPEC §6's rule over what an invoice's header holds, so a change can store the status it leads to."""
+    if voided:
+        return InvoiceStatus.VOIDED
+    if outstanding == total:
+        return InvoiceStatus.SENT
+    if outstanding == 0:
+        return InvoiceStatus.WRITTEN_OFF if live_write_offs else InvoiceStatus.PAID
+    return InvoiceStatus.PARTIALLY_WRITTEN_OFF if live_write_offs else InvoiceStatus.PARTIALLY_PAID
+
+
 @dataclass(frozen=True)
 class Invoice:
-    """An invoice as stored: its lines, payments and write-offs, and what is still outstanding (cents)."""
+    """An invoice as stored: its lines, what is still outstanding (cents), how many payments and live
+    write-offs it has, and those payments and write-offs that were read with it (all of them for a whole
+    invoice; none for the header alone, which is all a decision reads)."""
 
     id: str
     business_id: str
@@ -160,6 +176,9 @@ class Invoice:
     void_entry_id: str | None = None
     payments: tuple[InvoicePayment, ...] = ()
     write_offs: tuple[InvoiceWriteOff, ...] = field(default=())
+    payment_count: int = 0
+    live_write_off_count: int = 0
+    """Kept on the header, so the status and the voiding rule need no read of the write-offs themselves."""
     version: int = 0
 
     @property
@@ -174,15 +193,9 @@ class Invoice:
 
     @property
     def status(self) -> InvoiceStatus:
-        """Derived, never stored on its own: SPEC §6's rule over the outstanding balance."""
-        if self.voided_at is not None:
-            return InvoiceStatus.VOIDED
-        written_off = bool(self.live_write_offs)
-        if self.outstanding_balance == self.total_amount:
-            return InvoiceStatus.SENT
-        if self.outstanding_balance == 0:
-            return InvoiceStatus.WRITTEN_OFF if written_off else InvoiceStatus.PAID
-        return InvoiceStatus.PARTIALLY_WRITTEN_OFF if written_off else InvoiceStatus.PARTIALLY_PAID
+        """Derived, never stored on its own: SPEC §6's rule over the outstanding balance (:func:`status_of`)."""
+        return status_of(voided=self.voided_at is not None, outstanding=self.outstanding_balance,
+                         total=self.total_amount, live_write_offs=self.live_write_off_count)
 
 
 def ensure_settleable(invoice: Invoice) -> None:
@@ -191,6 +204,14 @@ def ensure_settleable(invoice: Invoice) -> None:
         raise InvoiceStateError(f"Invoice {invoice.id} is voided.")
     if invoice.outstanding_balance == 0:
         raise InvoiceStateError(f"Invoice {invoice.id} is fully settled ({invoice.status}).")
+
+
+def ensure_voidable(invoice: Invoice) -> None:
+    """Voiding needs an invoice not voided yet, without payments (they cannot be deleted) or live write-offs."""
+    if invoice.voided_at is not None:
+        raise InvoiceStateError(f"Invoice {invoice.id} is already voided.")
+    if invoice.payment_count or invoice.live_write_off_count:
+        raise InvoiceStateError(f"Invoice {invoice.id} has payments or live write-offs.")
 
 
 def check_amount(invoice: Invoice, amount: int, field_name: str) -> None:
@@ -211,23 +232,24 @@ def check_write_off_destination(account: Account, field_name: str) -> None:
 def with_payment(invoice: Invoice, payment: InvoicePayment) -> Invoice:
     """The invoice after ``payment``; paying off the balance sets ``paid_at`` to the payment's."""
     outstanding = invoice.outstanding_balance - payment.amount
-    paid = replace(invoice, outstanding_balance=outstanding, payments=(*invoice.payments, payment))
+    paid = replace(invoice, outstanding_balance=outstanding, payments=(*invoice.payments, payment),
+                   payment_count=invoice.payment_count + 1)
     return replace(paid, paid_at=payment.paid_at) if outstanding == 0 else paid
 
 
 def with_write_off(invoice: Invoice, write_off: InvoiceWriteOff) -> Invoice:
     """The invoice after ``write_off``: its amount off the outstanding balance."""
     return replace(invoice, outstanding_balance=invoice.outstanding_balance - write_off.amount,
-                   write_offs=(*invoice.write_offs, write_off))
+                   write_offs=(*invoice.write_offs, write_off), live_write_off_count=invoice.live_write_off_count + 1)
 
 
-def without_write_off(invoice: Invoice, write_off_id: str, deleted_at: datetime, reversal_entry_id: str) -> Invoice:
-    """The invoice with the write-off marked deleted and its amount owed again (``paid_at`` cleared)."""
-    restored = [replace(w, deleted_at=deleted_at, reversal_entry_id=reversal_entry_id) if w.id == write_off_id else w
-                for w in invoice.write_offs]
-    amount = next(w.amount for w in invoice.write_offs if w.id == write_off_id)
+def without_write_off(invoice: Invoice, write_off: InvoiceWriteOff, deleted_at: datetime,
+                      reversal_entry_id: str) -> Invoice:
+    """The invoice with ``write_off`` (a live one of it) deleted and its amount owed again (``paid_at`` cleared)."""
+    restored = tuple(replace(w, deleted_at=deleted_at, reversal_entry_id=reversal_entry_id) if w.id == write_off.id
+                     else w for w in invoice.write_offs)
     # Something is owed again, so the invoice is no longer paid in full.
-    return replace(invoice, outstanding_balance=invoice.outstanding_balance + amount, write_offs=tuple(restored),
-                   paid_at=None)
+    return replace(invoice, outstanding_balance=invoice.outstanding_balance + write_off.amount, write_offs=restored,
+                   live_write_off_count=invoice.live_write_off_count - 1, paid_at=None)
 
 

@@ -7,6 +7,7 @@ of its chunks' tallies, its lists capped at :data:`MAX_LISTED` and its counts al
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import TypeVar
 
 MAX_LISTED = 250
@@ -89,3 +90,34 @@ class Progress:
     @property
     def finished(self) -> bool:
         return self.chunks_done >= self.chunks
+
+
+RunState = str
+"""``running``, ``completed`` or ``completed_with_failures``."""
+
+
+@dataclass(frozen=True)
+class AccrualRun:
+    """An accrual run (SPEC §10.1): every active instrument of a business accrued through ``through_date``.
+
+    Its tally's outcomes are ``accrued`` (with the interest posted and its entry), ``skipped`` (not active,
+    already accrued through the date, or nothing to accrue — the date still moves) and ``failed``; its
+    cents are the interest accrued."""
+
+    id: str
+    """A UUIDv7, so runs sort by time."""
+    business_id: str
+    through_date: date
+    memo: str | None
+    trigger: str
+    """Who started it: ``api``, ``schedule`` or ``cli``."""
+    status: RunState
+    started_at: datetime
+    finished_at: datetime | None
+    """``None`` while ``running``."""
+    tally: Tally
+    progress: Progress | None = None
+    """A queued run's progress (``None`` for a run done within its request)."""
+
+
+ACCRUAL_OUTCOMES = ("accrued", "skipped", "failed")

@@ -22,7 +22,6 @@ from ledgerline.domain.journal import JournalEntry, Line, Source, Tag, check_ent
 from ledgerline.errors import (
     InvalidRequest,
     InvoiceNotFound,
-    InvoiceStateError,
     LedgerError,
     NotFound,
     WriteOffNotFound,
@@ -31,6 +30,7 @@ from ledgerline.services import accounts
 from ledgerline.services.ledger import Books, Page, load_books, local_day
 from ledgerline.services.posting import Posting, Refusal, Scope, post, post_once
 from ledgerline.store import entries as entry_store
+from ledgerline.store import invoice_changes
 from ledgerline.store import invoices as invoice_store
 
 INVOICE_ACCOUNTS = ("ACCOUNTS_RECEIVABLE", "CASH", "SALES", "BAD_DEBT")
@@ -51,18 +51,23 @@ def _new_entry(books: Books, *, source: Source, moment: datetime, lines: list[Li
                         tags=tags)
 
 
-def load_invoice(books: Books, invoice_id: str) -> Invoice:
-    """The invoice, read with ``books``' chart; unknown → 404."""
-    invoice = invoice_store.get(books.chart.business_id, invoice_id, books.chart)  # then the profile and accounts
-    books.verify()
+def _found(books: Books, invoice_id: str, invoice: Invoice | None) -> Invoice:
+    books.verify()  # an unknown business first
     if invoice is None:
         raise InvoiceNotFound(invoice_id)
     return invoice
 
 
+def load_invoice(books: Books, invoice_id: str) -> Invoice:
+    """The invoice's header, read with ``books``' chart: what every decision needs (one GetItem, whatever
+    its history; no payment or write-off is read); unknown → 404."""
+    return _found(books, invoice_id, invoice_store.get_header(books.chart.business_id, invoice_id, books.chart))
+
+
 def get_invoice(scope: Scope, invoice_id: str) -> Invoice:
-    """One invoice of the scope's business; unknown → 404."""
-    return load_invoice(_books(scope), invoice_id)
+    """One invoice of the scope's business, whole: every payment and write-off; unknown → 404."""
+    books = _books(scope)
+    return _found(books, invoice_id, invoice_store.get(scope.business_id, invoice_id, books.chart))
 
 
 def _settlement_date(books: Books, invoice: Invoice, moment: datetime, field: str) -> datetime:
@@ -79,9 +84,8 @@ def _settlement_date(books: Books, invoice: Invoice, moment: datetime, field: st
     return moment
 
 
-def _saved(before: Invoice, after: Invoice, *, restoring: bool = False):  # noqa: ANN202
-    return invoice_store.save(replace(after, version=before.version + 1, updated_at=clock.now().isoformat()),
-                              expected_version=before.version, restoring=restoring)
+def _touched(invoice: Invoice) -> Invoice:
+    return replace(invoice, updated_at=clock.now().isoformat())
 
 
 # ---- create / void --------------------------------------------------------------------------
@@ -126,7 +130,7 @@ def create_invoice(scope: Scope, command: CreateInvoice) -> tuple[Invoice, bool]
         entry = _new_entry(books, source=Source("INVOICE", invoice_id), moment=invoice.sent_at,
                        lines=_receivable_lines(books, invoice), entry_id=invoice.journal_entry_id, tags=command.tags,
                        memo=command.memo or f"Invoice {command.invoice_number or invoice_id}")
-        return Posting(result=invoice, entries=(entry,), actions=(invoice_store.save(invoice, expected_version=None),))
+        return Posting(result=invoice, entries=(entry,), actions=(invoice_changes.create(invoice),))
 
     return post_once(scope, kind="invoice", external_id=command.external_id, content=command.content,
                      decide=decide, existing=lambda invoice_id: get_invoice(scope, invoice_id), new_id=new_id)
@@ -138,17 +142,14 @@ def void_invoice(scope: Scope, invoice_id: str) -> Invoice:
     def decide() -> Posting[Invoice]:
         books = _books(scope)
         before = load_invoice(books, invoice_id)
-        if before.voided_at is not None:
-            raise InvoiceStateError(f"Invoice {invoice_id} is already voided.")
-        if before.payments or before.live_write_offs:
-            raise InvoiceStateError(f"Invoice {invoice_id} has payments or live write-offs.")
+        rules.ensure_voidable(before)
         lines = reversed_lines(_receivable_lines(books, before))
         reversal = replace(_new_entry(books, source=Source("INVOICE_VOID", invoice_id), moment=before.sent_at,
                                   lines=lines, memo=f"Void of invoice {before.invoice_number or invoice_id}"),
                            reverses=before.journal_entry_id)
-        after = replace(before, voided_at=clock.now(), void_entry_id=reversal.id)
+        after = _touched(replace(before, voided_at=clock.now(), void_entry_id=reversal.id))
         return Posting(result=after, entries=(reversal,), actions=(
-            _saved(before, after, restoring=True),
+            invoice_changes.void(before, after),
             entry_store.mark_reversed(scope.business_id, before.journal_entry_id, reversal.id)))
 
     return post(scope, decide)
@@ -183,12 +184,14 @@ def record_payment(scope: Scope, invoice_id: str, command: RecordInvoicePayment)
                        tags=before.tags)
         payment = InvoicePayment(payment_id, command.amount, paid_at, command.method, clearing,
                                  command.external_id, command.memo, entry.id)
-        after = rules.with_payment(before, payment)
-        return Posting(result=PaymentResult(after, payment), entries=(entry,), actions=(_saved(before, after),))
+        after = _touched(rules.with_payment(before, payment))
+        return Posting(result=PaymentResult(after, payment), entries=(entry,),
+                       actions=invoice_changes.record_payment(before, after, payment))
 
     def existing(payment_id: str) -> PaymentResult:
-        invoice = get_invoice(scope, invoice_id)
-        payment = next((p for p in invoice.payments if p.id == payment_id), None)
+        books = _books(scope)
+        invoice, payment = invoice_store.get_with_payment(scope.business_id, invoice_id, payment_id, books.chart)
+        invoice = _found(books, invoice_id, invoice)
         if payment is None:  # the external_id names a payment of another invoice
             raise NotFound("Invoice payment", payment_id)
         return PaymentResult(invoice, payment)
@@ -233,25 +236,34 @@ def plan_write_off(books: Books, invoice: Invoice, command: WriteOffInvoice,
                    tags=command.tags)
     write_off = InvoiceWriteOff(write_off_id, invoice.id, amount, write_off_at, destination,
                                 identifier.model_dump(), command.external_id, command.memo, command.tags, entry.id)
-    return Posting(result=write_off, entries=(entry,), actions=(_saved(invoice, rules.with_write_off(invoice, write_off)),))
+    after = _touched(rules.with_write_off(invoice, write_off))
+    return Posting(result=write_off, entries=(entry,),
+                   actions=invoice_changes.record_write_off(invoice, after, write_off))
 
 
-def _live_write_off(invoice: Invoice, write_off_id: str) -> InvoiceWriteOff:
-    """Unknown, deleted, or another invoice's write-off: all simply not found (404)."""
-    found = next((w for w in invoice.live_write_offs if w.id == write_off_id), None)
-    if found is None:
+def _live_write_off(books: Books, invoice_id: str, write_off_id: str) -> tuple[Invoice, InvoiceWriteOff]:
+    """The invoice's header and one live write-off of it (read together); unknown, deleted, or another
+    invoice's write-off: all simply not found (404)."""
+    invoice, found = invoice_store.get_with_write_off(books.chart.business_id, invoice_id, write_off_id, books.chart)
+    invoice = _found(books, invoice_id, invoice)
+    if found is None or not found.live:
         raise WriteOffNotFound(write_off_id)
-    return found
+    return invoice, found
 
 
 def get_write_off(scope: Scope, invoice_id: str, write_off_id: str) -> InvoiceWriteOff:
     """A live write-off of the invoice; deleted or another invoice's → 404."""
-    return _live_write_off(get_invoice(scope, invoice_id), write_off_id)
+    return _live_write_off(_books(scope), invoice_id, write_off_id)[1]
 
 
 def list_write_offs(scope: Scope, invoice_id: str) -> list[InvoiceWriteOff]:
-    """The invoice's live (not deleted) write-offs."""
-    return list(get_invoice(scope, invoice_id).live_write_offs)
+    """The invoice's live (not deleted) write-offs (its payments are not read)."""
+    books = _books(scope)
+    found = invoice_store.write_offs(scope.business_id, invoice_id, books.chart)
+    books.verify()
+    if found is None:
+        raise InvoiceNotFound(invoice_id)
+    return [w for w in found if w.live]
 
 
 def delete_write_off(scope: Scope, invoice_id: str, write_off_id: str) -> InvoiceWriteOff:
@@ -259,8 +271,7 @@ def delete_write_off(scope: Scope, invoice_id: str, write_off_id: str) -> Invoic
 
     def decide() -> Posting[InvoiceWriteOff]:
         books = _books(scope)
-        before = load_invoice(books, invoice_id)
-        write_off = _live_write_off(before, write_off_id)
+        before, write_off = _live_write_off(books, invoice_id, write_off_id)
         receivable = books.chart.by_stable_name("ACCOUNTS_RECEIVABLE")
         reversal = replace(
             _new_entry(books, source=Source("INVOICE_WRITE_OFF_DELETED", write_off_id), moment=write_off.write_off_at,
@@ -268,9 +279,11 @@ def delete_write_off(scope: Scope, invoice_id: str, write_off_id: str) -> Invoic
                           Line(write_off.destination, Direction.CREDIT, write_off.amount)],
                    memo=f"Deleted write-off {write_off_id}", tags=write_off.tags),
             reverses=write_off.journal_entry_id)
-        after = rules.without_write_off(before, write_off_id, clock.now(), reversal.id)
+        deleted_at = clock.now()
+        after = _touched(rules.without_write_off(before, write_off, deleted_at, reversal.id))
+        deleted = replace(write_off, deleted_at=deleted_at, reversal_entry_id=reversal.id)
         return Posting(result=write_off, entries=(reversal,), actions=(
-            _saved(before, after, restoring=True),
+            *invoice_changes.delete_write_off(before, after, deleted),
             entry_store.mark_reversed(scope.business_id, write_off.journal_entry_id, reversal.id)))
 
     return post(scope, decide)

@@ -59,8 +59,11 @@ def books_read_once() -> Iterator[None]:
     """Within a batch (a write-off run), share each business's books by all its postings.
 
     Postings never decide from balances (they move them with ``ADD``); they only name accounts,
-    which never change, so sharing is safe.
+    which never change, so sharing is safe. Nested, it shares the outer batch's books.
     """
+    if _run_books.get() is not None:
+        yield
+        return
     token = _run_books.set({})
     try:
         yield

@@ -1,8 +1,8 @@
-"""Loan use cases (SPEC §5): create, pay, disburse, accrue, write off — each one transaction."""
+"""Loan use cases (SPEC §5): create, pay, disburse, accrue, write off — each one transaction (accruing every
+instrument of a business is a run: ``services/accrual_runs.py``)."""
 
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
 from ledgerline import clock
 from ledgerline.domain import loans
@@ -11,13 +11,13 @@ from ledgerline.domain.ids import new_id
 from ledgerline.domain.journal import JournalEntry, Source
 from ledgerline.domain.loans import Instrument, InstrumentStatus
 from ledgerline.domain.money import MAX_CENTS
-from ledgerline.errors import InvalidRequest, LedgerError, PartlyPosted, RequestInvalid, ServiceBusy
+from ledgerline.errors import InvalidRequest, LedgerError, RequestInvalid
 from ledgerline.services import bank_transactions
 from ledgerline.services import loan_support as support
 from ledgerline.services.ledger import Books
 from ledgerline.services.posting import Posting, Refusal, Scope, post, post_once
+from ledgerline.store import accrual_runs as accrual_run_store
 from ledgerline.store import instruments as instrument_store
-from ledgerline.store import transactions
 
 # ---- create ---------------------------------------------------------------------------------
 
@@ -53,9 +53,12 @@ def create_instrument(scope: Scope, command: loans.CreateInstrument) -> tuple[In
         )
         event = support.Event("opening", new_id(), command.start_date, balance, principal_cents=balance,
                               journal_entry_id=opening.id, memo=command.memo)
+        # An interest-bearing instrument puts its business on the monthly accrual schedule's list.
+        listed = (accrual_run_store.register_accruing(scope.business_id),) if command.interest_rate_bps else ()
         return Posting(result=instrument, entries=(opening,), actions=(
             instrument_store.save(instrument, expected_version=None),
             support.save_event(scope.business_id, instrument_id, event),
+            *listed,
         ))
 
     return post_once(scope, kind="debt_instrument", external_id=command.external_id,
@@ -174,7 +177,9 @@ class AccrualResult:
     through_date: date
 
 
-def _accrual(books, before: Instrument, through: date, memo: str | None) -> tuple[AccrualResult, tuple, tuple]:
+def plan_accrual(books: Books, before: Instrument, through: date,
+                 memo: str | None) -> tuple[AccrualResult, tuple, tuple]:
+    """One instrument's accrual through ``through``: (result, its entry if any, the instrument's writes)."""
     after, posted = loans.accrue(before, through)
     accounts = support.loan_accounts(books.chart, before.direction)
     lines = loans.accrual_lines(before.direction, posted, accounts)
@@ -194,69 +199,10 @@ def accrue_interest(scope: Scope, instrument_id: str, command: loans.AccrueInter
         before = support.instrument(scope.business_id, instrument_id)
         loans.ensure_open(before)
         through = support.not_after_today(books, command.through_date, "through_date")
-        result, entries, actions = _accrual(books, before, through, command.memo)
+        result, entries, actions = plan_accrual(books, before, through, command.memo)
         return Posting(result=result, entries=entries, actions=actions)
 
     return post(scope, decide)
-
-
-@dataclass(frozen=True)
-class BulkAccrualResult:
-    """The accruals posted through ``through_date``, and the ids of the instruments skipped."""
-
-    through_date: date
-    accrued: list[AccrualResult]
-    skipped: list[str]
-
-
-ACCRUALS_PER_TRANSACTION = 24
-"""Each accrual writes the instrument, its event and its entry; 24 of them plus the shared accounts
-and the idempotency record stay under DynamoDB's 100 items per transaction."""
-
-
-def accrue_all(scope: Scope, command: loans.AccrueInterest) -> BulkAccrualResult:
-    """Every active instrument, month-end safe: nothing to accrue → skipped, no entry.
-
-    Accruals are posted in transactions of up to 24 instruments, each decided from fresh reads;
-    up to 24 instruments is one transaction. Accruing through a date twice posts nothing the second
-    time, so a run interrupted between chunks is completed by running it again. The
-    Idempotency-Key record (if any) rides with the last transaction, whose result is the whole run.
-    """
-    done: dict[str, AccrualResult] = {}
-    chunk_state: dict[str, Any] = {"skipped": None}
-
-    def decide_chunk() -> Posting[BulkAccrualResult]:
-        books = support.books(scope.business_id)
-        through = support.not_after_today(books, command.through_date, "through_date")
-        planned, nothing = [], []
-        for before in instrument_store.all_instruments(scope.business_id):
-            if before.id in done or before.status is not InstrumentStatus.ACTIVE \
-                    or before.interest_through_date > through:
-                continue
-            result, entries, actions = _accrual(books, before, through, command.memo)
-            (planned if result.posted_cents else nothing).append((result, entries, actions))
-        chunk, more = planned[:ACCRUALS_PER_TRANSACTION], len(planned) > ACCRUALS_PER_TRANSACTION
-        if chunk_state["skipped"] is None:  # skipped = nothing to accrue at the start of the run
-            chunk_state["skipped"] = [r.instrument.id for r, _, _ in nothing]
-        chunk_state.update(results=[r for r, _, _ in chunk], more=more)
-        return Posting(
-            result=BulkAccrualResult(through, [*done.values(), *chunk_state["results"]], chunk_state["skipped"]),
-            entries=tuple(e for _, entries, _ in chunk for e in entries),
-            actions=tuple(a for _, _, actions in chunk for a in actions),
-            keyed=not more,
-        )
-
-    while True:
-        try:
-            summary = post(scope, decide_chunk)
-        except (ServiceBusy, *transactions.STORE_ERRORS) as busy:
-            if not done:
-                raise
-            # Earlier chunks committed: say so, never "nothing was posted".
-            raise PartlyPosted(f"{len(done)} accrual(s) of this run were", busy) from None
-        if not chunk_state["more"]:
-            return summary
-        done.update({r.instrument.id: r for r in chunk_state["results"]})
 
 
 # ---- write-off (seed 000) -------------------------------------------------------------------

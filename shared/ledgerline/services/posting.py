@@ -173,11 +173,9 @@ def _commit(scope: Scope, decide: Callable[[], Posting[R] | Refusal], *,
             _answer_if_recorded(scope, error)
         raise
     if isinstance(outcome, Refusal) and scope.idempotency is not None:
-        # As for a raised rule: a duplicate refused because its first copy changed the state is a replay.
-        try:
-            idem.raise_if_recorded(scope.business_id, scope.idempotency)
-        except transactions.STORE_ERRORS:
-            pass  # the ledger is unreachable: the refusal stands
+        # As for a raised rule: a duplicate refused because its first copy changed the state is a replay
+        # (and if the record cannot be read, the read's 503: the key may have its answer).
+        idem.raise_if_recorded(scope.business_id, scope.idempotency)
     return outcome
 
 
@@ -191,7 +189,11 @@ def _answer_if_recorded(scope: Scope, error: LedgerError) -> None:
     try:
         idem.raise_if_recorded(scope.business_id, scope.idempotency)
     except transactions.STORE_ERRORS:
-        raise error from None  # the ledger is unreachable: the first answer stands
+        if isinstance(error, OutcomeUnknown):
+            raise error from None  # the ledger is unreachable: the first answer stands
+        # A rule refused a request whose key may already have its answer (a replay whose first copy
+        # changed the state), and that answer cannot be read: the read's own 503 (SPEC §9.3), not the rule's.
+        raise
 
 
 def _count_retry() -> None:

@@ -15,11 +15,10 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from functools import reduce
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ledgerline import clock, cursors
+from ledgerline import clock
 from ledgerline.domain import invoices as invoice_rules
 from ledgerline.domain import runs as run_rules
 from ledgerline.domain.ids import new_id
@@ -44,9 +43,10 @@ from ledgerline.errors import EventBeforeInterestDate, InvalidRequest, NotFound,
 from ledgerline.idempotency import Idempotency, raise_if_recorded
 from ledgerline.observability import MetricUnit, logger, metrics
 from ledgerline.services import accounts, invoices, loan_support, loans
+from ledgerline.services import runs as run_service
 from ledgerline.services.ledger import Page, books_read_once, load_books, require_business
 from ledgerline.services.posting import Planned, Posted, Posting, Refusal, Replayed, Scope, post, post_outcome
-from ledgerline.store import candidates, items, keys, policies, queue, runs, transactions
+from ledgerline.store import candidates, keys, policies, transactions
 
 # ---- policy ---------------------------------------------------------------------------------
 
@@ -308,16 +308,11 @@ def _queue(business_id: str, run_id: str, run_date: date, work: list[Candidate],
          lambda: Posting(result=run, actions=(policies.start_run(run, categories=CATEGORIES),)))
     messages = [WriteOffChunk(business_id, run_id, index, run_date, dry_run, tuple(part)).message()
                 for index, part in enumerate(parts)]
-    sent = 0
-    try:
-        for start in range(0, len(messages), queue.BATCH):
-            queue.send_messages(messages[start:start + queue.BATCH])
-            sent = start + queue.BATCH
-    except Exception as error:  # noqa: BLE001 - what could not be queued fails, and the run still finishes
-        logger.exception("write-off chunks not queued", extra={"run_id": run_id, "chunks": len(parts) - sent})
-        for index in range(sent, len(parts)):
-            failed = [RunItem(kind, item_id, reason=f"not queued: {error}") for kind, item_id in parts[index]]
-            _record(business_id, run_id, index, Tally.of({"failed": failed}))
+
+    def unsent(index: int, reason: str) -> Tally:
+        return Tally.of({"failed": [RunItem(kind, item_id, reason=reason) for kind, item_id in parts[index]]})
+
+    sent = run_service.send_chunks(RUNS, business_id, run_id, messages, unsent, _finished)
     metrics.add_metric(name="WriteOffChunksQueued", unit=MetricUnit.Count, value=sent)
     return run
 
@@ -341,16 +336,13 @@ class WriteOffChunk:
 
 
 CHUNK_MESSAGE = "write-off-chunk"
-
-
-class ChunkFailed(Exception):
-    """Some items of this chunk failed: the message goes back to the queue (its written-off items stay)."""
+RUNS = run_service.RunKind("write-off", keys.RUN_PREFIX, keys.RUN_CHUNK_PREFIX)
 
 
 def process_chunk(chunk: WriteOffChunk, *, last_attempt: bool) -> Tally:
     """Write off (or plan) a queued chunk's candidates and record what became of them.
 
-    An item that failed sends the chunk back to the queue (:class:`ChunkFailed`) until ``last_attempt``,
+    An item that failed sends the chunk back to the queue (``runs.ChunkFailed``) until ``last_attempt``,
     when the failures are recorded with the rest: the run finishes ``completed_with_failures``. A
     chunk delivered again writes nothing new (each item's derived key) and is recorded once.
     """
@@ -358,40 +350,19 @@ def process_chunk(chunk: WriteOffChunk, *, last_attempt: bool) -> Tally:
         policy = policies.get_policy(chunk.business_id)
         tally = _process(chunk.business_id, policy, chunk.run_date, chunk.dry_run, chunk.run_id, list(chunk.items))
     if tally.count("failed") and not last_attempt:
-        raise ChunkFailed(f"{tally.count('failed')} item(s) of chunk {chunk.index} of run {chunk.run_id} failed")
-    _record(chunk.business_id, chunk.run_id, chunk.index, tally)
+        raise run_service.ChunkFailed(f"{tally.count('failed')} item(s) of chunk {chunk.index} of run {chunk.run_id} failed")
+    run_service.record(RUNS, chunk.business_id, chunk.run_id, chunk.index, tally, finish=_finished)
     return tally
 
 
-def _record(business_id: str, run_id: str, index: int, tally: Tally) -> None:
-    """The chunk's result and its counts in the run, once; the run's summary when it was the last chunk."""
-    chunk_sk = keys.run_chunk_sk(keys.RUN_CHUNK_PREFIX, run_id, index)
-    try:
-        post(Scope(business_id), lambda: Posting(result=None, actions=runs.record_chunk(
-            business_id, keys.run_sk(run_id), chunk_sk, tally)))
-    except runs.ChunkRecorded:
-        pass  # recorded by an earlier delivery of this chunk
-    _finish_if_done(business_id, run_id)
-
-
-def _finish_if_done(business_id: str, run_id: str) -> None:
-    """Once every chunk is recorded: the summary composed from the chunks' results, written by one finisher."""
-    item = items.get(business_id, keys.run_sk(run_id))
-    live = runs.progress(item) if item else None
-    if item is None or live is None or not live[0].finished or item["summary"]["status"] != "running":
-        return
-    progress, _ = live
-    tally = reduce(Tally.plus, runs.chunk_tallies(business_id, keys.RUN_CHUNK_PREFIX, run_id), Tally())
+def _finished(item: dict[str, Any], tally: Tally, progress: Progress) -> dict[str, Any]:
+    """A queued run's finished summary, from its item as started and the sum of its chunks."""
     started = policies.run_from_document(item["summary"])
-    status: RunStatus = "completed_with_failures" if tally.count("failed") else "completed"
-    run = _summary(run_id, business_id, started.run_date, tally, dry_run=started.dry_run, trigger=started.trigger,
-                   status=status, started=started.started_at, finished=clock.now(), progress=progress)
-    try:
-        post(Scope(business_id), lambda: Posting(result=run, actions=(
-            runs.finish(business_id, keys.run_sk(run_id), policies.run_document(run)),)))
-    except runs.RunFinished:
-        return  # another chunk's worker finished it
+    run = _summary(started.id, started.business_id, started.run_date, tally, dry_run=started.dry_run,
+                   trigger=started.trigger, status=run_service.status_of(tally),  # type: ignore[arg-type]
+                   started=started.started_at, finished=clock.now(), progress=progress)
     _record_metrics(run.totals)
+    return policies.run_document(run)
 
 
 # ---- reading runs ---------------------------------------------------------------------------
@@ -406,17 +377,10 @@ def get_run(scope: Scope, run_id: str) -> WriteOffRun:
 
 def list_runs(scope: Scope, *, limit: int, cursor: str | None) -> Page:
     """A page of the business's write-off run summaries, newest first."""
-    listing = f"write-off-runs|{scope.business_id}"
-    position = cursors.decode(listing, cursor)
-    require_business(scope.business_id)
-    found, last = policies.list_runs(scope.business_id, limit=limit, start_key=position)
-    return Page(found, cursors.encode(listing, last))
+    return run_service.page(scope, "write-off-runs", limit=limit, cursor=cursor, list_page=policies.list_runs)
 
 
 def fan_out(send: Callable[[list[dict[str, Any]]], None], scheduled_time: str | None) -> int:
     """One message per business with an enabled policy (found through the sparse index), in batches."""
-    business_ids = policies.businesses_with_enabled_policy()
-    messages = [{"business_id": b, "scheduled_time": scheduled_time, "trigger": "schedule"} for b in business_ids]
-    for start in range(0, len(messages), queue.BATCH):
-        send(messages[start:start + queue.BATCH])
-    return len(messages)
+    return run_service.fan_out(send, policies.businesses_with_enabled_policy(),
+                               {"scheduled_time": scheduled_time, "trigger": "schedule"})

@@ -1,6 +1,5 @@
 """Plain Python values <-> DynamoDB attribute values, for the low-level client."""
 
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -37,11 +36,3 @@ def from_item(item: dict[str, Any] | None) -> dict[str, Any] | None:
         return None
     return {k: _plain(_deserializer.deserialize(v)) for k, v in item.items()}
 
-
-def encoded_size(values: dict[str, Any]) -> int:
-    """Bytes of ``values`` as DynamoDB attribute values, written as compact JSON.
-
-    An upper bound of DynamoDB's own item size (which counts names and values but not the JSON's type
-    tags, quotes and braces), so a limit checked with it holds for the stored item.
-    """
-    return len(json.dumps(to_item(values), separators=(",", ":"), ensure_ascii=False, default=str).encode())

@@ -43,6 +43,12 @@ def get(business_id: str, instrument_id: str) -> Instrument | None:
     return instrument_from_item(item) if item else None
 
 
+def get_many(business_id: str, instrument_ids: list[str]) -> dict[str, Instrument]:
+    """Several instruments by id (one consistent BatchGetItem per 100); those that do not exist are left out."""
+    found = items.get_many(business_id, [keys.instrument_sk(i) for i in instrument_ids])
+    return {item["SK"].removeprefix(keys.INSTRUMENT_PREFIX): instrument_from_item(item) for item in found.values()}
+
+
 def save(instrument: Instrument, *, expected_version: int | None,
          on_condition_failed: transactions.OnConditionFailed | None = None) -> transactions.Action:
     """Put the instrument; a new one must not exist, an existing one must still be at the version read."""

@@ -71,6 +71,16 @@ def query_prefix(business_id: str, prefix: str) -> list[dict[str, Any]]:
     })
 
 
+def query_between(business_id: str, lower: str, upper: str) -> list[dict[str, Any]]:
+    """Every item of the business's partition whose sort key lies in ``lower`` … ``upper`` (consistent, every page)."""
+    return query_all({
+        "TableName": table_name(), "ConsistentRead": True,
+        "KeyConditionExpression": "PK = :pk AND SK BETWEEN :lower AND :upper",
+        "ExpressionAttributeValues": codec.to_item({":pk": keys.business_pk(business_id), ":lower": lower,
+                                                    ":upper": upper}),
+    })
+
+
 # ---- listings: one page at a time, resumed from a cursor -------------------------------------------
 
 @dataclass(frozen=True)

@@ -1,11 +1,12 @@
 """Every key of the single table, in one place (docs/table-design.md describes the items and access patterns).
 
 PK ``BIZ#<business>`` holds a business's profile and chart (``CHART#…``, one Query loads both),
-stable-name guards, journal entries, instruments and their events, bank transactions, invoices, the
-write-off policy and run summaries, idempotency and external-id records. Tokens live apart under
-``TOKEN#<sha256>`` so the authorizer reads one item. GSI1 lists entries by date and invoices by due
-date; GSI4 lists the same by source type and by status (a filtered page reads what it returns); GSI2
-and GSI3 are the sparse write-off candidate indexes (and GSI2 the enabled policies).
+stable-name guards, journal entries, instruments and their events, bank transactions, invoices (a
+header, its payments and write-offs under it), the write-off policy and run summaries, idempotency
+and external-id records. Tokens live apart under ``TOKEN#<sha256>`` so the authorizer reads one item.
+GSI1 lists entries by date and invoices by due date; GSI4 lists the same by source type and by status
+(a filtered page reads what it returns); GSI2 and GSI3 are the sparse write-off candidate indexes (and
+GSI2 the enabled policies).
 
 Sort-key ranges end in ``LAST`` (``~``), which sorts after every character of a date or an id, so
 ``<prefix>~`` closes the range of every key that starts with ``<prefix>``.
@@ -30,6 +31,9 @@ RUN_PREFIX = "WRITEOFFRUN#"
 RUN_CHUNK_PREFIX = "WRITEOFFRUNCHUNK#"
 ACCRUAL_RUN_PREFIX = "ACCRUALRUN#"
 ACCRUAL_RUN_CHUNK_PREFIX = "ACCRUALRUNCHUNK#"
+ACCRUING_BUSINESSES_PK = "ACCRUING_BUSINESSES"
+"""One item per business that ever had an interest-bearing instrument (sort key: its id): the monthly
+accrual schedule's list, read with one Query instead of a Scan."""
 TOKEN_PK_PREFIX = "TOKEN#"
 TOKEN_SK = "TOKEN"
 
@@ -91,8 +95,34 @@ def bank_transaction_sk(transaction_id: str) -> str:
 
 
 def invoice_sk(invoice_id: str) -> str:
-    """``INVOICE#<invoice_id>``: an invoice, its payments and write-offs embedded."""
+    """``INVOICE#<invoice_id>``: an invoice's header (lines, totals, outstanding balance, counts)."""
     return f"{INVOICE_PREFIX}{invoice_id}"
+
+
+def invoice_payment_sk(invoice_id: str, payment_id: str) -> str:
+    """``INVOICE#<invoice_id>#PAYMENT#<payment_id>``: one payment, under its invoice's header."""
+    return f"{invoice_sk(invoice_id)}#PAYMENT#{payment_id}"
+
+
+def invoice_write_offs_prefix(invoice_id: str) -> str:
+    """Every write-off of one invoice starts so."""
+    return f"{invoice_sk(invoice_id)}#WRITE_OFF#"
+
+
+def invoice_write_off_sk(invoice_id: str, write_off_id: str) -> str:
+    """``INVOICE#<invoice_id>#WRITE_OFF#<write_off_id>``: one write-off (deleted ones stay), under its invoice's header."""
+    return f"{invoice_write_offs_prefix(invoice_id)}{write_off_id}"
+
+
+def invoice_children_prefix(invoice_id: str) -> str:
+    """Every payment and write-off of one invoice starts so (its header does not)."""
+    return f"{invoice_sk(invoice_id)}#"
+
+
+def invoice_range(invoice_id: str) -> tuple[str, str]:
+    """Sort keys of one invoice whole: its header, then its payments and write-offs. A range rather than
+    a prefix, so no id can reach another invoice's items (``INVOICE#<id>`` alone prefixes every id it starts)."""
+    return invoice_sk(invoice_id), f"{invoice_children_prefix(invoice_id)}{LAST}"
 
 
 def run_sk(run_id: str) -> str:

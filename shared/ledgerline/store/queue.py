@@ -13,7 +13,6 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-
 BATCH = 10
 """Messages per SendMessageBatch (SQS's limit)."""
 
