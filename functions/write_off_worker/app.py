@@ -13,6 +13,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from ledgerline.domain.runs import Tally
 from ledgerline.observability import observed
 from ledgerline.schemas.loans import AccrualChunkMessage, AccrualScheduleMessage
 from ledgerline.schemas.policy import WriteOffChunkMessage, WriteOffMessage
@@ -43,6 +44,13 @@ def _last(record: SQSRecord) -> bool:
     return int(record.attributes.approximate_receive_count or 1) >= LAST_RECEIVE
 
 
+def _park_failures(tally: Tally, index: int, run_id: str) -> None:
+    """A chunk whose failures were recorded in its run on this last receive still goes to the dead-letter
+    queue, where the alarm sees it."""
+    if tally.count("failed"):
+        raise ItemsFailed(f"{tally.count('failed')} items failed in chunk {index} of run {run_id}")
+
+
 def _run(record: SQSRecord) -> None:
     message = WriteOffMessage.model_validate_json(record.body)
     summary = write_offs.run_for_business(
@@ -60,18 +68,14 @@ def _write_off_chunk(record: SQSRecord) -> None:
     message = WriteOffChunkMessage.model_validate_json(record.body)
     chunk = write_offs.WriteOffChunk(message.business_id, message.run_id, message.index, message.run_date,
                                      message.dry_run, tuple(message.items))
-    tally = write_offs.process_chunk(chunk, last_attempt=_last(record))
-    if tally.count("failed"):  # recorded in the run on this last receive; parked for the alarm as well
-        raise ItemsFailed(f"{tally.count('failed')} items failed in chunk {message.index} of run {message.run_id}")
+    _park_failures(write_offs.process_chunk(chunk, last_attempt=_last(record)), message.index, message.run_id)
 
 
 def _accrual_chunk(record: SQSRecord) -> None:
     message = AccrualChunkMessage.model_validate_json(record.body)
     chunk = accrual_runs.AccrualChunk(message.business_id, message.run_id, message.index, message.through_date,
                                       message.memo, tuple(message.instrument_ids))
-    tally = accrual_runs.process_chunk(chunk, last_attempt=_last(record))
-    if tally.count("failed"):  # recorded in the run on this last receive; parked for the alarm as well
-        raise ItemsFailed(f"{tally.count('failed')} accruals failed in chunk {message.index} of run {message.run_id}")
+    _park_failures(accrual_runs.process_chunk(chunk, last_attempt=_last(record)), message.index, message.run_id)
 
 
 def _month_end_accrual(record: SQSRecord) -> None:
