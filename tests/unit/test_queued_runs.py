@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 from support import Api, books
+from support.fault_cases import install
+from support.faults import OUTCOME_UNKNOWN, definite, unknown
 from support.invoices import get_invoice
 from support.write_offs import assert_automatic_write_off, ids, instrument, invoice, set_policy, start_run
 
@@ -365,3 +367,25 @@ def test_the_monthly_schedule_accrues_each_business_through_its_month_end_once(b
 
 def api_runs(api: Api) -> list[dict[str, Any]]:
     return api.get("/api/v1/loans/accrual-runs", headers={"x-business-id": api.business_id}).json()["data"]["runs"]
+
+
+@pytest.mark.parametrize("fault", [*(unknown(name) for name in OUTCOME_UNKNOWN),
+                                   *(definite(name) for name in ("TransactionConflict", "Throttling"))],
+                         ids=[*OUTCOME_UNKNOWN, "TransactionConflict", "Throttling"])
+def test_a_chunk_recording_that_meets_a_fault_counts_once(business, captured, monkeypatch, fault):
+    """SPEC §9.3 on the worker's own write: the chunk's result commits and the client hears an outcome-unknown
+    error (sent again under its token), or it is refused before committing (sent again); the chunk counts once."""
+    api = business()
+    overdue_invoices(api, 3 + 1)  # chunk 0: three write-offs, then the recording transaction
+    accepted = start_run(api, {}).json()
+    chunk = next(m for m in captured if m["type"] == "write-off-chunk" and m["index"] == 0)
+
+    with monkeypatch.context() as faulty:
+        injected = install(faulty, [fault], skip=3)  # the fourth transaction: the chunk's recording
+        assert deliver(chunk) == []
+    halfway = get_run(api, accepted["id"])
+    assert deliver(chunk) == []  # and SQS delivering it again changes nothing either
+
+    assert injected.injected == 1
+    assert halfway["progress"]["chunks_done"] == 1 and halfway["totals"]["written_off"] == 3
+    assert get_run(api, accepted["id"]) == halfway
