@@ -116,9 +116,16 @@ def seed_payments(business_id: str, invoice_id: str, count: int, *, amount: int 
                        UpdateExpression="ADD outstanding_balance :paid, payment_count :count",
                        ExpressionAttributeValues=codec.to_item({":paid": -amount * count, ":count": count}))
     total = (Line(cash, Direction.DEBIT, amount * count), Line(receivable, Direction.CREDIT, amount * count))
+    month, day = f"{moment.year:04d}-{moment.month:02d}", f"d{moment.day:02d}"
     for account_id, delta in balance_moves(total).items():
         client.update_item(TableName=table_name(), Key=codec.to_item(keys.key(pk, keys.account_sk(account_id))),
                            UpdateExpression="ADD balance :delta", ExpressionAttributeValues=codec.to_item({":delta": delta}))
+        client.update_item(  # and the account's period row, as a posting moves it (store/periods.py)
+            TableName=table_name(), Key=codec.to_item(keys.key(pk, keys.period_sk(month, account_id))),
+            UpdateExpression=f"ADD {day} :delta SET #kind = :kind, account_id = :account, #month = :month",
+            ExpressionAttributeNames={"#kind": "kind", "#month": "month"},
+            ExpressionAttributeValues=codec.to_item({":delta": delta, ":kind": "PERIOD_MOVES", ":account": account_id,
+                                                     ":month": month}))
 
 
 def concurrent_payers(writers: int = 24, *, amount: int = 100, hold_seconds: float = 0.01) -> dict[str, Any]:

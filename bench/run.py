@@ -11,6 +11,9 @@
    10,000 overdue invoices and 10,000 accruing loans through the queue, against the floor, and their
    scale-out with 1, 2 and 4 workers — ``bench/runs.py``; 24 concurrent payers on one invoice and the
    cost of its 5,000th payment — ``bench/invoice_payers.py``.
+5. SPEC §10.3: the balance sheet and a 12-month P&L of businesses with 1,000 and 100,000 entries over
+   3 years (``--statement-entries``): p50 under 1 s, items read bounded by accounts × months —
+   ``bench/statements.py``.
 
 Writes bench/results.json (see docs/performance.md). Exit status 1 if a call-count rule is broken
 (a Scan, or a successful mutating request with > 2 reads or not exactly 1 TransactWriteItems), if the
@@ -42,7 +45,7 @@ os.environ.update({
     "CURSOR_SECRET": "ledgerline-bench-cursor-secret",  # deployed: read from Secrets Manager
 })
 
-from bench import coldstart, contention, invoice_payers, latency, layer, runs, scale  # noqa: E402
+from bench import coldstart, contention, invoice_payers, latency, layer, runs, scale, statements  # noqa: E402
 from bench.harness import Recorder, quiet  # noqa: E402
 from bench.samples import EVENT_DAY, Books, entry, measure_route  # noqa: E402
 from ledgerline.services.businesses import create_business  # noqa: E402
@@ -132,6 +135,7 @@ def print_summary(results: dict) -> None:
         print(f"  {name:28} ours p50 {r['ours']['p50_ms']:6} p95 {r['ours']['p95_ms']:6} | floor p50 "
               f"{r['floor']['p50_ms']:6} p95 {r['floor']['p95_ms']:6} | overhead p50 {r['overhead_p50_ms']:6}")
     print_scale(results["chart_scale"], results["filtered_page"])
+    print_statements(results["statements"])
     print("\nHot accounts, real transaction conflicts put back at the client:")
     for row in results["hot_account"]:
         print(f"  {row['accounts']:30} {row['writers']:2} writers: {row['posted_per_second']:6} posted/s, {row['answered_503']} of "
@@ -170,6 +174,25 @@ def print_scale(chart_scale: dict, filtered: dict) -> None:
           f"{filtered['items_read_by_index_query']} ({filtered['ratio']}x) {'PASS' if filtered['pass'] else 'FAIL'}")
 
 
+def print_statements(found: dict) -> None:
+    sizes = list(found["by_entries"])
+    print(f"\nStatements (SPEC §10.3) at {' / '.join(f'{size:,}' for size in sizes)} entries over 3 years "
+          f"(p50 ms / items read; n={found['n']}):")
+    for name in found["items_read_ratio_largest_to_smallest"]:
+        cells = "  ".join(f"{found['by_entries'][size]['requests'][name]['p50_ms']:7}/"
+                          f"{found['by_entries'][size]['requests'][name]['items_read']:<5}" for size in sizes)
+        print(f"  {name:40} {cells}  items ratio {found['items_read_ratio_largest_to_smallest'][name]}")
+    bounds = ", ".join(f"{size:,}: {found['by_entries'][size]['seeded']['items_bound']}" for size in sizes)
+    print(f"  under 1 s: {'PASS' if found['under_1s'] else 'FAIL'}; items read within the bound ({bounds}): "
+          f"{'PASS' if found['items_bounded'] else 'FAIL'}")
+
+
+def statements_only(books: Books, entries: int) -> int:
+    found = statements.measure(books.recorder, sizes=(statements.SIZES[0], entries))
+    print_statements(found)
+    return 0 if found["pass"] else 1
+
+
 def print_cold_start(cold: dict) -> None:
     base = cold["baseline"]
     print(f"\nCold start (median of {cold['runs']}): baseline import boto3 {base['import_ms']} + client "
@@ -204,8 +227,14 @@ def main() -> int:
                         help="overdue invoices and accruing loans in the runs measured (issue 12 §2)")
     parser.add_argument("--scale-items", type=int, default=2_000,
                         help="items of the run measured with 1, 2 and 4 queue workers")
+    parser.add_argument("--statement-entries", type=int, default=statements.SIZES[-1],
+                        help="entries of the larger business whose statements are measured (SPEC §10.3; "
+                             "the smaller has 1,000)")
     parser.add_argument("--cold-only", action="store_true",
                         help="only the cold start (quick iterations; results.json is not written)")
+    parser.add_argument("--statements-only", action="store_true",
+                        help="only the statements at 1,000 and --statement-entries entries (results.json is "
+                             "not written)")
     args = parser.parse_args()
     started, load_at_start = time.perf_counter(), os.getloadavg()[0]
     local = ROOT / ".local"
@@ -220,6 +249,8 @@ def main() -> int:
         phases = {"setup": time.perf_counter() - started}
         if args.cold_only:
             return cold_start_only(books, ddb.endpoint_url, args.runs)
+        if args.statements_only:
+            return statements_only(books, args.statement_entries)
         print("calls per request…", flush=True)
         routes, events, failures, warnings = calls_per_route(books)
         phases["calls_per_request"] = time.perf_counter() - started - sum(phases.values())
@@ -244,6 +275,14 @@ def main() -> int:
             failures.append(f"a filtered page read {filtered['items_read_by_index_query']} items "
                             f"for {filtered['returned']}")
         phases["scale"] = time.perf_counter() - started - sum(phases.values())
+
+        print(f"statements at 1,000 and {args.statement_entries:,} entries…", flush=True)
+        statement_costs = statements.measure(books.recorder, sizes=(statements.SIZES[0], args.statement_entries))
+        if not statement_costs["under_1s"]:
+            failures.append("a statement at the largest size took 1 s or more (p50)")
+        if not statement_costs["items_bounded"]:
+            failures.append("a statement read more items than accounts × months allow")
+        phases["statements"] = time.perf_counter() - started - sum(phases.values())
 
         print("hot accounts under real DynamoDB's transaction conflicts (1, 8, 24 writers)…", flush=True)
         hot = []
@@ -295,6 +334,7 @@ def main() -> int:
                     "endpoints": endpoints},
         "chart_scale": chart_scale,
         "filtered_page": filtered,
+        "statements": statement_costs,
         "hot_account": hot,
         "invoice_payers": payers,
         "runs": run_sizes,

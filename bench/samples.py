@@ -196,6 +196,7 @@ PATH_PARAMETERS: dict[str, Callable[[Books], str]] = {
     "businessId": lambda books: books.business_id,
     "business_id": lambda books: books.business_id,
     "entryId": lambda books: books.entry_id,
+    "accountId": lambda books: books.account_id("CASH"),
     # Shared objects for the routes that only read them; a sample that uses one up sets its own.
     "instrument_id": Books.shared_instrument,
     "transaction_id": Books.shared_bank_transaction,

@@ -6,14 +6,14 @@ from ledgerline.api import views
 from ledgerline.api.app import create_app
 from ledgerline.api.families import LEDGER
 from ledgerline.api.routes import Sample, ThisCall
-from ledgerline.schemas.ledger import JournalEntryView
+from ledgerline.schemas.ledger import ReversalView
 from ledgerline.services import ledger
 
 app = lambda_handler = create_app(LEDGER)
 
 
 @app.delete("/v1/businesses/<businessId>/custom-journal-entries/<entryId>", summary="Reverse it (once)",
-            sample=Sample(idempotency_key="reverse-je-2025-0001"), present=views.entry,
+            sample=Sample(idempotency_key="reverse-je-2025-0001"), present=views.reversal,
             operation_id="business.custom-journal-entries.delete")
-def delete_custom_journal_entry(call: ThisCall, businessId: str, entryId: str) -> Response[JournalEntryView]:
+def delete_custom_journal_entry(call: ThisCall, businessId: str, entryId: str) -> Response[ReversalView]:
     return call.respond(ledger.reverse_custom_entry(call.scope, entryId))

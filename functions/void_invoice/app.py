@@ -6,14 +6,14 @@ from ledgerline.api import invoice_views
 from ledgerline.api.app import create_app
 from ledgerline.api.families import LEDGER
 from ledgerline.api.routes import Sample, ThisCall
-from ledgerline.schemas.invoices import ApiInvoice
+from ledgerline.schemas.invoices import VoidedInvoiceView
 from ledgerline.services import invoices
 
 app = lambda_handler = create_app(LEDGER)
 
 
 @app.post("/v1/businesses/<businessId>/invoices/<invoiceId>/void", operation_id="business.invoices.void",
-          summary="Void an invoice without payments or write-offs", present=invoice_views.invoice,
+          summary="Void an invoice without payments or write-offs", present=invoice_views.voided,
           sample=Sample(idempotency_key="void-inv-2025-0107"))
-def void_invoice(call: ThisCall, businessId: str, invoiceId: str) -> Response[ApiInvoice]:
+def void_invoice(call: ThisCall, businessId: str, invoiceId: str) -> Response[VoidedInvoiceView]:
     return call.respond(invoices.void_invoice(call.scope, invoiceId))

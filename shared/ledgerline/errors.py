@@ -147,6 +147,13 @@ class InvoiceNotFound(NotFound):
         super().__init__("Invoice", invoice_id)
 
 
+class AccountNotFound(NotFound):
+    """No such ledger account in the business's chart (a path's ``accountId``)."""
+
+    def __init__(self, account_id: str) -> None:
+        super().__init__("Ledger account", account_id)
+
+
 class WriteOffNotFound(NotFound):
     """No such write-off on the invoice."""
 
@@ -166,6 +173,16 @@ class AlreadyReversed(Conflict):
     def __init__(self, entry_id: str) -> None:
         super().__init__(f"Journal entry {entry_id} has already been reversed.")
         self.entry_id = entry_id
+
+
+class PeriodLocked(Conflict):
+    """An entry dated in a closed period: the books are locked through ``locked_through`` (SPEC §10.2)."""
+
+    def __init__(self, locked_through: date) -> None:
+        super().__init__(f"The books are locked through {locked_through.isoformat()}: nothing dated on or before "
+                         "it can be posted. Move the lock back (PUT books/lock) to reopen the period.",
+                         meta={"locked_through": locked_through.isoformat()})
+        self.locked_through = locked_through
 
 
 class NotReversible(Conflict):

@@ -65,7 +65,7 @@ def existing(unit_api: Api) -> dict[str, str]:
     txn = unit_api.post("/api/v1/transactions", {"amount_cents": 5_000, "direction": "inflow", "date": "2024-02-01"},
                         headers=loans).json()["data"]
     run = unit_api.post(f"{base}/write-off-runs", {"dry_run": True}).json()
-    return {"entryId": entry["id"], "invoiceId": invoice["id"], "writeOffId": write_off["id"],
+    return {"accountId": cash, "entryId": entry["id"], "invoiceId": invoice["id"], "writeOffId": write_off["id"],
             "instrument_id": instrument["id"], "transaction_id": txn["id"], "runId": run["id"]}
 
 

@@ -61,9 +61,40 @@ def assert_books_balance(business_id: str) -> None:
             from_lines[line["account_id"]] += sign * line["amount"]
     for account_id, account in accounts.items():
         assert account["balance"] == from_lines[account_id], f"{account['stable_name']} drifted from its lines"
+    assert period_moves(business_id) == moves_by_day(business_id, accounts), "period rows drifted from the lines"
     debit_side = sum(a["balance"] for a in accounts.values() if a["normality"] == "DEBIT")
     credit_side = sum(a["balance"] for a in accounts.values() if a["normality"] == "CREDIT")
     assert debit_side == credit_side, "trial balance does not balance"
+
+
+def moves_by_day(business_id: str, accounts: dict[str, dict[str, Any]]) -> dict[tuple[str, str], int]:
+    """Each account's move on each day, (account id, ISO date) → cents in its normal direction, from the lines."""
+    moves: Counter = Counter()
+    for entry in _query_all(business_id, keys.ENTRY_PREFIX):
+        for line in entry["lines"]:
+            sign = 1 if line["direction"] == accounts[line["account_id"]]["normality"] else -1
+            moves[(line["account_id"], entry["entry_date"])] += sign * line["amount"]
+    return {key: cents for key, cents in moves.items() if cents}
+
+
+def period_items(business_id: str) -> list[dict[str, Any]]:
+    """The business's period rows and wide-entry period items, as stored."""
+    return _query_all(business_id, keys.PERIOD_PREFIX)
+
+
+def period_moves(business_id: str) -> dict[tuple[str, str], int]:
+    """The same read from the period rows reports use (``PERIOD#<month>#…``: ``dNN`` attributes, or one
+    item per wide entry), independently of the store's code."""
+    moves: Counter = Counter()
+    for item in period_items(business_id):
+        if item["kind"] == "PERIOD_ENTRY":
+            for account_id, cents in item["moves"].items():
+                moves[(account_id, f"{item['month']}-{int(item['day']):02d}")] += cents
+            continue
+        for name, cents in item.items():
+            if name.startswith("d") and name[1:].isdigit():
+                moves[(item["account_id"], f"{item['month']}-{name[1:]}")] += cents
+    return {key: cents for key, cents in moves.items() if cents}
 
 
 def assert_balanced(client: Api) -> None:

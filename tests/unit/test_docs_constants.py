@@ -22,11 +22,11 @@ from pydantic import TypeAdapter
 
 from ledgerline import cursors, idempotency
 from ledgerline.api import app
-from ledgerline.domain import accounts, journal, money, runs
+from ledgerline.domain import accounts, journal, money, runs, statements
 from ledgerline.schemas import common
 from ledgerline.schemas.ledger import CustomJournalEntryRequest
-from ledgerline.services import accrual_runs, businesses
-from ledgerline.store import chart, runtime, transactions
+from ledgerline.services import accrual_runs, businesses, exports
+from ledgerline.store import chart, entry_stream, runtime, statement_reads, transactions
 from ledgerline_tools import template
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -161,6 +161,23 @@ STATED = [
     Stated("docs/architecture.md", "UTC; {n} retries within 1 h", lambda: schedule_retry()["MaximumRetryAttempts"]),
     Stated("docs/architecture.md", "retries within {n} h", lambda: schedule_retry()["MaximumEventAgeInSeconds"] / 3600),
     Stated("README.md", "UTC, {n} retries within an hour", lambda: schedule_retry()["MaximumRetryAttempts"]),
+    # journal exports (services/exports.py, store/entry_stream.py, template.yaml)
+    Stated("docs/architecture.md", "`RESPONSE_BUDGET_BYTES` ({n})", lambda: exports.RESPONSE_BUDGET_BYTES),
+    Stated("docs/decisions.md", "stays within {n} bytes", lambda: exports.RESPONSE_BUDGET_BYTES),
+    Stated("docs/architecture.md", "`RESPONSE_BUDGET_SECONDS` ({n} s", lambda: exports.RESPONSE_BUDGET_SECONDS),
+    Stated("docs/decisions.md", "the page has worked under {n} s", lambda: exports.RESPONSE_BUDGET_SECONDS),
+    Stated("docs/architecture.md", "the function's timeout is {n} s",
+           lambda: deployed()["Resources"]["ExportJournalFunction"]["Properties"]["Timeout"]),
+    Stated("docs/architecture.md", "one Query page ({n}) at a time", lambda: entry_stream.PAGE_SIZE),
+    Stated("docs/table-design.md", "1 index Query per {n} entries written", lambda: entry_stream.PAGE_SIZE),
+    Stated("docs/table-design.md", "(eventually consistent), `Limit = {n}`, page after page",
+           lambda: entry_stream.PAGE_SIZE + 1),
+    # financial statements (domain/statements.py, store/statement_reads.py)
+    Stated("README.md", "at most {n} months; `group_by=month`", lambda: statements.MAX_MONTHS),
+    Stated("docs/decisions.md", "capped at {n} calendar months", lambda: statements.MAX_MONTHS),
+    Stated("docs/table-design.md", "{n} entries at a time (`Limit", lambda: statement_reads.ENTRIES_PER_QUERY),
+    Stated("docs/table-design.md", "at most {n} entries per request", lambda: statement_reads.ENTRIES_PER_PAGE),
+    Stated("docs/decisions.md", "a page stops after {n} entries read", lambda: statement_reads.ENTRIES_PER_PAGE),
 ]
 
 

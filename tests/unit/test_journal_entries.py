@@ -8,10 +8,6 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-
-from ledgerline.domain.accounts import Account, AccountType, Direction
-from ledgerline.domain.ids import new_id
-from ledgerline.store import chart as chart_store, transactions
 from support import (
     MISSING_ID,
     Api,
@@ -24,7 +20,14 @@ from support import (
     line,
     new_api,
     post_entry,
+    sale,
 )
+from support.books import period_items
+
+from ledgerline.domain.accounts import Account, AccountType, Direction
+from ledgerline.domain.ids import new_id
+from ledgerline.store import chart as chart_store
+from ledgerline.store import transactions
 
 
 def contribution(amount: int = 10_000, **fields) -> dict:
@@ -230,6 +233,22 @@ def test_an_entry_may_touch_fifty_distinct_accounts(api):
 
     assert response.status == 201
     assert len(books(api.business_id)["entries"]) == 1
+    # 50 period rows would pass the transaction's 100 items: the entry keeps its moves in one item
+    # (which the books check after the test adds up against the lines like any row).
+    assert [item["kind"] for item in period_items(api.business_id)] == ["PERIOD_ENTRY"]
+
+
+def test_an_ordinary_entry_adds_to_one_period_row_per_account(api):
+    post_entry(api, sale(1_000, entry_at="2024-03-05T10:00:00Z"))
+    post_entry(api, sale(500, entry_at="2024-03-20T10:00:00Z"))
+
+    rows = [item for item in period_items(api.business_id) if item["month"] == "2024-03"]
+    assert {item["kind"] for item in rows} == {"PERIOD_MOVES"}
+    days = {}
+    for row in rows:
+        for name in ("d05", "d20"):
+            days[name] = days.get(name, 0) + row.get(name, 0)
+    assert days == {"d05": 2_000, "d20": 1_000}  # CASH and SALES each moved on both days, both normal-side
 
 
 def test_an_entry_touching_more_than_fifty_distinct_accounts_is_refused(api):

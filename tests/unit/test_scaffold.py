@@ -29,25 +29,25 @@ def _function(project: Path, logical_id: str) -> template.Function:
 
 def test_a_new_read_endpoint_is_routed_declared_and_answers(project: Path, unit_api: Api) -> None:
     # When a read endpoint is scaffolded
-    written = scaffold.new_endpoint("get_balance_sheet", "GET", "/v1/businesses/{businessId}/reports/balance-sheet",
+    written = scaffold.new_endpoint("get_cash_flow", "GET", "/v1/businesses/{businessId}/reports/cash-flow",
                                     root=project)
 
     # Then the template routes it to the new function, with read-only access and a log group
     assert [p.relative_to(project).as_posix() for p in written] == [
-        "functions/get_balance_sheet/app.py", "template.yaml", "events/get_balance_sheet.json",
-        "tests/unit/test_get_balance_sheet.py"]
+        "functions/get_cash_flow/app.py", "template.yaml", "events/get_cash_flow.json",
+        "tests/unit/test_get_cash_flow.py"]
     loaded = template.load(project / "template.yaml")
     routes = {r.route_key: r.function.logical_id for r in template.routes(loaded)}
-    assert routes["GET /v1/businesses/{businessId}/reports/balance-sheet"] == "GetBalanceSheetFunction"
-    statement = loaded["Resources"]["GetBalanceSheetFunction"]["Properties"]["Policies"][0]["Statement"][0]
+    assert routes["GET /v1/businesses/{businessId}/reports/cash-flow"] == "GetCashFlowFunction"
+    statement = loaded["Resources"]["GetCashFlowFunction"]["Properties"]["Policies"][0]["Statement"][0]
     assert statement["Action"] == ["dynamodb:Query", "dynamodb:GetItem", "dynamodb:BatchGetItem"]
-    assert "GetBalanceSheetFunctionLogGroup" in loaded["Resources"]
+    assert "GetCashFlowFunctionLogGroup" in loaded["Resources"]
 
     # And its code declares that route, with an operation id in seed 001's style
-    function = _function(project, "GetBalanceSheetFunction")
+    function = _function(project, "GetCashFlowFunction")
     [declared] = events.declarations(function)
-    assert declared.route_key == "GET /v1/businesses/{businessId}/reports/balance-sheet"
-    assert declared.operation_id == "business.reports.balance-sheet.get"
+    assert declared.route_key == "GET /v1/businesses/{businessId}/reports/cash-flow"
+    assert declared.operation_id == "business.reports.cash-flow.get"
 
     # And its rendered sample, sent through it, is answered (the business checked like any route)
     event = json.loads(json.dumps(events.render(function)).replace(events.SAMPLE_BUSINESS, unit_api.business_id))
@@ -64,7 +64,8 @@ def test_a_queue_endpoint_may_send_to_the_write_off_queue(project: Path) -> None
 
     properties = template.load(project / "template.yaml")["Resources"]["CloseLoanFunction"]["Properties"]
     actions = [s["Action"] for s in properties["Policies"][0]["Statement"]]
-    assert actions == [["dynamodb:Query", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+    assert actions == [["dynamodb:Query", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                        "dynamodb:ConditionCheckItem"],
                        ["sqs:SendMessage"]]
     assert properties["Environment"]["Variables"] == {"WRITE_OFF_QUEUE_URL": {"Ref": "WriteOffQueue"}}
     [declared] = events.declarations(_function(project, "CloseLoanFunction"))
@@ -72,13 +73,13 @@ def test_a_queue_endpoint_may_send_to_the_write_off_queue(project: Path) -> None
 
 
 def test_the_scaffolded_template_and_test_are_valid(project: Path) -> None:
-    scaffold.new_endpoint("get_balance_sheet", "GET", "/v1/businesses/{businessId}/reports/balance-sheet",
+    scaffold.new_endpoint("get_cash_flow", "GET", "/v1/businesses/{businessId}/reports/cash-flow",
                           root=project)
 
     lint = subprocess.run([Path(sys.executable).parent / "cfn-lint", project / "template.yaml"],
                           capture_output=True, text=True)
     assert lint.returncode == 0, lint.stdout + lint.stderr
-    compile((project / "tests/unit/test_get_balance_sheet.py").read_text(), "test_get_balance_sheet.py", "exec")
+    compile((project / "tests/unit/test_get_cash_flow.py").read_text(), "test_get_cash_flow.py", "exec")
 
 
 @pytest.mark.parametrize(("name", "method", "path", "message"), [

@@ -266,7 +266,9 @@ def test_the_cursor_secret_is_generated_and_not_in_the_source() -> None:
 
 def test_the_functions_that_page_are_known() -> None:
     assert PAGING == {"ListLedgerEntriesFunction", "ListInvoicesFunction", "GetDebtScheduleFunction",
-                      "ListWriteOffRunsFunction", "ListAccrualRunsFunction"}, "a new listing? give it CURSOR_SECRET_ARN and GetSecretValue"
+                      "ListWriteOffRunsFunction", "ListAccrualRunsFunction",
+                      "ExportJournalFunction", "ListAccountLinesFunction"}, \
+        "a new listing? give it CURSOR_SECRET_ARN and GetSecretValue"
 
 
 @pytest.mark.parametrize("logical_id", sorted(FUNCTIONS))

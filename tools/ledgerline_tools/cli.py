@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ledgerline.errors import LedgerError
-from ledgerline_tools import localstack, template
+from ledgerline_tools import export, localstack, template
 
 # The local stack's pagination cursor key: public, so only for local books. Deployed functions read
 # theirs from Secrets Manager (CURSOR_SECRET_ARN); shared/ledgerline/cursors.py has no default.
@@ -167,6 +167,17 @@ def cmd_run_write_offs(args: argparse.Namespace) -> None:
     _print([policies.run_document(summary) for summary in summaries])
 
 
+def cmd_export(args: argparse.Namespace) -> None:
+    """The journal on stdout, every page of it (tools/ledgerline_tools/export.py)."""
+    _target_table(args)
+    export.check_format(args)
+    use_local_cursor_secret(unless_arn=True)  # the pages' cursors never leave this process
+    # Powertools may print metrics to stdout; keep stdout the export's bytes alone.
+    stdout = sys.stdout.buffer
+    with contextlib.redirect_stdout(sys.stderr):
+        export.write(args, stdout)
+
+
 def cmd_openapi(args: argparse.Namespace) -> None:
     from ledgerline_tools import openapi
 
@@ -247,6 +258,12 @@ def parser() -> argparse.ArgumentParser:
     _add_target_options(runs)
     runs.set_defaults(run=cmd_run_write_offs)
 
+    journal = commands.add_parser("export", help="the journal as beancount or CSV on stdout",
+                                  description=export.DESCRIPTION)
+    export.add_arguments(journal)
+    _add_target_options(journal)
+    journal.set_defaults(run=cmd_export)
+
     docs = commands.add_parser("openapi", help="regenerate docs/openapi.json (or --check it)")
     docs.add_argument("--check", action="store_true")
     docs.set_defaults(run=cmd_openapi)
@@ -262,9 +279,9 @@ def parser() -> argparse.ArgumentParser:
         "new-endpoint", help="scaffold a function: handler, template.yaml block, sample event, test stub",
         description="Writes functions/NAME/app.py (the route's one declaration), its template.yaml block and "
                     "log group, events/NAME.json and tests/unit/test_NAME.py. "
-                    "Example: ledgerline new-endpoint get_balance_sheet GET "
-                    "/v1/businesses/{businessId}/reports/balance-sheet --access read")
-    new.add_argument("name", help="the function's folder, snake_case (e.g. get_balance_sheet)")
+                    "Example: ledgerline new-endpoint get_cash_flow GET "
+                    "/v1/businesses/{businessId}/reports/cash-flow --access read")
+    new.add_argument("name", help="the function's folder, snake_case (e.g. get_cash_flow)")
     new.add_argument("method", choices=["GET", "POST", "PUT", "DELETE"], type=str.upper, help="the HTTP method")
     new.add_argument("path", help="the route, API Gateway style: /v1/businesses/{businessId}/...")
     new.add_argument("--access", choices=["read", "post", "queue"], default=None,

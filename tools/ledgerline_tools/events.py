@@ -31,6 +31,7 @@ def placeholder(digit: str) -> str:
 
 
 PLACEHOLDERS = {
+    "accountId": placeholder("5"),  # the CASH account, as in bodies
     "entryId": placeholder("2"),
     "instrument_id": placeholder("3"),
     "transaction_id": placeholder("4"),

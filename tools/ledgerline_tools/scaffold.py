@@ -14,7 +14,7 @@ from ledgerline_tools import events, template
 
 ACCESS = {
     "read": "[dynamodb:Query, dynamodb:GetItem, dynamodb:BatchGetItem]",
-    "post": "[dynamodb:Query, dynamodb:GetItem, dynamodb:BatchGetItem, dynamodb:PutItem, dynamodb:UpdateItem]",
+    "post": "[dynamodb:Query, dynamodb:GetItem, dynamodb:BatchGetItem, dynamodb:PutItem, dynamodb:UpdateItem, dynamodb:ConditionCheckItem]",
 }
 """What each kind of endpoint may do to the table; ``queue`` is ``post`` plus sending to the write-off queue."""
 QUEUE_STATEMENT = """            - Effect: Allow
@@ -38,7 +38,7 @@ def logical_id(name: str) -> str:
 
 def _check(root: Path, name: str, method: str, path: str) -> list[str]:
     if not NAME.match(name):
-        raise ValueError(f"{name!r} is not a snake_case function name (e.g. get_balance_sheet)")
+        raise ValueError(f"{name!r} is not a snake_case function name (e.g. get_cash_flow)")
     if (root / "functions" / name).exists():
         raise ValueError(f"functions/{name}/ already exists")
     if method not in VERBS:

@@ -13,6 +13,7 @@ from typing import Literal
 
 from ledgerline.errors import (
     AccountConflict,
+    AccountNotFound,
     AlreadyReversed,
     BusinessNotFound,
     Conflict,
@@ -36,6 +37,7 @@ from ledgerline.errors import (
     OverpaymentError,
     PartlyPosted,
     PayloadTooLarge,
+    PeriodLocked,
     RequestInvalid,
     ServiceBusy,
     TransactionAlreadyMatched,
@@ -101,8 +103,10 @@ TABLE: dict[type[LedgerError], Row] = {
     TransactionNotFound: Row(code="TRANSACTION_NOT_FOUND"),
     InvoiceNotFound: Row(code="INVOICE_NOT_FOUND", error_enum="InvoiceNotFound"),
     WriteOffNotFound: Row(code="WRITE_OFF_NOT_FOUND"),
+    AccountNotFound: Row(code="ACCOUNT_NOT_FOUND"),
     AlreadyReversed: Row(code="ALREADY_REVERSED", error_enum="InvalidLedgerOperation"),
     NotReversible: Row(code="NOT_REVERSIBLE", error_enum="InvalidLedgerOperation"),
+    PeriodLocked: Row(code="PERIOD_LOCKED", error_enum="PeriodIsClosed"),
     IdempotencyKeyReused: Row(code="IDEMPOTENCY_KEY_REUSED"),
     ExternalIdConflict: Row(code="EXTERNAL_ID_CONFLICT", error_enum="ExternalIdConflict"),
     AccountConflict: Row(code="ACCOUNT_ALREADY_EXISTS", error_enum="CustomAccountAlreadyExists"),

@@ -4,16 +4,16 @@ from dataclasses import asdict
 from typing import Any
 
 from ledgerline.api.routes import for_business
-from ledgerline.api.views import api_tags
+from ledgerline.api.views import api_tags, moved
 from ledgerline.domain.accounts import Account
-from ledgerline.domain.invoices import Invoice, InvoicePayment, InvoiceWriteOff
+from ledgerline.domain.invoices import Invoice, InvoicePayment, InvoiceWriteOff, WriteOffExemption
 from ledgerline.domain.policy import RunItem, WriteOffPolicy, WriteOffRun
 from ledgerline.schemas import invoices as schema
 from ledgerline.schemas.policy import InvoicePolicy, LoanPolicy, WriteOffPolicyView
 from ledgerline.schemas.policy import RunItem as RunItemView
 from ledgerline.schemas.policy import WriteOffRun as WriteOffRunView
 from ledgerline.services.invoices import PaymentResult
-from ledgerline.services.ledger import Page
+from ledgerline.services.ledger import Corrected, Page
 
 
 def _page(data: list[dict[str, Any]], cursor: str | None) -> dict[str, Any]:
@@ -54,11 +54,24 @@ def _invoice(value: Invoice) -> schema.ApiInvoice:
         write_offs=[_write_off(value.business_id, w) for w in value.live_write_offs],
         memo=value.memo, transaction_tags=api_tags(value.business_id, value.id, value.tags),
         journal_entry_id=value.journal_entry_id,
+        automatic_write_off_exemption=_exemption(value.automatic_write_off_exemption),
     )
+
+
+def _exemption(value: WriteOffExemption | None) -> schema.ApiWriteOffExemption | None:
+    if value is None:
+        return None
+    return schema.ApiWriteOffExemption(reason="AUTOMATIC_WRITE_OFF_DELETED", write_off_id=value.write_off_id,
+                                       exempt_since=value.since)
 
 
 def invoice(value: Invoice) -> dict[str, Any]:
     return _invoice(value).model_dump(mode="json")
+
+
+def voided(value: Corrected[Invoice]) -> dict[str, Any]:
+    """The voided invoice (``reversal_date`` only when its reversal went to the first open day)."""
+    return {**invoice(value.value), **moved(value)}
 
 
 def invoice_page(page: Page) -> dict[str, Any]:
@@ -73,6 +86,16 @@ def payment(value: PaymentResult) -> dict[str, Any]:
 def write_off_for(business_id: str):  # noqa: ANN201 - a presenter bound to the request's business
     def present(value: InvoiceWriteOff) -> dict[str, Any]:
         return _write_off(business_id, value).model_dump(mode="json")
+
+    return present
+
+
+@for_business
+def deleted_write_off_for(business_id: str):  # noqa: ANN201 - a presenter bound to the request's business
+    def present(value: Corrected[InvoiceWriteOff]) -> dict[str, Any]:
+        """The deleted write-off in seed 001's shape (``reversal_date`` only when its reversal went to the
+        first open day)."""
+        return {**_write_off(business_id, value.value).model_dump(mode="json"), **moved(value)}
 
     return present
 

@@ -37,6 +37,7 @@ IDEMPOTENCY_HEADER = "idempotency-key"
 BUSINESS_PARAMETERS = ("businessId", "business_id")
 """Path parameters that name the business (seed 001 spells it one way, seeds 000/002 the other)."""
 RESOURCES = {
+    "accountId": "Ledger account",
     "entryId": "Journal entry",
     "instrument_id": "Debt instrument",
     "invoiceId": "Invoice",

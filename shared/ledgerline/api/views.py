@@ -20,7 +20,7 @@ from ledgerline.schemas.ledger import (
     TrialBalance,
     TrialBalanceRow,
 )
-from ledgerline.services.ledger import Page, TrialBalanceReport
+from ledgerline.services.ledger import Corrected, Page, TrialBalanceReport
 
 
 def _page(data: list[dict[str, Any]], cursor: str | None) -> dict[str, Any]:
@@ -64,6 +64,17 @@ def entry(value: JournalEntry) -> dict[str, Any]:
     ).model_dump(mode="json")
 
 
+def moved(value: Corrected[Any]) -> dict[str, Any]:
+    """``reversal_date`` when a correction's reversal went to the first open day (SPEC §10.2); nothing
+    otherwise, so an open period's answer is seed 001's exactly."""
+    return {"reversal_date": value.moved_to.isoformat()} if value.moved_to else {}
+
+
+def reversal(value: Corrected[JournalEntry]) -> dict[str, Any]:
+    """The reversing entry (``reversal_date`` only when it went to the first open day: ``ReversalView``)."""
+    return {**entry(value.value), **moved(value)}
+
+
 def entry_page(page: Page) -> dict[str, Any]:
     return _page([entry(e) for e in page.items], page.cursor)
 
@@ -73,6 +84,7 @@ def trial_balance(report: TrialBalanceReport) -> dict[str, Any]:
         business_id=report.business.id,
         currency=report.business.currency,
         generated_at=report.generated_at,
+        effective_date=report.effective_date,
         accounts=[
             TrialBalanceRow(account_id=row.account.id, name=row.account.name, stable_name=row.account.stable_name,
                             account_type=row.account.account_type, normality=row.account.normality,

@@ -5,7 +5,7 @@ and live write-offs it has — so a change needs no read of its history (issue 1
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -114,6 +114,8 @@ class WriteOffInvoice:
     tags: tuple[Tag, ...] = ()
     content: Mapping[str, Any] = field(default_factory=dict)
     """The request as sent (JSON values): what an ``external_id`` reservation fingerprints."""
+    run_id: str | None = None
+    """The write-off run making it (an automatic write-off); ``None`` for a user's."""
 
 
 @dataclass(frozen=True)
@@ -133,11 +135,32 @@ class InvoiceWriteOff:
     journal_entry_id: str
     deleted_at: datetime | None = None
     reversal_entry_id: str | None = None
+    automatic: bool = False
+    """Made by the write-off policy (a run), not by a user: deleting it exempts the invoice
+    (:func:`without_write_off`)."""
+    run_id: str | None = None
+    """The run that made an automatic write-off (``None`` for a user's, and for one made before runs recorded it)."""
 
     @property
     def live(self) -> bool:
         """Whether the write-off has not been deleted."""
         return self.deleted_at is None
+
+
+@dataclass(frozen=True)
+class WriteOffExemption:
+    """The invoice is never written off automatically again: a user deleted the policy's write-off of it
+    (issue 13 item 5, docs/decisions.md 115). A user may still write it off by hand."""
+
+    write_off_id: str
+    """The deleted automatic write-off."""
+    since: datetime
+    """When it was deleted."""
+
+    def reason(self, zone: tzinfo) -> str:
+        """Why a run skips the invoice, the deletion dated in the business's timezone ``zone``."""
+        return (f"exempt from automatic write-offs: its automatic write-off {self.write_off_id} was deleted on "
+                f"{self.since.astimezone(zone).date()}")
 
 
 def status_of(*, voided: bool, outstanding: int, total: int, live_write_offs: int) -> InvoiceStatus:
@@ -180,6 +203,8 @@ class Invoice:
     live_write_off_count: int = 0
     """Kept on the header, so the status and the voiding rule need no read of the write-offs themselves."""
     version: int = 0
+    automatic_write_off_exemption: WriteOffExemption | None = None
+    """Set, for good, when an automatic write-off of it is deleted: the policy never writes it off again."""
 
     @property
     def total_amount(self) -> int:
@@ -245,11 +270,18 @@ def with_write_off(invoice: Invoice, write_off: InvoiceWriteOff) -> Invoice:
 
 def without_write_off(invoice: Invoice, write_off: InvoiceWriteOff, deleted_at: datetime,
                       reversal_entry_id: str) -> Invoice:
-    """The invoice with ``write_off`` (a live one of it) deleted and its amount owed again (``paid_at`` cleared)."""
+    """The invoice with ``write_off`` (a live one of it) deleted and its amount owed again (``paid_at`` cleared).
+
+    Deleting an automatic write-off is the user overruling the policy: the invoice becomes exempt from
+    automatic write-offs from then on (the first such deletion is the one it keeps)."""
     restored = tuple(replace(w, deleted_at=deleted_at, reversal_entry_id=reversal_entry_id) if w.id == write_off.id
                      else w for w in invoice.write_offs)
+    exemption = invoice.automatic_write_off_exemption
+    if write_off.automatic and exemption is None:
+        exemption = WriteOffExemption(write_off.id, deleted_at)
     # Something is owed again, so the invoice is no longer paid in full.
     return replace(invoice, outstanding_balance=invoice.outstanding_balance + write_off.amount, write_offs=restored,
-                   live_write_off_count=invoice.live_write_off_count - 1, paid_at=None)
+                   live_write_off_count=invoice.live_write_off_count - 1, paid_at=None,
+                   automatic_write_off_exemption=exemption)
 
 

@@ -138,7 +138,8 @@ class WriteOffRun:
     """A dry run's would-be write-offs; a real run's are those it wrote off."""
     written_off: tuple[RunItem, ...]
     skipped: tuple[RunItem, ...]
-    """No longer eligible when read, or already written off for this run date (by an earlier run)."""
+    """No longer eligible when read, exempt (an invoice whose automatic write-off a user deleted), or already
+    written off for this run date (by an earlier run)."""
     failed: tuple[RunItem, ...]
     totals: RunTotals
     progress: Progress | None = None

@@ -96,3 +96,15 @@ class Pagination(BaseModel):
 
 class ListMeta(BaseModel):
     pagination: Pagination
+
+
+class MovedReversal(BaseModel):
+    """Mixed into the answer of a correction (deleting a custom entry or an invoice write-off, voiding an
+    invoice): ``reversal_date`` appears only when the original's date is closed and the reversal went to
+    the first open day (SPEC §10.2), so in an open period the answer is seed 001's exactly (the presenters
+    add it only then, and the response model leaves it out when null)."""
+
+    reversal_date: date | None = Field(
+        default=None, exclude_if=lambda value: value is None,
+        description="Only when the original's date is in a closed period: the first open day, where the "
+                    "reversing entry is dated instead (SPEC §10.2).")

@@ -21,6 +21,7 @@ from ledgerline.schemas.common import (
     ExternalId,
     ListMeta,
     Memo,
+    MovedReversal,
     Strict,
     Tags,
     Timestamp,
@@ -150,6 +151,16 @@ class ApiInvoiceLineItem(BaseModel):
     total_amount: int
 
 
+class ApiWriteOffExemption(BaseModel):
+    """Why the write-off policy no longer writes this invoice off (not in seed 001: an addition)."""
+
+    reason: Literal["AUTOMATIC_WRITE_OFF_DELETED"] = Field(
+        description="A user deleted the automatic write-off the policy had made of this invoice.")
+    write_off_id: str = Field(description="The deleted automatic write-off.")
+    exempt_since: datetime = Field(description="When it was deleted; automatic write-off runs skip the invoice "
+                                               "from then on. A user may still write it off.")
+
+
 class ApiInvoice(BaseModel):
     id: str
     type: Literal["Invoice"] = "Invoice"
@@ -171,6 +182,9 @@ class ApiInvoice(BaseModel):
     memo: str | None
     transaction_tags: list[ApiTag]
     journal_entry_id: str
+    automatic_write_off_exemption: ApiWriteOffExemption | None = Field(
+        default=None, description="Set when an automatic write-off of the invoice was deleted: the write-off "
+                                  "policy never writes it off again. Null otherwise.")
 
 
 class InvoiceList(BaseModel):
@@ -183,3 +197,11 @@ class WriteOffList(BaseModel):
     meta: ListMeta
 
 
+
+
+class DeletedWriteOffView(MovedReversal, ApiInvoiceWriteOff):
+    pass
+
+
+class VoidedInvoiceView(MovedReversal, ApiInvoice):
+    pass

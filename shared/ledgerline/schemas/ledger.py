@@ -14,6 +14,7 @@ from ledgerline.schemas.common import (
     ExternalId,
     ListMeta,
     Memo,
+    MovedReversal,
     Name,
     StableName,
     Strict,
@@ -129,6 +130,10 @@ class JournalEntryView(BaseModel):
     transaction_tags: list[ApiTag]
 
 
+class ReversalView(MovedReversal, JournalEntryView):
+    pass
+
+
 class AccountList(BaseModel):
     data: list[AccountView]
     meta: ListMeta
@@ -153,6 +158,9 @@ class TrialBalance(BaseModel):
     business_id: str
     currency: str
     generated_at: datetime
+    effective_date: date | None = Field(
+        default=None, description="With ?effective_date=: the balances as of the end of that day (SPEC §10.3); "
+                                  "null: the balances as they stand now.")
     accounts: list[TrialBalanceRow]
     total_debits: int
     total_credits: int

@@ -22,8 +22,9 @@ from ledgerline import clock
 from ledgerline.domain import runs as run_rules
 from ledgerline.domain.ids import new_id
 from ledgerline.domain.loans import AccrueInterest, InstrumentStatus
+from ledgerline.domain.periods import BooksLock, closed_reason
 from ledgerline.domain.runs import ACCRUAL_OUTCOMES, AccrualRun, Progress, RunItem, Tally
-from ledgerline.errors import IdempotentReplay, LedgerError, NotFound, PartlyPosted, ServiceBusy
+from ledgerline.errors import IdempotentReplay, LedgerError, NotFound, PartlyPosted, PeriodLocked, ServiceBusy
 from ledgerline.idempotency import Idempotency, raise_if_recorded
 from ledgerline.observability import MetricUnit, logger, metrics
 from ledgerline.services import loan_support as support
@@ -33,7 +34,7 @@ from ledgerline.services.ledger import Page, books_read_once
 from ledgerline.services.posting import Posting, Scope, post
 from ledgerline.store import accrual_runs as run_store
 from ledgerline.store import instruments as instrument_store
-from ledgerline.store import keys, transactions
+from ledgerline.store import keys, periods, transactions
 
 ACCRUALS_PER_TRANSACTION = 24
 """Each accrual writes the instrument, its event and its entry; 24 of them plus the shared accounts
@@ -84,6 +85,10 @@ def _accrue_group(business_id: str, group: list[str], through: date, memo: str |
 def accrue(business_id: str, instrument_ids: list[str], through: date, memo: str | None) -> Tally:
     """Accrue each instrument through ``through``; a failed transaction is retried one instrument at a time."""
     found: dict[str, list[RunItem]] = {outcome: [] for outcome in ACCRUAL_OUTCOMES}
+    lock = periods.read_lock(business_id)
+    if lock.closes(through):  # SPEC §10.2: a run skips closed dates, and says so
+        found["skipped"] = [_loan(instrument_id, reason=closed_reason(lock)) for instrument_id in instrument_ids]
+        return Tally.of(found, cents=0)
     with books_read_once():
         for group in run_rules.chunked(instrument_ids, ACCRUALS_PER_TRANSACTION):
             for one in ([group] if len(group) == 1 else [group, *([each] for each in group)]):
@@ -92,6 +97,9 @@ def accrue(business_id: str, instrument_ids: list[str], through: date, memo: str
                 except Exception as error:  # noqa: BLE001 - one instrument's failure never stops the others
                     if len(one) > 1:
                         continue  # the group failed: accrue its instruments one by one
+                    if isinstance(error, PeriodLocked):  # the lock moved during the run
+                        found["skipped"].append(_loan(one[0], reason=closed_reason(BooksLock(error.locked_through))))
+                        continue
                     logger.exception("accrual failed", extra={"instrument_id": one[0]})
                     found["failed"].append(_loan(one[0], reason=str(error) or type(error).__name__))
                     continue

@@ -27,7 +27,7 @@ from ledgerline.errors import (
     WriteOffNotFound,
 )
 from ledgerline.services import accounts
-from ledgerline.services.ledger import Books, Page, load_books, local_day
+from ledgerline.services.ledger import Books, Corrected, Page, load_books, local_day, reversal_moment
 from ledgerline.services.posting import Posting, Refusal, Scope, post, post_once
 from ledgerline.store import entries as entry_store
 from ledgerline.store import invoice_changes
@@ -49,6 +49,14 @@ def _new_entry(books: Books, *, source: Source, moment: datetime, lines: list[Li
                         entry_date=books.business.local_date(moment),
                         entry_at=moment, created_at=clock.now(), memo=memo, source=source, lines=tuple(lines),
                         tags=tags)
+
+
+def _reversal_moment(books: Books, moment: datetime) -> tuple[date | None, datetime]:
+    """Where the reversal of what happened at ``moment`` goes: the first open day it moved to (None if its
+    own day is open), and the moment it is dated."""
+    original = books.business.local_date(moment)
+    day, at = reversal_moment(books, original, moment)
+    return (day if day != original else None), at
 
 
 def _found(books: Books, invoice_id: str, invoice: Invoice | None) -> Invoice:
@@ -136,19 +144,21 @@ def create_invoice(scope: Scope, command: CreateInvoice) -> tuple[Invoice, bool]
                      decide=decide, existing=lambda invoice_id: get_invoice(scope, invoice_id), new_id=new_id)
 
 
-def void_invoice(scope: Scope, invoice_id: str) -> Invoice:
-    """Only an invoice without live payments or write-offs; its entry is reversed (dated like it)."""
+def void_invoice(scope: Scope, invoice_id: str) -> Corrected[Invoice]:
+    """Only an invoice without live payments or write-offs; its entry is reversed (dated like it, or on the
+    first open day if its date is closed)."""
 
-    def decide() -> Posting[Invoice]:
+    def decide() -> Posting[Corrected[Invoice]]:
         books = _books(scope)
         before = load_invoice(books, invoice_id)
         rules.ensure_voidable(before)
         lines = reversed_lines(_receivable_lines(books, before))
-        reversal = replace(_new_entry(books, source=Source("INVOICE_VOID", invoice_id), moment=before.sent_at,
+        moved_to, moment = _reversal_moment(books, before.sent_at)
+        reversal = replace(_new_entry(books, source=Source("INVOICE_VOID", invoice_id), moment=moment,
                                   lines=lines, memo=f"Void of invoice {before.invoice_number or invoice_id}"),
                            reverses=before.journal_entry_id)
         after = _touched(replace(before, voided_at=clock.now(), void_entry_id=reversal.id))
-        return Posting(result=after, entries=(reversal,), actions=(
+        return Posting(result=Corrected(after, moved_to), entries=(reversal,), actions=(
             invoice_changes.void(before, after),
             entry_store.mark_reversed(scope.business_id, before.journal_entry_id, reversal.id)))
 
@@ -235,7 +245,8 @@ def plan_write_off(books: Books, invoice: Invoice, command: WriteOffInvoice,
                    memo=command.memo or f"Write-off of invoice {invoice.invoice_number or invoice.id}",
                    tags=command.tags)
     write_off = InvoiceWriteOff(write_off_id, invoice.id, amount, write_off_at, destination,
-                                identifier.model_dump(), command.external_id, command.memo, command.tags, entry.id)
+                                identifier.model_dump(), command.external_id, command.memo, command.tags, entry.id,
+                                automatic=command.run_id is not None, run_id=command.run_id)
     after = _touched(rules.with_write_off(invoice, write_off))
     return Posting(result=write_off, entries=(entry,),
                    actions=invoice_changes.record_write_off(invoice, after, write_off))
@@ -266,15 +277,17 @@ def list_write_offs(scope: Scope, invoice_id: str) -> list[InvoiceWriteOff]:
     return [w for w in found if w.live]
 
 
-def delete_write_off(scope: Scope, invoice_id: str, write_off_id: str) -> InvoiceWriteOff:
-    """Seed 001: a reversing entry dated the write-off's own date; balance and status restored."""
+def delete_write_off(scope: Scope, invoice_id: str, write_off_id: str) -> Corrected[InvoiceWriteOff]:
+    """Seed 001: a reversing entry dated the write-off's own date (the first open day if that date is
+    closed); balance and status restored."""
 
-    def decide() -> Posting[InvoiceWriteOff]:
+    def decide() -> Posting[Corrected[InvoiceWriteOff]]:
         books = _books(scope)
         before, write_off = _live_write_off(books, invoice_id, write_off_id)
         receivable = books.chart.by_stable_name("ACCOUNTS_RECEIVABLE")
+        moved_to, moment = _reversal_moment(books, write_off.write_off_at)
         reversal = replace(
-            _new_entry(books, source=Source("INVOICE_WRITE_OFF_DELETED", write_off_id), moment=write_off.write_off_at,
+            _new_entry(books, source=Source("INVOICE_WRITE_OFF_DELETED", write_off_id), moment=moment,
                    lines=[Line(receivable, Direction.DEBIT, write_off.amount),  # type: ignore[arg-type]
                           Line(write_off.destination, Direction.CREDIT, write_off.amount)],
                    memo=f"Deleted write-off {write_off_id}", tags=write_off.tags),
@@ -282,7 +295,7 @@ def delete_write_off(scope: Scope, invoice_id: str, write_off_id: str) -> Invoic
         deleted_at = clock.now()
         after = _touched(rules.without_write_off(before, write_off, deleted_at, reversal.id))
         deleted = replace(write_off, deleted_at=deleted_at, reversal_entry_id=reversal.id)
-        return Posting(result=write_off, entries=(reversal,), actions=(
+        return Posting(result=Corrected(write_off, moved_to), entries=(reversal,), actions=(
             *invoice_changes.delete_write_off(before, after, deleted),
             entry_store.mark_reversed(scope.business_id, write_off.journal_entry_id, reversal.id)))
 

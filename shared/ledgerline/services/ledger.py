@@ -6,9 +6,10 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Generic, TypeVar
 
 from ledgerline import clock, cursors, idempotency
-from ledgerline.domain import dates
+from ledgerline.domain import dates, statements
 from ledgerline.domain.accounts import NATURAL_NORMALITY, Account, CreateAccount, Direction
 from ledgerline.domain.business import Business
 from ledgerline.domain.ids import new_id
@@ -25,7 +26,9 @@ from ledgerline.services import accounts
 from ledgerline.services.posting import Posting, Scope, post, post_once
 from ledgerline.store import chart as chart_store
 from ledgerline.store import entries as entry_store
-from ledgerline.store import transactions
+from ledgerline.store import periods, transactions
+
+T = TypeVar("T")
 
 CUSTOM_SOURCE = "CUSTOM_JOURNAL_ENTRY"
 CUSTOM_REVERSAL_SOURCE = "CUSTOM_JOURNAL_ENTRY_REVERSAL"
@@ -198,10 +201,27 @@ def post_custom_entry(scope: Scope, command: PostCustomEntry) -> tuple[JournalEn
     )
 
 
-def reverse_custom_entry(scope: Scope, entry_id: str) -> JournalEntry:
-    """Delete a custom entry the only way a ledger can: a reversing entry on the original's date."""
+@dataclass(frozen=True)
+class Corrected(Generic[T]):
+    """What a correction returns (the reversing entry, the voided invoice, the deleted write-off), and the
+    first open day its reversing entry went to when the original's date is closed (SPEC §10.2)."""
 
-    def decide() -> Posting[JournalEntry]:
+    value: T
+    moved_to: date | None = None
+
+
+def reversal_moment(books: Books, original: date, moment: datetime) -> tuple[date, datetime]:
+    """Where a reversal of what was dated ``original`` (at ``moment``) goes: the same day and moment, or,
+    if that day is closed, the start of the first open day (SPEC §10.2)."""
+    day = periods.first_open_day(books.chart.business_id, original)
+    return (original, moment) if day == original else (day, books.business.start_of(day))
+
+
+def reverse_custom_entry(scope: Scope, entry_id: str) -> Corrected[JournalEntry]:
+    """Delete a custom entry the only way a ledger can: a reversing entry on the original's date (on the
+    first open day if that date is closed)."""
+
+    def decide() -> Posting[Corrected[JournalEntry]]:
         books = load_books(scope.business_id)
         original = _load_entry(books, scope.business_id, entry_id)
         if original.source.type != CUSTOM_SOURCE:
@@ -209,11 +229,13 @@ def reverse_custom_entry(scope: Scope, entry_id: str) -> JournalEntry:
                 f"Journal entry {entry_id} was posted by {original.source.type}; correct it through that resource.")
         if original.reversed_by is not None:
             raise AlreadyReversed(entry_id)
+        day, moment = reversal_moment(books, original.entry_date, original.entry_at)
         reversal = reversal_of(
-            original, reversal_id=new_id(), entry_date=original.entry_date, entry_at=original.entry_at,
+            original, reversal_id=new_id(), entry_date=day, entry_at=moment,
             created_at=clock.now(), source=Source(CUSTOM_REVERSAL_SOURCE, original.id),
         )
-        return Posting(result=reversal, entries=(reversal,),
+        return Posting(result=Corrected(reversal, moved_to=day if day != original.entry_date else None),
+                       entries=(reversal,),
                        actions=(entry_store.mark_reversed(scope.business_id, original.id, reversal.id),))
 
     return post(scope, decide)
@@ -268,11 +290,12 @@ class TrialBalanceRow:
 
 @dataclass(frozen=True)
 class TrialBalanceReport:
-    """One row per account of the chart, as of ``generated_at``."""
+    """One row per account of the chart: as of ``generated_at``, or of the end of ``effective_date``."""
 
     business: Business
     generated_at: datetime
     rows: list[TrialBalanceRow]
+    effective_date: date | None = None
 
     @property
     def total_debits(self) -> int:
@@ -285,12 +308,17 @@ class TrialBalanceReport:
         return sum(row.credit for row in self.rows)
 
 
-def trial_balance(scope: Scope) -> TrialBalanceReport:
-    """Every account's balance on the side it stands (a negative normal balance flips sides)."""
+def trial_balance(scope: Scope, effective_date: date | None = None) -> TrialBalanceReport:
+    """Every account's balance on the side it stands (a negative normal balance flips sides): the balances
+    as they stand (one Query), or as of the end of ``effective_date`` from the period rows (one more)."""
     books = load_books(scope.business_id)
+    accounts = books.chart.accounts
+    if effective_date is not None:
+        accounts = statements.as_of(accounts, periods.month_moves(scope.business_id, None, effective_date),
+                                    effective_date)
     rows = []
-    for account in books.chart.accounts:
+    for account in accounts:
         debit_side = (account.normality is Direction.DEBIT) == (account.balance >= 0)
         amount = abs(account.balance)
         rows.append(TrialBalanceRow(account, amount if debit_side else 0, 0 if debit_side else amount))
-    return TrialBalanceReport(books.business, clock.now(), rows)
+    return TrialBalanceReport(books.business, clock.now(), rows, effective_date)

@@ -19,7 +19,7 @@ from ledgerline.errors import ExternalIdConflict, IdempotentReplay, LedgerError,
 from ledgerline.observability import MetricUnit, metrics
 from ledgerline.store import chart as chart_store
 from ledgerline.store import entries as entry_store
-from ledgerline.store import external_ids, transactions
+from ledgerline.store import external_ids, periods, transactions
 
 R = TypeVar("R")
 
@@ -124,12 +124,18 @@ def _commit(scope: Scope, decide: Callable[[], Posting[R] | Refusal], *,
         posting = decide()
         if isinstance(posting, Refusal):
             return posting
+        spread = posting.entries[0].id if posting.entries else ""
+        earliest = min((entry.entry_date for entry in posting.entries), default=None)
+        if earliest is not None and (locked := periods.refusal_for(scope.business_id, earliest)):
+            return Refusal.because(locked)
         if dry_run:
             return Planned(posting.result)
         now = clock.now()
         actions: list[transactions.Action] = []
         if scope.idempotency is not None and posting.keyed:
             actions.append(idem.record_action(scope.business_id, scope.idempotency, posting.result, now))
+        if earliest is not None:
+            actions.append(periods.open_check(scope.business_id, earliest, spread=spread))
         actions.extend(posting.guards)
         actions.extend(posting.actions)
         moves: dict[str, int] = {}
@@ -139,11 +145,12 @@ def _commit(scope: Scope, decide: Callable[[], Posting[R] | Refusal], *,
             for account_id, delta in balance_moves(entry.lines).items():
                 moves[account_id] = moves.get(account_id, 0) + delta
         actions.extend(
-            chart_store.move_balance(scope.business_id, moved[account_id], delta, now.isoformat(),
-                                     spread=posting.entries[0].id)
+            chart_store.move_balance(scope.business_id, moved[account_id], delta, now.isoformat(), spread=spread)
             for account_id, delta in moves.items()
             if delta
         )
+        actions.extend(periods.posting_actions(scope.business_id, posting.entries, spread=spread,
+                                               room=transactions.MAX_ITEMS - len(actions)))
         if not actions:  # nothing to write (and no idempotency record to keep)
             return posting.result
         last.update(actions=actions, posting=posting)

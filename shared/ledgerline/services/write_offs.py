@@ -24,6 +24,7 @@ from ledgerline.domain import runs as run_rules
 from ledgerline.domain.ids import new_id
 from ledgerline.domain.invoices import Invoice, InvoiceWriteOff, WriteOffInvoice
 from ledgerline.domain.loans import Instrument, WriteOffLoan
+from ledgerline.domain.periods import BooksLock, closed_reason
 from ledgerline.domain.policy import (
     AUTOMATIC_MEMO,
     INVOICE_RULE_OFF,
@@ -39,14 +40,14 @@ from ledgerline.domain.policy import (
     run_totals,
 )
 from ledgerline.domain.runs import Progress, RunItem, Tally
-from ledgerline.errors import EventBeforeInterestDate, InvalidRequest, NotFound, PartlyPosted, ServiceBusy
+from ledgerline.errors import EventBeforeInterestDate, InvalidRequest, NotFound, PartlyPosted, PeriodLocked, ServiceBusy
 from ledgerline.idempotency import Idempotency, raise_if_recorded
 from ledgerline.observability import MetricUnit, logger, metrics
 from ledgerline.services import accounts, invoices, loan_support, loans
 from ledgerline.services import runs as run_service
 from ledgerline.services.ledger import Page, books_read_once, load_books, require_business
 from ledgerline.services.posting import Planned, Posted, Posting, Refusal, Replayed, Scope, post, post_outcome
-from ledgerline.store import candidates, keys, policies, transactions
+from ledgerline.store import candidates, keys, periods, policies, transactions
 
 # ---- policy ---------------------------------------------------------------------------------
 
@@ -118,6 +119,8 @@ def invoice_ineligibility(rule: InvoiceRule, invoice: Invoice, run_date: date, z
         return f"invoice {invoice.id} is not eligible on {run_date}"
     if invoice.sent_at.astimezone(zone).date() > run_date:  # a write-off never predates the invoice
         return f"invoice {invoice.id} is sent after {run_date}"
+    if (exemption := invoice.automatic_write_off_exemption) is not None:  # a user deleted the policy's write-off
+        return f"invoice {invoice.id} is {exemption.reason(zone)}"
     return None
 
 
@@ -126,8 +129,8 @@ def loan_ineligibility(rule: LoanRule, instrument: Instrument, run_date: date) -
     return None if rule.eligible(instrument, run_date) else f"loan {instrument.id} is not eligible on {run_date}"
 
 
-def _invoice_write_off(scope: Scope, rule: InvoiceRule, invoice_id: str, run_date: date,
-                       dry_run: bool) -> Outcome:
+def _invoice_write_off(scope: Scope, rule: InvoiceRule, invoice_id: str, run_date: date, dry_run: bool,
+                       run_id: str) -> Outcome:
     def decide() -> Posting[InvoiceWriteOff] | Refusal:
         books = load_books(scope.business_id)
         invoice = invoices.load_invoice(books, invoice_id)
@@ -136,7 +139,7 @@ def _invoice_write_off(scope: Scope, rule: InvoiceRule, invoice_id: str, run_dat
         if (reason := invoice_ineligibility(rule, invoice, run_date, zone)) is not None:
             return Refusal(reason)
         command = WriteOffInvoice(memo=AUTOMATIC_MEMO, destination=rule.destination,
-                                  write_off_at=datetime.combine(run_date, time(0), zone))
+                                  write_off_at=datetime.combine(run_date, time(0), zone), run_id=run_id)
         return invoices.plan_write_off(books, invoice, command, new_id())
 
     return post_outcome(scope, decide, dry_run=dry_run)
@@ -183,6 +186,8 @@ def _sorted(kind: RunItemType, item_id: str, outcome: Outcome, run_id: str) -> t
                                       journal_entry_id=recorded.get("journal_entry_id"))
         case Refusal(error=None | EventBeforeInterestDate(), reason=reason):
             return "skipped", RunItem(kind, item_id, reason=reason)
+        case Refusal(error=PeriodLocked(locked_through=locked_through)):  # the lock moved during the run
+            return "skipped", RunItem(kind, item_id, reason=closed_reason(BooksLock(locked_through)))
         case Refusal(error=error):
             logger.error("automatic write-off refused", exc_info=error, extra={"item_type": kind, "item_id": item_id})
             return "failed", _failed(kind, item_id, error)
@@ -209,7 +214,7 @@ def _write_off(business_id: str, policy: WriteOffPolicy, run_date: date, dry_run
     """One candidate written off (or planned) under its derived key, eligibility checked as read now."""
     scope = _automatic(business_id, kind, item_id, run_date, run_id)
     if kind == "invoice":
-        return _invoice_write_off(scope, policy.invoices, item_id, run_date, dry_run)
+        return _invoice_write_off(scope, policy.invoices, item_id, run_date, dry_run, run_id)
     return _loan_write_off(scope, policy.loans, item_id, run_date, dry_run)
 
 
@@ -218,6 +223,10 @@ def _process(business_id: str, policy: WriteOffPolicy | None, run_date: date, dr
     """Each candidate in its own transaction; one item's failure never stops the others."""
     policy = policy or WriteOffPolicy(business_id, False, INVOICE_RULE_OFF, LOAN_RULE_OFF, "")
     found: dict[str, list[RunItem]] = {category: [] for category in CATEGORIES}
+    lock = periods.read_lock(business_id) if work else BooksLock()
+    if lock.closes(run_date):  # SPEC §10.2: a run skips closed dates, and says so
+        found["skipped"] = [RunItem(kind, item_id, reason=closed_reason(lock)) for kind, item_id in work]
+        return Tally.of(found, cents=0)
     for kind, item_id in work:
         try:
             outcome = _write_off(business_id, policy, run_date, dry_run, run_id, kind, item_id)

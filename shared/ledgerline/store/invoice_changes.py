@@ -19,7 +19,7 @@ from typing import Any
 
 from ledgerline.domain.invoices import Invoice, InvoicePayment, InvoiceWriteOff
 from ledgerline.store import candidates, keys, transactions
-from ledgerline.store.invoices import due_date, invoice_item, payment_item, write_off_item
+from ledgerline.store.invoices import due_date, exemption_item, invoice_item, payment_item, write_off_item
 
 COUNTS = ("payment_count", "live_write_off_count")
 LIVE = ("live_write_off_count",)
@@ -39,15 +39,18 @@ def record_payment(before: Invoice, after: Invoice, payment: InvoicePayment) -> 
 
 def record_write_off(before: Invoice, after: Invoice, write_off: InvoiceWriteOff) -> tuple[transactions.Action, ...]:
     """The write-off's item, and the header moved by its amount while the balance still covers it (exactly,
-    if it settles the invoice); any number of live write-offs gives the same status."""
-    return (_header(before, after, amount=write_off.amount, pinned=()),
+    if it settles the invoice); any number of live write-offs gives the same status. An automatic write-off
+    also needs the invoice still not exempt from them."""
+    return (_header(before, after, amount=write_off.amount, pinned=(), not_exempt=write_off.automatic),
             transactions.put(write_off_item(before.business_id, write_off)))
 
 
 def delete_write_off(before: Invoice, after: Invoice, write_off: InvoiceWriteOff) -> tuple[transactions.Action, ...]:
     """The write-off marked deleted (once), and the header given its amount back, pinned to the balance and
-    live write-offs read (deletions are rare). ``before`` is the header as stored (``invoices.get_with_write_off``):
-    a write-off among its own ``write_offs`` is embedded in it and is marked there."""
+    live write-offs read (deletions are rare); when ``after`` is newly exempt from automatic write-offs (an
+    automatic write-off deleted), the header's same Update marks it. ``before`` is the header as stored
+    (``invoices.get_with_write_off``): a write-off among its own ``write_offs`` is embedded in it and is
+    marked there."""
     deleted = {"deleted_at": _iso(write_off.deleted_at), "reversal_entry_id": write_off.reversal_entry_id}
     embedded = next((n for n, w in enumerate(before.write_offs) if w.id == write_off.id), None)
     if embedded is not None:
@@ -87,15 +90,16 @@ class _Update:
 
 
 def _header(before: Invoice, after: Invoice, *, pinned: tuple[str, ...], amount: int | None = None,
-            outstanding: int | None = None,
-            embedded: tuple[int, str, dict[str, Any]] | None = None) -> transactions.Action:
+            outstanding: int | None = None, embedded: tuple[int, str, dict[str, Any]] | None = None,
+            not_exempt: bool = False) -> transactions.Action:
     """The header moved from ``before`` (as read) to ``after`` (:func:`_moves`), under:
 
     - never on a voided invoice;
     - ``amount``: the balance still covers it — exactly, when ``after`` is settled, else with some left;
     - ``outstanding``: the balance is still exactly this;
     - ``pinned`` counts are still what ``before`` read (a header without counts: still at its version);
-    - ``embedded``: (index, id, fields) of an embedded write-off to mark, still there and not deleted.
+    - ``embedded``: (index, id, fields) of an embedded write-off to mark, still there and not deleted;
+    - ``not_exempt``: not exempt from automatic write-offs (an automatic write-off's change).
     """
     update = _moves(before, after)
     update.values[":version"] = before.version
@@ -108,6 +112,8 @@ def _header(before: Invoice, after: Invoice, *, pinned: tuple[str, ...], amount:
         conditions.append("outstanding_balance = :outstanding")
         update.values[":outstanding"] = outstanding
     conditions.append(_counts_as_read(pinned))
+    if not_exempt:  # exempted since it was read: a lost race, decided again (and then skipped)
+        conditions.append("attribute_not_exists(automatic_write_off_exemption)")
     if embedded is not None:
         index, write_off_id, fields = embedded
         row = f"write_offs[{index}]"
@@ -141,6 +147,11 @@ def _moves(before: Invoice, after: Invoice) -> _Update:
     for name, value in (now if now != was else {}).items():
         update.set(name, value, name)
     update.removes += [name for name in was if name not in now]
+    if (exemption := after.automatic_write_off_exemption) != before.automatic_write_off_exemption:
+        if exemption is None:
+            update.removes.append("automatic_write_off_exemption")
+        else:
+            update.set("automatic_write_off_exemption", exemption_item(exemption), "exemption")
     marks_before = _marks(before)
     for name, value in _marks(after).items():
         if value is not None:

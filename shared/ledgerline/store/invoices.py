@@ -16,8 +16,9 @@ from decimal import Decimal
 from typing import Any
 
 from ledgerline.domain.accounts import Account, AccountType, Direction
-from ledgerline.domain.invoices import Invoice, InvoiceLine, InvoicePayment, InvoiceWriteOff
+from ledgerline.domain.invoices import Invoice, InvoiceLine, InvoicePayment, InvoiceWriteOff, WriteOffExemption
 from ledgerline.domain.journal import Tag
+from ledgerline.domain.policy import AUTOMATIC_MEMO
 from ledgerline.store import candidates, items, keys
 from ledgerline.store.chart import Accounts
 
@@ -64,11 +65,17 @@ def invoice_item(invoice: Invoice) -> dict[str, Any]:
         "updated_at": invoice.updated_at, "outstanding_balance": invoice.outstanding_balance,
         "total_amount": invoice.total_amount, "payment_count": invoice.payment_count,
         "live_write_off_count": invoice.live_write_off_count, "version": invoice.version,
+        "automatic_write_off_exemption": exemption_item(invoice.automatic_write_off_exemption),
         "lines": [{"id": line.id, "description": line.description, "product": line.product,
                    "unit_price": line.unit_price, "quantity": str(line.quantity), "account_id": line.account.id,
                    "total_amount": line.total_amount}
                   for line in invoice.lines],
     }
+
+
+def exemption_item(exemption: WriteOffExemption | None) -> dict[str, str] | None:
+    """The header's ``automatic_write_off_exemption`` map (``None``: not exempt, no attribute)."""
+    return {"write_off_id": exemption.write_off_id, "since": exemption.since.isoformat()} if exemption else None
 
 
 def payment_item(business_id: str, invoice_id: str, payment: InvoicePayment) -> dict[str, Any]:
@@ -90,6 +97,7 @@ def write_off_item(business_id: str, write_off: InvoiceWriteOff) -> dict[str, An
         "destination_identifier": write_off.destination_identifier, "external_id": write_off.external_id,
         "memo": write_off.memo, "tags": _tags(write_off.tags), "journal_entry_id": write_off.journal_entry_id,
         "deleted_at": _iso(write_off.deleted_at), "reversal_entry_id": write_off.reversal_entry_id,
+        "automatic": write_off.automatic, "run_id": write_off.run_id,
     })
 
 
@@ -111,7 +119,15 @@ def _write_off(invoice_id: str, row: dict[str, Any], chart: Accounts) -> Invoice
         row["id"], invoice_id, row["amount"], _dt(row["write_off_at"]),  # type: ignore[arg-type]
         _account(chart, row["destination_account_id"]), row["destination_identifier"], row.get("external_id"),
         row.get("memo"), tuple(Tag(**t) for t in row.get("tags", [])), row["journal_entry_id"],
-        _dt(row.get("deleted_at")), row.get("reversal_entry_id"))
+        _dt(row.get("deleted_at")), row.get("reversal_entry_id"), automatic=_automatic(row), run_id=row.get("run_id"))
+
+
+def _automatic(row: dict[str, Any]) -> bool:
+    """Whether the policy made the write-off: every write-off written since docs/decisions.md 115 says so
+    (``automatic``, true or false); an older one is known by the memo every automatic write-off carried."""
+    if "automatic" in row:
+        return bool(row["automatic"])
+    return row.get("memo") == AUTOMATIC_MEMO
 
 
 def _rows(item: dict[str, Any], children: Sequence[dict[str, Any]], kind: str, embedded: str) -> list[dict[str, Any]]:
@@ -143,7 +159,12 @@ def invoice_from_item(item: dict[str, Any], chart: Accounts, children: Sequence[
         live_write_off_count=item.get("live_write_off_count",
                                       sum(1 for row in embedded_write_offs if not row.get("deleted_at"))),
         version=item.get("version", 0),
+        automatic_write_off_exemption=_exemption(item.get("automatic_write_off_exemption")),
     )
+
+
+def _exemption(row: dict[str, Any] | None) -> WriteOffExemption | None:
+    return WriteOffExemption(row["write_off_id"], datetime.fromisoformat(row["since"])) if row else None
 
 
 def _invoices(found: list[tuple[dict[str, Any], Sequence[dict[str, Any]]]], chart: Accounts,

@@ -34,6 +34,11 @@ ACCRUAL_RUN_CHUNK_PREFIX = "ACCRUALRUNCHUNK#"
 ACCRUING_BUSINESSES_PK = "ACCRUING_BUSINESSES"
 """One item per business that ever had an interest-bearing instrument (sort key: its id): the monthly
 accrual schedule's list, read with one Query instead of a Scan."""
+PERIOD_PREFIX = "PERIOD#"
+BOOKS_LOCK_SK = "BOOKS#LOCK"
+BOOKS_LOCK_COPIES = 8
+"""Copies of the lock date that postings check (one each, picked like a balance shard), so concurrent
+postings of a business do not all meet on one item; the lock's own item is copy 0's source of truth."""
 TOKEN_PK_PREFIX = "TOKEN#"
 TOKEN_SK = "TOKEN"
 
@@ -139,6 +144,34 @@ def run_chunk_prefix(chunk_prefix: str, run_id: str) -> str:
 def run_chunk_sk(chunk_prefix: str, run_id: str, index: int) -> str:
     """``<chunk_prefix><run_id>#<index>``: what one chunk of a queued run did, zero-padded to sort in order."""
     return f"{run_chunk_prefix(chunk_prefix, run_id)}{index:06d}"
+
+
+def period_sk(month: str, account_id: str, shard: int = 0) -> str:
+    """``PERIOD#<YYYY-MM>#<account_id>[#<shard>]``: what one account moved in one month, day by day (a hot
+    account's postings spread over its balance shards' rows). Month first, so a report reads a range
+    of months with one Query."""
+    return f"{PERIOD_PREFIX}{month}#{account_id}" + (f"#{shard}" if shard else "")
+
+
+def period_entry_sk(month: str, entry_id: str) -> str:
+    """``PERIOD#<YYYY-MM>#ENTRY#<entry_id>``: the moves of one entry too wide for a row per account in
+    its transaction (SPEC §4's 100 items), kept as one item of that month."""
+    return f"{PERIOD_PREFIX}{month}#ENTRY#{entry_id}"
+
+
+def period_range(first_month: str | None, last_month: str) -> tuple[str, str]:
+    """Sort keys of the period rows of ``first_month`` (None: the first there is) to ``last_month``."""
+    return f"{PERIOD_PREFIX}{first_month or ''}", f"{PERIOD_PREFIX}{last_month}{LAST}"
+
+
+def books_lock_copy_sk(copy: int) -> str:
+    """``BOOKS#LOCK#COPY#<n>``: one of the lock date's copies that postings check."""
+    return f"{BOOKS_LOCK_SK}#COPY#{copy}"
+
+
+def books_lock_history_sk(number: int) -> str:
+    """``BOOKS#LOCK#HISTORY#<n>``: the lock's ``n``-th change (zero-padded, so in order)."""
+    return f"{BOOKS_LOCK_SK}#HISTORY#{number:08d}"
 
 
 def idempotency_sk(key: str) -> str:

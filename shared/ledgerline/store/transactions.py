@@ -50,6 +50,8 @@ function's 10 s timeout with an answer instead of being killed without one."""
 RESEND_BASE_SECONDS = 0.05
 RESEND_CAP_SECONDS = 0.5
 TOKEN_NAMESPACE = uuid.UUID("6f1c2a7e-5d44-4c1e-9a59-0b1d2c3e4f50")
+MAX_ITEMS = 100
+"""The most actions one TransactWriteItems may hold."""
 MAX_ATTEMPTS = 10
 """Enough for ~two dozen concurrent writers on one hot item (e.g. payments on one loan: each round one
 wins, the rest re-read) — 6 left 1–14 of 24 such payments with a 503 on DynamoDB Local. Worst case
@@ -116,6 +118,21 @@ def update(key: dict[str, str], expression: str, *, condition: str, values: dict
     if names:
         request["ExpressionAttributeNames"] = names
     return Action({"Update": request}, on_condition_failed)
+
+
+def check(key: dict[str, str], condition: str, *, values: dict[str, Any] | None = None,
+          on_condition_failed: OnConditionFailed = _concurrent) -> Action:
+    """A ConditionCheck: the transaction commits only while the item at ``key`` (which may not exist)
+    satisfies ``condition``; nothing is written to it."""
+    request: dict[str, Any] = {
+        "TableName": table_name(),
+        "Key": codec.to_item(key),
+        "ConditionExpression": condition,
+        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+    }
+    if values:
+        request["ExpressionAttributeValues"] = codec.to_item(values)
+    return Action({"ConditionCheck": request}, on_condition_failed)
 
 
 def token_for(seed: str, attempt: int, actions: list[Action]) -> str:

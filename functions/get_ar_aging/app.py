@@ -1,0 +1,28 @@
+"""Receivables aging as of a day: open invoices by customer and days past due, beside ACCOUNTS_RECEIVABLE (SPEC §10.3)."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from ledgerline.api import statement_views
+from ledgerline.api.app import create_app
+from ledgerline.api.families import LEDGER
+from ledgerline.api.routes import Sample, ThisCall
+from ledgerline.schemas.common import Day
+from ledgerline.schemas.statements import ArAgingView
+from ledgerline.services import statements
+
+app = lambda_handler = create_app(LEDGER)
+
+
+@app.get("/v1/businesses/<businessId>/reports/ar-aging", operation_id="business.reports.ar-aging.get",
+         summary="Open invoices by customer and days past due", present=statement_views.ar_aging,
+         sample=Sample(query={"effective_date": "2025-12-31"}))
+def get_ar_aging(
+    call: ThisCall,
+    businessId: str,
+    effective_date: Annotated[Day | None, Query(description="As of the end of this day; default today in the "
+                                                            "business's timezone.")] = None,
+) -> Response[ArAgingView]:
+    return call.respond(statements.ar_aging(call.scope, effective_date))

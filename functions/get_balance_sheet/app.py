@@ -1,0 +1,28 @@
+"""The balance sheet as of a day: assets, liabilities and equity with its net income (SPEC §10.3)."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from ledgerline.api import statement_views
+from ledgerline.api.app import create_app
+from ledgerline.api.families import LEDGER
+from ledgerline.api.routes import Sample, ThisCall
+from ledgerline.schemas.common import Day
+from ledgerline.schemas.statements import BalanceSheetView
+from ledgerline.services import statements
+
+app = lambda_handler = create_app(LEDGER)
+
+
+@app.get("/v1/businesses/<businessId>/reports/balance-sheet", operation_id="business.reports.balance-sheet.get",
+         summary="Assets, liabilities and equity as of a day", present=statement_views.balance_sheet,
+         sample=Sample(query={"effective_date": "2025-12-31"}))
+def get_balance_sheet(
+    call: ThisCall,
+    businessId: str,
+    effective_date: Annotated[Day | None, Query(description="Balances as of the end of this day; default today "
+                                                            "in the business's timezone.")] = None,
+) -> Response[BalanceSheetView]:
+    return call.respond(statements.balance_sheet(call.scope, effective_date))
