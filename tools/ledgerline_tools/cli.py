@@ -178,6 +178,18 @@ def cmd_export(args: argparse.Namespace) -> None:
         export.write(args, stdout)
 
 
+def cmd_rebuild_periods(args: argparse.Namespace) -> None:
+    """A business's period rows rewritten from its entries (store/periods.py ``rebuild``)."""
+    from ledgerline.store import chart as chart_store  # noqa: PLC0415 - only this command needs them
+    from ledgerline.store import periods
+
+    _target_table(args)
+    if chart_store.read(args.business_id, profile=True) is None:
+        sys.exit(f"ledgerline rebuild-periods: no business {args.business_id} in this table")
+    written = periods.rebuild(args.business_id, chart_store.Accounts(args.business_id))
+    print(f"rebuilt {written} period rows of business {args.business_id} from its journal entries")
+
+
 def cmd_openapi(args: argparse.Namespace) -> None:
     from ledgerline_tools import openapi
 
@@ -263,6 +275,17 @@ def parser() -> argparse.ArgumentParser:
     export.add_arguments(journal)
     _add_target_options(journal)
     journal.set_defaults(run=cmd_export)
+
+    rebuild = commands.add_parser(
+        "rebuild-periods", help="rewrite a business's period rows (what statements read) from its entries",
+        description="For books whose entries predate the period rows that financial statements read (SPEC "
+                    "§10.3): deletes the business's rows and writes them again from its journal entries. Not "
+                    "one transaction: run it while the business does not post. Example: ledgerline "
+                    "rebuild-periods --business-id 3f1d2c4b-5a69-4e7f-8a1b-2c3d4e5f6a7b "
+                    "--endpoint-url http://127.0.0.1:8000")
+    rebuild.add_argument("--business-id", required=True, help="the business whose rows to rebuild")
+    _add_target_options(rebuild)
+    rebuild.set_defaults(run=cmd_rebuild_periods)
 
     docs = commands.add_parser("openapi", help="regenerate docs/openapi.json (or --check it)")
     docs.add_argument("--check", action="store_true")

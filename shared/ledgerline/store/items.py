@@ -5,6 +5,7 @@ sees an item.
 Everything is strongly consistent except a listing on an index (global secondary indexes cannot be).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,6 +80,17 @@ def query_between(business_id: str, lower: str, upper: str) -> list[dict[str, An
         "ExpressionAttributeValues": codec.to_item({":pk": keys.business_pk(business_id), ":lower": lower,
                                                     ":upper": upper}),
     })
+
+
+def write_batch(*, deletes: Sequence[dict[str, str]] = (), puts: Sequence[dict[str, Any]] = ()) -> None:
+    """Delete the items at ``deletes`` (keys) and put ``puts`` (no key in both): BatchWriteItem, 25 at a
+    time, unprocessed items sent again. Not atomic: for maintenance commands, never for a posting."""
+    requests = [{"DeleteRequest": {"Key": codec.to_item(key)}} for key in deletes]
+    requests += [{"PutRequest": {"Item": codec.to_item(item)}} for item in puts]
+    for start in range(0, len(requests), 25):
+        pending: dict[str, Any] = {table_name(): requests[start:start + 25]}
+        while pending:
+            pending = dynamodb_client().batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
 
 
 # ---- listings: one page at a time, resumed from a cursor -------------------------------------------

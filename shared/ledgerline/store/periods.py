@@ -26,6 +26,8 @@ from ledgerline.domain.periods import BooksLock, LockChange, MonthMoves, merged,
 from ledgerline.errors import PeriodLocked
 from ledgerline.store import items as item_reads
 from ledgerline.store import keys, transactions
+from ledgerline.store.chart import Accounts
+from ledgerline.store.entries import entry_from_item
 
 ROW = "PERIOD_MOVES"
 ENTRY_ROW = "PERIOD_ENTRY"
@@ -96,6 +98,28 @@ def month_moves(business_id: str, first: date | None, last: date) -> list[MonthM
     (account, month): one consistent Query (every page)."""
     lower, upper = keys.period_range(month_of(first) if first else None, month_of(last))
     return merged(_rows(item_reads.query_between(business_id, lower, upper)))
+
+
+def rebuild(business_id: str, chart: Accounts) -> int:
+    """Rewrite the business's period rows from its journal entries: every existing row (and wide-entry
+    item) deleted, then one row per (account, month) with each day's sum. For books whose entries predate
+    the rows (SPEC §10.3); run it while the business does not post (it is not one transaction). The
+    number of rows written."""
+    pk = keys.business_pk(business_id)
+    rows: dict[tuple[str, str], dict[int, int]] = {}
+    for item in item_reads.query_prefix(business_id, keys.ENTRY_PREFIX):
+        entry = entry_from_item(item, chart)
+        for account_id, delta in balance_moves(entry.lines).items():
+            days = rows.setdefault((month_of(entry.entry_date), account_id), {})
+            days[entry.entry_date.day] = days.get(entry.entry_date.day, 0) + delta
+    fresh = [{**keys.key(pk, keys.period_sk(month, account_id)), "kind": ROW, "account_id": account_id,
+              "month": month, **{_day(number): cents for number, cents in days.items() if cents}}
+             for (month, account_id), days in sorted(rows.items()) if any(days.values())]
+    kept = {item["SK"] for item in fresh}  # a Put replaces these whole
+    stale = [keys.key(pk, item["SK"]) for item in item_reads.query_prefix(business_id, keys.PERIOD_PREFIX)
+             if item["SK"] not in kept]
+    item_reads.write_batch(deletes=stale, puts=fresh)
+    return len(fresh)
 
 
 # ---- the lock -----------------------------------------------------------------------------------
