@@ -190,6 +190,17 @@ def cmd_rebuild_periods(args: argparse.Namespace) -> None:
     print(f"rebuilt {written} period rows of business {args.business_id} from its journal entries")
 
 
+def cmd_upgrade_business(args: argparse.Namespace) -> None:
+    """What a business's older items lack, added (tools/ledgerline_tools/upgrade.py)."""
+    from ledgerline.store import chart as chart_store  # noqa: PLC0415 - only this command needs them
+    from ledgerline_tools import upgrade
+
+    _target_table(args)
+    if chart_store.read(args.business_id, profile=True) is None:
+        sys.exit(f"ledgerline upgrade-business: no business {args.business_id} in this table")
+    _print(upgrade.upgrade_business(args.business_id))
+
+
 def cmd_openapi(args: argparse.Namespace) -> None:
     from ledgerline_tools import openapi
 
@@ -286,6 +297,17 @@ def parser() -> argparse.ArgumentParser:
     rebuild.add_argument("--business-id", required=True, help="the business whose rows to rebuild")
     _add_target_options(rebuild)
     rebuild.set_defaults(run=cmd_rebuild_periods)
+
+    upgrade_cmd = commands.add_parser(
+        "upgrade-business", help="add what a business's items written by an older Ledgerline lack",
+        description="Adds, where missing, the GSI4 keys of journal entries and invoices (filtered listings) "
+                    "and the business on the monthly accrual schedule's list; each write only if still missing, "
+                    "so it is safe to repeat and to run while the business posts. Prints what it added. "
+                    "Example: ledgerline upgrade-business --business-id 3f1d2c4b-5a69-4e7f-8a1b-2c3d4e5f6a7b "
+                    "--endpoint-url http://127.0.0.1:8000")
+    upgrade_cmd.add_argument("--business-id", required=True, help="the business to upgrade")
+    _add_target_options(upgrade_cmd)
+    upgrade_cmd.set_defaults(run=cmd_upgrade_business)
 
     docs = commands.add_parser("openapi", help="regenerate docs/openapi.json (or --check it)")
     docs.add_argument("--check", action="store_true")
