@@ -12,17 +12,21 @@ CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-stamp-$(CHECKOV_VERSION)
 
 .PHONY: install run test lint bench openapi clean soak
 
+# Said step by step, with pip's own progress bars: a first install downloads for a minute or so.
 $(STAMP): pyproject.toml
+	@echo "==> Creating $(VENV) with $(PYTHON) and upgrading pip"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@echo "==> Installing Python packages into $(VENV): pip install -e '.[dev]' (again whenever pyproject.toml changes)"
+	$(BIN)/python -m pip install --progress-bar on -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
 
 ## make run: DynamoDB Local + the API on http://127.0.0.1:$(PORT) (Ctrl-C stops both)
 run: install
-	$(BIN)/ledgerline serve --port $(PORT) --dynamodb-port $(DYNAMODB_PORT)
+	@echo "==> Starting Ledgerline: DynamoDB Local on :$(DYNAMODB_PORT), the API on :$(PORT)"
+	@$(BIN)/ledgerline serve --port $(PORT) --dynamodb-port $(DYNAMODB_PORT)
 
 ## make test: template lint, unit tests (moto) and integration tests (DynamoDB Local)
 test: install lint

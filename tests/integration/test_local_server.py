@@ -5,6 +5,7 @@ A real HTTP server on a free port over DynamoDB Local, spoken to with plain ``ur
 
 import http.client
 import json
+import re
 import socket
 import socketserver
 import threading
@@ -14,14 +15,15 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
 from ledgerline.services import businesses
-from ledgerline_tools import openapi
-from ledgerline_tools.dynamodb_local import free_port
+from ledgerline_tools import cli, gateway, localstack, openapi, template
+from ledgerline_tools.dynamodb_local import DynamoDBLocal, free_port
 from ledgerline_tools.server import serve
 
 pytestmark = pytest.mark.integration
@@ -274,3 +276,113 @@ def test_a_bad_content_length_is_refused_and_the_connection_closed(base_url: str
     assert head.split(b" ")[1] == b"400"
     assert b"connection: close" in head.lower()
     assert json.loads(body) == {"message": "Bad Request"}
+
+
+# ---- issue 11: the first run -----------------------------------------------------------------------------------
+
+REQUEST_ID = re.compile(r"[A-Za-z0-9]{15}=")
+"""What API Gateway's ``apigw-requestid`` looks like: ``Jv1Ue5zvoAMEaZw=``."""
+
+
+def test_the_root_redirects_to_the_docs(base_url: str) -> None:
+    conn = connection(base_url)
+    try:
+        answer = exchange(conn, "GET", "/")
+    finally:
+        conn.close()
+
+    assert answer.status == 302 and answer.headers["location"] == "/docs"
+
+
+def test_every_response_carries_its_own_request_id_as_api_gateway_sends_it(base_url: str) -> None:
+    answers = [call("GET", f"{base_url}/openapi.json"), call("GET", f"{base_url}/docs"),
+               call("GET", f"{base_url}/v1/no-such-route"),
+               call("GET", f"{base_url}/v1/businesses/{uuid.uuid4()}/reports/trial-balance")]  # the authorizer's 401
+
+    ids = [answer.headers.get("apigw-requestid", "") for answer in answers]
+    assert [a.status for a in answers] == [200, 200, 404, 401]
+    assert all(REQUEST_ID.fullmatch(i) for i in ids), ids
+    assert len(set(ids)) == len(ids)
+
+
+def test_a_refused_malformed_request_carries_a_request_id_too(base_url: str) -> None:
+    parts = urlsplit(base_url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as raw:
+        raw.sendall(b"GET /openapi.json HTTP/9.9\r\nHost: x\r\n\r\n")
+        reply = b""
+        while chunk := raw.recv(65536):
+            reply += chunk
+
+    head = reply.partition(b"\r\n\r\n")[0].decode().lower()
+    assert re.search(r"^apigw-requestid: [a-z0-9]{15}=$", head, re.MULTILINE), head
+
+
+def test_the_function_gets_the_request_id_the_caller_sees(base_url: str, monkeypatch) -> None:
+    # Given functions that let every request through and remember the events they get
+    events: list[dict[str, Any]] = []
+
+    def function(target: Any, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        if target.logical_id == template.AUTHORIZER_RESOURCE:
+            return {"isAuthorized": True, "context": {}}
+        events.append(event)
+        return {"statusCode": 200, "body": "{}"}
+
+    monkeypatch.setattr(gateway, "invoke", function)
+
+    answer = call("GET", f"{base_url}/v1/businesses/{uuid.uuid4()}/reports/trial-balance",
+                  headers={"Authorization": "Bearer whatever"})
+
+    assert answer.status == 200
+    assert events[0]["requestContext"]["requestId"] == answer.headers["apigw-requestid"]
+
+
+def access_line(capsys: pytest.CaptureFixture[str], request_id: str) -> str:
+    """The server's access line for the request: it is written just after the response, from its thread."""
+    deadline, seen = time.monotonic() + 5, ""
+    while time.monotonic() < deadline:
+        seen += capsys.readouterr().out
+        found = [line for line in seen.splitlines() if request_id in line]
+        if found:
+            return found[0]
+        time.sleep(0.01)
+    raise AssertionError(f"no access line with {request_id} in {seen!r}")
+
+
+def test_the_access_line_has_the_time_the_request_the_status_the_latency_and_the_request_id(
+        base_url: str, capsys) -> None:
+    answer = call("GET", f"{base_url}/v1/no-such-route?limit=5")
+    request_id = answer.headers["apigw-requestid"]
+
+    line = access_line(capsys, request_id)
+
+    timestamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
+    assert re.fullmatch(rf"{timestamp} GET /v1/no-such-route\?limit=5 404 \d+\.\d ms {re.escape(request_id)}", line), line
+
+
+@pytest.fixture
+def local_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A .local of the test's own, so a refused serve could not touch the checkout's."""
+    monkeypatch.setattr(localstack, "LOCAL_DIR", tmp_path / ".local")
+    monkeypatch.setattr(localstack, "DEMO_FILE", tmp_path / ".local" / "demo.json")
+    return tmp_path / ".local"
+
+
+def test_a_second_serve_beside_a_running_one_is_refused_in_one_line(
+        base_url: str, dynamodb_local: DynamoDBLocal, local_dir: Path) -> None:
+    # Given this module's API server and the session's DynamoDB Local, both running
+    api_port = urlsplit(base_url).port
+
+    # When serve is asked for either of their ports
+    refusals = []
+    for argv in (["--port", str(api_port), "--dynamodb-port", str(free_port())],
+                 ["--port", str(free_port()), "--dynamodb-port", str(dynamodb_local.port)]):
+        with pytest.raises(SystemExit) as exited:
+            cli.main(["serve", *argv])
+        refusals.append(str(exited.value.code))
+
+    # Then it refuses in one line, having started nothing and written nothing
+    assert refusals[0].startswith(f"ledgerline: port {api_port} is in use — is another make run going?")
+    assert refusals[1].startswith(f"ledgerline: port {dynamodb_local.port} is in use — is another make run going?")
+    assert all("\n" not in refusal for refusal in refusals)
+    assert not local_dir.exists()
+    assert call("GET", f"{base_url}/openapi.json").status == 200  # the running one is unharmed

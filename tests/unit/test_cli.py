@@ -6,16 +6,24 @@ targeted (``--aws`` + ``LEDGER_TABLE_NAME``); ``--endpoint-url`` is exercised on
 
 import argparse
 import json
+import os
+import re
+import socket
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import botocore.client
 import pytest
+from support import new_api
+from support.write_offs import set_policy
 
 from ledgerline.services import businesses
 from ledgerline.store import chart as chart_store
-from ledgerline_tools import cli, template
+from ledgerline.store import policies, runtime
+from ledgerline_tools import cli, dynamodb_local, functions, lambda_environment, local_run, localstack, template
+from ledgerline_tools.dynamodb_local import free_port
 
 SAMPLE_BUSINESS = "11111111-1111-4111-8111-111111111111"
 DEFAULT_STABLE_NAMES = {  # SPEC §4
@@ -203,3 +211,213 @@ def test_endpoint_url_targets_dynamodb_local(local_table: str, capsys, monkeypat
     created = create_business(capsys, "--endpoint-url", endpoint)
 
     assert businesses.authenticate(created["token"]) == [created["business_id"]]
+
+
+# ---- issue 11: a second `make run` is refused before it starts anything -----------------------------------------
+
+ANOTHER_RUN = "is another make run going?"
+
+
+@pytest.fixture
+def local_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """serve's .local in a temporary folder, where starting DynamoDB Local or fetching it fails the test."""
+    def started(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("serve started something")
+
+    local = tmp_path / ".local"
+    monkeypatch.setattr(localstack, "LOCAL_DIR", local)
+    monkeypatch.setattr(localstack, "DEMO_FILE", local / "demo.json")
+    monkeypatch.setattr(dynamodb_local, "ensure_installed", started)
+    monkeypatch.setattr(dynamodb_local.DynamoDBLocal, "start", started)
+    return local
+
+
+@pytest.fixture
+def busy_port() -> Iterator[int]:
+    """A port something listens on."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        yield sock.getsockname()[1]
+
+
+def serve_refusal(*argv: str) -> str:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["serve", *argv])
+    message = str(exited.value.code)
+    assert "\n" not in message and "()" not in message  # one line, and no internal function named
+    return message
+
+
+@pytest.mark.parametrize("option", ["--port", "--dynamodb-port"])
+def test_serve_refuses_a_port_in_use_in_one_line_and_starts_nothing(local_dir: Path, busy_port: int,
+                                                                   option: str) -> None:
+    ports = {"--port": free_port(), "--dynamodb-port": free_port(), option: busy_port}
+
+    message = serve_refusal(*(str(part) for pair in ports.items() for part in pair))
+
+    assert message.startswith(f"ledgerline: port {busy_port} is in use — {ANOTHER_RUN}")
+    assert not local_dir.exists()  # no lock taken, no demo.json written
+
+
+def test_serve_refuses_while_another_serve_holds_local_and_leaves_demo_json_alone(local_dir: Path) -> None:
+    local_dir.mkdir()
+    demo = local_dir / "demo.json"
+    demo.write_text('{"business_id": "the running one"}')
+
+    with local_run.one_serve_at_a_time(local_dir, "http://127.0.0.1:3000"):
+        message = serve_refusal("--port", str(free_port()), "--dynamodb-port", str(free_port()))
+
+    assert re.fullmatch(rf"ledgerline: \S*data is in use by ledgerline serve \(pid {os.getpid()}, "
+                        rf"http://127.0.0.1:3000\) — {re.escape(ANOTHER_RUN)}", message), message
+    assert demo.read_text() == '{"business_id": "the running one"}'
+
+
+def test_the_lock_is_released_when_the_serve_ends(local_dir: Path) -> None:
+    with local_run.one_serve_at_a_time(local_dir, "http://127.0.0.1:3000"):
+        pass
+    with local_run.one_serve_at_a_time(local_dir, "http://127.0.0.1:3001"):
+        assert "http://127.0.0.1:3001" in (local_dir / local_run.LOCK_FILE).read_text()
+
+
+def test_demo_json_records_both_endpoints_and_a_later_start_updates_them(moto_table: str, local_dir: Path) -> None:
+    created, new = localstack.ensure_demo("http://127.0.0.1:3000", "http://127.0.0.1:8000")
+    reused, again = localstack.ensure_demo("http://127.0.0.1:3001", "http://127.0.0.1:8001")
+
+    assert new and not again and reused["business_id"] == created["business_id"]
+    saved = json.loads((local_dir / "demo.json").read_text())
+    assert saved == reused
+    assert (saved["api_url"], saved["dynamodb_endpoint"]) == ("http://127.0.0.1:3001", "http://127.0.0.1:8001")
+
+
+# ---- issue 11: one line, not a traceback ------------------------------------------------------------------------
+
+
+def one_line_exit(argv: list[str]) -> str:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(argv)
+    message = str(exited.value.code)
+    assert message.startswith("ledgerline") and "\n" not in message and "Traceback" not in message
+    return message
+
+
+def test_invoke_without_its_event_file_says_so(moto_table: str, tmp_path: Path) -> None:
+    missing = tmp_path / "missing.json"
+
+    message = one_line_exit(["invoke", "GetTrialBalanceFunction", "--event", str(missing), "--aws"])
+
+    assert message == f"ledgerline: no event file {missing} (sample events are in events/)"
+
+
+def test_invoke_on_an_event_file_that_is_not_json_says_so(moto_table: str, tmp_path: Path) -> None:
+    event = tmp_path / "event.json"
+    event.write_text("{not json")
+
+    assert one_line_exit(["invoke", "GetTrialBalanceFunction", "--event", str(event), "--aws"]).startswith(
+        f"ledgerline: the event file {event} is not JSON:")
+
+
+@pytest.mark.parametrize("argv", _table_commands(), ids=lambda argv: argv[0])
+def test_an_endpoint_nothing_answers_on_is_one_line_for_every_table_command(no_aws: None, argv: list[str]) -> None:
+    port = free_port()  # nothing listens on it
+
+    message = one_line_exit([*argv, "--endpoint-url", f"http://127.0.0.1:{port}"])
+
+    assert message == f"ledgerline: nothing answers at http://127.0.0.1:{port} — is make run running on :{port}?"
+
+
+def test_an_unreachable_endpoint_from_the_environment_is_one_line_too(no_aws: None, monkeypatch) -> None:
+    port = free_port()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", f"http://127.0.0.1:{port}")
+
+    assert one_line_exit(["run-write-offs", "--dry-run"]).endswith(f"is make run running on :{port}?")
+
+
+def test_the_scheduler_with_aws_and_no_queue_url_is_one_line_and_sends_nothing(no_aws: None, monkeypatch) -> None:
+    monkeypatch.setenv("LEDGER_TABLE_NAME", "ledgerline-deployed")
+    monkeypatch.delenv("WRITE_OFF_QUEUE_URL", raising=False)
+    event = str(template.ROOT / "events" / "write_off_scheduler.json")
+
+    message = one_line_exit(["invoke", "WriteOffSchedulerFunction", "--event", event, "--aws"])
+
+    assert message == ("ledgerline: WriteOffSchedulerFunction sends to the write-off queue: with --aws, set "
+                       "WRITE_OFF_QUEUE_URL to the deployed stack's WriteOffQueue URL")
+
+
+def test_a_functions_environment_resolves_parameters_the_table_and_stand_ins() -> None:
+    resolved = lambda_environment.resolve("WriteOffSchedulerFunction")
+
+    assert resolved.values == {"LEDGER_TABLE_NAME": runtime.table_name(), "POWERTOOLS_SERVICE_NAME": "ledgerline",
+                               "POWERTOOLS_METRICS_NAMESPACE": "Ledgerline", "POWERTOOLS_LOG_LEVEL": "INFO"}
+    assert resolved.stood_in == {"WRITE_OFF_QUEUE_URL": "WriteOffQueue"}
+    assert resolved.unresolved == []
+    assert lambda_environment.resolve("ListLedgerEntriesFunction").stood_in == {"CURSOR_SECRET_ARN": "CursorSecret"}
+
+
+def test_invoke_runs_the_function_with_its_template_environment_and_then_restores_it(
+        moto_table: str, capsys, tmp_path: Path, monkeypatch) -> None:
+    # Given a variable the template sets (LogLevel's default) and one the environment already sets
+    monkeypatch.delenv("POWERTOOLS_LOG_LEVEL", raising=False)
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "mine")
+    seen: dict[str, str | None] = {}
+
+    def fake_invoke(function: Any, event: Any, context: Any) -> dict[str, Any]:
+        seen.update({name: os.environ.get(name) for name in
+                     ("POWERTOOLS_LOG_LEVEL", "POWERTOOLS_SERVICE_NAME", "CURSOR_SECRET_ARN", "LEDGER_TABLE_NAME")})
+        return {"statusCode": 200}
+
+    monkeypatch.setattr(functions, "invoke", fake_invoke)
+    business_id = create_business(capsys, "--aws")["business_id"]
+    event = sample_event(tmp_path, "get_trial_balance.json", business_id)
+
+    # When the function is invoked
+    assert run(capsys, "invoke", "GetTrialBalanceFunction", "--event", str(event), "--aws") == {"statusCode": 200}
+
+    # Then it ran with the template's values where the environment had none, and the rest left as it was
+    assert seen == {"POWERTOOLS_LOG_LEVEL": "INFO", "POWERTOOLS_SERVICE_NAME": "mine", "CURSOR_SECRET_ARN": None,
+                    "LEDGER_TABLE_NAME": moto_table}
+    assert "POWERTOOLS_LOG_LEVEL" not in os.environ
+
+
+@pytest.mark.integration
+def test_invoke_the_scheduler_locally_runs_its_messages_on_the_in_process_worker(local_table: str, capsys,
+                                                                                monkeypatch) -> None:
+    monkeypatch.delenv("WRITE_OFF_QUEUE_URL", raising=False)
+    api = new_api("Scheduled Co")
+    set_policy(api)
+    event = str(template.ROOT / "events" / "write_off_scheduler.json")
+    capsys.readouterr()  # what setting the policy printed (its function's metrics)
+
+    response = run(capsys, "invoke", "WriteOffSchedulerFunction", "--event", event)
+
+    assert response == {"businesses": 1}
+    runs, _more = policies.list_runs(api.business_id, limit=5, start_key=None)
+    assert [(r.trigger, r.status) for r in runs] == [("schedule", "completed")]
+
+
+# ---- issue 11: every option says what it does and its default; every command has an example ---------------------
+
+
+def _subcommands() -> dict[str, argparse.ArgumentParser]:
+    return next(a for a in cli.parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+
+
+@pytest.mark.parametrize("name", sorted(_subcommands()))
+def test_every_command_has_a_description_an_example_and_help_on_every_argument(name: str) -> None:
+    command = _subcommands()[name]
+    assert command.description and command.epilog.startswith(f"Example:\n  ledgerline {name}")
+    for action in command._actions:
+        if isinstance(action, argparse._HelpAction):
+            continue
+        assert action.help and action.help != argparse.SUPPRESS, f"{name} {action.dest} has no help"
+        optional_value = action.option_strings and not action.required and action.nargs != 0
+        if optional_value and action.default is None:  # left out, it does what its help says
+            assert "default" in action.help, f"{name} {action.option_strings[0]} does not say its default"
+
+
+def test_help_shows_the_defaults(capsys) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["create-token", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "the token's lifetime, 1 to 365 days (default: 90)" in shown
+    assert "(default: $AWS_ENDPOINT_URL_DYNAMODB)" in shown

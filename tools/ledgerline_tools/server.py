@@ -4,10 +4,19 @@ Built for bursts: a listen backlog of 128 (the stdlib's 5 resets bursts of 40+ c
 thread per connection, and ``TCP_NODELAY`` so a kept-alive connection doesn't wait ~40 ms per
 response (Nagle against the client's delayed ACK). Whatever the method or however malformed the
 request, the answer is JSON like API Gateway's, never the stdlib's HTML error pages.
+
+Every response carries an ``apigw-requestid`` header, as API Gateway's do; the same id is the event's
+``requestContext.requestId`` (so the functions' logs carry it) and is on the request's access line,
+written once the response is sent: ``2026-11-30T23:10:58.123Z GET /openapi.json 200 3.1 ms Jv1Ue5zvoAMEaZw=``.
+``GET /`` redirects to ``/docs``.
 """
 
 import json
+import secrets
+import string
+import time
 import traceback
+from datetime import UTC, datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -28,6 +37,18 @@ CDN = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5"
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
 LISTEN_BACKLOG = 128
 IDLE_TIMEOUT_SECONDS = 60
+REQUEST_ID_HEADER = "apigw-requestid"
+_ID_ALPHABET = string.ascii_letters + string.digits
+
+
+def new_request_id() -> str:
+    """An id shaped like API Gateway's (``Jv1Ue5zvoAMEaZw=``): 15 letters and digits, then ``=``."""
+    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(15)) + "="
+
+
+def timestamp(at: datetime) -> str:
+    """UTC to the millisecond, as CloudWatch shows it: ``2026-11-30T23:10:58.123Z``."""
+    return at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
 
 
 class _BadBody(Exception):
@@ -48,20 +69,57 @@ def make_handler(gateway: LocalGateway, swagger_dir: Path | None) -> type[BaseHT
         # An idle kept-alive connection gives its thread back after this long.
         timeout = IDLE_TIMEOUT_SECONDS
 
+        request_id: str | None = None
+        received: tuple[datetime, float] | None = None
+
+        def handle_one_request(self) -> None:
+            self.request_id, self.received = None, None  # a kept-alive connection's next request is a new one
+            super().handle_one_request()
+
+        def parse_request(self) -> bool:
+            self._stamp()  # the request line is in: from here on the request is timed
+            return super().parse_request()
+
+        def _stamp(self) -> None:
+            if self.request_id is None:
+                self.request_id, self.received = new_request_id(), (datetime.now(UTC), time.perf_counter())
+
+        def _access_log(self, status: int, note: str | None = None) -> None:
+            """One line per request, once it is answered: when it came, what it was, status, latency, id."""
+            self._stamp()
+            assert self.received is not None
+            at, started = self.received
+            latency_ms = (time.perf_counter() - started) * 1000
+            # Before the request line is parsed there is no command or path (e.g. a 414).
+            command, path = getattr(self, "command", None) or "-", getattr(self, "path", None) or "-"
+            why = f" ({note})" if note else ""
+            print(f"{timestamp(at)} {command} {path} {status} {latency_ms:.1f} ms {self.request_id}{why}", flush=True)
+
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+            pass  # the access line is written once the response is sent, with its latency (_access_log)
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+            print(f"{timestamp(datetime.now(UTC))} {format % args}", flush=True)
+
         def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
             self.send_response(status)
             for name, value in headers.items():
-                if name.lower() not in ("content-length", "connection", "transfer-encoding"):
+                if name.lower() not in ("content-length", "connection", "transfer-encoding", REQUEST_ID_HEADER):
                     self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
+            self.send_header(REQUEST_ID_HEADER, str(self.request_id))
             if self.close_connection:  # the caller asked for it, or the request can't be trusted
                 self.send_header("Connection", "close")
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)
+            self._access_log(status)
 
         def _extras(self, path: str) -> bool:
-            if path == "/openapi.json":
+            if path == "/":  # what a browser opens first: the docs
+                self._send(302, {"Location": "/docs", "Content-Type": "application/json"},
+                           json.dumps({"message": "Found: see /docs"}).encode())
+            elif path == "/openapi.json":
                 self._send(200, {"Content-Type": "application/json"}, document)
             elif path in ("/docs", "/docs/"):
                 assets = "/docs/assets" if swagger_dir else CDN
@@ -126,7 +184,8 @@ def make_handler(gateway: LocalGateway, swagger_dir: Path | None) -> type[BaseHT
                 return
             headers = {name: value for name, value in self.headers.items()}
             try:
-                response = gateway.handle(self.command, parts.path, parts.query, headers, body)
+                response = gateway.handle(self.command, parts.path, parts.query, headers, body,
+                                          request_id=self.request_id)
             except Exception:  # noqa: BLE001 - a bug of the stand-in itself: API Gateway's bare 500, not a reset
                 traceback.print_exc()
                 response = HttpResponse(500, {"Content-Type": "application/json"},
@@ -146,7 +205,7 @@ def make_handler(gateway: LocalGateway, swagger_dir: Path | None) -> type[BaseHT
             # The stdlib's own refusals (malformed request line, URI or headers too long, HTTP/2.0…):
             # API Gateway's JSON shape, and the connection closed since the request can't be trusted.
             status = HTTPStatus(code)
-            self.log_message("%s %s", str(code), message or status.phrase)
+            self._stamp()  # a request line too long to parse was never stamped
             self.close_connection = True
             body = json.dumps({"message": status.phrase}).encode()
             # A request line that didn't parse leaves HTTP/0.9 (no status line, no headers): answer in 1.1.
@@ -155,14 +214,11 @@ def make_handler(gateway: LocalGateway, swagger_dir: Path | None) -> type[BaseHT
             self.send_header("Connection", "close")
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
+            self.send_header(REQUEST_ID_HEADER, str(self.request_id))
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-            # Before the request line is parsed there is no command or path (e.g. a 414).
-            command, path = getattr(self, "command", None) or "-", getattr(self, "path", None) or "-"
-            print(f"{command} {path} -> {args[1] if len(args) > 1 else (args[0] if args else '')}", flush=True)
+            self._access_log(code, message)
 
     return Handler
 
