@@ -20,7 +20,7 @@ app = lambda_handler = create_app(LEDGER)
                 "reversals of entries already in a closed period are posted on the first open day. Moving "
                 "the lock back reopens; every change is kept in the lock's history.",
     present=closing_views.books_lock,
-    sample=Sample({"locked_through": "2025-01-31"}, idempotency_key="books-lock-2025-01"),
+    sample=Sample({"locked_through": "2019-12-31"}, idempotency_key="books-lock-2019"),  # before every sample date
 )
 def put_books_lock(call: ThisCall, businessId: str, body: BooksLockRequest) -> Response[BooksLockView]:
     return call.respond(closing.set_lock(call.scope, body.locked_through))
