@@ -298,6 +298,9 @@ SAMPLES: dict[str, list[Sample]] = {
     "PUT /v1/businesses/{businessId}/write-off-policy": [
         Sample(body=lambda books: POLICY),
     ],
+    "PUT /v1/businesses/{businessId}/books/lock": [
+        Sample(body=lambda books: {"locked_through": "2019-12-31"}),  # before every other sample's date
+    ],
     "POST /v1/businesses/{businessId}/write-off-runs": [
         Sample("nothing due", body=lambda books: {"run_date": RUN_DATE}),
         Sample("dry run, 1 invoice due", body=lambda books: _due(books, dry_run=True)),
