@@ -16,7 +16,15 @@ SAMPLE = Sample({"amount_cents": 195000, "direction": "inflow", "date": "2025-02
                  "external_id": "bank-feed-2025-02-01-0042"}, idempotency_key="bank-feed-2025-02-01-0042")
 
 
+DESCRIPTION = (
+    "Posts a bank transaction between the cash account (`cash_ledger_id`, default CASH) and a category "
+    "(`category_ledger_id`, default Uncategorized Revenue for an inflow, Uncategorized Expenses for an "
+    "outflow). A loan payment can later claim it with `transaction_id`. The same `external_id` with the same "
+    "content returns the existing transaction (200).")
+
+
 @app.post("/api/v1/transactions", status_code=201, existing=True, present=loan_views.bank_transaction,
+          description=DESCRIPTION,
           summary="Import a bank transaction (posts it to cash and a category)",
           message="Bank transaction imported", code="BANK_TRANSACTION_CREATED", sample=SAMPLE)
 def create_bank_transaction(call: ThisCall, body: BankTransactionRequest) -> Response[SuccessEnvelope[BankTransaction]]:

@@ -22,7 +22,14 @@ SAMPLE = Sample({
 }, idempotency_key="je-2025-0001")
 
 
+DESCRIPTION = (
+    "A manual journal entry: two or more lines, each naming an account (by `StableName` or `AccountId`), an "
+    "amount in integer cents and a direction; debits must equal credits. Its date is `entry_at`'s in the "
+    "business's timezone. The same `external_id` with the same content returns the existing entry (200).")
+
+
 @app.post("/v1/businesses/<businessId>/custom-journal-entries", operation_id="business.custom-journal-entries.create",
+          description=DESCRIPTION,
           status_code=201, existing=True, summary="Post a balanced manual entry", present=views.entry, sample=SAMPLE)
 def create_custom_journal_entry(call: ThisCall, businessId: str,
                                 body: CustomJournalEntryRequest) -> Response[JournalEntryView]:

@@ -19,7 +19,16 @@ SAMPLE = Sample({
 }, idempotency_key="note-northwind-2025-01")
 
 
+DESCRIPTION = (
+    "A loan the business made (`direction: lend`, a note receivable) or a debt it owes (`borrow`), with its "
+    "opening entry: with `cash_ledger_id` the principal moves through that cash account (Dr Notes Receivable "
+    "/ Cr cash, or Dr cash / Cr Long-Term Debt); without it, an existing loan is brought onto the books "
+    "against Opening Balance Equity. The same `external_id` with the same content returns the existing "
+    "instrument (200).")
+
+
 @app.post("/api/v1/businesses/<business_id>/cfo-portal/debt-schedule/instruments", status_code=201, existing=True,
+          description=DESCRIPTION,
           summary="Create a debt instrument", present=loan_views.instrument, message="Debt instrument created",
           code="DEBT_INSTRUMENT_CREATED", sample=SAMPLE)
 def cfo_portal_create_debt_instrument(call: ThisCall, business_id: str,

@@ -22,7 +22,14 @@ SAMPLE = Sample({
 }, idempotency_key="inv-2025-0107")
 
 
+DESCRIPTION = (
+    "An invoice of 1 to 50 line items (`unit_price` in cents × a decimal `quantity`, each credited to its "
+    "account, default SALES), its total debited to Accounts Receivable. The same `external_id` with the same "
+    "content returns the existing invoice (200).")
+
+
 @app.post("/v1/businesses/<businessId>/invoices", operation_id="business.invoices.create", status_code=201,
+          description=DESCRIPTION,
           existing=True, summary="Create an invoice (Dr AR / Cr revenue)", present=invoice_views.invoice, sample=SAMPLE)
 def create_invoice(call: ThisCall, businessId: str, body: CreateInvoiceRequest) -> Response[ApiInvoice]:
     invoice, created = invoices.create_invoice(call.scope, body.command())

@@ -17,7 +17,14 @@ SAMPLE = Sample({
 }, idempotency_key="pmt-2025-0107-1")
 
 
+DESCRIPTION = (
+    "A customer's payment: Dr the clearing account (`payment_clearing_account_identifier`, default CASH) / Cr "
+    "Accounts Receivable. More than the outstanding balance is 400. The same `external_id` with the same "
+    "content returns the existing payment (200).")
+
+
 @app.post("/v1/businesses/<businessId>/invoices/<invoiceId>/payment", operation_id="business.invoices.payment.create",
+          description=DESCRIPTION,
           status_code=201, existing=True, summary="Record a payment (Dr clearing / Cr AR)",
           present=invoice_views.payment, sample=SAMPLE)
 def create_invoice_payment(call: ThisCall, businessId: str, invoiceId: str,

@@ -19,7 +19,12 @@ SAMPLE = Sample({
     "write_off_at": "2025-03-01T12:00:00Z", "external_id": "wo-2025-0107-1",
     "tags": [{"key": "reason", "value": "dispute"}],
 }, idempotency_key="wo-2025-0107-1")
-ROUTE = {"status_code": 201, "existing": True, "summary": "Write off part or all",
+DESCRIPTION = (
+    "Writes off `amount` (default: the whole outstanding balance): Dr `destination_ledger_account` (default "
+    "BAD_DEBT; an expense or debit-normal revenue account) / Cr Accounts Receivable, dated `write_off_at` "
+    "(default now). A voided or settled invoice is 409. `POST …/write-offs` is an alias of `POST "
+    "…/write-off`.")
+ROUTE = {"status_code": 201, "description": DESCRIPTION, "existing": True, "summary": "Write off part or all",
          "present": invoice_views.write_off_for, "sample": SAMPLE}
 OptionalBody = Annotated[InvoiceWriteOffRequest | None, Body()]
 

@@ -14,7 +14,13 @@ SAMPLE = Sample({"name": "Office Equipment", "stable_name": "OFFICE_EQUIPMENT", 
                  "normality": "DEBIT"}, idempotency_key="create-account-office-equipment")
 
 
+DESCRIPTION = (
+    "A custom account with its own `stable_name`, type and normality. An account with that `stable_name` "
+    "already there is returned unchanged (200).")
+
+
 @app.post("/v1/businesses/<businessId>/ledger/accounts", operation_id="business.ledger.accounts.create",
+          description=DESCRIPTION,
           status_code=201, existing=True, summary="A custom account (existing stable_name: 200)", present=views.account,
           sample=SAMPLE)
 def create_ledger_account(call: ThisCall, businessId: str, body: CreateAccountRequest) -> Response[AccountView]:

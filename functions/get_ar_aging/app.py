@@ -16,7 +16,13 @@ from ledgerline.services import statements
 app = lambda_handler = create_app(LEDGER)
 
 
+DESCRIPTION = (
+    "Open invoices as of `effective_date` by days past due (current, 1–30, 31–60, 61–90, over 90), per "
+    "customer and in total, with the difference from Accounts Receivable's balance as an unallocated line.")
+
+
 @app.get("/v1/businesses/<businessId>/reports/ar-aging", operation_id="business.reports.ar-aging.get",
+         description=DESCRIPTION,
          summary="Open invoices by customer and days past due", present=statement_views.ar_aging,
          sample=Sample(query={"effective_date": "2025-12-31"}))
 def get_ar_aging(

@@ -12,7 +12,13 @@ from ledgerline.services import loan_queries
 app = lambda_handler = create_app(LOANS)
 
 
+DESCRIPTION = (
+    "One instrument with its balances and its activity: every event (disbursement, accrual, payment, "
+    "write-off) with its type, date, amounts and journal entry id.")
+
+
 @app.get("/api/v1/businesses/<business_id>/cfo-portal/debt-schedule/instruments/<instrument_id>",
+         description=DESCRIPTION,
          summary="One instrument with its activity", present=loan_views.instrument_detail,
          message="Debt instrument retrieved", code="DEBT_INSTRUMENT_RETRIEVED")
 def cfo_portal_get_debt_instrument(call: ThisCall, business_id: str,

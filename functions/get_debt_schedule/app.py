@@ -16,7 +16,14 @@ from ledgerline.services import loan_queries
 app = lambda_handler = create_app(LOANS)
 
 
+DESCRIPTION = (
+    "The business's instruments, filtered by `status` and `direction` and paginated with `limit` and "
+    "`cursor`, with the totals per direction (outstanding principal, accrued interest): what the business "
+    "owes (`borrow`) and what it is owed (`lend`).")
+
+
 @app.get("/api/v1/businesses/<business_id>/cfo-portal/debt-schedule", summary="Instruments and totals per direction",
+         description=DESCRIPTION,
          present=loan_views.debt_schedule, message="Debt schedule retrieved", code="DEBT_SCHEDULE_RETRIEVED",
          sample=Sample(query={"status": "active", "limit": "25"}))
 def cfo_portal_get_debt_schedule(

@@ -18,7 +18,13 @@ app = lambda_handler = create_app(LEDGER)
 SAMPLE = Sample(query={"start_date": "2025-01-01", "end_date": "2025-12-31", "group_by": "month"})
 
 
+DESCRIPTION = (
+    "Income, expenses and net profit between `start_date` and `end_date`, nested per account; "
+    "`group_by=month` adds one column per calendar month.")
+
+
 @app.get("/v1/businesses/<businessId>/reports/profit-and-loss", operation_id="business.reports.profit-and-loss.get",
+         description=DESCRIPTION,
          summary="Income, expenses and net profit over a range", present=statement_views.profit_and_loss,
          sample=SAMPLE)
 def get_profit_and_loss(

@@ -16,7 +16,13 @@ from ledgerline.services import ledger
 app = lambda_handler = create_app(LEDGER)
 
 
+DESCRIPTION = (
+    "Every account's debit or credit balance as of `effective_date` (default: now), and the two totals, which "
+    "are equal.")
+
+
 @app.get("/v1/businesses/<businessId>/reports/trial-balance", operation_id="business.reports.trial-balance.get",
+         description=DESCRIPTION,
          summary="Every balance and the two equal totals", present=views.trial_balance)
 def get_trial_balance(
     call: ThisCall,

@@ -18,7 +18,14 @@ app = lambda_handler = create_app(LEDGER)
 SAMPLE = Sample(query={"start_date": "2025-01-01", "end_date": "2025-12-31", "limit": "50"})
 
 
+DESCRIPTION = (
+    "The general ledger of one account between `start_date` and `end_date`: the opening balance, every line "
+    "(entry id, date, memo, direction, amount, running balance) and the closing balance, paginated with "
+    "`limit` and `cursor`.")
+
+
 @app.get("/v1/businesses/<businessId>/ledger/accounts/<accountId>/lines",
+         description=DESCRIPTION,
          operation_id="business.ledger.accounts.lines.list", sample=SAMPLE,
          summary="An account's lines with running balances (its general ledger), paginated",
          present=statement_views.account_lines)

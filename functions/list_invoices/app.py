@@ -19,7 +19,13 @@ app = lambda_handler = create_app(LEDGER)
 SAMPLE = Sample(query={"status": "SENT", "due_at_start": "2025-01-01", "due_at_end": "2025-12-31", "limit": "25"})
 
 
+DESCRIPTION = (
+    "The business's invoices by due date, filtered by `status` and a due-date range (`due_at_start`, "
+    "`due_at_end`), paginated with `limit` and `cursor`.")
+
+
 @app.get("/v1/businesses/<businessId>/invoices", operation_id="business.invoices.list", sample=SAMPLE,
+         description=DESCRIPTION,
          summary="Invoices by due date (status and due-date filters)", present=invoice_views.invoice_page)
 def list_invoices(
     call: ThisCall,

@@ -18,7 +18,13 @@ app = lambda_handler = create_app(LEDGER)
 SAMPLE = Sample(query={"start_date": "2025-01-01", "end_date": "2025-12-31", "limit": "25"})
 
 
+DESCRIPTION = (
+    "Journal entries by date, filtered by `start_date`, `end_date` and `source_type`, paginated with `limit` "
+    "and `cursor`.")
+
+
 @app.get("/v1/businesses/<businessId>/ledger/entries", operation_id="business.ledger.entries.list", sample=SAMPLE,
+         description=DESCRIPTION,
          summary="Journal entries by date, filtered and paginated", present=views.entry_page)
 def list_ledger_entries(
     call: ThisCall,

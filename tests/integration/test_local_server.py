@@ -386,3 +386,166 @@ def test_a_second_serve_beside_a_running_one_is_refused_in_one_line(
     assert all("\n" not in refusal for refusal in refusals)
     assert not local_dir.exists()
     assert call("GET", f"{base_url}/openapi.json").status == 200  # the running one is unharmed
+
+
+# ---- issue item 9: CORS, as API Gateway's HTTP API applies the template's CorsConfiguration -------------------------
+
+APP = "https://app.example.com"
+ORIGINS = f"{APP},http://localhost:5173"
+
+
+@pytest.fixture(scope="module")
+def cors_url() -> Iterator[str]:
+    """A server run as `ledgerline serve --cors-origins https://app.example.com,http://localhost:5173` runs it."""
+    server = serve(free_port(), None, {template.CORS_PARAMETER: ORIGINS})
+    thread = threading.Thread(target=server.serve_forever, name="ledgerline-cors-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def preflight(url: str, origin: str, method: str = "POST",
+              headers: str = "authorization,content-type,idempotency-key") -> Answer:
+    return call("OPTIONS", url, headers={"Origin": origin, "Access-Control-Request-Method": method,
+                                         "Access-Control-Request-Headers": headers})
+
+
+def cors_headers(answer: Answer) -> dict[str, str]:
+    return {name: value for name, value in answer.headers.items() if name.startswith("access-control-")}
+
+
+def test_a_preflight_from_an_allowed_origin_is_answered_204_by_the_gateway(cors_url: str) -> None:
+    # A browser's preflight carries no Authorization: the gateway answers it without the authorizer.
+    answer = preflight(f"{cors_url}/v1/businesses/{uuid.uuid4()}/custom-journal-entries", APP)
+
+    assert answer.status == 204 and answer.body == b""
+    assert cors_headers(answer) == {
+        "access-control-allow-origin": APP,
+        "access-control-allow-methods": "GET,POST,PUT,DELETE",
+        "access-control-allow-headers": "Authorization,Content-Type,Idempotency-Key,x-business-id",
+        "access-control-max-age": "3600",
+    }
+    assert REQUEST_ID.fullmatch(answer.headers["apigw-requestid"])
+    assert "content-length" not in answer.headers  # a 204 has none
+
+
+def test_every_configured_origin_is_allowed_and_only_its_own_is_named(cors_url: str) -> None:
+    answer = preflight(f"{cors_url}/api/v1/loans/accrue-interest", "http://localhost:5173",
+                       headers="x-business-id,content-type")
+
+    assert answer.status == 204 and answer.headers["access-control-allow-origin"] == "http://localhost:5173"
+
+
+@pytest.mark.parametrize("origin, method, headers", [
+    ("https://evil.example", "POST", "authorization"),  # an origin not configured
+    (f"{APP}:8443", "POST", "authorization"),  # another port is another origin
+    (APP, "PATCH", "authorization"),  # a method no route has
+    (APP, "POST", "authorization,x-debug"),  # a header the API does not take
+])
+def test_a_preflight_that_is_not_allowed_gets_204_without_cors_headers(cors_url: str, origin: str, method: str,
+                                                                        headers: str) -> None:
+    answer = preflight(f"{cors_url}/v1/businesses/{uuid.uuid4()}/invoices", origin, method, headers)
+
+    assert answer.status == 204 and cors_headers(answer) == {}
+
+
+def test_an_allowed_origins_answers_carry_allow_origin_and_the_exposed_headers(cors_url: str,
+                                                                                local_table: str) -> None:
+    created = businesses.create_business("Browser Co")
+    url = f"{cors_url}/v1/businesses/{created.business.id}/reports/trial-balance"
+
+    answered = call("GET", url, headers={"Origin": APP, "Authorization": f"Bearer {created.token}"})
+    refused = call("GET", url, headers={"Origin": APP})  # the gateway's own 401 too: the app can read it
+
+    assert answered.status == 200 and answered.json()["balanced"] is True
+    for answer in (answered, refused):
+        assert cors_headers(answer) == {
+            "access-control-allow-origin": APP,
+            "access-control-expose-headers":
+                "apigw-requestid,Retry-After,Idempotent-Replayed,Ledgerline-Next-Cursor,Content-Disposition",
+        }
+    assert refused.status == 401 and refused.json() == {"message": "Unauthorized"}
+
+
+def test_another_origins_answers_and_requests_without_an_origin_carry_no_cors_headers(cors_url: str,
+                                                                                         local_table: str) -> None:
+    created = businesses.create_business("Other Origin Co")
+    url = f"{cors_url}/v1/businesses/{created.business.id}/reports/trial-balance"
+    auth = {"Authorization": f"Bearer {created.token}"}
+
+    elsewhere = call("GET", url, headers={"Origin": "https://evil.example", **auth})
+    no_origin = call("GET", url, headers=auth)  # curl, a server: CORS is only for browsers
+
+    assert elsewhere.status == no_origin.status == 200
+    assert cors_headers(elsewhere) == cors_headers(no_origin) == {}
+
+
+def test_an_options_that_is_not_a_preflight_is_a_method_no_route_has(cors_url: str) -> None:
+    answer = call("OPTIONS", f"{cors_url}/v1/businesses/{uuid.uuid4()}/invoices", headers={"Origin": APP})
+
+    assert (answer.status, answer.json()) == (404, {"message": "Not Found"})
+    assert answer.headers["access-control-allow-origin"] == APP
+
+
+def test_with_cors_off_a_preflight_is_api_gateways_404_and_nothing_is_allowed(base_url: str,
+                                                                              local_table: str) -> None:
+    # The default: CorsAllowedOrigins is empty, the template deploys no CORS configuration.
+    created = businesses.create_business("No CORS Co")
+    url = f"{base_url}/v1/businesses/{created.business.id}/reports/trial-balance"
+
+    answer = preflight(url, APP, "GET", "authorization")
+    actual = call("GET", url, headers={"Origin": APP, "Authorization": f"Bearer {created.token}"})
+
+    assert (answer.status, answer.json()) == (404, {"message": "Not Found"})
+    assert actual.status == 200
+    assert cors_headers(answer) == cors_headers(actual) == {}
+
+
+def test_cors_headers_a_function_sends_are_replaced_by_the_gateways(monkeypatch) -> None:
+    # API Gateway ignores a backend's CORS headers once CORS is configured.
+    def function(target: Any, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        if target.logical_id == template.AUTHORIZER_RESOURCE:
+            return {"isAuthorized": True, "context": {}}
+        return {"statusCode": 200, "headers": {"Access-Control-Allow-Origin": "*", "X-Kept": "yes"}, "body": "{}"}
+
+    monkeypatch.setattr(gateway, "invoke", function)
+    local = gateway.LocalGateway(parameters={template.CORS_PARAMETER: APP})
+    path = f"/v1/businesses/{uuid.uuid4()}/reports/trial-balance"
+
+    mine = local.handle("GET", path, "", {"Origin": APP, "Authorization": "Bearer x"}, b"")
+    theirs = local.handle("GET", path, "", {"Origin": "https://evil.example", "Authorization": "Bearer x"}, b"")
+
+    assert mine.headers["access-control-allow-origin"] == APP and mine.headers["x-kept"] == "yes"
+    assert "access-control-allow-origin" not in theirs.headers and theirs.headers["x-kept"] == "yes"
+
+
+def test_any_origin_is_answered_with_a_star() -> None:
+    local = gateway.LocalGateway(parameters={template.CORS_PARAMETER: "*"})
+
+    answer = local.handle("OPTIONS", "/anything", "", {"Origin": "https://x.example",
+                                                         "Access-Control-Request-Method": "GET"}, b"")
+
+    assert answer.status == 204 and answer.headers["access-control-allow-origin"] == "*"
+
+
+def test_serve_refuses_origins_cloudformation_would_refuse_in_one_line_and_starts_nothing(local_dir: Path) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["serve", "--cors-origins", f"{APP}/", "--port", str(free_port()),
+                  "--dynamodb-port", str(free_port())])
+
+    message = str(exited.value.code)
+    assert message.startswith(f"ledgerline: --cors-origins '{APP}/' is refused: comma-separated origins")
+    assert "\n" not in message and not local_dir.exists()
+
+
+def test_serve_takes_its_origins_from_cors_origins_in_the_environment(monkeypatch) -> None:
+    from ledgerline_tools import arguments
+
+    monkeypatch.setenv("CORS_ORIGINS", ORIGINS)
+    assert arguments.parser().parse_args(["serve"]).cors_origins == ORIGINS
+    monkeypatch.delenv("CORS_ORIGINS")
+    assert arguments.parser().parse_args(["serve"]).cors_origins is None  # the template's default: off

@@ -194,6 +194,34 @@ def test_aws_without_a_table_name_exits_and_calls_nothing(no_aws: None, monkeypa
     assert "LEDGER_TABLE_NAME" in str(exited.value.code)
 
 
+@pytest.fixture
+def no_aws_session(no_aws: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
+    """No region and no credentials anywhere boto3 looks (and no instance metadata service to ask)."""
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+                 "AWS_PROFILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                 "AWS_WEB_IDENTITY_TOKEN_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("LEDGER_TABLE_NAME", "ledgerline-LedgerTable-0123ABCD")
+    return monkeypatch
+
+
+def test_aws_without_a_region_is_one_line_and_calls_nothing(no_aws_session: pytest.MonkeyPatch) -> None:
+    message = one_line_exit(["create-business", "--aws", "--name", "Acme Ltd"])
+
+    assert message.startswith("ledgerline: --aws needs a region: set AWS_DEFAULT_REGION")
+
+
+def test_aws_without_credentials_is_one_line_and_calls_nothing(no_aws_session: pytest.MonkeyPatch) -> None:
+    no_aws_session.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+
+    message = one_line_exit(["create-business", "--aws", "--name", "Acme Ltd"])
+
+    assert message.startswith("ledgerline: --aws found no AWS credentials")
+
+
 @pytest.mark.integration
 def test_the_endpoint_comes_from_the_environment(local_table: str, capsys) -> None:
     created = create_business(capsys)  # AWS_ENDPOINT_URL_DYNAMODB points at DynamoDB Local

@@ -4,6 +4,7 @@ import copy
 import importlib
 import json
 import pkgutil
+import tomllib
 from typing import Any
 
 import pytest
@@ -281,3 +282,42 @@ def test_a_template_route_the_code_does_not_declare_is_an_error() -> None:
     # When the document is generated, Then it refuses to document a route nobody answers
     with pytest.raises(ValueError, match="declares no such route"):
         openapi.generate({"Resources": {"ListLedgerAccountsFunction": resource}})
+
+
+def test_info_names_the_package_version_a_contact_and_a_license(document: dict[str, Any]) -> None:
+    pyproject = tomllib.loads((template.ROOT / "pyproject.toml").read_text())
+    assert document["info"]["version"] == pyproject["project"]["version"]
+    assert document["info"]["contact"]["name"] and document["info"]["license"]["name"]
+    assert document["servers"][0]["url"] == "/"  # Swagger UI's Try it out calls the server it is served from
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.route_key)
+def test_every_operation_is_described_and_has_one_described_tag(document: dict[str, Any],
+                                                                route: template.Route) -> None:
+    op = operation(document, route)
+    described = {tag["name"] for tag in document["tags"] if tag.get("description")}
+    assert op.get("description") and op["description"] != op.get("summary"), f"declare description= on {route.route_key}"
+    assert len(op["tags"]) == 1 and op["tags"][0] in described, op["tags"]
+
+
+def test_an_unknown_area_of_the_api_must_be_given_a_tag() -> None:
+    with pytest.raises(ValueError, match="PATH_TAGS"):
+        openapi._tag("/v1/businesses/{businessId}/widgets")
+
+
+@pytest.mark.parametrize("route", LOANS_ROUTES, ids=lambda r: r.route_key)
+def test_x_business_id_is_a_plain_string_a_generated_client_can_send(document: dict[str, Any],
+                                                                     route: template.Route) -> None:
+    business = header(operation(document, route), "x-business-id")
+    assert business is not None and business["required"] is True
+    assert business["schema"]["type"] == "string" and "format" not in business["schema"]
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.route_key)
+def test_a_request_body_example_is_the_routes_own_sample(document: dict[str, Any], route: template.Route) -> None:
+    body = operation(document, route).get("requestBody")
+    if body is None:
+        return
+    declared = load_module(route.function).app.declarations[(route.method, route.path)]
+    assert declared.sample.body is not None, f"{route.route_key} takes a body: declare sample="
+    assert body["content"]["application/json"]["example"] == declared.sample.body

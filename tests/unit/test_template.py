@@ -338,3 +338,112 @@ def test_every_function_is_in_the_readme_endpoint_tables(logical_id: str) -> Non
     endpoints = readme[readme.index("## Endpoints"):readme.index("## OpenAPI and Swagger UI")]
     name = template.functions()[logical_id].code_uri.name
     assert f"| `{name}` |" in endpoints, f"README.md's Endpoints section has no row for functions/{name}/"
+
+
+# ---- issue item 9: optional CORS for a browser app on another origin ----------------------------------------------
+
+CORS_KEYWORDS = ("AllowOrigins", "AllowHeaders", "AllowMethods", "ExposeHeaders", "MaxAge", "AllowCredentials")
+
+
+def test_cors_origins_are_a_parameter_that_is_empty_and_so_off_by_default() -> None:
+    origins = PARAMETERS[template.CORS_PARAMETER]
+
+    assert origins["Type"] == "String" and origins["Default"] == ""
+    assert TEMPLATE["Conditions"]["CorsEnabled"] == {"Not": [{"Equals": [{"Ref": template.CORS_PARAMETER}, ""]}]}
+    assert template.cors_configuration() is None  # the defaults deploy no CORS configuration at all
+
+
+@pytest.mark.parametrize("value, accepted", [
+    ("", True), ("*", True), ("https://app.example.com", True),
+    ("https://app.example.com,http://localhost:5173", True), ("http://127.0.0.1:8080", True),
+    ("https://app.example.com/", False),  # a path (even /) never equals a browser's Origin header
+    ("https://app.example.com, http://localhost:5173", False),  # a space would become part of the origin
+    ("app.example.com", False), ("https://a.example.com,", False),
+])
+def test_cors_origins_are_refused_as_cloudformation_would_refuse_them(value: str, accepted: bool) -> None:
+    assert bool(re.fullmatch(PARAMETERS[template.CORS_PARAMETER]["AllowedPattern"], value)) is accepted
+
+
+def test_the_cors_configuration_is_there_only_when_origins_are_set() -> None:
+    configuration = HTTP_APIS[template.API_RESOURCE]["Properties"]["CorsConfiguration"]
+    condition, when_set, otherwise = configuration["If"]
+
+    assert condition == "CorsEnabled" and otherwise == {"Ref": "AWS::NoValue"}
+    # A String split by CloudFormation: SAM resolves a parameter's !Ref to its raw text when it translates.
+    assert when_set["AllowOrigins"] == {"Split": [",", {"Ref": template.CORS_PARAMETER}]}
+    assert template.cors_configuration({template.CORS_PARAMETER: "https://a.example,http://localhost:5173"}) \
+        ["AllowOrigins"] == ["https://a.example", "http://localhost:5173"]
+
+
+def test_sam_keeps_the_cors_conditions_names_intact() -> None:
+    # SAM turns an intrinsic CorsConfiguration into x-amazon-apigateway-cors by renaming these keywords in its JSON
+    # text (AllowOrigins → allowOrigins, …): a parameter or condition whose name contains one would be renamed too.
+    configuration = json.dumps(HTTP_APIS[template.API_RESOURCE]["Properties"]["CorsConfiguration"])
+    for keyword in CORS_KEYWORDS:
+        assert configuration.count(f'"{keyword}"') == configuration.count(keyword), keyword
+
+
+def test_cors_allows_the_methods_of_the_routes_and_the_headers_the_api_reads() -> None:
+    from ledgerline.api import routes
+
+    allowed = template.cors_configuration({template.CORS_PARAMETER: "https://app.example.com"})
+
+    assert set(allowed["AllowMethods"]) == {route.method for route in template.routes()}
+    headers = {name.lower() for name in allowed["AllowHeaders"]}
+    assert {"authorization", "content-type", routes.IDEMPOTENCY_HEADER, routes.BUSINESS_HEADER} == headers
+    assert "AllowCredentials" not in allowed  # a bearer token in Authorization is not a CORS credential
+
+
+def test_cors_exposes_the_response_headers_clients_need() -> None:
+    from ledgerline.api import downloads
+    from ledgerline_tools import server
+
+    exposed = {name.lower() for name in
+               template.cors_configuration({template.CORS_PARAMETER: "*"})["ExposeHeaders"]}
+    sent = [server.REQUEST_ID_HEADER, "Retry-After", "Idempotent-Replayed", downloads.NEXT_CURSOR_HEADER,
+            "Content-Disposition"]
+
+    assert {name.lower() for name in sent} == exposed
+    code = "".join(path.read_text() for path in (ROOT / "shared" / "ledgerline" / "api").glob("*.py"))
+    for name in sent[1:]:  # each is one the functions send (apigw-requestid is API Gateway's own)
+        assert f'"{name}"' in code, f"the API no longer sends {name}: stop exposing it"
+
+
+def test_browsers_cache_a_preflight_for_an_hour_at_most() -> None:
+    max_age = template.cors_configuration({template.CORS_PARAMETER: "*"})["MaxAge"]
+
+    assert 0 < max_age <= 3600  # Chromium caps it at 7,200 s; an hour spares a preflight per request
+
+
+# ---- issue item 10: samconfig.toml, so that sam validate / build / deploy / delete need no flags -------------------
+
+def samconfig() -> dict[str, Any]:
+    import tomllib
+
+    return tomllib.loads((ROOT / "samconfig.toml").read_text())
+
+
+def test_samconfig_names_the_stack_region_bucket_and_capabilities_every_command_needs() -> None:
+    config = samconfig()["default"]
+    where, deploy = config["global"]["parameters"], config["deploy"]["parameters"]
+
+    assert where["stack_name"] and re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", where["region"])
+    assert deploy["resolve_s3"] is True
+    # Only roles without names are created: CAPABILITY_NAMED_IAM would be a broader grant than needed.
+    assert deploy["capabilities"] == "CAPABILITY_IAM"
+    assert not any("RoleName" in str(resource.get("Properties", {})) for resource in RESOURCES.values())
+
+
+def test_samconfig_parameters_are_the_templates_and_cloudformation_would_take_them() -> None:
+    overrides = samconfig()["default"]["deploy"]["parameters"]["parameter_overrides"]
+    pairs = re.findall(r'(\w+)="([^"]*)"', overrides)
+
+    assert re.sub(r'\w+="[^"]*"', "", overrides).strip() == ""  # nothing but Name="value" pairs
+    values = dict(pairs)
+    assert set(values) == set(PARAMETERS)  # every parameter shown, to be changed there
+    template.parameter_values(values)  # AllowedPattern / AllowedValues, as CloudFormation checks them
+    for name, value in values.items():
+        spec = PARAMETERS[name]
+        if spec["Type"] == "Number":
+            assert spec.get("MinValue", float("-inf")) <= float(value) <= spec.get("MaxValue", float("inf")), name
+        assert value == str(spec["Default"]), f"{name}: samconfig.toml and template.yaml disagree on the default"

@@ -69,6 +69,11 @@ def _serve(commands: argparse._SubParsersAction) -> None:
                        help="DynamoDB Local's port ($DYNAMODB_PORT when set)")
     serve.add_argument("--in-memory", action="store_true",
                        help="a throwaway DynamoDB Local in memory instead of .local/data/ (demo.json is still written)")
+    serve.add_argument("--cors-origins", metavar="ORIGINS", default=os.environ.get("CORS_ORIGINS"),
+                       help="browser origins allowed to call the API (CORS), comma-separated without spaces, e.g. "
+                            "http://localhost:5173,https://app.example.com, or '*'; the template parameter "
+                            "CorsAllowedOrigins, emulated as API Gateway applies it; '' turns CORS off "
+                            "(default: $CORS_ORIGINS when set, else the parameter's default: empty, CORS off)")
 
 
 def _businesses_and_tokens(commands: argparse._SubParsersAction) -> None:

@@ -50,9 +50,24 @@ def _target_table(args: argparse.Namespace) -> None:
                  "or pass --aws to use the AWS account of your environment with LEDGER_TABLE_NAME.")
     elif not os.environ.get("LEDGER_TABLE_NAME"):
         sys.exit("ledgerline: --aws needs LEDGER_TABLE_NAME (the deployed stack's table).")
+    else:
+        _refuse_without_an_aws_session()
     from ledgerline.store import runtime
 
     runtime.reset()
+
+
+def _refuse_without_an_aws_session() -> None:
+    """--aws: one line now when boto3 finds no region or no credentials, rather than every call failing later
+    (the store would answer it as a write whose outcome is unknown)."""
+    import boto3
+
+    session = boto3.session.Session()
+    if not session.region_name:
+        sys.exit("ledgerline: --aws needs a region: set AWS_DEFAULT_REGION to the stack's (samconfig.toml's region), "
+                 "or use a profile that has one (AWS_PROFILE)")
+    if session.get_credentials() is None:
+        sys.exit("ledgerline: --aws found no AWS credentials: `aws configure` or `aws sso login`, or set AWS_PROFILE")
 
 
 def _refuse_unreachable(endpoint: str) -> None:
@@ -74,8 +89,11 @@ def _print(value: Any) -> None:
 def cmd_serve(args: argparse.Namespace) -> None:
     from ledgerline_tools import local_run
 
+    if args.cors_origins is not None:  # refused before anything starts, as CloudFormation would refuse it
+        template.check_parameter(template.CORS_PARAMETER, args.cors_origins, label="--cors-origins")
     use_local_cursor_secret()
-    local_run.serve(port=args.port, dynamodb_port=args.dynamodb_port, in_memory=args.in_memory)
+    local_run.serve(port=args.port, dynamodb_port=args.dynamodb_port, in_memory=args.in_memory,
+                    cors_origins=args.cors_origins)
 
 
 def cmd_create_business(args: argparse.Namespace) -> None:

@@ -4,6 +4,14 @@ It does what API Gateway does between the caller and a function: match the route
 authorizer (no identity source → 401 without invoking it; ``Exception("Unauthorized")`` → 401;
 ``isAuthorized: false`` → 403; anything else → 500, all with API Gateway's own bodies), build the
 v2.0 event and turn the function's answer into an HTTP response. No authorizer cache locally.
+
+CORS, when the template's ``CorsConfiguration`` is on for the parameter values given (``CorsAllowedOrigins``;
+``ledgerline serve --cors-origins``), as API Gateway's HTTP API does it: a preflight (``OPTIONS`` with ``Origin``
+and ``Access-Control-Request-Method``) is answered 204 by the gateway itself, for any path and without the
+authorizer, with the ``Access-Control-Allow-*`` headers when the origin, the method and every requested header
+are allowed, and with none otherwise; every other answer to a request whose ``Origin`` is allowed gets
+``Access-Control-Allow-Origin`` and ``Access-Control-Expose-Headers``. CORS headers a function sends are dropped
+(API Gateway ignores them once CORS is configured). With CORS off, ``OPTIONS`` is a method no route has: 404.
 """
 
 import base64
@@ -35,6 +43,79 @@ def _gateway_answer(status: int, message: str) -> HttpResponse:
     return HttpResponse(status, {"content-type": "application/json"}, json.dumps({"message": message}).encode())
 
 
+def _header(headers: dict[str, str], name: str) -> str | None:
+    return next((value for key, value in headers.items() if key.lower() == name), None)
+
+
+def _names(values: list[str] | None) -> tuple[str, ...]:
+    return tuple(value.strip() for value in values or [] if value.strip())
+
+
+@dataclass(frozen=True)
+class Cors:
+    """An HTTP API's CORS configuration (``AWS::ApiGatewayV2::Api`` Cors) and what API Gateway does with it."""
+
+    allow_origins: tuple[str, ...]
+    allow_methods: tuple[str, ...] = ()
+    allow_headers: tuple[str, ...] = ()
+    expose_headers: tuple[str, ...] = ()
+    max_age: int | None = None
+    allow_credentials: bool = False
+
+    @classmethod
+    def from_template(cls, configuration: dict[str, Any] | None) -> "Cors | None":
+        if not configuration:
+            return None
+        return cls(_names(configuration.get("AllowOrigins")), _names(configuration.get("AllowMethods")),
+                   _names(configuration.get("AllowHeaders")), _names(configuration.get("ExposeHeaders")),
+                   configuration.get("MaxAge"), bool(configuration.get("AllowCredentials")))
+
+    def allowed_origin(self, origin: str | None) -> str | None:
+        """What Access-Control-Allow-Origin says to this Origin: ``*``, the origin itself, or nothing."""
+        if not origin:
+            return None
+        if "*" in self.allow_origins:
+            return "*"
+        return origin if origin.lower() in (allowed.lower() for allowed in self.allow_origins) else None
+
+    @staticmethod
+    def is_preflight(method: str, headers: dict[str, str]) -> bool:
+        return method == "OPTIONS" and bool(_header(headers, "origin")) \
+            and bool(_header(headers, "access-control-request-method"))
+
+    def preflight(self, headers: dict[str, str]) -> HttpResponse:
+        """API Gateway's own answer to a preflight: 204, with the Allow headers only if all of it is allowed."""
+        allow_origin = self.allowed_origin(_header(headers, "origin"))
+        method = (_header(headers, "access-control-request-method") or "").strip().upper()
+        requested = [name.strip().lower() for name in (_header(headers, "access-control-request-headers") or "")
+                     .split(",") if name.strip()]
+        method_allowed = "*" in self.allow_methods or method in (m.upper() for m in self.allow_methods)
+        allowed_headers = {name.lower() for name in self.allow_headers}
+        headers_allowed = "*" in allowed_headers or all(name in allowed_headers for name in requested)
+        if allow_origin is None or not method_allowed or not headers_allowed:
+            return HttpResponse(204)
+        answer = {"access-control-allow-origin": allow_origin,
+                  "access-control-allow-methods": ",".join(self.allow_methods),
+                  "access-control-allow-headers": ",".join(self.allow_headers)}
+        if self.max_age is not None:
+            answer["access-control-max-age"] = str(self.max_age)
+        if self.allow_credentials:
+            answer["access-control-allow-credentials"] = "true"
+        return HttpResponse(204, answer)
+
+    def apply(self, response: HttpResponse, headers: dict[str, str]) -> HttpResponse:
+        """An answer as it leaves API Gateway: the function's CORS headers dropped, the configured ones added."""
+        kept = {k: v for k, v in response.headers.items() if not k.lower().startswith("access-control-")}
+        allow_origin = self.allowed_origin(_header(headers, "origin"))
+        if allow_origin is not None:
+            kept["access-control-allow-origin"] = allow_origin
+            if self.expose_headers:
+                kept["access-control-expose-headers"] = ",".join(self.expose_headers)
+            if self.allow_credentials:
+                kept["access-control-allow-credentials"] = "true"
+        return HttpResponse(response.status, kept, response.body)
+
+
 def _pattern(path: str) -> re.Pattern[str]:
     regex = ""
     for part in re.split(r"(\{[^}]+\})", path):
@@ -48,8 +129,10 @@ def _pattern(path: str) -> re.Pattern[str]:
 
 
 class LocalGateway:
-    def __init__(self, template: dict[str, Any] | None = None) -> None:
+    def __init__(self, template: dict[str, Any] | None = None, parameters: dict[str, str] | None = None) -> None:
+        """``parameters``: the template's parameter values (default: their defaults), as on deploy."""
         template = template or tpl.load()
+        self.cors = Cors.from_template(tpl.cors_configuration(tpl.parameter_values(parameters, template), template))
         # Most specific first: fewer path parameters win, as in API Gateway.
         self.routes = sorted(tpl.routes(template), key=lambda r: r.path.count("{"))
         self._patterns = [(route, _pattern(route.path)) for route in self.routes]
@@ -66,6 +149,14 @@ class LocalGateway:
                request_id: str | None = None) -> HttpResponse:
         """The answer API Gateway would give; ``request_id`` is the request's (its ``apigw-requestid``)."""
         method = method.upper()
+        if self.cors is None:
+            return self._handle(method, raw_path, raw_query, headers, body, request_id)
+        if Cors.is_preflight(method, headers):
+            return self.cors.preflight(headers)
+        return self.cors.apply(self._handle(method, raw_path, raw_query, headers, body, request_id), headers)
+
+    def _handle(self, method: str, raw_path: str, raw_query: str, headers: dict[str, str], body: bytes,
+                request_id: str | None) -> HttpResponse:
         matched = self.match(method, raw_path)
         if matched is None:
             return _gateway_answer(404, "Not Found")

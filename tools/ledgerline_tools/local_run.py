@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ledgerline_tools import dynamodb_local, localstack
+from ledgerline_tools import dynamodb_local, localstack, template
 
 LOCK_FILE = "serve.lock"
 """Held (flock) by the running serve, beside ``.local/data/``; it names the holder for the refusal."""
@@ -67,7 +67,7 @@ def one_serve_at_a_time(local_dir: Path, api_url: str) -> Iterator[None]:
             lock.truncate(0)
 
 
-def serve(*, port: int, dynamodb_port: int, in_memory: bool) -> None:
+def serve(*, port: int, dynamodb_port: int, in_memory: bool, cors_origins: str | None = None) -> None:
     """Every step of ``make run``, said as it starts; Ctrl-C or SIGTERM stops the API and DynamoDB Local."""
     api_url = f"http://127.0.0.1:{port}"
     local_dir = localstack.LOCAL_DIR
@@ -86,12 +86,12 @@ def serve(*, port: int, dynamodb_port: int, in_memory: bool) -> None:
         except RuntimeError as error:  # no java, npm failed, DynamoDB Local did not come up: said in full
             sys.exit(f"ledgerline: {error}")
         try:
-            _serve_over(dynamodb.endpoint_url, port, api_url)
+            _serve_over(dynamodb.endpoint_url, port, api_url, cors_origins)
         finally:
             dynamodb.stop()
 
 
-def _serve_over(dynamodb_endpoint: str, port: int, api_url: str) -> None:
+def _serve_over(dynamodb_endpoint: str, port: int, api_url: str, cors_origins: str | None = None) -> None:
     from ledgerline_tools.server import serve as http_server  # noqa: PLC0415 - the gateway loads every function
     from ledgerline_tools.worker import LocalQueue  # noqa: PLC0415
 
@@ -100,14 +100,15 @@ def _serve_over(dynamodb_endpoint: str, port: int, api_url: str) -> None:
     demo, created = localstack.ensure_demo(api_url, dynamodb_endpoint)
     swagger = localstack.swagger_assets(say=say)
     try:
-        server = http_server(port, swagger)
+        parameters = None if cors_origins is None else {template.CORS_PARAMETER: cors_origins}
+        server = http_server(port, swagger, parameters)
     except OSError as error:  # taken since the check at the start
         if error.errno != errno.EADDRINUSE:
             raise
         sys.exit(f"ledgerline: port {port} is in use — {ANOTHER_RUN}")
     # `kill` (SIGTERM) stops both servers as cleanly as Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    banner(demo, created)
+    banner(demo, created, server.RequestHandlerClass.gateway.cors)
     try:
         with LocalQueue(workers=2):  # runs answered 202 are finished here, as the SQS worker would
             server.serve_forever()
@@ -117,11 +118,13 @@ def _serve_over(dynamodb_endpoint: str, port: int, api_url: str) -> None:
         server.server_close()
 
 
-def banner(demo: dict[str, Any], created: bool) -> None:
+def banner(demo: dict[str, Any], created: bool, cors: Any = None) -> None:
+    allowed = f"allowed origins {', '.join(cors.allow_origins)}" if cors else "off (--cors-origins to allow a browser app)"
     print(f"""
 Ledgerline is running at {demo['api_url']}   (Ctrl-C stops it and DynamoDB Local)
   DynamoDB Local: {demo['dynamodb_endpoint']}   table: {os.environ.get('LEDGER_TABLE_NAME', 'ledgerline')}
   OpenAPI: {demo['api_url']}/openapi.json   Swagger UI: {demo['api_url']}/docs
+  CORS: {allowed}
   Demo business {'(new)' if created else '(existing)'}: {demo['business_id']}
   Token: {demo['token']}
   Saved in {shown(localstack.DEMO_FILE)}

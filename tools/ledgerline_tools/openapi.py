@@ -14,10 +14,16 @@ it, per response family (SPEC §3):
   optional ``Idempotency-Key``; the success statuses are the route's declared ``status_code`` (and 200
   too where it declares ``existing=True``: an object that already existed is handed back).
 
-Examples are rendered by the families themselves from the ledger's own error classes.
+Examples are rendered by the families themselves from the ledger's own error classes; a request body's
+example is the route's own ``sample=`` (the body ``events/`` and the bench send), which succeeds against
+the demo business ``make run`` creates. Each operation gets the tag of its area (:data:`PATH_TAGS`,
+described in :data:`TAGS`) unless its route declares ``tags=``. The document passes Redocly CLI's lint
+(``make lint``, ``redocly.yaml``).
 """
 
+import copy
 import json
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -38,17 +44,64 @@ from ledgerline_tools.functions import load_module
 
 DOCUMENT = tpl.ROOT / "docs" / "openapi.json"
 TITLE = "Ledgerline API"
-VERSION = "1.0.0"
+VERSION = tomllib.loads((tpl.ROOT / "pyproject.toml").read_text())["project"]["version"]
+"""The package's version (pyproject.toml): the API is released with it."""
 DESCRIPTION = (
     "Serverless double-entry ledger for small businesses' loans and write-offs. "
     "Authenticate with `Authorization: Bearer <token>`; loans-family routes (/api/v1) also need `x-business-id`."
 )
+CONTACT = {"name": "Ledgerline maintainers"}
+LICENSE = {"name": "Proprietary", "identifier": "LicenseRef-Proprietary"}
+SERVERS = [
+    {"url": "/", "description": "Where this document is served from: `make run` serves it at "
+                                "http://127.0.0.1:3000/openapi.json (Swagger UI at /docs), so Try it out calls the "
+                                "local API (its demo business and token are in `.local/demo.json`)."},
+    {"url": "https://{apiId}.execute-api.{region}.amazonaws.com",
+     "description": "A deployment of template.yaml: the HTTP API's default endpoint (the stack's `ApiUrl` output).",
+     "variables": {"apiId": {"default": "abcde12345", "description": "The HTTP API's id (`LedgerApi`)."},
+                   "region": {"default": "us-east-1", "description": "The AWS Region of the stack."}}},
+]
+TAGS = [
+    {"name": "ledger", "description": "The chart of accounts, journal entries (custom entries, their reversal, "
+                                      "listings) and the trial balance. Amounts are integer cents; every entry "
+                                      "balances."},
+    {"name": "invoices", "description": "Invoices (Dr Accounts Receivable / Cr revenue), their payments and "
+                                        "write-offs (and the deletion of a write-off), and voiding."},
+    {"name": "loans", "description": "Debt instruments the business borrowed or lent (DayZero-compatible, "
+                                     "`/api/v1`, `x-business-id` required): payments, further draws, interest "
+                                     "accruals and accrual runs, the debt schedule, projected payment schedules "
+                                     "and write-offs."},
+    {"name": "bank transactions", "description": "Bank transactions imported into the ledger (cash against a "
+                                                 "category), which a loan payment can claim and rebook."},
+    {"name": "write-off runs", "description": "The business's write-off policy, and runs of the write-off job: the "
+                                              "daily schedule's, on demand, and dry runs, with their summaries."},
+    {"name": "statements & close", "description": "Financial statements as of any date (balance sheet, profit "
+                                                  "and loss, an account's general ledger, receivables aging), and "
+                                                  "closing the books through a day."},
+    {"name": "exports", "description": "The journal as a file for other tools: beancount or CSV."},
+]
+"""The top-level tags, one per area of the API, in the order Swagger UI lists them."""
+PATH_TAGS = (
+    ("/api/v1/transactions", "bank transactions"),
+    ("/api/v1/", "loans"),
+    ("/v1/businesses/{businessId}/ledger/accounts/{accountId}/lines", "statements & close"),
+    ("/v1/businesses/{businessId}/ledger/", "ledger"),
+    ("/v1/businesses/{businessId}/custom-journal-entries", "ledger"),
+    ("/v1/businesses/{businessId}/reports/trial-balance", "ledger"),
+    ("/v1/businesses/{businessId}/reports/", "statements & close"),
+    ("/v1/businesses/{businessId}/books/", "statements & close"),
+    ("/v1/businesses/{businessId}/invoices", "invoices"),
+    ("/v1/businesses/{businessId}/write-off-", "write-off runs"),
+    ("/v1/businesses/{businessId}/exports/", "exports"),
+)
+"""Each path's tag: the first prefix it starts with (a route's own ``tags=`` wins)."""
 LOANS_PREFIX = "/api/v1/"
 MUTATING = ("post", "put", "patch", "delete")
 WITH_BODY = ("post", "put", "patch")
 REF = "#/components/schemas/"
 JSON = "application/json"
 EXAMPLE_ID = "3f1d2c4b-5a69-4e7f-8a1b-2c3d4e5f6a7b"
+UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
 # Seed 001, copied as written (order included).
 API_ERROR_TYPES = [
@@ -171,8 +224,11 @@ IDEMPOTENCY_KEY = {
 }
 BUSINESS_HEADER = {
     "name": "x-business-id", "in": "header", "required": True,
-    "description": "The business this request acts for; where the path names a business too, they must be equal.",
-    "schema": {"type": "string", "format": "uuid"},
+    "description": "The business this request acts for: its id, a UUID (seed 000: `x-business-id: <business "
+                   "uuid>`). Where the path names a business too, they must be equal.",
+    # A plain string, not ``format: uuid``: generated clients (openapi-python-client) would type it as a UUID
+    # object and could not send it as a header.
+    "schema": {"type": "string", "pattern": UUID_PATTERN},
 }
 
 
@@ -252,8 +308,21 @@ def _add_parameter(operation: dict[str, Any], parameter: dict[str, Any]) -> None
 
 
 def _tag(path: str) -> str:
-    parts = [p for p in path.split("/") if p and not p.startswith("{") and p not in ("api", "v1", "businesses")]
-    return parts[0] if parts else "default"
+    for prefix, tag in PATH_TAGS:
+        if path.startswith(prefix):
+            return tag
+    raise ValueError(f"{path} is in no area of the API: give it a tag in openapi.PATH_TAGS (or tags= on its route)")
+
+
+def _request_example(operation: dict[str, Any], route: tpl.Route, declared: Declaration) -> None:
+    """The request body's example is the route's sample (``sample=``): the body events/ and the bench send."""
+    content = operation.get("requestBody", {}).get("content", {}).get(JSON)
+    if content is None:
+        return
+    if declared.sample.body is None:
+        raise ValueError(f"{route.route_key} takes a body but declares no sample=: declare one that succeeds "
+                         "against the demo business (it is the request's example in docs/openapi.json)")
+    content["example"] = declared.sample.body
 
 
 def _document(route: tpl.Route, operation: dict[str, Any], declared: Declaration) -> None:
@@ -271,6 +340,7 @@ def _document(route: tpl.Route, operation: dict[str, Any], declared: Declaration
     if method in MUTATING:
         _add_parameter(operation, IDEMPOTENCY_KEY)
     operation.setdefault("tags", [_tag(path)])
+    _request_example(operation, route, declared)
     if not route.authorized:
         operation["security"] = []
 
@@ -321,7 +391,10 @@ def generate(template: dict[str, Any] | None = None) -> dict[str, Any]:
     """The merged document for every route of ``template.yaml`` (or of ``template``, for tests)."""
     document: dict[str, Any] = {
         "openapi": "3.1.0",
-        "info": {"title": TITLE, "version": VERSION, "description": DESCRIPTION},
+        "info": {"title": TITLE, "version": VERSION, "description": DESCRIPTION, "contact": dict(CONTACT),
+                 "license": dict(LICENSE)},
+        "servers": copy.deepcopy(SERVERS),
+        "tags": copy.deepcopy(TAGS),
         "paths": {},
         "components": {
             "schemas": {},

@@ -60,7 +60,7 @@ def handler(name: str, method: str, path: str, parameters: list[str]) -> str:
     operation = "" if loans else f'\n    operation_id="business.{".".join(words)}.{VERBS[method]}",'
     status = "" if method in ("GET", "PUT", "DELETE") else "\n    status_code=201,"
     envelope = f'\n    message="TODO: what happened",\n    code="{name.upper()}",' if loans else ""
-    sample = "\n    sample=Sample({}),  # TODO: a body that succeeds against the sample objects" if method in (
+    sample = "\n    sample=Sample({}),  # TODO: a body the demo business accepts" if method in (
         "POST", "PUT") else ""
     arguments = ", ".join(["call: ThisCall", *(f"{p}: str" for p in parameters),
                            *(["body: dict[str, Any]"] if method in ("POST", "PUT") else [])])
@@ -81,7 +81,8 @@ app = lambda_handler = create_app({family})
 
 @app.{method.lower()}(
     "{rule}",{operation}{status}
-    summary="TODO: a short summary",{envelope}{sample}
+    summary="TODO: a short summary",
+    description="TODO: what it does, for the readers of docs/openapi.json",{envelope}{sample}
 )
 def {name}({arguments}) -> Response[dict[str, Any]]:
     # TODO: call the use case with call.scope (and a response model in place of dict[str, Any]).

@@ -8,7 +8,7 @@ request, the answer is JSON like API Gateway's, never the stdlib's HTML error pa
 Every response carries an ``apigw-requestid`` header, as API Gateway's do; the same id is the event's
 ``requestContext.requestId`` (so the functions' logs carry it) and is on the request's access line,
 written once the response is sent: ``2026-11-30T23:10:58.123Z GET /openapi.json 200 3.1 ms Jv1Ue5zvoAMEaZw=``.
-``GET /`` redirects to ``/docs``.
+``GET /`` redirects to ``/docs``. CORS (``--cors-origins``) is the gateway's: see gateway.py.
 """
 
 import json
@@ -62,6 +62,7 @@ def make_handler(gateway: LocalGateway, swagger_dir: Path | None) -> type[BaseHT
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        gateway: LocalGateway
         server_version = "ledgerline-local"
         # TCP_NODELAY: headers and body go out in separate writes; without it each response on a
         # kept-alive connection stalls ~40 ms (Nagle against delayed ACK).
@@ -106,7 +107,8 @@ def make_handler(gateway: LocalGateway, swagger_dir: Path | None) -> type[BaseHT
             for name, value in headers.items():
                 if name.lower() not in ("content-length", "connection", "transfer-encoding", REQUEST_ID_HEADER):
                     self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
+            if status != HTTPStatus.NO_CONTENT:  # a 204 has no body, and no Content-Length (RFC 9110 §8.6)
+                self.send_header("Content-Length", str(len(body)))
             self.send_header(REQUEST_ID_HEADER, str(self.request_id))
             if self.close_connection:  # the caller asked for it, or the request can't be trusted
                 self.send_header("Connection", "close")
@@ -220,6 +222,7 @@ def make_handler(gateway: LocalGateway, swagger_dir: Path | None) -> type[BaseHT
                 self.wfile.write(body)
             self._access_log(code, message)
 
+    Handler.gateway = gateway
     return Handler
 
 
@@ -230,8 +233,9 @@ class LocalServer(ThreadingHTTPServer):
     daemon_threads = True
 
 
-def serve(port: int, swagger_dir: Path | None = None) -> LocalServer:
-    return LocalServer(("127.0.0.1", port), make_handler(LocalGateway(), swagger_dir))
+def serve(port: int, swagger_dir: Path | None = None, parameters: dict[str, str] | None = None) -> LocalServer:
+    """``parameters``: template parameter values that differ from their defaults (e.g. CorsAllowedOrigins)."""
+    return LocalServer(("127.0.0.1", port), make_handler(LocalGateway(parameters=parameters), swagger_dir))
 
 
 def pretty(value: Any) -> str:

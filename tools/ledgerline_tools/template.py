@@ -4,6 +4,7 @@ The local server, the CLI and the tests all build from here, so what runs locall
 from what is deployed.
 """
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -97,3 +98,87 @@ def routes(template: dict[str, Any] | None = None) -> list[Route]:
             auth = props.get("Auth", {}).get("Authorizer")
             found.append(Route(props["Method"].upper(), props["Path"], by_id[logical_id], auth != "NONE"))
     return found
+
+
+# ---- parameters and the HTTP API's CORS configuration, resolved as CloudFormation would ----------------------------
+
+API_RESOURCE = "LedgerApi"
+CORS_PARAMETER = "CorsAllowedOrigins"
+_NO_VALUE = object()
+"""``!Ref AWS::NoValue``: the property it stands for is left out."""
+
+
+def parameter_values(overrides: dict[str, str] | None = None, template: dict[str, Any] | None = None) -> dict[str, str]:
+    """Every parameter's value: its default unless ``overrides`` gives one, each checked like CloudFormation does."""
+    declared = (template or load()).get("Parameters") or {}
+    unknown = sorted(set(overrides or {}) - set(declared))
+    if unknown:
+        raise ValueError(f"no template parameter {', '.join(unknown)}")
+    values = {name: str(spec["Default"]) for name, spec in declared.items() if "Default" in spec}
+    for name, value in (overrides or {}).items():
+        check_parameter(name, value, template)
+        values[name] = value
+    return values
+
+
+def check_parameter(name: str, value: str, template: dict[str, Any] | None = None, *, label: str | None = None) -> None:
+    """A ``ValueError`` saying why CloudFormation would refuse ``value`` for the parameter (AllowedPattern/Values);
+    ``label``: what the message calls it (default: the parameter's name)."""
+    spec = ((template or load()).get("Parameters") or {})[name]
+    pattern, allowed = spec.get("AllowedPattern"), spec.get("AllowedValues")
+    refused_by_pattern = pattern is not None and not re.fullmatch(pattern, value)
+    if refused_by_pattern or (allowed is not None and value not in map(str, allowed)):
+        why = spec.get("ConstraintDescription") or (f"one of {allowed}" if allowed else f"matching {pattern}")
+        raise ValueError(f"{label or name} {value!r} is refused: {why}")
+
+
+def evaluate(value: Any, parameters: dict[str, str], template: dict[str, Any] | None = None) -> Any:
+    """``value`` with the intrinsic functions a parameter decides (Ref, If, Equals, Not, Split, Join) worked out."""
+    template = template or load()
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [item for item in map(walk, node) if item is not _NO_VALUE]
+        if not isinstance(node, dict):
+            return node
+        if len(node) == 1:
+            (function, argument), = node.items()
+            if function == "Ref":
+                if argument == "AWS::NoValue":
+                    return _NO_VALUE
+                if argument in parameters:
+                    return parameters[argument]
+                raise ValueError(f"!Ref {argument} cannot be resolved locally")
+            if function == "If":
+                condition, if_true, if_false = argument
+                return walk(if_true if holds(condition) else if_false)
+            if function == "Equals":
+                left, right = walk(argument)
+                return str(left) == str(right)
+            if function == "Not":
+                return not walk(argument[0])
+            if function == "Split":
+                separator, text = walk(argument)
+                return text.split(separator)
+            if function == "Join":
+                separator, items = walk(argument)
+                return separator.join(items)
+            if function in ("Sub", "GetAtt", "Select", "And", "Or", "Condition", "ImportValue", "FindInMap"):
+                raise ValueError(f"!{function} cannot be resolved locally")
+        return {key: item for key, item in ((k, walk(v)) for k, v in node.items()) if item is not _NO_VALUE}
+
+    def holds(condition: str) -> bool:
+        return bool(walk(template["Conditions"][condition]))
+
+    resolved = walk(value)
+    return None if resolved is _NO_VALUE else resolved
+
+
+def cors_configuration(parameters: dict[str, str] | None = None,
+                       template: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """The HTTP API's ``CorsConfiguration`` for these parameter values (default: every default); None: CORS off."""
+    template = template or load()
+    spec = template["Resources"][API_RESOURCE]["Properties"].get("CorsConfiguration")
+    if spec is None:
+        return None
+    return evaluate(spec, parameters if parameters is not None else parameter_values(template=template), template)
