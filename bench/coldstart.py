@@ -72,9 +72,9 @@ def child(mode: str, event_path: str = "", warm: str = "0") -> dict:
     sys.modules["app"] = module
     spec.loader.exec_module(module)
     imported = phase_end()
-    from ledgerline.store import runtime  # already imported by the function: free
-    runtime.dynamodb_client()
-    client = phase_end()
+    if "ledgerline.store.runtime" in sys.modules:  # imported by the function: free
+        sys.modules["ledgerline.store.runtime"].dynamodb_client()
+    client = phase_end()  # bench/floor creates its client in its first request instead
 
     def invoke() -> dict:
         os.environ["_X_AMZN_TRACE_ID"] = _trace_header()
@@ -179,11 +179,15 @@ def _without_bytecode(layer: str, folder: str) -> str:
     return copy
 
 
+FLOOR = "floor: Powertools + Pydantic + Logger/Metrics/Tracer, no Ledgerline code (bench/floor)"
+
+
 def measure(events: dict[str, dict], *, root: str, artifact: dict, endpoint: str, table: str, runs: int = 7,
             warm: int = 10, untraced: tuple[str, ...] = (), unbytecoded: tuple[str, ...] = ()) -> dict:
     """Median of ``runs`` fresh processes per case, cases interleaved round by round after a
     discarded run per function (it warms the file cache). ``events``: function folder → event;
-    ``artifact``: the built layer and runtime stand-in (bench/layer.py)."""
+    ``artifact``: the built layer and runtime stand-in (bench/layer.py). The first function's event
+    also drives :data:`FLOOR`, the same route with the libraries alone."""
     import shutil
     import tempfile
     folder = tempfile.mkdtemp(prefix="ledgerline-bench-")
@@ -193,6 +197,8 @@ def measure(events: dict[str, dict], *, root: str, artifact: dict, endpoint: str
               for name in untraced]
     cases += [(f"{name} (layer as SAM's python3.13 builder ships it: no .pyc)", name, {"layer": bare_layer})
               for name in unbytecoded]
+    floor_of = next(iter(events))
+    cases.append((FLOOR, f"floor={floor_of}", {}))
     paths = {}
     for name, event in events.items():
         paths[name] = os.path.join(folder, f"{name}.json")
@@ -202,6 +208,8 @@ def measure(events: dict[str, dict], *, root: str, artifact: dict, endpoint: str
     def run(name: str | None, extra: dict[str, str], warm_calls: int = 0, **kwargs) -> tuple[dict, str]:
         mode, name = (name.partition("=")[0] + "=", name.partition("=")[2]) if name and "=" in name else ("", name)
         function_dir = os.path.join(root, "functions", name) if name else None
+        if mode == "floor=":  # the first function's event, bench/floor's code
+            mode, function_dir = "", os.path.join(root, "bench", "floor")
         extra = dict(extra)
         env = {**lambda_env(function_dir, layer=extra.pop("layer", artifact["path"]), runtime=artifact["runtime_path"],
                             endpoint=endpoint, table=table), **extra}
@@ -210,7 +218,7 @@ def measure(events: dict[str, dict], *, root: str, artifact: dict, endpoint: str
 
     samples: dict[str, list[dict]] = {label: [] for label, _, _ in cases}
     try:
-        for name in [None, *events]:  # a discarded run each: fresh .pyc after code changes, warm file cache
+        for name in [None, *events, f"floor={floor_of}"]:  # a discarded run each: fresh .pyc, warm file cache
             run(name, {})
         for _ in range(runs):
             for label, name, extra in cases:

@@ -1,15 +1,19 @@
 """Loans-family results -> the ``data`` of their SuccessEnvelope, through the response models."""
 
-from typing import Any
+from __future__ import annotations
 
-from ledgerline.domain.bank_transactions import BankTransaction
-from ledgerline.domain.loans import Instrument
-from ledgerline.domain.runs import AccrualRun, RunItem
+from typing import TYPE_CHECKING, Any
+
 from ledgerline.schemas import loans as schema
-from ledgerline.schemas.policy import RunProgress
-from ledgerline.services.ledger import Page
-from ledgerline.services.loan_queries import DebtSchedule, InstrumentDetail, ProjectedSchedule
-from ledgerline.services.loans import AccrualResult, DisbursementResult, PaymentResult, WriteOffResult
+from ledgerline.schemas.common import RunProgress
+
+if TYPE_CHECKING:  # the results' types, for annotations: each function imports the services it calls (cold start)
+    from ledgerline.domain.bank_transactions import BankTransaction
+    from ledgerline.domain.loans import Instrument
+    from ledgerline.domain.runs import AccrualRun, RunItem
+    from ledgerline.services.ledger import Page
+    from ledgerline.services.loan_queries import DebtSchedule, InstrumentDetail, ProjectedSchedule
+    from ledgerline.services.loans import AccrualResult, DisbursementResult, PaymentResult, WriteOffResult
 
 
 def _instrument(value: Instrument) -> schema.DebtInstrument:

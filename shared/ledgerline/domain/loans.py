@@ -183,6 +183,11 @@ class Instrument:
         """Interest accrued on the instrument but not yet posted to the ledger, in cents."""
         return self.accrued_interest_cents - self.ledger_accrued_interest_cents
 
+    @property
+    def last_activity(self) -> date:
+        """The last payment, or the start when nothing was ever paid (the policy's ``days_without_payment``)."""
+        return self.last_payment_date or self.start_date
+
 
 @dataclass(frozen=True)
 class LoanEvent:

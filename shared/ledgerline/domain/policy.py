@@ -7,13 +7,17 @@ set is met: ``maturity_date + days_past_maturity`` or ``last payment (or start) 
 on or before the run date.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from ledgerline.domain.invoices import Invoice
 from ledgerline.domain.loans import Instrument, InstrumentStatus, LoanDirection
 from ledgerline.domain.runs import Progress, RunItem, Tally
+
+if TYPE_CHECKING:  # annotations only: a loan function need not load the invoice model (cold start)
+    from ledgerline.domain.invoices import Invoice
 
 AUTOMATIC_MEMO = "Automatic write-off (policy)"
 DEFAULT_DESTINATION = {"type": "StableName", "stable_name": "BAD_DEBT"}
@@ -63,13 +67,8 @@ class LoanRule:
             return False
         matured_by, active_by = self.matured_by(run_date), self.last_activity_by(run_date)
         overdue = matured_by is not None and instrument.maturity_date <= matured_by
-        silent = active_by is not None and last_activity(instrument) <= active_by
+        silent = active_by is not None and instrument.last_activity <= active_by
         return overdue or silent
-
-
-def last_activity(instrument: Instrument) -> date:
-    """The last payment, or the start when nothing was ever paid."""
-    return instrument.last_payment_date or instrument.start_date
 
 
 INVOICE_RULE_OFF = InvoiceRule(False, DEFAULT_DAYS_PAST_DUE, DEFAULT_DESTINATION)

@@ -2,9 +2,9 @@
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from ledgerline.schemas.common import Day, Strict
+from ledgerline.schemas.common import Day, Model, Strict
 
 
 class BooksLockRequest(Strict):
@@ -13,13 +13,13 @@ class BooksLockRequest(Strict):
                     "At most today in the business's timezone.")
 
 
-class LockChangeView(BaseModel):
+class LockChangeView(Model):
     locked_through: date | None
     previous: date | None
     changed_at: datetime
 
 
-class BooksLockView(BaseModel):
+class BooksLockView(Model):
     business_id: str
     locked_through: date | None = Field(description="The last closed day; null when every period is open.")
     first_open_day: date | None = Field(description="Where reversals of closed-period entries are posted.")

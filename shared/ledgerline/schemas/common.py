@@ -56,7 +56,14 @@ Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_datetime), AfterValida
 """An ISO 8601 date-time with an offset, inside the ledger's window; every date-time field uses it."""
 
 
-class Strict(BaseModel):
+class Model(BaseModel):
+    """Every schema's base: its validator and serializer are built on first use, not at import, so a
+    function's cold start pays only for the models its own request touches (issue 10)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class Strict(Model):
     """Request bodies reject fields they do not know (SPEC §3)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -89,16 +96,25 @@ class TagInput(Strict):
 Tags = Annotated[list[TagInput], Field(max_length=20)]
 
 
-class Pagination(BaseModel):
+class Pagination(Model):
     cursor: str | None
     has_more: bool
 
 
-class ListMeta(BaseModel):
+class ListMeta(Model):
     pagination: Pagination
 
 
-class MovedReversal(BaseModel):
+class RunProgress(Model):
+    """How far a queued run (write-offs or accruals) has come."""
+
+    total: int = Field(description="Candidates the run found.")
+    done: int = Field(description="Candidates processed so far.")
+    chunks: int = Field(description="Chunks the run was queued in.")
+    chunks_done: int
+
+
+class MovedReversal(Model):
     """Mixed into the answer of a correction (deleting a custom entry or an invoice write-off, voiding an
     invoice): ``reversal_date`` appears only when the original's date is closed and the reversal went to
     the first open day (SPEC §10.2), so in an open period the answer is seed 001's exactly (the presenters

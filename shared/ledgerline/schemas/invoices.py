@@ -4,7 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StrictInt, field_validator, model_validator
+from pydantic import Field, StrictInt, field_validator, model_validator
 
 from ledgerline.domain.invoices import (
     CreateInvoice,
@@ -21,6 +21,7 @@ from ledgerline.schemas.common import (
     ExternalId,
     ListMeta,
     Memo,
+    Model,
     MovedReversal,
     Strict,
     Tags,
@@ -118,7 +119,7 @@ class InvoiceWriteOffRequest(Strict):
 
 # ---- responses (seed 001) -------------------------------------------------------------------
 
-class ApiInvoiceWriteOff(BaseModel):
+class ApiInvoiceWriteOff(Model):
     id: str = Field(description="Unique identifier for the write-off.")
     invoice_id: str = Field(description="Unique identifier for the invoice the write-off is for.")
     external_id: str | None
@@ -129,7 +130,7 @@ class ApiInvoiceWriteOff(BaseModel):
     transaction_tags: list[ApiTag]
 
 
-class ApiInvoicePayment(BaseModel):
+class ApiInvoicePayment(Model):
     id: str
     invoice_id: str
     external_id: str | None
@@ -141,7 +142,7 @@ class ApiInvoicePayment(BaseModel):
     journal_entry_id: str
 
 
-class ApiInvoiceLineItem(BaseModel):
+class ApiInvoiceLineItem(Model):
     id: str
     description: str | None
     product: str | None
@@ -151,7 +152,7 @@ class ApiInvoiceLineItem(BaseModel):
     total_amount: int
 
 
-class ApiWriteOffExemption(BaseModel):
+class ApiWriteOffExemption(Model):
     """Why the write-off policy no longer writes this invoice off (not in seed 001: an addition)."""
 
     reason: Literal["AUTOMATIC_WRITE_OFF_DELETED"] = Field(
@@ -161,7 +162,7 @@ class ApiWriteOffExemption(BaseModel):
                                                "from then on. A user may still write it off.")
 
 
-class ApiInvoice(BaseModel):
+class ApiInvoice(Model):
     id: str
     type: Literal["Invoice"] = "Invoice"
     business_id: str
@@ -187,12 +188,12 @@ class ApiInvoice(BaseModel):
                                   "policy never writes it off again. Null otherwise.")
 
 
-class InvoiceList(BaseModel):
+class InvoiceList(Model):
     data: list[ApiInvoice]
     meta: ListMeta
 
 
-class WriteOffList(BaseModel):
+class WriteOffList(Model):
     data: list[ApiInvoiceWriteOff]
     meta: ListMeta
 

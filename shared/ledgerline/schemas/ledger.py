@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
 from ledgerline.domain.accounts import AccountType, CreateAccount, Direction
 from ledgerline.domain.journal import NewEntryLine, PostCustomEntry
@@ -14,6 +14,7 @@ from ledgerline.schemas.common import (
     ExternalId,
     ListMeta,
     Memo,
+    Model,
     MovedReversal,
     Name,
     StableName,
@@ -71,7 +72,7 @@ class CreateAccountRequest(Strict):
                              normality=self.normality)
 
 
-class AccountView(BaseModel):
+class AccountView(Model):
     id: str
     name: str
     stable_name: str
@@ -80,7 +81,7 @@ class AccountView(BaseModel):
     balance: int = Field(description="Cents, positive in the account's normal direction.")
 
 
-class AccountRef(BaseModel):
+class AccountRef(Model):
     id: str
     name: str
     stable_name: str
@@ -88,19 +89,19 @@ class AccountRef(BaseModel):
     normality: Direction
 
 
-class LineItemView(BaseModel):
+class LineItemView(Model):
     account: AccountRef
     direction: Direction
     amount: int
     memo: str | None = None
 
 
-class SourceView(BaseModel):
+class SourceView(Model):
     type: str
     id: str | None = None
 
 
-class ApiTag(BaseModel):
+class ApiTag(Model):
     """Seed 001's ApiTag: dimension and definition ids are stable per key / value within a business."""
 
     id: str = Field(description="ID for the tag.")
@@ -113,7 +114,7 @@ class ApiTag(BaseModel):
     archived_at: datetime | None = None
 
 
-class JournalEntryView(BaseModel):
+class JournalEntryView(Model):
     id: str
     type: Literal["JournalEntry"] = "JournalEntry"
     business_id: str
@@ -134,17 +135,17 @@ class ReversalView(MovedReversal, JournalEntryView):
     pass
 
 
-class AccountList(BaseModel):
+class AccountList(Model):
     data: list[AccountView]
     meta: ListMeta
 
 
-class JournalEntryList(BaseModel):
+class JournalEntryList(Model):
     data: list[JournalEntryView]
     meta: ListMeta
 
 
-class TrialBalanceRow(BaseModel):
+class TrialBalanceRow(Model):
     account_id: str
     name: str
     stable_name: str
@@ -154,7 +155,7 @@ class TrialBalanceRow(BaseModel):
     credit_balance: int
 
 
-class TrialBalance(BaseModel):
+class TrialBalance(Model):
     business_id: str
     currency: str
     generated_at: datetime

@@ -1,11 +1,10 @@
 """The loans family's requests and responses (``/api/v1``, DayZero-compatible; seeds 000 and 002)."""
 
 from datetime import date, datetime
-from typing import Annotated, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import Field, StrictInt
 
-from ledgerline.domain.bank_transactions import ImportBankTransaction
 from ledgerline.domain.interest import DayCount
 from ledgerline.domain.loans import (
     AccrueInterest,
@@ -18,15 +17,17 @@ from ledgerline.domain.loans import (
     WriteOffLoan,
 )
 from ledgerline.domain.schedule import PaymentFrequency
-from ledgerline.schemas.common import Cents, Day, ExternalId, Memo, Name, Strict
-from ledgerline.schemas.policy import RunProgress
+from ledgerline.schemas.common import Cents, Day, ExternalId, Memo, Model, Name, RunProgress, Strict
+
+if TYPE_CHECKING:
+    from ledgerline.domain.bank_transactions import ImportBankTransaction
 
 Data = TypeVar("Data")
 RateBps = Annotated[StrictInt, Field(ge=0, le=100_000, description="Annual rate in basis points (500 = 5.00 %).")]
 LedgerId = Annotated[str, Field(min_length=1, max_length=64, description="A ledger account id of this business.")]
 
 
-class SuccessEnvelope(BaseModel, Generic[Data]):
+class SuccessEnvelope(Model, Generic[Data]):
     success: bool = True
     message: str
     code: str
@@ -120,8 +121,10 @@ class BankTransactionRequest(Strict):
         default=None, description="Default: UNCATEGORIZED_REVENUE (inflow) / UNCATEGORIZED_EXPENSES (outflow).")
     external_id: ExternalId | None = None
 
-    def command(self) -> ImportBankTransaction:
+    def command(self) -> "ImportBankTransaction":
         """The use case's command for this request."""
+        from ledgerline.domain.bank_transactions import ImportBankTransaction  # only its function needs it (cold start)
+
         return ImportBankTransaction(
             amount_cents=self.amount_cents, direction=self.direction, date=self.date, description=self.description,
             cash_ledger_id=self.cash_ledger_id, category_ledger_id=self.category_ledger_id,
@@ -130,7 +133,7 @@ class BankTransactionRequest(Strict):
 
 # ---- responses ------------------------------------------------------------------------------
 
-class DebtInstrument(BaseModel):
+class DebtInstrument(Model):
     id: str
     name: str
     lender: str
@@ -155,7 +158,7 @@ class DebtInstrument(BaseModel):
     updated_at: datetime
 
 
-class InstrumentEvent(BaseModel):
+class InstrumentEvent(Model):
     type: str
     id: str
     date: date
@@ -170,20 +173,20 @@ class DebtInstrumentDetail(DebtInstrument):
     activity: list[InstrumentEvent]
 
 
-class DirectionTotals(BaseModel):
+class DirectionTotals(Model):
     instruments: int
     outstanding_principal_cents: int
     accrued_interest_cents: int
 
 
-class DebtSchedule(BaseModel):
+class DebtSchedule(Model):
     instruments: list[DebtInstrument]
     totals: dict[str, DirectionTotals] = Field(description="Per direction: borrow and lend.")
     cursor: str | None
     has_more: bool
 
 
-class ScheduledPaymentRow(BaseModel):
+class ScheduledPaymentRow(Model):
     due_date: date
     payment_cents: int
     principal_cents: int
@@ -191,14 +194,14 @@ class ScheduledPaymentRow(BaseModel):
     balance_after_cents: int
 
 
-class PaymentSchedule(BaseModel):
+class PaymentSchedule(Model):
     instrument_id: str
     as_of: date
     payment_cents: int | None
     rows: list[ScheduledPaymentRow]
 
 
-class DebtPaymentResponse(BaseModel):
+class DebtPaymentResponse(Model):
     payment_id: str
     journal_entry_id: str
     principal_cents: int
@@ -213,7 +216,7 @@ class DebtPaymentResponse(BaseModel):
     transaction_id: str | None
 
 
-class DisbursementResponse(BaseModel):
+class DisbursementResponse(Model):
     disbursement_id: str
     instrument_id: str
     journal_entry_id: str
@@ -224,7 +227,7 @@ class DisbursementResponse(BaseModel):
     status: InstrumentStatus
 
 
-class AccrualResponse(BaseModel):
+class AccrualResponse(Model):
     instrument_id: str
     journal_entry_id: str | None
     accrued_interest_cents: int = Field(description="Interest posted by this accrual.")
@@ -232,19 +235,19 @@ class AccrualResponse(BaseModel):
     through_date: date
 
 
-class AccruedInstrument(BaseModel):
+class AccruedInstrument(Model):
     instrument_id: str
     accrued_interest_cents: int = Field(description="Interest posted by this instrument's accrual.")
     journal_entry_id: str
 
 
-class InstrumentNotAccrued(BaseModel):
+class InstrumentNotAccrued(Model):
     instrument_id: str
     reason: str = Field(description="Skipped: not active, already accrued through the date, or nothing to accrue "
                                     "(the date still moves); failed: what went wrong.")
 
 
-class AccrualRunTotals(BaseModel):
+class AccrualRunTotals(Model):
     instruments: int = Field(description="Instruments the run looked at (accrued + skipped + failed).")
     accrued: int
     accrued_interest_cents: int
@@ -252,7 +255,7 @@ class AccrualRunTotals(BaseModel):
     failed: int
 
 
-class AccrualRun(BaseModel):
+class AccrualRun(Model):
     run_id: str
     through_date: date
     memo: str | None
@@ -270,19 +273,19 @@ class AccrualRun(BaseModel):
         default=None, description="A queued run's progress (null for a run finished within its request).")
 
 
-class AccrualRunList(BaseModel):
+class AccrualRunList(Model):
     runs: list[AccrualRun]
     cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last page.")
     has_more: bool
 
 
-class LedgerAccountRef(BaseModel):
+class LedgerAccountRef(Model):
     id: str
     name: str
     stable_name: str
 
 
-class LoanWriteOffResponse(BaseModel):
+class LoanWriteOffResponse(Model):
     instrument_id: str
     journal_entry_id: str | None
     write_off_date: date
@@ -294,12 +297,12 @@ class LoanWriteOffResponse(BaseModel):
     memo: str | None
 
 
-class MatchedPayment(BaseModel):
+class MatchedPayment(Model):
     instrument_id: str
     payment_id: str
 
 
-class BankTransaction(BaseModel):
+class BankTransaction(Model):
     id: str
     amount_cents: int
     direction: Literal["inflow", "outflow"]

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StrictBool, StrictInt
+from pydantic import Field, StrictBool, StrictInt
 
 from ledgerline.domain.policy import (
     DEFAULT_DESTINATION,
@@ -13,7 +13,7 @@ from ledgerline.domain.policy import (
     LoanRule,
     SetWriteOffPolicy,
 )
-from ledgerline.schemas.common import AccountIdentifier, Day, Strict
+from ledgerline.schemas.common import AccountIdentifier, Day, Model, RunProgress, Strict
 
 Days = Annotated[StrictInt, Field(ge=1, le=3650)]
 
@@ -52,19 +52,19 @@ class WriteOffPolicyRequest(Strict):
                                  loans=self.loans.rule() if self.loans else LOAN_RULE_OFF)
 
 
-class InvoicePolicy(BaseModel):
+class InvoicePolicy(Model):
     enabled: bool
     days_past_due: int
     destination_ledger_account: AccountIdentifier
 
 
-class LoanPolicy(BaseModel):
+class LoanPolicy(Model):
     enabled: bool
     days_past_maturity: int | None
     days_without_payment: int | None
 
 
-class WriteOffPolicyView(BaseModel):
+class WriteOffPolicyView(Model):
     business_id: str
     enabled: bool
     invoices: InvoicePolicy
@@ -77,7 +77,7 @@ class WriteOffRunRequest(Strict):
     dry_run: StrictBool = False
 
 
-class RunItem(BaseModel):
+class RunItem(Model):
     type: Literal["invoice", "loan"]
     id: str
     amount: int | None = None
@@ -85,14 +85,7 @@ class RunItem(BaseModel):
     reason: str | None = None
 
 
-class RunProgress(BaseModel):
-    total: int = Field(description="Candidates the run found.")
-    done: int = Field(description="Candidates processed so far.")
-    chunks: int = Field(description="Chunks the run was queued in.")
-    chunks_done: int
-
-
-class WriteOffRun(BaseModel):
+class WriteOffRun(Model):
     id: str
     business_id: str
     run_date: date
@@ -111,7 +104,7 @@ class WriteOffRun(BaseModel):
         default=None, description="A queued run's progress (null for a run finished within its request).")
 
 
-class WriteOffRunList(BaseModel):
+class WriteOffRunList(Model):
     data: list[WriteOffRun]
     meta: dict[str, Any]
 

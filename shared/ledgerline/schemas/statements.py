@@ -3,16 +3,16 @@
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ledgerline.domain.accounts import Direction
-from ledgerline.schemas.common import ListMeta
+from ledgerline.schemas.common import ListMeta, Model
 from ledgerline.schemas.ledger import AccountRef
 
 # ---- balance sheet ------------------------------------------------------------------------------
 
 
-class StatementLineView(BaseModel):
+class StatementLineView(Model):
     account_id: str
     name: str
     stable_name: str
@@ -22,7 +22,7 @@ class StatementLineView(BaseModel):
                                     "contra account (one whose normality is not the section's).")
 
 
-class StatementSectionView(BaseModel):
+class StatementSectionView(Model):
     name: str = Field(description="ASSETS, LIABILITIES or EQUITY.")
     display_name: str
     lines: list[StatementLineView]
@@ -34,7 +34,7 @@ class EquitySectionView(StatementSectionView):
                                         "the date, which Ledgerline never closes to retained earnings. In total.")
 
 
-class BalanceSheetView(BaseModel):
+class BalanceSheetView(Model):
     business_id: str
     currency: str
     effective_date: date = Field(description="Balances as of the end of this day (default today in the "
@@ -53,7 +53,7 @@ class BalanceSheetView(BaseModel):
 # ---- profit and loss ----------------------------------------------------------------------------
 
 
-class ProfitAndLossLineItem(BaseModel):
+class ProfitAndLossLineItem(Model):
     """Layer's line item: a section (INCOME, EXPENSES) or an account (``name`` its stable name)."""
 
     name: str
@@ -63,7 +63,7 @@ class ProfitAndLossLineItem(BaseModel):
     line_items: list["ProfitAndLossLineItem"] = []
 
 
-class ProfitAndLossColumnView(BaseModel):
+class ProfitAndLossColumnView(Model):
     start_date: date
     end_date: date
     income: ProfitAndLossLineItem
@@ -71,7 +71,7 @@ class ProfitAndLossColumnView(BaseModel):
     net_profit: int
 
 
-class ProfitAndLossView(BaseModel):
+class ProfitAndLossView(Model):
     business_id: str
     currency: str
     start_date: date
@@ -89,7 +89,7 @@ class ProfitAndLossView(BaseModel):
 # ---- an account's general ledger ----------------------------------------------------------------
 
 
-class AccountLineView(BaseModel):
+class AccountLineView(Model):
     entry_id: str
     entry_date: date
     memo: str | None = Field(description="The journal entry's memo.")
@@ -100,7 +100,7 @@ class AccountLineView(BaseModel):
                                      "direction.")
 
 
-class AccountLinesPage(BaseModel):
+class AccountLinesPage(Model):
     account: AccountRef
     start_date: date | None
     end_date: date | None
@@ -115,7 +115,7 @@ class AccountLinesPage(BaseModel):
 # ---- receivables aging --------------------------------------------------------------------------
 
 
-class AgingBuckets(BaseModel):
+class AgingBuckets(Model):
     current: int = Field(description="Not yet due, or without a due date.")
     days_1_30: int
     days_31_60: int
@@ -124,7 +124,7 @@ class AgingBuckets(BaseModel):
     total: int
 
 
-class AgedInvoiceView(BaseModel):
+class AgedInvoiceView(Model):
     invoice_id: str
     invoice_number: str | None
     due_date: date | None
@@ -133,13 +133,13 @@ class AgedInvoiceView(BaseModel):
     outstanding: int = Field(description="What it still owed at the end of effective_date.")
 
 
-class CustomerAgingView(BaseModel):
+class CustomerAgingView(Model):
     customer_external_id: str | None
     buckets: AgingBuckets
     invoices: list[AgedInvoiceView]
 
 
-class ArAgingView(BaseModel):
+class ArAgingView(Model):
     business_id: str
     currency: str
     effective_date: date

@@ -1,6 +1,7 @@
 """Naming accounts in requests: an ``AccountIdentifier`` resolved against the business's chart."""
 
 from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -10,13 +11,17 @@ from ledgerline.errors import UnknownAccount
 from ledgerline.schemas.common import AccountId, AccountIdentifier, AccountStableName
 from ledgerline.store.chart import Accounts
 
-_IDENTIFIER: TypeAdapter[AccountId | AccountStableName] = TypeAdapter(AccountIdentifier)
+
+@cache
+def _identifier() -> TypeAdapter[AccountId | AccountStableName]:
+    """Built on first use, not at import: most functions never validate a command's account (cold start)."""
+    return TypeAdapter(AccountIdentifier)
 
 
 def identifier(named: Mapping[str, str] | None, *, default: str | None = None) -> AccountId | AccountStableName:
     """An account identifier given as JSON (a command's), or the stable name ``default`` when none is given."""
     if named is not None:
-        return _IDENTIFIER.validate_python(dict(named))
+        return _identifier().validate_python(dict(named))
     if default is None:
         raise ValueError("no account named, and no default")  # a command built without a required account
     return AccountStableName(type="StableName", stable_name=default)

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Generic, TypeVar
 
 from ledgerline import clock, cursors, idempotency
-from ledgerline.domain import dates, statements
+from ledgerline.domain import dates
 from ledgerline.domain.accounts import NATURAL_NORMALITY, Account, CreateAccount, Direction
 from ledgerline.domain.business import Business
 from ledgerline.domain.ids import new_id
@@ -314,6 +314,8 @@ def trial_balance(scope: Scope, effective_date: date | None = None) -> TrialBala
     books = load_books(scope.business_id)
     accounts = books.chart.accounts
     if effective_date is not None:
+        from ledgerline.domain import statements  # only this report needs it: off every other cold start
+
         accounts = statements.as_of(accounts, periods.month_moves(scope.business_id, None, effective_date),
                                     effective_date)
     rows = []

@@ -12,11 +12,9 @@ from ledgerline.domain.journal import JournalEntry, Source
 from ledgerline.domain.loans import Instrument, InstrumentStatus
 from ledgerline.domain.money import MAX_CENTS
 from ledgerline.errors import InvalidRequest, LedgerError, RequestInvalid
-from ledgerline.services import bank_transactions
 from ledgerline.services import loan_support as support
 from ledgerline.services.ledger import Books
 from ledgerline.services.posting import Posting, Refusal, Scope, post, post_once
-from ledgerline.store import accrual_runs as accrual_run_store
 from ledgerline.store import instruments as instrument_store
 
 # ---- create ---------------------------------------------------------------------------------
@@ -54,7 +52,9 @@ def create_instrument(scope: Scope, command: loans.CreateInstrument) -> tuple[In
         event = support.Event("opening", new_id(), command.start_date, balance, principal_cents=balance,
                               journal_entry_id=opening.id, memo=command.memo)
         # An interest-bearing instrument puts its business on the monthly accrual schedule's list.
-        listed = (accrual_run_store.register_accruing(scope.business_id),) if command.interest_rate_bps else ()
+        from ledgerline.store import accrual_runs  # here, not at the top: off the other loan functions' cold start
+
+        listed = (accrual_runs.register_accruing(scope.business_id),) if command.interest_rate_bps else ()
         return Posting(result=instrument, entries=(opening,), actions=(
             instrument_store.save(instrument, expected_version=None),
             support.save_event(scope.business_id, instrument_id, event),
@@ -91,6 +91,8 @@ def record_payment(scope: Scope, instrument_id: str, command: loans.RecordLoanPa
     if command.transaction_id is None:
         _required(command.payment_amount_cents, "payment_amount_cents")
         _required(command.cash_ledger_id, "cash_ledger_id")
+
+    from ledgerline.services import bank_transactions  # here, not at the top: off the other loan functions' cold start
 
     def decide() -> Posting[PaymentResult]:
         books = support.books(scope.business_id, command.cash_ledger_id)

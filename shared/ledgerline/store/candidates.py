@@ -6,14 +6,17 @@ GSI2 orders invoices by due date and loans by maturity; GSI3 orders loans by the
 Enabled write-off policies carry GSI2 keys under one partition so the scheduler can find them.
 """
 
-from datetime import UTC, date
-from typing import Any
+from __future__ import annotations
 
-from ledgerline.domain.invoices import Invoice
+from datetime import UTC, date
+from typing import TYPE_CHECKING, Any
+
 from ledgerline.domain.loans import Instrument, InstrumentStatus, LoanDirection
-from ledgerline.domain.policy import last_activity
 from ledgerline.store import codec, items, keys
 from ledgerline.store.runtime import table_name
+
+if TYPE_CHECKING:  # annotations only: a loan function need not load the invoice model (cold start)
+    from ledgerline.domain.invoices import Invoice
 
 
 def invoice_keys(invoice: Invoice) -> dict[str, str]:
@@ -31,7 +34,7 @@ def instrument_keys(instrument: Instrument) -> dict[str, str]:
             or instrument.current_balance_cents <= 0):
         return {}
     return keys.loan_candidate_keys(instrument.business_id, instrument.maturity_date.isoformat(),
-                                    last_activity(instrument).isoformat(), instrument.id)
+                                    instrument.last_activity.isoformat(), instrument.id)
 
 
 def policy_keys(business_id: str, enabled: bool) -> dict[str, str]:

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-import boto3
 from botocore.config import Config
+from botocore.session import get_session
 
 BATCH = 10
 """Messages per SendMessageBatch (SQS's limit)."""
@@ -28,7 +28,7 @@ def deliver_locally(sender: Callable[[list[dict[str, Any]]], None] | None) -> No
 @lru_cache(maxsize=1)
 def sqs_client():
     """The SQS client, created once per container."""
-    return boto3.client("sqs", config=Config(retries={"mode": "standard", "max_attempts": 4}))
+    return get_session().create_client("sqs", config=Config(retries={"mode": "standard", "max_attempts": 4}))
 
 
 def send_messages(messages: list[dict[str, Any]]) -> None:
