@@ -16,7 +16,7 @@ REDOCLY_VERSION := 2.77.0
 REDOCLY_DIR := .local/redocly
 REDOCLY_STAMP := $(REDOCLY_DIR)/.installed-stamp-$(REDOCLY_VERSION)
 
-.PHONY: install run test lint bench openapi clean soak deploy-check
+.PHONY: install run test lint format bench openapi clean soak deploy-check
 
 # Said step by step, with pip's own progress bars: a first install downloads for a minute or so.
 $(STAMP): pyproject.toml
@@ -52,12 +52,19 @@ $(REDOCLY_STAMP):
 		--loglevel=error '@redocly/cli@$(REDOCLY_VERSION)'
 	touch $(REDOCLY_STAMP)
 
-## make lint: cfn-lint, then checkov with the reasoned skips of .checkov.yaml, then Redocly on docs/openapi.json
-lint: $(CHECKOV_STAMP) $(REDOCLY_STAMP)
+## make lint: ruff (lint rules and formatting, pyproject.toml), cfn-lint, checkov with the reasoned skips of
+## .checkov.yaml, then Redocly on docs/openapi.json. `make format` applies ruff's fixes and formatting.
+lint: install $(CHECKOV_STAMP) $(REDOCLY_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/cfn-lint template.yaml
 	$(CHECKOV_VENV)/bin/checkov -f template.yaml --framework cloudformation --config-file .checkov.yaml \
 		--compact --quiet
 	REDOCLY_SUPPRESS_UPDATE_NOTICE=true $(REDOCLY_DIR)/node_modules/.bin/redocly lint docs/openapi.json --config redocly.yaml
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 ## make soak SEED=… STEPS=…: the simulation (tests/simulation) for as long as asked; a failure replays with
 ## the same SEED and STEPS (default: a new seed each time, printed)

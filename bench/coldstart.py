@@ -18,8 +18,7 @@ MARK = "BENCH_RESULT "
 
 def _trace_header() -> str:
     """What the Lambda runtime sets per invocation with Tracing: Active (a sampled request)."""
-    return (f"Root=1-{int(time.time()):08x}-{os.urandom(12).hex()};"
-            f"Parent={os.urandom(8).hex()};Sampled=1")
+    return f"Root=1-{int(time.time()):08x}-{os.urandom(12).hex()};Parent={os.urandom(8).hex()};Sampled=1"
 
 
 class _Context:
@@ -49,6 +48,7 @@ def child(mode: str, event_path: str = "", warm: str = "0") -> dict:
 
     if mode == "baseline":
         import boto3
+
         imported = phase_end()
         boto3.client("dynamodb")
         return {"phases": {"import": imported, "client": phase_end()}}
@@ -57,16 +57,21 @@ def child(mode: str, event_path: str = "", warm: str = "0") -> dict:
     if staged:  # the same cold start, its imports taken one layer at a time to attribute their cost
         mode = mode.removeprefix("stages=")
         import boto3  # noqa: F401
+
         stages = {"boto3": phase_end()}
         import pydantic  # lazy: its model machinery loads with the first model class
+
         type("Warmup", (pydantic.BaseModel,), {"__annotations__": {"x": int}})
         stages["pydantic (with its model machinery)"] = phase_end()
         import aws_lambda_powertools.event_handler  # noqa: F401
+
         stages["powertools event_handler"] = phase_end()
         import ledgerline.observability  # noqa: F401
+
         stages["Logger, Metrics, Tracer (X-Ray)"] = phase_end()
 
     import importlib.util
+
     spec = importlib.util.spec_from_file_location("app", os.path.join(mode, "app.py"))
     module = importlib.util.module_from_spec(spec)
     sys.modules["app"] = module
@@ -79,7 +84,9 @@ def child(mode: str, event_path: str = "", warm: str = "0") -> dict:
     def invoke() -> dict:
         os.environ["_X_AMZN_TRACE_ID"] = _trace_header()
         answer = module.lambda_handler(json.loads(json.dumps(event)), _Context())
-        status = answer.get("statusCode", 200) if "isAuthorized" not in answer else (200 if answer["isAuthorized"] else 403)
+        status = (
+            answer.get("statusCode", 200) if "isAuthorized" not in answer else (200 if answer["isAuthorized"] else 403)
+        )
         if not 200 <= status < 300:
             raise SystemExit(f"{mode}: status {status}: {answer.get('body')}")
         return answer
@@ -87,7 +94,9 @@ def child(mode: str, event_path: str = "", warm: str = "0") -> dict:
     invoke()
     phases = {"import": imported, "client": client, "request": phase_end()}
     if staged:
-        return {"phases": {**stages, "ledgerline + the function": imported, "client": client, "request": phases["request"]}}
+        return {
+            "phases": {**stages, "ledgerline + the function": imported, "client": client, "request": phases["request"]}
+        }
     warm_ms = []
     for _ in range(int(warm)):
         begin = time.perf_counter()
@@ -98,20 +107,33 @@ def child(mode: str, event_path: str = "", warm: str = "0") -> dict:
 
 # ---- parent side --------------------------------------------------------------------------------
 
+
 def lambda_env(function_dir: str | None, *, layer: str, runtime: str, endpoint: str, table: str) -> dict[str, str]:
     """Only what a Lambda function would see (nothing inherited but PATH): no profile, no stray config."""
     name = os.path.basename(function_dir) if function_dir else "baseline"
     env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "TZ": ":UTC",
-        "LAMBDA_TASK_ROOT": function_dir or runtime, "AWS_LAMBDA_FUNCTION_NAME": name,
-        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
-        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.13", "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
-        "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-        "AWS_ENDPOINT_URL_DYNAMODB": endpoint, "LEDGER_TABLE_NAME": table,
-        "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000", "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
-        "POWERTOOLS_SERVICE_NAME": "ledgerline", "POWERTOOLS_METRICS_NAMESPACE": "Ledgerline",
-        "POWERTOOLS_LOG_LEVEL": "INFO", "CURSOR_SECRET": "ledgerline-bench-cursor-secret",
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LANG": "C.UTF-8",
+        "TZ": ":UTC",
+        "LAMBDA_TASK_ROOT": function_dir or runtime,
+        "AWS_LAMBDA_FUNCTION_NAME": name,
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
+        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.13",
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
+        "LEDGER_TABLE_NAME": table,
+        "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000",
+        "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
+        "POWERTOOLS_SERVICE_NAME": "ledgerline",
+        "POWERTOOLS_METRICS_NAMESPACE": "Ledgerline",
+        "POWERTOOLS_LOG_LEVEL": "INFO",
+        "CURSOR_SECRET": "ledgerline-bench-cursor-secret",
         # Lambda's file systems are read-only: nothing a cold start compiles is kept for the next one.
         "PYTHONDONTWRITEBYTECODE": "1",
         # /var/task (the function), /opt/python (the built layer), then the runtime's boto3 (/var/runtime).
@@ -122,13 +144,16 @@ def lambda_env(function_dir: str | None, *, layer: str, runtime: str, endpoint: 
 
 def spawn(python: str, args: list[str], env: dict[str, str], *, importtime: bool = False) -> tuple[dict, str]:
     import subprocess
+
     # -S: no site-packages (the dev venv's extra packages); everything comes from PYTHONPATH.
     command = [python, "-S", *(["-X", "importtime"] if importtime else []), os.path.abspath(__file__), *args]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
     for line in done.stdout.splitlines():
         if line.startswith(MARK):
-            return json.loads(line[len(MARK):]), done.stderr
-    raise RuntimeError(f"cold-start child {args} failed ({done.returncode}):\n{done.stdout[-1500:]}{done.stderr[-3000:]}")
+            return json.loads(line[len(MARK) :]), done.stderr
+    raise RuntimeError(
+        f"cold-start child {args} failed ({done.returncode}):\n{done.stdout[-1500:]}{done.stderr[-3000:]}"
+    )
 
 
 def top_imports(logs: list[str], count: int = 10, baseline_logs: list[str] = ()) -> dict:
@@ -142,38 +167,54 @@ def top_imports(logs: list[str], count: int = 10, baseline_logs: list[str] = ())
         for line in log.splitlines():
             if not line.startswith("import time:") or "self [us]" in line:
                 continue
-            self_us, cumulative_us, name = (part.strip() for part in line[len("import time:"):].split("|"))
+            self_us, cumulative_us, name = (part.strip() for part in line[len("import time:") :].split("|"))
             totals[name.split(".")[0]] = totals.get(name.split(".")[0], 0) + int(self_us)
             modules.setdefault(name, []).append((int(self_us), int(cumulative_us)))
         for name, total in totals.items():
             packages.setdefault(name, []).append(total)
     package_ms = {name: _median([us / 1000 for us in values]) for name, values in packages.items()}
-    module_ms = {name: (_median([s / 1000 for s, _ in v]), _median([c / 1000 for _, c in v]))
-                 for name, v in modules.items()}
+    module_ms = {
+        name: (_median([s / 1000 for s, _ in v]), _median([c / 1000 for _, c in v])) for name, v in modules.items()
+    }
     beyond = {}
     if baseline_logs:
-        base = {p["package"]: p["self_ms"] for p in top_imports(list(baseline_logs), count=10_000)["packages_by_self_time"]}
+        base = {
+            p["package"]: p["self_ms"] for p in top_imports(list(baseline_logs), count=10_000)["packages_by_self_time"]
+        }
         beyond = {name: round(ms - base.get(name, 0.0), 1) for name, ms in package_ms.items()}
     return {
         "total_ms": round(sum(package_ms.values()), 1),
-        **({"beyond_baseline_ms": round(sum(v for v in beyond.values() if v > 0), 1),
-            "packages_beyond_baseline": [{"package": name, "extra_self_ms": ms} for name, ms in
-                                         sorted(beyond.items(), key=lambda kv: -kv[1])[:count]]} if beyond else {}),
-        "packages_by_self_time": [{"package": name, "self_ms": ms} for name, ms in
-                                  sorted(package_ms.items(), key=lambda kv: -kv[1])[:count]],
-        "modules_by_self_time": [{"module": name, "self_ms": s, "cumulative_ms": c} for name, (s, c) in
-                                 sorted(module_ms.items(), key=lambda kv: -kv[1][0])[:count]],
+        **(
+            {
+                "beyond_baseline_ms": round(sum(v for v in beyond.values() if v > 0), 1),
+                "packages_beyond_baseline": [
+                    {"package": name, "extra_self_ms": ms}
+                    for name, ms in sorted(beyond.items(), key=lambda kv: -kv[1])[:count]
+                ],
+            }
+            if beyond
+            else {}
+        ),
+        "packages_by_self_time": [
+            {"package": name, "self_ms": ms} for name, ms in sorted(package_ms.items(), key=lambda kv: -kv[1])[:count]
+        ],
+        "modules_by_self_time": [
+            {"module": name, "self_ms": s, "cumulative_ms": c}
+            for name, (s, c) in sorted(module_ms.items(), key=lambda kv: -kv[1][0])[:count]
+        ],
     }
 
 
 def _median(values: list[float]) -> float:
     import statistics
+
     return round(statistics.median(values), 1)
 
 
 def _without_bytecode(layer: str, folder: str) -> str:
     """A copy of the built layer as SAM's own python builder ships it: sources only, no .pyc."""
     import shutil
+
     copy = os.path.join(folder, "layer-without-pyc")
     shutil.copytree(layer, copy, ignore=shutil.ignore_patterns("__pycache__"))
     return copy
@@ -182,21 +223,33 @@ def _without_bytecode(layer: str, folder: str) -> str:
 FLOOR = "floor: Powertools + Pydantic + Logger/Metrics/Tracer, no Ledgerline code (bench/floor)"
 
 
-def measure(events: dict[str, dict], *, root: str, artifact: dict, endpoint: str, table: str, runs: int = 7,
-            warm: int = 10, untraced: tuple[str, ...] = (), unbytecoded: tuple[str, ...] = ()) -> dict:
+def measure(
+    events: dict[str, dict],
+    *,
+    root: str,
+    artifact: dict,
+    endpoint: str,
+    table: str,
+    runs: int = 7,
+    warm: int = 10,
+    untraced: tuple[str, ...] = (),
+    unbytecoded: tuple[str, ...] = (),
+) -> dict:
     """Median of ``runs`` fresh processes per case, cases interleaved round by round after a
     discarded run per function (it warms the file cache). ``events``: function folder → event;
     ``artifact``: the built layer and runtime stand-in (bench/layer.py). The first function's event
     also drives :data:`FLOOR`, the same route with the libraries alone."""
     import shutil
     import tempfile
+
     folder = tempfile.mkdtemp(prefix="ledgerline-bench-")
     bare_layer = _without_bytecode(artifact["path"], folder) if unbytecoded else ""
     cases = [("baseline", None, {})] + [(name, name, {}) for name in events]
-    cases += [(f"{name} (POWERTOOLS_TRACE_DISABLED)", name, {"POWERTOOLS_TRACE_DISABLED": "true"})
-              for name in untraced]
-    cases += [(f"{name} (layer as SAM's python3.13 builder ships it: no .pyc)", name, {"layer": bare_layer})
-              for name in unbytecoded]
+    cases += [(f"{name} (POWERTOOLS_TRACE_DISABLED)", name, {"POWERTOOLS_TRACE_DISABLED": "true"}) for name in untraced]
+    cases += [
+        (f"{name} (layer as SAM's python3.13 builder ships it: no .pyc)", name, {"layer": bare_layer})
+        for name in unbytecoded
+    ]
     floor_of = next(iter(events))
     cases.append((FLOOR, f"floor={floor_of}", {}))
     paths = {}
@@ -211,8 +264,16 @@ def measure(events: dict[str, dict], *, root: str, artifact: dict, endpoint: str
         if mode == "floor=":  # the first function's event, bench/floor's code
             mode, function_dir = "", os.path.join(root, "bench", "floor")
         extra = dict(extra)
-        env = {**lambda_env(function_dir, layer=extra.pop("layer", artifact["path"]), runtime=artifact["runtime_path"],
-                            endpoint=endpoint, table=table), **extra}
+        env = {
+            **lambda_env(
+                function_dir,
+                layer=extra.pop("layer", artifact["path"]),
+                runtime=artifact["runtime_path"],
+                endpoint=endpoint,
+                table=table,
+            ),
+            **extra,
+        }
         args = [mode + function_dir, paths[name], str(warm_calls)] if name else ["baseline"]
         return spawn(artifact["python"], args, env, **kwargs)
 
@@ -239,11 +300,19 @@ def measure(events: dict[str, dict], *, root: str, artifact: dict, endpoint: str
         return out
 
     baseline = summary(samples["baseline"])
-    report = {"runs": runs, "baseline": baseline, "functions": {},
-              "stages": {"function": profiled, "runs": len(stages), "note": "CPU ms is the steadier figure",
-                         "cpu_ms": {name: _median([r["phases"][name][1] for r in stages]) for name in stages[0]["phases"]},
-                         "ms": {name: _median([r["phases"][name][0] for r in stages]) for name in stages[0]["phases"]}},
-              "importtime": {"function": profiled, "runs": len(logs), **top_imports(logs, baseline_logs=baseline_logs)}}
+    report = {
+        "runs": runs,
+        "baseline": baseline,
+        "functions": {},
+        "stages": {
+            "function": profiled,
+            "runs": len(stages),
+            "note": "CPU ms is the steadier figure",
+            "cpu_ms": {name: _median([r["phases"][name][1] for r in stages]) for name in stages[0]["phases"]},
+            "ms": {name: _median([r["phases"][name][0] for r in stages]) for name in stages[0]["phases"]},
+        },
+        "importtime": {"function": profiled, "runs": len(logs), **top_imports(logs, baseline_logs=baseline_logs)},
+    }
     for label, _, extra in cases[1:]:
         results = summary(samples[label])
         report["functions"][label] = {

@@ -63,12 +63,19 @@ class ConflictingTransactions:
             clashes = [key in self._held for key in touched]
             if any(clashes):
                 self.conflicts += 1
-                raise ClientError({
-                    "Error": {"Code": "TransactionCanceledException",
-                              "Message": "Transaction cancelled, please refer cancellation reasons for specific "
-                                         "reasons [TransactionConflict]"},
-                    "CancellationReasons": [{"Code": "TransactionConflict" if clash else "None"} for clash in clashes],
-                }, "TransactWriteItems")
+                raise ClientError(
+                    {
+                        "Error": {
+                            "Code": "TransactionCanceledException",
+                            "Message": "Transaction cancelled, please refer cancellation reasons for specific "
+                            "reasons [TransactionConflict]",
+                        },
+                        "CancellationReasons": [
+                            {"Code": "TransactionConflict" if clash else "None"} for clash in clashes
+                        ],
+                    },
+                    "TransactWriteItems",
+                )
             self._held.update(touched)
         try:
             time.sleep(self.hold_seconds)  # in flight in the region: its items are held
@@ -82,16 +89,36 @@ class ConflictingTransactions:
         return answer
 
 
-def hot_account(business_id: str, token: str, *, writers: int = 24, per_writer: int = 10,
-                hold_seconds: float = 0.01, accounts: tuple[str, str] = ("CASH", "SALES")) -> dict[str, Any]:
+def hot_account(
+    business_id: str,
+    token: str,
+    *,
+    writers: int = 24,
+    per_writer: int = 10,
+    hold_seconds: float = 0.01,
+    accounts: tuple[str, str] = ("CASH", "SALES"),
+) -> dict[str, Any]:
     """``writers`` threads each post ``per_writer`` 2-line entries (debit, credit ``accounts``) through the
     gateway, under real conflicts: postings per second, how many answered 503, and the conflicts behind them."""
     gateway = LocalGateway()
     debit, credit = accounts
-    body = json.dumps({"memo": "hot", "line_items": [
-        {"account_identifier": {"type": "StableName", "stable_name": debit}, "amount": 100, "direction": "DEBIT"},
-        {"account_identifier": {"type": "StableName", "stable_name": credit}, "amount": 100,
-         "direction": "CREDIT"}]}).encode()
+    body = json.dumps(
+        {
+            "memo": "hot",
+            "line_items": [
+                {
+                    "account_identifier": {"type": "StableName", "stable_name": debit},
+                    "amount": 100,
+                    "direction": "DEBIT",
+                },
+                {
+                    "account_identifier": {"type": "StableName", "stable_name": credit},
+                    "amount": 100,
+                    "direction": "CREDIT",
+                },
+            ],
+        }
+    ).encode()
     headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
     path = f"/v1/businesses/{business_id}/custom-journal-entries"
 
@@ -102,7 +129,15 @@ def hot_account(business_id: str, token: str, *, writers: int = 24, per_writer: 
         started = time.perf_counter()
         statuses = Counter(status for answers in pool.map(writer, range(writers)) for status in answers)
         elapsed = time.perf_counter() - started
-    return {"accounts": f"{debit} / {credit}", "writers": writers, "requests": writers * per_writer, "answers": dict(statuses),
-            "answered_503": statuses.get(503, 0), "posted_per_second": round(statuses.get(201, 0) / elapsed, 1),
-            "seconds": round(elapsed, 2), "transactions_sent": conflicts.sent,
-            "conflicts": conflicts.conflicts, "hold_ms": hold_seconds * 1000}
+    return {
+        "accounts": f"{debit} / {credit}",
+        "writers": writers,
+        "requests": writers * per_writer,
+        "answers": dict(statuses),
+        "answered_503": statuses.get(503, 0),
+        "posted_per_second": round(statuses.get(201, 0) / elapsed, 1),
+        "seconds": round(elapsed, 2),
+        "transactions_sent": conflicts.sent,
+        "conflicts": conflicts.conflicts,
+        "hold_ms": hold_seconds * 1000,
+    }

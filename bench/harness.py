@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ledgerline.store import runtime
-from ledgerline_tools import gateway as gateway_module, template
+from ledgerline_tools import gateway as gateway_module
+from ledgerline_tools import template
 from ledgerline_tools.gateway import HttpResponse, LocalGateway
 
 READ_OPERATIONS = {"GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems"}
@@ -76,8 +77,17 @@ class Recorder:
         if self._current is not None and self._record:
             self._current.calls.append(Call(self._phase, model.name, copy.deepcopy(params)))
 
-    def request(self, method: str, path: str, *, token: str, body: Any = None, query: str = "",
-                headers: dict[str, str] | None = None, record: bool = True) -> Exchange:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str,
+        body: Any = None,
+        query: str = "",
+        headers: dict[str, str] | None = None,
+        record: bool = True,
+    ) -> Exchange:
         """Send through the gateway; ``record=False`` (latency loops) skips copying calls and events."""
         sent = {"content-type": "application/json", "authorization": f"Bearer {token}", **(headers or {})}
         raw = json.dumps(body).encode() if body is not None else b""
@@ -118,5 +128,9 @@ def percentiles(seconds: list[float]) -> dict[str, float]:
     """p50/p95/mean in milliseconds (inclusive method: p95 stays inside the observed range)."""
     ms = sorted(s * 1000 for s in seconds)
     cuts = statistics.quantiles(ms, n=100, method="inclusive")
-    return {"n": len(ms), "p50_ms": round(cuts[49], 2), "p95_ms": round(cuts[94], 2),
-            "mean_ms": round(statistics.fmean(ms), 2)}
+    return {
+        "n": len(ms),
+        "p50_ms": round(cuts[49], 2),
+        "p95_ms": round(cuts[94], 2),
+        "mean_ms": round(statistics.fmean(ms), 2),
+    }

@@ -47,8 +47,15 @@ class Payer:
         return self.gateway.handle(method, f"/v1/businesses/{self.business_id}/invoices{path}", "", headers, raw)
 
     def invoice(self, total: int) -> str:
-        answer = self.send("POST", "", {"sent_at": "2024-01-15T10:00:00Z", "due_at": "2024-03-15T10:00:00Z",
-                                        "line_items": [{"unit_price": total, "quantity": "1"}]})
+        answer = self.send(
+            "POST",
+            "",
+            {
+                "sent_at": "2024-01-15T10:00:00Z",
+                "due_at": "2024-03-15T10:00:00Z",
+                "line_items": [{"unit_price": total, "quantity": "1"}],
+            },
+        )
         if answer.status != 201:
             raise RuntimeError(f"could not create the bench invoice: {answer.status} {answer.body!r}")
         return answer.json()["id"]
@@ -88,7 +95,7 @@ def _write(items: list[dict[str, Any]]) -> None:
     """Items straight into the table, 25 per BatchWriteItem (setup only: no ledger rule applies)."""
     client = dynamodb_client()
     for start in range(0, len(items), 25):
-        pending = {table_name(): [{"PutRequest": {"Item": codec.to_item(item)}} for item in items[start:start + 25]]}
+        pending = {table_name(): [{"PutRequest": {"Item": codec.to_item(item)}} for item in items[start : start + 25]]}
         while pending:
             pending = client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
 
@@ -105,27 +112,44 @@ def seed_payments(business_id: str, invoice_id: str, count: int, *, amount: int 
     rows: list[dict[str, Any]] = []
     for _ in range(count):
         payment_id = new_id()
-        entry = JournalEntry(id=new_id(), business_id=business_id, entry_date=moment.date(), entry_at=moment,
-                             created_at=moment, memo=memo, source=Source("INVOICE_PAYMENT", payment_id),
-                             lines=(Line(cash, Direction.DEBIT, amount), Line(receivable, Direction.CREDIT, amount)))
+        entry = JournalEntry(
+            id=new_id(),
+            business_id=business_id,
+            entry_date=moment.date(),
+            entry_at=moment,
+            created_at=moment,
+            memo=memo,
+            source=Source("INVOICE_PAYMENT", payment_id),
+            lines=(Line(cash, Direction.DEBIT, amount), Line(receivable, Direction.CREDIT, amount)),
+        )
         payment = InvoicePayment(payment_id, amount, moment, "ACH", cash, None, memo, entry.id)
         rows += [invoice_store.payment_item(business_id, invoice_id, payment), entry_store.entry_item(entry)]
     _write(rows)
     client, pk = dynamodb_client(), keys.business_pk(business_id)
-    client.update_item(TableName=table_name(), Key=codec.to_item(keys.key(pk, keys.invoice_sk(invoice_id))),
-                       UpdateExpression="ADD outstanding_balance :paid, payment_count :count",
-                       ExpressionAttributeValues=codec.to_item({":paid": -amount * count, ":count": count}))
+    client.update_item(
+        TableName=table_name(),
+        Key=codec.to_item(keys.key(pk, keys.invoice_sk(invoice_id))),
+        UpdateExpression="ADD outstanding_balance :paid, payment_count :count",
+        ExpressionAttributeValues=codec.to_item({":paid": -amount * count, ":count": count}),
+    )
     total = (Line(cash, Direction.DEBIT, amount * count), Line(receivable, Direction.CREDIT, amount * count))
     month, day = f"{moment.year:04d}-{moment.month:02d}", f"d{moment.day:02d}"
     for account_id, delta in balance_moves(total).items():
-        client.update_item(TableName=table_name(), Key=codec.to_item(keys.key(pk, keys.account_sk(account_id))),
-                           UpdateExpression="ADD balance :delta", ExpressionAttributeValues=codec.to_item({":delta": delta}))
+        client.update_item(
+            TableName=table_name(),
+            Key=codec.to_item(keys.key(pk, keys.account_sk(account_id))),
+            UpdateExpression="ADD balance :delta",
+            ExpressionAttributeValues=codec.to_item({":delta": delta}),
+        )
         client.update_item(  # and the account's period row, as a posting moves it (store/periods.py)
-            TableName=table_name(), Key=codec.to_item(keys.key(pk, keys.period_sk(month, account_id))),
+            TableName=table_name(),
+            Key=codec.to_item(keys.key(pk, keys.period_sk(month, account_id))),
             UpdateExpression=f"ADD {day} :delta SET #kind = :kind, account_id = :account, #month = :month",
             ExpressionAttributeNames={"#kind": "kind", "#month": "month"},
-            ExpressionAttributeValues=codec.to_item({":delta": delta, ":kind": "PERIOD_MOVES", ":account": account_id,
-                                                     ":month": month}))
+            ExpressionAttributeValues=codec.to_item(
+                {":delta": delta, ":kind": "PERIOD_MOVES", ":account": account_id, ":month": month}
+            ),
+        )
 
 
 def concurrent_payers(writers: int = 24, *, amount: int = 100, hold_seconds: float = 0.01) -> dict[str, Any]:
@@ -147,11 +171,19 @@ def concurrent_payers(writers: int = 24, *, amount: int = 100, hold_seconds: flo
             statuses = Counter(pool.map(pay, range(writers)))
             elapsed = time.perf_counter() - started
         after = payer.send("GET", f"/{invoice_id}").json()
-    return {"writers": writers, "answers": dict(statuses), "answered_201": statuses.get(201, 0),
-            "answered_503": statuses.get(503, 0), "transactions_sent": conflicts.sent,
-            "conflicts": conflicts.conflicts, "hold_ms": hold_seconds * 1000, "seconds": round(elapsed, 2),
-            "payments_listed": len(after["payments"]), "status": after["status"],
-            "outstanding_agrees": after["outstanding_balance"] == total - amount * statuses.get(201, 0)}
+    return {
+        "writers": writers,
+        "answers": dict(statuses),
+        "answered_201": statuses.get(201, 0),
+        "answered_503": statuses.get(503, 0),
+        "transactions_sent": conflicts.sent,
+        "conflicts": conflicts.conflicts,
+        "hold_ms": hold_seconds * 1000,
+        "seconds": round(elapsed, 2),
+        "payments_listed": len(after["payments"]),
+        "status": after["status"],
+        "outstanding_agrees": after["outstanding_balance"] == total - amount * statuses.get(201, 0),
+    }
 
 
 def payment_cost(history: int = 5_000, *, amount: int = 100) -> dict[str, Any]:
@@ -177,8 +209,13 @@ def payment_cost(history: int = 5_000, *, amount: int = 100) -> dict[str, Any]:
         seeded_s = time.perf_counter() - started
         pay(f"payment_{history}")
         read_back = payer.send("GET", f"/{invoice_id}").json()
-    return {"history": history, "wcu": units, "seed_seconds": round(seeded_s, 1),
-            "payments_read_back": len(read_back["payments"]), "status": read_back["status"]}
+    return {
+        "history": history,
+        "wcu": units,
+        "seed_seconds": round(seeded_s, 1),
+        "payments_read_back": len(read_back["payments"]),
+        "status": read_back["status"],
+    }
 
 
 def measure(writers: int = 24, history: int = 5_000) -> dict[str, Any]:

@@ -55,8 +55,9 @@ class Floor:
         return total, function
 
 
-def measure(books: Books, method: str, path: str, body: Callable[[], Any] | None = None,
-            n: int = 200, warmup: int = 20) -> dict[str, Any]:
+def measure(
+    books: Books, method: str, path: str, body: Callable[[], Any] | None = None, n: int = 200, warmup: int = 20
+) -> dict[str, Any]:
     make_body = body or (lambda: None)
     probe = books.send(method, path, body=make_body())
     if not 200 <= probe.response.status < 300:
@@ -83,7 +84,10 @@ def measure(books: Books, method: str, path: str, body: Callable[[], Any] | None
         "ours_function_only": percentiles(ours_function),
         "floor_function_only": percentiles(floor_function),
     }
-    for scope, (a, b) in {"": ("ours", "floor"), "function_only_": ("ours_function_only", "floor_function_only")}.items():
+    for scope, (a, b) in {
+        "": ("ours", "floor"),
+        "function_only_": ("ours_function_only", "floor_function_only"),
+    }.items():
         for p in ("p50", "p95"):
             result[f"{scope}overhead_{p}_ms"] = round(result[a][f"{p}_ms"] - result[b][f"{p}_ms"], 2)
     return result

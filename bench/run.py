@@ -38,12 +38,16 @@ RESULTS = ROOT / "bench" / "results.json"
 sys.path.insert(0, str(ROOT))
 
 # In this process: the local gateway, quiet and untraced (Tracer is measured in the cold-start children).
-os.environ.update({
-    "LEDGER_TABLE_NAME": f"ledgerline-bench-{uuid.uuid4().hex[:8]}",
-    "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_SERVICE_NAME": "ledgerline",
-    "POWERTOOLS_METRICS_NAMESPACE": "Ledgerline", "POWERTOOLS_LOG_LEVEL": "INFO",
-    "CURSOR_SECRET": "ledgerline-bench-cursor-secret",  # deployed: read from Secrets Manager
-})
+os.environ.update(
+    {
+        "LEDGER_TABLE_NAME": f"ledgerline-bench-{uuid.uuid4().hex[:8]}",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_SERVICE_NAME": "ledgerline",
+        "POWERTOOLS_METRICS_NAMESPACE": "Ledgerline",
+        "POWERTOOLS_LOG_LEVEL": "INFO",
+        "CURSOR_SECRET": "ledgerline-bench-cursor-secret",  # deployed: read from Secrets Manager
+    }
+)
 
 from bench import coldstart, contention, invoice_payers, latency, layer, runs, scale, statements  # noqa: E402
 from bench.harness import Recorder, quiet  # noqa: E402
@@ -53,8 +57,13 @@ from ledgerline.store import runtime  # noqa: E402
 from ledgerline_tools import dynamodb_local, localstack, template  # noqa: E402
 from ledgerline_tools.dynamodb_local import DynamoDBLocal, ensure_installed, free_port  # noqa: E402
 
-COLD_FUNCTIONS = ("write_off_loan", "record_debt_payment", "create_custom_journal_entry", "get_trial_balance",
-                  "authorizer")
+COLD_FUNCTIONS = (
+    "write_off_loan",
+    "record_debt_payment",
+    "create_custom_journal_entry",
+    "get_trial_balance",
+    "authorizer",
+)
 """Seeds 000 and 002, a custom entry, a report and the authorizer (issue 10's list)."""
 UNTRACED = ("write_off_loan",)
 UNBYTECODED = ("write_off_loan",)
@@ -66,10 +75,14 @@ def cold_events(books: Books) -> dict[str, dict]:
     folder = {f.logical_id: f.code_uri.name for f in template.functions().values()}
     loan = books.new_instrument()
     exchanges = [
-        books.send("POST", f"/api/v1/loans/{loan}/write-off", body={"principal_cents": 100, "write_off_date": EVENT_DAY}),
-        books.send("POST", f"{books.schedule}/instruments/{loan}/payments",
-                   body={"payment_amount_cents": 100, "cash_ledger_id": books.account_id("CASH"),
-                         "payment_date": EVENT_DAY}),
+        books.send(
+            "POST", f"/api/v1/loans/{loan}/write-off", body={"principal_cents": 100, "write_off_date": EVENT_DAY}
+        ),
+        books.send(
+            "POST",
+            f"{books.schedule}/instruments/{loan}/payments",
+            body={"payment_amount_cents": 100, "cash_ledger_id": books.account_id("CASH"), "payment_date": EVENT_DAY},
+        ),
         books.send("POST", f"{books.base}/custom-journal-entries", body=entry()),
         books.send("GET", f"{books.base}/reports/trial-balance"),
     ]
@@ -83,12 +96,17 @@ def cold_events(books: Books) -> dict[str, dict]:
 
 
 def environment(load_at_start: float) -> dict:
-    versions = {name: metadata.version(name) for name in
-                ("boto3", "botocore", "aws-lambda-powertools", "pydantic", "aws-xray-sdk")}
+    versions = {
+        name: metadata.version(name)
+        for name in ("boto3", "botocore", "aws-lambda-powertools", "pydantic", "aws-xray-sdk")
+    }
     return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "python": platform.python_version(), "implementation": platform.python_implementation(),
-        "platform": platform.platform(), "machine": platform.machine(), "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "cpu_count": os.cpu_count(),
         # Other work on the machine inflates wall times (the CPU-time ratios much less): compare runs with care.
         "load_average_1m": {"start": round(load_at_start, 2), "end": round(os.getloadavg()[0], 2)},
         "packages": versions,
@@ -109,7 +127,9 @@ def calls_per_route(books: Books) -> tuple[dict, dict[str, dict], list[str], lis
                 continue  # listed in the summary and results.json; a sample in bench/samples.py fixes it
             if not 200 <= row["status"] < 300:
                 warnings.append(f"{route.route_key} [{row['variant']}]: answered {row['status']}, fix its sample")
-            failures += [f"{route.route_key} [{row['variant']}]: {name}" for name, ok in row["checks"].items() if not ok]
+            failures += [
+                f"{route.route_key} [{row['variant']}]: {name}" for name, ok in row["checks"].items() if not ok
+            ]
             if "Scan" in row["authorizer_calls"]:
                 failures.append(f"{route.route_key} [{row['variant']}]: the authorizer made a Scan")
         report[route.route_key] = rows
@@ -117,8 +137,7 @@ def calls_per_route(books: Books) -> tuple[dict, dict[str, dict], list[str], lis
 
 
 def print_summary(results: dict) -> None:
-    print("\nDynamoDB calls per request (function; the authorizer adds "
-          f"{results['authorizer_calls_per_request']}):")
+    print(f"\nDynamoDB calls per request (function; the authorizer adds {results['authorizer_calls_per_request']}):")
     skipped = []
     for route_key, rows in results["calls_per_request"].items():
         for row in rows:
@@ -126,20 +145,26 @@ def print_summary(results: dict) -> None:
                 skipped.append(route_key)
                 continue
             failed = [name for name, ok in row["checks"].items() if not ok]
-            print(f"  {route_key:70} {row['variant']:24} {row['status']} {row['function_calls']}"
-                  f"{'  FAIL ' + ','.join(failed) if failed else ''}")
+            print(
+                f"  {route_key:70} {row['variant']:24} {row['status']} {row['function_calls']}"
+                f"{'  FAIL ' + ','.join(failed) if failed else ''}"
+            )
     if skipped:
         print(f"  not measured yet ({len(skipped)} routes, no sample in bench/samples.py): " + "; ".join(skipped))
-    print("\nWarm latency (ms, n=%d):" % results["latency"]["n"])
+    print(f"\nWarm latency (ms, n={results['latency']['n']}):")
     for name, r in results["latency"]["endpoints"].items():
-        print(f"  {name:28} ours p50 {r['ours']['p50_ms']:6} p95 {r['ours']['p95_ms']:6} | floor p50 "
-              f"{r['floor']['p50_ms']:6} p95 {r['floor']['p95_ms']:6} | overhead p50 {r['overhead_p50_ms']:6}")
+        print(
+            f"  {name:28} ours p50 {r['ours']['p50_ms']:6} p95 {r['ours']['p95_ms']:6} | floor p50 "
+            f"{r['floor']['p50_ms']:6} p95 {r['floor']['p95_ms']:6} | overhead p50 {r['overhead_p50_ms']:6}"
+        )
     print_scale(results["chart_scale"], results["filtered_page"])
     print_statements(results["statements"])
     print("\nHot accounts, real transaction conflicts put back at the client:")
     for row in results["hot_account"]:
-        print(f"  {row['accounts']:30} {row['writers']:2} writers: {row['posted_per_second']:6} posted/s, {row['answered_503']} of "
-              f"{row['requests']} answered 503 ({row['conflicts']} conflicts in {row['transactions_sent']} sends)")
+        print(
+            f"  {row['accounts']:30} {row['writers']:2} writers: {row['posted_per_second']:6} posted/s, {row['answered_503']} of "
+            f"{row['requests']} answered 503 ({row['conflicts']} conflicts in {row['transactions_sent']} sends)"
+        )
     print_runs(results["runs"])
     print_cold_start(results["cold_start"])
 
@@ -149,13 +174,18 @@ def print_runs(run_sizes: dict) -> None:
     print(f"\nRuns of {run_sizes['total']:,} items (timeouts: API {limits['api_s']} s, worker {limits['worker_s']} s):")
     for kind in ("write-offs", "accruals"):
         r, floor = run_sizes[kind]["run"], run_sizes[kind]["floor"]
-        print(f"  {kind:10} {r['status']} {r['items']:,} items in {r['wall_s']} s ({r['items_per_s']}/s, 2 workers); "
-              f"planned in {r['plan_s']} s, longest worker invocation {r['longest_worker_invocation_s']} s "
-              f"{'PASS' if run_sizes[kind]['pass'] else 'FAIL'}")
-        print(f"  {'':10} one worker {floor['ours_items_per_s']}/s against the floor's {floor['floor_items_per_s']}/s "
-              f"→ {floor['ratio_to_floor']}× (goal ≥ 0.8×)")
-        scaling = ", ".join(f"{row['workers']} → {row['wall_s']} s ({row['speedup']}×)"
-                            for row in run_sizes[kind]["scale_out"])
+        print(
+            f"  {kind:10} {r['status']} {r['items']:,} items in {r['wall_s']} s ({r['items_per_s']}/s, 2 workers); "
+            f"planned in {r['plan_s']} s, longest worker invocation {r['longest_worker_invocation_s']} s "
+            f"{'PASS' if run_sizes[kind]['pass'] else 'FAIL'}"
+        )
+        print(
+            f"  {'':10} one worker {floor['ours_items_per_s']}/s against the floor's {floor['floor_items_per_s']}/s "
+            f"→ {floor['ratio_to_floor']}× (goal ≥ 0.8×)"
+        )
+        scaling = ", ".join(
+            f"{row['workers']} → {row['wall_s']} s ({row['speedup']}×)" for row in run_sizes[kind]["scale_out"]
+        )
         print(f"  {'':10} scale-out: {scaling}")
 
 
@@ -163,28 +193,42 @@ def print_scale(chart_scale: dict, filtered: dict) -> None:
     sizes = list(chart_scale["by_accounts"])
     print(f"\nChart size ({' / '.join(map(str, sizes))} accounts; p50 ms and items read, cold | warm):")
     for name in chart_scale["ratio_largest_to_smallest"]:
-        cells = " ".join(f"{chart_scale['by_accounts'][size][name]['cold']['p50_ms']:6}/"
-                         f"{chart_scale['by_accounts'][size][name]['cold']['items_read']:<4}"
-                         f"|{chart_scale['by_accounts'][size][name]['warm']['p50_ms']:6}/"
-                         f"{chart_scale['by_accounts'][size][name]['warm']['items_read']:<4}" for size in sizes)
+        cells = " ".join(
+            f"{chart_scale['by_accounts'][size][name]['cold']['p50_ms']:6}/"
+            f"{chart_scale['by_accounts'][size][name]['cold']['items_read']:<4}"
+            f"|{chart_scale['by_accounts'][size][name]['warm']['p50_ms']:6}/"
+            f"{chart_scale['by_accounts'][size][name]['warm']['items_read']:<4}"
+            for size in sizes
+        )
         print(f"  {name:22} {cells}  ratio {chart_scale['ratio_largest_to_smallest'][name]}")
-    print(f"  items read flat: {'PASS' if chart_scale['pass'] else 'FAIL'}; p50 flat within 1.2x: "
-          f"{chart_scale['p50_flat']}")
-    print(f"Filtered page: {filtered['returned']} of {filtered['entries']:,} entries, the index Query read "
-          f"{filtered['items_read_by_index_query']} ({filtered['ratio']}x) {'PASS' if filtered['pass'] else 'FAIL'}")
+    print(
+        f"  items read flat: {'PASS' if chart_scale['pass'] else 'FAIL'}; p50 flat within 1.2x: "
+        f"{chart_scale['p50_flat']}"
+    )
+    print(
+        f"Filtered page: {filtered['returned']} of {filtered['entries']:,} entries, the index Query read "
+        f"{filtered['items_read_by_index_query']} ({filtered['ratio']}x) {'PASS' if filtered['pass'] else 'FAIL'}"
+    )
 
 
 def print_statements(found: dict) -> None:
     sizes = list(found["by_entries"])
-    print(f"\nStatements (SPEC §10.3) at {' / '.join(f'{size:,}' for size in sizes)} entries over 3 years "
-          f"(p50 ms / items read; n={found['n']}):")
+    print(
+        f"\nStatements (SPEC §10.3) at {' / '.join(f'{size:,}' for size in sizes)} entries over 3 years "
+        f"(p50 ms / items read; n={found['n']}):"
+    )
     for name in found["items_read_ratio_largest_to_smallest"]:
-        cells = "  ".join(f"{found['by_entries'][size]['requests'][name]['p50_ms']:7}/"
-                          f"{found['by_entries'][size]['requests'][name]['items_read']:<5}" for size in sizes)
+        cells = "  ".join(
+            f"{found['by_entries'][size]['requests'][name]['p50_ms']:7}/"
+            f"{found['by_entries'][size]['requests'][name]['items_read']:<5}"
+            for size in sizes
+        )
         print(f"  {name:40} {cells}  items ratio {found['items_read_ratio_largest_to_smallest'][name]}")
     bounds = ", ".join(f"{size:,}: {found['by_entries'][size]['seeded']['items_bound']}" for size in sizes)
-    print(f"  under 1 s: {'PASS' if found['under_1s'] else 'FAIL'}; items read within the bound ({bounds}): "
-          f"{'PASS' if found['items_bounded'] else 'FAIL'}")
+    print(
+        f"  under 1 s: {'PASS' if found['under_1s'] else 'FAIL'}; items read within the bound ({bounds}): "
+        f"{'PASS' if found['items_bounded'] else 'FAIL'}"
+    )
 
 
 def statements_only(books: Books, entries: int) -> int:
@@ -195,11 +239,15 @@ def statements_only(books: Books, entries: int) -> int:
 
 def print_cold_start(cold: dict) -> None:
     base = cold["baseline"]
-    print(f"\nCold start (median of {cold['runs']}): baseline import boto3 {base['import_ms']} + client "
-          f"{base['client_ms']} = {base['total_ms']} ms (CPU {base['total_cpu_ms']} ms), target ≤ 1.5×")
+    print(
+        f"\nCold start (median of {cold['runs']}): baseline import boto3 {base['import_ms']} + client "
+        f"{base['client_ms']} = {base['total_ms']} ms (CPU {base['total_cpu_ms']} ms), target ≤ 1.5×"
+    )
     for name, r in cold["functions"].items():
-        print(f"  {name:58} import {r['import_ms']:6} + first {r['first_request_ms']:6} = {r['total_ms']:6} ms "
-              f"→ {r['ratio_vs_baseline']:.2f}× {'PASS' if r['pass'] else 'FAIL'} (CPU {r['ratio_cpu_vs_baseline']:.2f}×)")
+        print(
+            f"  {name:58} import {r['import_ms']:6} + first {r['first_request_ms']:6} = {r['total_ms']:6} ms "
+            f"→ {r['ratio_vs_baseline']:.2f}× {'PASS' if r['pass'] else 'FAIL'} (CPU {r['ratio_cpu_vs_baseline']:.2f}×)"
+        )
     stages = ", ".join(f"{name} {ms}" for name, ms in cold["stages"]["cpu_ms"].items())
     print(f"  where it goes (CPU ms): {stages}")
     top = ", ".join(f"{p['package']} {p['self_ms']}" for p in cold["importtime"]["packages_by_self_time"])
@@ -211,8 +259,16 @@ def print_cold_start(cold: dict) -> None:
 def cold_start_only(books: Books, endpoint: str, runs: int) -> int:
     artifact = layer.build(ROOT, ROOT / ".local" / "bench-build", metadata.version("boto3"))
     print(f"  {artifact['note']}; {artifact['pyc_files']}/{artifact['py_files']} modules compiled", flush=True)
-    cold = coldstart.measure(cold_events(books), root=str(ROOT), artifact=artifact, endpoint=endpoint,
-                             table=runtime.table_name(), runs=runs, untraced=UNTRACED, unbytecoded=UNBYTECODED)
+    cold = coldstart.measure(
+        cold_events(books),
+        root=str(ROOT),
+        artifact=artifact,
+        endpoint=endpoint,
+        table=runtime.table_name(),
+        runs=runs,
+        untraced=UNTRACED,
+        unbytecoded=UNBYTECODED,
+    )
     print_cold_start(cold)
     return 0
 
@@ -221,20 +277,35 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="fresh processes per cold-start case")
     parser.add_argument("-n", type=int, default=200, help="warm requests per latency measurement")
-    parser.add_argument("--filtered-entries", type=int, default=100_000,
-                        help="entries in the business whose filtered page is measured (issue 12 §4)")
-    parser.add_argument("--run-items", type=int, default=10_000,
-                        help="overdue invoices and accruing loans in the runs measured (issue 12 §2)")
-    parser.add_argument("--scale-items", type=int, default=2_000,
-                        help="items of the run measured with 1, 2 and 4 queue workers")
-    parser.add_argument("--statement-entries", type=int, default=statements.SIZES[-1],
-                        help="entries of the larger business whose statements are measured (SPEC §10.3; "
-                             "the smaller has 1,000)")
-    parser.add_argument("--cold-only", action="store_true",
-                        help="only the cold start (quick iterations; results.json is not written)")
-    parser.add_argument("--statements-only", action="store_true",
-                        help="only the statements at 1,000 and --statement-entries entries (results.json is "
-                             "not written)")
+    parser.add_argument(
+        "--filtered-entries",
+        type=int,
+        default=100_000,
+        help="entries in the business whose filtered page is measured (issue 12 §4)",
+    )
+    parser.add_argument(
+        "--run-items",
+        type=int,
+        default=10_000,
+        help="overdue invoices and accruing loans in the runs measured (issue 12 §2)",
+    )
+    parser.add_argument(
+        "--scale-items", type=int, default=2_000, help="items of the run measured with 1, 2 and 4 queue workers"
+    )
+    parser.add_argument(
+        "--statement-entries",
+        type=int,
+        default=statements.SIZES[-1],
+        help="entries of the larger business whose statements are measured (SPEC §10.3; the smaller has 1,000)",
+    )
+    parser.add_argument(
+        "--cold-only", action="store_true", help="only the cold start (quick iterations; results.json is not written)"
+    )
+    parser.add_argument(
+        "--statements-only",
+        action="store_true",
+        help="only the statements at 1,000 and --statement-entries entries (results.json is not written)",
+    )
     args = parser.parse_args()
     started, load_at_start = time.perf_counter(), os.getloadavg()[0]
     local = ROOT / ".local"
@@ -259,21 +330,27 @@ def main() -> int:
         print(f"latency (n={args.n})…", flush=True)
         base = f"/v1/businesses/{books.business_id}"
         endpoints = {
-            "POST custom-journal-entries": latency.measure(books, "POST", f"{base}/custom-journal-entries", entry, args.n),
+            "POST custom-journal-entries": latency.measure(
+                books, "POST", f"{base}/custom-journal-entries", entry, args.n
+            ),
             "GET trial-balance": latency.measure(books, "GET", f"{base}/reports/trial-balance", None, args.n),
         }
         phases["latency"] = time.perf_counter() - started - sum(phases.values())
 
-        print(f"chart sizes {scale.CHART_SIZES} and a filtered page among {args.filtered_entries:,} entries…",
-              flush=True)
+        print(
+            f"chart sizes {scale.CHART_SIZES} and a filtered page among {args.filtered_entries:,} entries…", flush=True
+        )
         chart_scale = scale.chart_sizes(books.recorder)
         filtered = scale.filtered_page(books.recorder, total=args.filtered_entries)
-        failures += [f"items read grow with the chart: {name} {ratio}"
-                     for name, ratio in chart_scale["ratio_largest_to_smallest"].items()
-                     if any(r["items_read"] > 1.2 for r in ratio.values())]
+        failures += [
+            f"items read grow with the chart: {name} {ratio}"
+            for name, ratio in chart_scale["ratio_largest_to_smallest"].items()
+            if any(r["items_read"] > 1.2 for r in ratio.values())
+        ]
         if not filtered["pass"]:
-            failures.append(f"a filtered page read {filtered['items_read_by_index_query']} items "
-                            f"for {filtered['returned']}")
+            failures.append(
+                f"a filtered page read {filtered['items_read_by_index_query']} items for {filtered['returned']}"
+            )
         phases["scale"] = time.perf_counter() - started - sum(phases.values())
 
         print(f"statements at 1,000 and {args.statement_entries:,} entries…", flush=True)
@@ -289,8 +366,9 @@ def main() -> int:
         for accounts in (("CASH", "SALES"), ("BANK_FEES", "RETAINED_EARNINGS")):  # 8 balance shards each; none
             for writers in (1, 8, 24):
                 business = create_business(f"Bench hot {writers}")
-                hot.append(contention.hot_account(business.business.id, business.token, writers=writers,
-                                                  accounts=accounts))
+                hot.append(
+                    contention.hot_account(business.business.id, business.token, writers=writers, accounts=accounts)
+                )
         phases["hot_account"] = time.perf_counter() - started - sum(phases.values())
 
         print("24 concurrent payers on one invoice; the 5,000th payment's cost…", flush=True)
@@ -302,21 +380,33 @@ def main() -> int:
             failures.append(f"a payment's write cost grows with the invoice's history: {wcu}")
         phases["invoice_payers"] = time.perf_counter() - started - sum(phases.values())
 
-        print(f"runs of {args.run_items:,} items through the queue, the floor, 1/2/4 workers at "
-              f"{args.scale_items:,}…", flush=True)
+        print(
+            f"runs of {args.run_items:,} items through the queue, the floor, 1/2/4 workers at {args.scale_items:,}…",
+            flush=True,
+        )
         with quiet():
             run_sizes = runs.measure(total=args.run_items, scale_total=args.scale_items)
-        failures += [f"the {kind} run of {args.run_items} items did not finish within its functions' timeouts"
-                     for kind in ("write-offs", "accruals") if not run_sizes[kind]["pass"]]
+        failures += [
+            f"the {kind} run of {args.run_items} items did not finish within its functions' timeouts"
+            for kind in ("write-offs", "accruals")
+            if not run_sizes[kind]["pass"]
+        ]
         phases["runs"] = time.perf_counter() - started - sum(phases.values())
 
         print("building the layer as sam build does (shared/Makefile)…", flush=True)
         artifact = layer.build(ROOT, local / "bench-build", metadata.version("boto3"))
         print(f"  {artifact['note']}; {artifact['pyc_files']}/{artifact['py_files']} modules compiled", flush=True)
         print(f"cold start ({args.runs} runs per case)…", flush=True)
-        cold = coldstart.measure(cold_events(books), root=str(ROOT), artifact=artifact,
-                                 endpoint=ddb.endpoint_url, table=runtime.table_name(), runs=args.runs,
-                                 untraced=UNTRACED, unbytecoded=UNBYTECODED)
+        cold = coldstart.measure(
+            cold_events(books),
+            root=str(ROOT),
+            artifact=artifact,
+            endpoint=ddb.endpoint_url,
+            table=runtime.table_name(),
+            runs=args.runs,
+            untraced=UNTRACED,
+            unbytecoded=UNBYTECODED,
+        )
         cold["artifact"] = artifact
         phases["cold_start"] = time.perf_counter() - started - sum(phases.values())
 
@@ -330,8 +420,11 @@ def main() -> int:
         "cold_start": cold,
         "calls_per_request": routes,
         "authorizer_calls_per_request": authorizer,
-        "latency": {"n": args.n, "mode": "in-process through the local gateway, tracer disabled",
-                    "endpoints": endpoints},
+        "latency": {
+            "n": args.n,
+            "mode": "in-process through the local gateway, tracer disabled",
+            "endpoints": endpoints,
+        },
         "chart_scale": chart_scale,
         "filtered_page": filtered,
         "statements": statement_costs,

@@ -62,34 +62,61 @@ def _timeouts() -> dict[str, int]:
 
 # ---- seeding ------------------------------------------------------------------------------------------
 
+
 def _overdue_invoices(business_id: str, total: int) -> None:
     _business, chart = chart_store.load(business_id)
     sales = chart.by_stable_name("SALES")
     items = []
     for n in range(total):
         line = InvoiceLine(new_id(), "Bench", None, 5_000, Decimal(1), sales, 5_000)
-        invoice = Invoice(id=new_id(), business_id=business_id, external_id=None, invoice_number=f"B-{n}",
-                          customer_external_id=None, sent_at=SENT, due_at=DUE, lines=(line,), memo=None, tags=(),
-                          journal_entry_id=new_id(), created_at=SENT.isoformat(), updated_at=SENT.isoformat(),
-                          outstanding_balance=5_000)
+        invoice = Invoice(
+            id=new_id(),
+            business_id=business_id,
+            external_id=None,
+            invoice_number=f"B-{n}",
+            customer_external_id=None,
+            sent_at=SENT,
+            due_at=DUE,
+            lines=(line,),
+            memo=None,
+            tags=(),
+            journal_entry_id=new_id(),
+            created_at=SENT.isoformat(),
+            updated_at=SENT.isoformat(),
+            outstanding_balance=5_000,
+        )
         items.append(invoice_item(invoice))
     _write(items)
-    policy = WriteOffPolicy(business_id, True, replace(INVOICE_RULE_OFF, enabled=True, days_past_due=30),
-                            LOAN_RULE_OFF, datetime.now(UTC).isoformat())
+    policy = WriteOffPolicy(
+        business_id,
+        True,
+        replace(INVOICE_RULE_OFF, enabled=True, days_past_due=30),
+        LOAN_RULE_OFF,
+        datetime.now(UTC).isoformat(),
+    )
     transactions.commit([policies.save_policy(policy)], token=str(uuid.uuid4()))
 
 
 def _accruing_loans(business_id: str, total: int) -> None:
     command = loan_rules.CreateInstrument(
-        name="Bench note", lender="Bench Borrower", direction=loan_rules.LoanDirection.LEND,
-        debt_type=loan_rules.DebtType.TERM_LOAN, original_principal_cents=1_000_000, current_balance_cents=None,
-        interest_rate_bps=500, day_count=DayCount.ACTUAL_365_FIXED, start_date=date(2025, 1, 1),
-        maturity_date=date(2030, 1, 1), payment_frequency=PaymentFrequency.MONTHLY)
+        name="Bench note",
+        lender="Bench Borrower",
+        direction=loan_rules.LoanDirection.LEND,
+        debt_type=loan_rules.DebtType.TERM_LOAN,
+        original_principal_cents=1_000_000,
+        current_balance_cents=None,
+        interest_rate_bps=500,
+        day_count=DayCount.ACTUAL_365_FIXED,
+        start_date=date(2025, 1, 1),
+        maturity_date=date(2030, 1, 1),
+        payment_frequency=PaymentFrequency.MONTHLY,
+    )
     model, _ = loans.create_instrument(Scope(business_id), command)
     _write([instrument_item(replace(model, id=new_id())) for _ in range(total - 1)])
 
 
 # ---- the floor: one chunk's calls, made again directly ------------------------------------------------
+
 
 class CallLog:
     """The DynamoDB calls of the shared client while ``recording``: (operation, parameters)."""
@@ -108,7 +135,7 @@ def _as_puts(request: dict[str, Any]) -> dict[str, Any]:
     """A TransactWriteItems of as many plain Puts, each as large as the action it stands for, under new keys."""
     puts = []
     for action in request["TransactItems"]:
-        (kind, body), = action.items()
+        ((kind, body),) = action.items()
         item = dict(body.get("Item") or {**body["Key"], **(body.get("ExpressionAttributeValues") or {})})
         item = {k.lstrip(":"): v for k, v in item.items()}
         item.update(PK={"S": f"FLOOR#{uuid.uuid4()}"}, SK={"S": "FLOOR"})
@@ -131,6 +158,7 @@ def floor_seconds(calls: list[tuple[str, dict[str, Any]]]) -> float:
 
 # ---- one run, measured ----------------------------------------------------------------------------------
 
+
 def _run(kind: str, business_id: str, workers: int) -> dict[str, Any]:
     """Plan the run as the API function does, let ``workers`` finish it; how long each part took."""
     with LocalQueue(workers) as local:
@@ -138,18 +166,27 @@ def _run(kind: str, business_id: str, workers: int) -> dict[str, Any]:
         if kind == "write-offs":
             run = write_offs.run_for_business(business_id, trigger="bench")
         else:
-            run = accrual_runs.start(Scope(business_id), loan_rules.AccrueInterest(date.today() - timedelta(days=1)),
-                                     trigger="bench")
+            run = accrual_runs.start(
+                Scope(business_id), loan_rules.AccrueInterest(date.today() - timedelta(days=1)), trigger="bench"
+            )
         planned = time.perf_counter() - started
         local.drain()
         wall = time.perf_counter() - started
-    finished = (policies.get_run(business_id, run.id) if kind == "write-offs"
-                else accrual_run_store.get(business_id, run.id))
+    finished = (
+        policies.get_run(business_id, run.id) if kind == "write-offs" else accrual_run_store.get(business_id, run.id)
+    )
     done = finished.totals.written_off if kind == "write-offs" else finished.tally.count("accrued")
-    return {"workers": workers, "status": finished.status, "items": done, "plan_s": round(planned, 2),
-            "longest_worker_invocation_s": round(max(local.invocations, default=0.0), 2),
-            "invocations": len(local.invocations), "wall_s": round(wall, 1),
-            "items_per_s": round(done / wall, 1) if wall else None, "dead_letters": len(local.dead)}
+    return {
+        "workers": workers,
+        "status": finished.status,
+        "items": done,
+        "plan_s": round(planned, 2),
+        "longest_worker_invocation_s": round(max(local.invocations, default=0.0), 2),
+        "invocations": len(local.invocations),
+        "wall_s": round(wall, 1),
+        "items_per_s": round(done / wall, 1) if wall else None,
+        "dead_letters": len(local.dead),
+    }
 
 
 def _floor(kind: str, business_id: str, log: CallLog) -> dict[str, Any]:
@@ -158,18 +195,26 @@ def _floor(kind: str, business_id: str, log: CallLog) -> dict[str, Any]:
         log.calls.clear()
         log.recording = True
         started = time.perf_counter()
-        _planned = (write_offs.run_for_business(business_id, trigger="bench") if kind == "write-offs"
-                     else accrual_runs.start(Scope(business_id),
-                                             loan_rules.AccrueInterest(date.today() - timedelta(days=1)),
-                                             trigger="bench"))
+        _planned = (
+            write_offs.run_for_business(business_id, trigger="bench")
+            if kind == "write-offs"
+            else accrual_runs.start(
+                Scope(business_id), loan_rules.AccrueInterest(date.today() - timedelta(days=1)), trigger="bench"
+            )
+        )
         local.drain()
         ours = time.perf_counter() - started
         log.recording = False
     items = run_rules.CHUNK_ITEMS
     floor = floor_seconds(log.calls)
     ours_rate, floor_rate = items / ours, items / floor
-    return {"items": items, "ours_items_per_s": round(ours_rate, 1), "floor_items_per_s": round(floor_rate, 1),
-            "ratio_to_floor": round(ours_rate / floor_rate, 2), "calls": len(log.calls)}
+    return {
+        "items": items,
+        "ours_items_per_s": round(ours_rate, 1),
+        "floor_items_per_s": round(floor_rate, 1),
+        "ratio_to_floor": round(ours_rate / floor_rate, 2),
+        "calls": len(log.calls),
+    }
 
 
 def measure(total: int = 10_000, scale_total: int = 2_000, worker_counts: tuple[int, ...] = (1, 2, 4)) -> dict:
@@ -193,9 +238,14 @@ def measure(total: int = 10_000, scale_total: int = 2_000, worker_counts: tuple[
         for row in scaling:
             row["speedup"] = round(one / row["wall_s"], 2) if row["wall_s"] else None
         results[kind] = {
-            "run": headline, "floor": floor, "scale_out": scaling,
-            "pass": (headline["plan_s"] < timeouts["api_s"]
-                     and headline["longest_worker_invocation_s"] < timeouts["worker_s"]
-                     and headline["status"] == "completed" and headline["items"] == total),
+            "run": headline,
+            "floor": floor,
+            "scale_out": scaling,
+            "pass": (
+                headline["plan_s"] < timeouts["api_s"]
+                and headline["longest_worker_invocation_s"] < timeouts["worker_s"]
+                and headline["status"] == "completed"
+                and headline["items"] == total
+            ),
         }
     return results

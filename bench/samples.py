@@ -38,8 +38,11 @@ RUN_DATE = "2026-06-30"
 bench invoices (due 2026-09-30) never do, ``Books.overdue_invoice`` does. No bench loan matures
 before 2028, so no loan qualifies."""
 OVERDUE_SENT, OVERDUE_DUE = "2026-01-05T12:00:00Z", "2026-02-04T00:00:00Z"
-POLICY = {"enabled": True, "invoices": {"enabled": True, "days_past_due": 90},
-          "loans": {"enabled": True, "days_past_maturity": 30}}
+POLICY = {
+    "enabled": True,
+    "invoices": {"enabled": True, "days_past_due": 90},
+    "loans": {"enabled": True, "days_past_maturity": 30},
+}
 
 
 @dataclass
@@ -70,7 +73,9 @@ class Books:
         """POST a setup object and return its id (the loans family answers in an envelope's ``data``)."""
         exchange = self.send("POST", path, body=body)
         if not 200 <= exchange.response.status < 300:
-            raise RuntimeError(f"could not create a bench {what}: {exchange.response.status} {exchange.response.body!r}")
+            raise RuntimeError(
+                f"could not create a bench {what}: {exchange.response.status} {exchange.response.body!r}"
+            )
         answer = exchange.response.json()
         return (answer["data"] if "success" in answer else answer)[key]
 
@@ -105,11 +110,14 @@ class Books:
 
     def shared_instrument(self) -> str:
         """One lend instrument with a payment in its activity, for the GET routes."""
+
         def make() -> str:
             instrument_id = self.new_instrument("lend")
-            self._create("loan payment", f"{self.schedule}/instruments/{instrument_id}/payments", payment(self),
-                         key="payment_id")
+            self._create(
+                "loan payment", f"{self.schedule}/instruments/{instrument_id}/payments", payment(self), key="payment_id"
+            )
             return instrument_id
+
         return self._once("instrument", make)
 
     def shared_bank_transaction(self) -> str:
@@ -127,42 +135,68 @@ class Books:
 
     def new_write_off(self) -> str:
         """A fresh 1,000-cent write-off of the shared invoice (a write-off can be deleted only once)."""
-        return self._create("invoice write-off", f"{self.base}/invoices/{self.shared_invoice()}/write-offs",
-                            write_off())
+        return self._create(
+            "invoice write-off", f"{self.base}/invoices/{self.shared_invoice()}/write-offs", write_off()
+        )
 
     def shared_write_off(self) -> str:
         return self._once("write-off", self.new_write_off)
 
     def overdue_invoice(self) -> str:
         """The one invoice POLICY writes off on RUN_DATE (the dry run lists it, the real run writes it off)."""
-        return self._once("overdue invoice", lambda: self._create(
-            "overdue invoice", f"{self.base}/invoices", invoice(sent_at=OVERDUE_SENT, due_at=OVERDUE_DUE)))
+        return self._once(
+            "overdue invoice",
+            lambda: self._create(
+                "overdue invoice", f"{self.base}/invoices", invoice(sent_at=OVERDUE_SENT, due_at=OVERDUE_DUE)
+            ),
+        )
 
     def shared_run(self) -> str:
         """One write-off run, for GET .../write-off-runs/{runId}: a dry run, so it writes nothing off."""
-        return self._once("run", lambda: self._create("write-off run", f"{self.base}/write-off-runs",
-                                                      {"run_date": RUN_DATE, "dry_run": True}))
+        return self._once(
+            "run",
+            lambda: self._create(
+                "write-off run", f"{self.base}/write-off-runs", {"run_date": RUN_DATE, "dry_run": True}
+            ),
+        )
 
 
 def entry(**extra: Any) -> dict[str, Any]:
     """A 2-line custom entry: the shape the latency and floor measurements use."""
+
     def line(stable_name: str, direction: str) -> dict[str, Any]:
-        return {"account_identifier": {"type": "StableName", "stable_name": stable_name},
-                "amount": 12_345, "direction": direction}
+        return {
+            "account_identifier": {"type": "StableName", "stable_name": stable_name},
+            "amount": 12_345,
+            "direction": direction,
+        }
+
     return {"memo": "bench", "line_items": [line("CASH", "DEBIT"), line("OPENING_BALANCE_EQUITY", "CREDIT")], **extra}
 
 
 def instrument(books: Books, direction: str = "lend", **extra: Any) -> dict[str, Any]:
     """A term loan of 1,000,000 cents at 5 %, paid out (lend) or received (borrow) in cash."""
-    return {"name": "Bench term loan", "lender": "Bench Bank", "direction": direction,
-            "original_principal_cents": 1_000_000, "interest_rate_bps": 500, "start_date": LOAN_START,
-            "maturity_date": LOAN_MATURITY, "cash_ledger_id": books.account_id("CASH"), **extra}
+    return {
+        "name": "Bench term loan",
+        "lender": "Bench Bank",
+        "direction": direction,
+        "original_principal_cents": 1_000_000,
+        "interest_rate_bps": 500,
+        "start_date": LOAN_START,
+        "maturity_date": LOAN_MATURITY,
+        "cash_ledger_id": books.account_id("CASH"),
+        **extra,
+    }
 
 
 def payment(books: Books, **extra: Any) -> dict[str, Any]:
     """100,000 cents on EVENT_DAY: the interest since LOAN_START (about 60,300), then principal."""
-    return {"payment_amount_cents": 100_000, "cash_ledger_id": books.account_id("CASH"), "payment_date": EVENT_DAY,
-            **extra}
+    return {
+        "payment_amount_cents": 100_000,
+        "cash_ledger_id": books.account_id("CASH"),
+        "payment_date": EVENT_DAY,
+        **extra,
+    }
 
 
 def bank_transaction(direction: str, **extra: Any) -> dict[str, Any]:
@@ -171,9 +205,14 @@ def bank_transaction(direction: str, **extra: Any) -> dict[str, Any]:
 
 def invoice(**extra: Any) -> dict[str, Any]:
     """1,000,000 cents on SALES (2 × 500,000), sent INVOICE_SENT, due INVOICE_DUE."""
-    return {"invoice_number": f"BENCH-{uuid.uuid4().hex[:8]}", "customer_external_id": "bench-customer",
-            "sent_at": INVOICE_SENT, "due_at": INVOICE_DUE,
-            "line_items": [{"description": "Consulting", "unit_price": 500_000, "quantity": "2"}], **extra}
+    return {
+        "invoice_number": f"BENCH-{uuid.uuid4().hex[:8]}",
+        "customer_external_id": "bench-customer",
+        "sent_at": INVOICE_SENT,
+        "due_at": INVOICE_DUE,
+        "line_items": [{"description": "Consulting", "unit_price": 500_000, "quantity": "2"}],
+        **extra,
+    }
 
 
 def write_off(**extra: Any) -> dict[str, Any]:
@@ -227,21 +266,33 @@ SAMPLES: dict[str, list[Sample]] = {
     # ---- loans ----
     "POST /api/v1/businesses/{business_id}/cfo-portal/debt-schedule/instruments": [
         Sample("lend, paid in cash", body=lambda books: instrument(books, "lend")),
-        Sample("borrow, existing loan (opening equity)",
-               body=lambda books: {k: v for k, v in instrument(books, "borrow").items() if k != "cash_ledger_id"}),
+        Sample(
+            "borrow, existing loan (opening equity)",
+            body=lambda books: {k: v for k, v in instrument(books, "borrow").items() if k != "cash_ledger_id"},
+        ),
         Sample("external_id", body=lambda books: instrument(books, external_id=f"bench-{uuid.uuid4()}")),
-        Sample("external_id replay", body=lambda books: instrument(books, external_id=f"bench-{uuid.uuid4()}"),
-               repeat=True),
+        Sample(
+            "external_id replay", body=lambda books: instrument(books, external_id=f"bench-{uuid.uuid4()}"), repeat=True
+        ),
     ],
     "POST /api/v1/businesses/{business_id}/cfo-portal/debt-schedule/instruments/{instrument_id}/payments": [
         Sample("cash", path=_fresh_loan, body=payment),
         Sample("Idempotency-Key", path=_fresh_loan, body=payment, headers=_key),
-        Sample("rebooks a bank transaction", path={"instrument_id": Books.new_borrowing},
-               body=lambda books: {"transaction_id": books.new_bank_transaction("outflow")}),
+        Sample(
+            "rebooks a bank transaction",
+            path={"instrument_id": Books.new_borrowing},
+            body=lambda books: {"transaction_id": books.new_bank_transaction("outflow")},
+        ),
     ],
     "POST /api/v1/loans/{instrument_id}/disbursements": [
-        Sample(path=_fresh_loan, body=lambda books: {"amount_cents": 5_000, "cash_ledger_id": books.account_id("CASH"),
-                                                     "disbursement_date": EVENT_DAY}),
+        Sample(
+            path=_fresh_loan,
+            body=lambda books: {
+                "amount_cents": 5_000,
+                "cash_ledger_id": books.account_id("CASH"),
+                "disbursement_date": EVENT_DAY,
+            },
+        ),
     ],
     "POST /api/v1/loans/{instrument_id}/accrue-interest": [
         Sample("lend", path=_fresh_loan, body=lambda books: {"through_date": EVENT_DAY}),
@@ -253,26 +304,45 @@ SAMPLES: dict[str, list[Sample]] = {
     ],
     "POST /api/v1/loans/{instrument_id}/write-off": [
         Sample("full (no body)", path=_fresh_loan),
-        Sample("partial principal", path=_fresh_loan,
-               body=lambda books: {"principal_cents": 100_000, "write_off_date": EVENT_DAY}),
-        Sample("borrow, after an accrual", path={"instrument_id": lambda books: _accrued(books, "borrow")},
-               body=lambda books: {"write_off_date": EVENT_DAY, "memo": "bench"}),
+        Sample(
+            "partial principal",
+            path=_fresh_loan,
+            body=lambda books: {"principal_cents": 100_000, "write_off_date": EVENT_DAY},
+        ),
+        Sample(
+            "borrow, after an accrual",
+            path={"instrument_id": lambda books: _accrued(books, "borrow")},
+            body=lambda books: {"write_off_date": EVENT_DAY, "memo": "bench"},
+        ),
     ],
     "POST /api/v1/transactions": [
         Sample("inflow", body=lambda books: bank_transaction("inflow")),
-        Sample("outflow, named accounts, external_id", body=lambda books: bank_transaction(
-            "outflow", cash_ledger_id=books.account_id("CASH"), category_ledger_id=books.account_id("BANK_FEES"),
-            external_id=f"bench-{uuid.uuid4()}")),
+        Sample(
+            "outflow, named accounts, external_id",
+            body=lambda books: bank_transaction(
+                "outflow",
+                cash_ledger_id=books.account_id("CASH"),
+                category_ledger_id=books.account_id("BANK_FEES"),
+                external_id=f"bench-{uuid.uuid4()}",
+            ),
+        ),
     ],
     # ---- invoices ----
     "POST /v1/businesses/{businessId}/invoices": [
         Sample("1 line", body=lambda books: invoice()),
-        Sample("3 lines, tags, external_id", body=lambda books: invoice(
-            external_id=f"bench-{uuid.uuid4()}", memo="bench",
-            tags=[{"key": "region", "value": "emea"}],
-            line_items=[{"unit_price": 10_000, "quantity": "1.5", "product": "hours"},
-                        {"unit_price": 2_500, "account_identifier": {"type": "StableName", "stable_name": "SALES"}},
-                        {"unit_price": 999, "quantity": "3", "description": "materials"}])),
+        Sample(
+            "3 lines, tags, external_id",
+            body=lambda books: invoice(
+                external_id=f"bench-{uuid.uuid4()}",
+                memo="bench",
+                tags=[{"key": "region", "value": "emea"}],
+                line_items=[
+                    {"unit_price": 10_000, "quantity": "1.5", "product": "hours"},
+                    {"unit_price": 2_500, "account_identifier": {"type": "StableName", "stable_name": "SALES"}},
+                    {"unit_price": 999, "quantity": "3", "description": "materials"},
+                ],
+            ),
+        ),
         Sample("Idempotency-Key", body=lambda books: invoice(), headers=_key),
     ],
     "POST /v1/businesses/{businessId}/invoices/{invoiceId}/void": [
@@ -280,8 +350,15 @@ SAMPLES: dict[str, list[Sample]] = {
     ],
     "POST /v1/businesses/{businessId}/invoices/{invoiceId}/payment": [
         Sample("partial", body=lambda books: {"amount": 1_000, "paid_at": SETTLED_AT}),
-        Sample("ACH, external_id", body=lambda books: {"amount": 1_000, "paid_at": SETTLED_AT, "method": "ACH",
-                                                       "external_id": f"bench-{uuid.uuid4()}"}),
+        Sample(
+            "ACH, external_id",
+            body=lambda books: {
+                "amount": 1_000,
+                "paid_at": SETTLED_AT,
+                "method": "ACH",
+                "external_id": f"bench-{uuid.uuid4()}",
+            },
+        ),
         Sample("whole balance", path=_fresh_invoice, body=lambda books: {"amount": 1_000_000, "paid_at": SETTLED_AT}),
     ],
     "POST /v1/businesses/{businessId}/invoices/{invoiceId}/write-off": [
@@ -312,8 +389,9 @@ SAMPLES: dict[str, list[Sample]] = {
 def _accrued(books: Books, direction: str) -> str:
     """A fresh instrument with interest accrued through EVENT_DAY (its write-off clears that interest too)."""
     instrument_id = books.new_instrument(direction)
-    books._create("accrual", f"/api/v1/loans/{instrument_id}/accrue-interest", {"through_date": EVENT_DAY},
-                  key="instrument_id")
+    books._create(
+        "accrual", f"/api/v1/loans/{instrument_id}/accrue-interest", {"through_date": EVENT_DAY}, key="instrument_id"
+    )
     return instrument_id
 
 
@@ -359,7 +437,8 @@ def declared_sample(route_key: str, path: dict[str, Callable[[Books], str]]) -> 
         "declared sample",
         body=None if sample.body is None else lambda books: _with_bench_ids(sample.body, books),
         query=urlencode(sample.query),
-        headers=lambda books: {"idempotency-key": f"{sample.idempotency_key}-{uuid.uuid4()}"} if sample.idempotency_key
+        headers=lambda books: {"idempotency-key": f"{sample.idempotency_key}-{uuid.uuid4()}"}
+        if sample.idempotency_key
         else {},
         path=path,
     )
@@ -411,14 +490,17 @@ def measure_route(method: str, path: str, route_key: str, books: Books) -> list[
             exchange = books.send(method, url, body=body, query=sample.query, headers=headers)
         counts = exchange.counts("function")
         ok = 200 <= exchange.response.status < 300
-        rows.append({
-            "variant": sample.variant,
-            "status": exchange.response.status,
-            "function_calls": counts,
-            "authorizer_calls": exchange.counts("authorizer"),
-            # Judged on successful requests only (a refused one proves nothing), except Scan: never.
-            "checks": checks(method, counts) if ok and route_key not in BATCH_ROUTES
-            else {"no_scan": "Scan" not in counts},
-            "event": exchange.events,  # dropped from results.json; the cold-start runs replay it
-        })
+        rows.append(
+            {
+                "variant": sample.variant,
+                "status": exchange.response.status,
+                "function_calls": counts,
+                "authorizer_calls": exchange.counts("authorizer"),
+                # Judged on successful requests only (a refused one proves nothing), except Scan: never.
+                "checks": checks(method, counts)
+                if ok and route_key not in BATCH_ROUTES
+                else {"no_scan": "Scan" not in counts},
+                "event": exchange.events,  # dropped from results.json; the cold-start runs replay it
+            }
+        )
     return rows

@@ -46,7 +46,7 @@ def _write(items: list[dict[str, Any]]) -> None:
     client = dynamodb_client()
 
     def batch(start: int) -> None:
-        pending = {table_name(): [{"PutRequest": {"Item": codec.to_item(item)}} for item in items[start:start + 25]]}
+        pending = {table_name(): [{"PutRequest": {"Item": codec.to_item(item)}} for item in items[start : start + 25]]}
         while pending:
             pending = client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
 
@@ -58,8 +58,10 @@ def _grow_chart(business_id: str, accounts: int) -> None:
     items: list[dict[str, Any]] = []
     for n in range(accounts):
         account = Account(str(uuid.uuid4()), f"Bench account {n}", f"BENCH_{n}", AccountType.EXPENSE, Direction.DEBIT)
-        items += [chart_store.account_item(business_id, account, "2026-01-01T00:00:00+00:00"),
-                  chart_store.stable_name_item(business_id, account)]
+        items += [
+            chart_store.account_item(business_id, account, "2026-01-01T00:00:00+00:00"),
+            chart_store.stable_name_item(business_id, account),
+        ]
     _write(items)
 
 
@@ -73,13 +75,21 @@ def _requests(books: Books) -> dict[str, Callable[[], Any]]:
     for _ in range(50):
         books.new_entry()
     return {
-        "POST custom entry": lambda: books.send("POST", f"{books.base}/custom-journal-entries", body=entry(),
-                                                record=False),
-        "POST loan payment": lambda: books.send("POST", f"{books.schedule}/instruments/{loan}/payments",
-                                                body=payment(books, payment_amount_cents=100), record=False),
-        "POST loan write-off": lambda: books.send("POST", f"/api/v1/loans/{loan}/write-off",
-                                                  body={"principal_cents": 100, "write_off_date": EVENT_DAY},
-                                                  record=False),
+        "POST custom entry": lambda: books.send(
+            "POST", f"{books.base}/custom-journal-entries", body=entry(), record=False
+        ),
+        "POST loan payment": lambda: books.send(
+            "POST",
+            f"{books.schedule}/instruments/{loan}/payments",
+            body=payment(books, payment_amount_cents=100),
+            record=False,
+        ),
+        "POST loan write-off": lambda: books.send(
+            "POST",
+            f"/api/v1/loans/{loan}/write-off",
+            body={"principal_cents": 100, "write_off_date": EVENT_DAY},
+            record=False,
+        ),
         "GET entries page": lambda: books.send("GET", f"{books.base}/ledger/entries", query="limit=50", record=False),
         "GET entry": lambda: books.send("GET", f"{books.base}/ledger/entries/{books.entry_id}", record=False),
     }
@@ -111,17 +121,29 @@ def chart_sizes(recorder: Recorder, n: int = 15) -> dict[str, Any]:
             rows[name] = row
         by_size[size] = rows
     small, large = by_size[CHART_SIZES[0]], by_size[CHART_SIZES[-1]]
-    ratios = {name: {state: {
-        "p50": round(large[name][state]["p50_ms"] / small[name][state]["p50_ms"], 2),
-        "items_read": round(large[name][state]["items_read"] / max(small[name][state]["items_read"], 1), 2)}
-        for state in ("cold", "warm")} for name in small}
+    ratios = {
+        name: {
+            state: {
+                "p50": round(large[name][state]["p50_ms"] / small[name][state]["p50_ms"], 2),
+                "items_read": round(large[name][state]["items_read"] / max(small[name][state]["items_read"], 1), 2),
+            }
+            for state in ("cold", "warm")
+        }
+        for name in small
+    }
+
     def flat(what: str) -> bool:
         return all(r[state][what] <= 1.2 for r in ratios.values() for state in r)
 
     # Items read are exact; wall times move with the machine's load (reported, not failed on).
-    return {"target": "p50 and items read flat within 1.2x from 20 to 2,000 accounts", "n": n,
-            "by_accounts": by_size, "ratio_largest_to_smallest": ratios,
-            "pass": flat("items_read"), "p50_flat": flat("p50")}
+    return {
+        "target": "p50 and items read flat within 1.2x from 20 to 2,000 accounts",
+        "n": n,
+        "by_accounts": by_size,
+        "ratio_largest_to_smallest": ratios,
+        "pass": flat("items_read"),
+        "p50_flat": flat("p50"),
+    }
 
 
 def filtered_page(recorder: Recorder, total: int = 100_000, wanted: int = 10) -> dict[str, Any]:
@@ -136,10 +158,18 @@ def filtered_page(recorder: Recorder, total: int = 100_000, wanted: int = 10) ->
         entry_id = str(uuid.uuid4())
         source = "INVOICE" if n % (total // wanted) == 0 else "CUSTOM_JOURNAL_ENTRY"
         day = f"2025-{1 + n % 12:02d}-{1 + n % 28:02d}"
-        items.append({**template, **keys.key(keys.business_pk(business_id), keys.entry_sk(entry_id)),
-                      **keys.entry_index_keys(business_id, day, entry_id),
-                      **keys.entry_source_keys(business_id, source, day, entry_id),
-                      "entry_id": entry_id, "entry_date": day, "source_type": source, "source_id": entry_id})
+        items.append(
+            {
+                **template,
+                **keys.key(keys.business_pk(business_id), keys.entry_sk(entry_id)),
+                **keys.entry_index_keys(business_id, day, entry_id),
+                **keys.entry_source_keys(business_id, source, day, entry_id),
+                "entry_id": entry_id,
+                "entry_date": day,
+                "source_type": source,
+                "source_id": entry_id,
+            }
+        )
     _write(items)
     setup_s = round(time.perf_counter() - started, 1)
     scanned: list[int] = []
@@ -151,13 +181,20 @@ def filtered_page(recorder: Recorder, total: int = 100_000, wanted: int = 10) ->
     events = dynamodb_client().meta.events
     events.register("after-call.dynamodb.Query", count)
     try:
-        exchange = books.send("GET", f"{books.base}/ledger/entries", query=f"source_type=INVOICE&limit={wanted}",
-                              record=False)
+        exchange = books.send(
+            "GET", f"{books.base}/ledger/entries", query=f"source_type=INVOICE&limit={wanted}", record=False
+        )
     finally:
         events.unregister("after-call.dynamodb.Query", count)
     returned = len(exchange.response.json()["data"])
     read = sum(scanned)
-    return {"target": "a filtered page reads <= 2x the items it returns", "entries": total,
-            "of_the_source_type": wanted, "returned": returned, "items_read_by_index_query": read,
-            "ratio": round(read / max(returned, 1), 2), "pass": returned == wanted and read <= 2 * returned,
-            "setup_s": setup_s}
+    return {
+        "target": "a filtered page reads <= 2x the items it returns",
+        "entries": total,
+        "of_the_source_type": wanted,
+        "returned": returned,
+        "items_read_by_index_query": read,
+        "ratio": round(read / max(returned, 1), 2),
+        "pass": returned == wanted and read <= 2 * returned,
+        "setup_s": setup_s,
+    }

@@ -37,15 +37,23 @@ from ledgerline.store.entries import entry_item
 FIRST_DAY, DAYS = date(2023, 1, 1), 3 * 365
 SIZES = (1_000, 100_000)
 TEMPLATES = [  # (debit, credit): a small business's days
-    ("ACCOUNTS_RECEIVABLE", "SALES"), ("CASH", "ACCOUNTS_RECEIVABLE"), ("CASH", "SALES"),
-    ("BANK_FEES", "CASH"), ("UNCATEGORIZED_EXPENSES", "CASH"), ("DISCOUNTS", "ACCOUNTS_RECEIVABLE"),
-    ("INTEREST_EXPENSE", "CASH"), ("CASH", "LONG_TERM_DEBT"), ("CASH", "OPENING_BALANCE_EQUITY"),
+    ("ACCOUNTS_RECEIVABLE", "SALES"),
+    ("CASH", "ACCOUNTS_RECEIVABLE"),
+    ("CASH", "SALES"),
+    ("BANK_FEES", "CASH"),
+    ("UNCATEGORIZED_EXPENSES", "CASH"),
+    ("DISCOUNTS", "ACCOUNTS_RECEIVABLE"),
+    ("INTEREST_EXPENSE", "CASH"),
+    ("CASH", "LONG_TERM_DEBT"),
+    ("CASH", "OPENING_BALANCE_EQUITY"),
 ]
 REQUESTS = {
     "GET balance-sheet": ("balance-sheet", "effective_date=2025-12-31"),
     "GET profit-and-loss 12 months": ("profit-and-loss", "start_date=2025-01-01&end_date=2025-12-31"),
     "GET profit-and-loss 12 months by month": (
-        "profit-and-loss", "start_date=2025-01-01&end_date=2025-12-31&group_by=month"),
+        "profit-and-loss",
+        "start_date=2025-01-01&end_date=2025-12-31&group_by=month",
+    ),
 }
 
 
@@ -58,10 +66,21 @@ def _entries(business_id: str, accounts: dict[str, Account], total: int) -> list
         amount = 100 + (n * 7_919) % 100_000
         moment = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
         entry_id = new_id()
-        found.append(JournalEntry(
-            id=entry_id, business_id=business_id, entry_date=day, entry_at=moment, created_at=moment,
-            memo=f"Bench {n}", source=Source("CUSTOM_JOURNAL_ENTRY", entry_id),
-            lines=(Line(accounts[debit], Direction.DEBIT, amount), Line(accounts[credit], Direction.CREDIT, amount))))
+        found.append(
+            JournalEntry(
+                id=entry_id,
+                business_id=business_id,
+                entry_date=day,
+                entry_at=moment,
+                created_at=moment,
+                memo=f"Bench {n}",
+                source=Source("CUSTOM_JOURNAL_ENTRY", entry_id),
+                lines=(
+                    Line(accounts[debit], Direction.DEBIT, amount),
+                    Line(accounts[credit], Direction.CREDIT, amount),
+                ),
+            )
+        )
     return found
 
 
@@ -70,14 +89,16 @@ def _period_rows(business_id: str, entries: list[JournalEntry]) -> list[dict[str
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for entry in entries:
         for action in periods.posting_actions(business_id, [entry], spread=entry.id, room=transactions.MAX_ITEMS):
-            (kind, request), = action.request.items()
+            ((kind, request),) = action.request.items()
             if kind == "Put":  # an entry too wide for a row per account: its own item
                 item = codec.from_item(request["Item"])
                 rows[(item["PK"], item["SK"])] = item
                 continue
             key, values = codec.from_item(request["Key"]), codec.from_item(request["ExpressionAttributeValues"])
-            row = rows.setdefault((key["PK"], key["SK"]), {**key, "kind": values[":kind"],
-                                                           "account_id": values[":account"], "month": values[":month"]})
+            row = rows.setdefault(
+                (key["PK"], key["SK"]),
+                {**key, "kind": values[":kind"], "account_id": values[":account"], "month": values[":month"]},
+            )
             for name, cents in values.items():
                 if name.startswith(":d"):
                     row[name[1:]] = row.get(name[1:], 0) + cents
@@ -92,8 +113,11 @@ def _balanced_accounts(business_id: str, accounts: dict[str, Account], entries: 
             delta = balance_delta(line.account.normality, line.direction, line.amount)
             moved[line.account.id] = moved.get(line.account.id, 0) + delta
     created = "2023-01-01T00:00:00+00:00"
-    return [chart_store.account_item(business_id, replace(a, balance=moved[a.id]), created)
-            for a in accounts.values() if a.id in moved]
+    return [
+        chart_store.account_item(business_id, replace(a, balance=moved[a.id]), created)
+        for a in accounts.values()
+        if a.id in moved
+    ]
 
 
 def seed(business_id: str, total: int) -> dict[str, Any]:
@@ -106,8 +130,12 @@ def seed(business_id: str, total: int) -> dict[str, Any]:
     _write([entry_item(e) for e in entries] + rows + _balanced_accounts(business_id, accounts, entries))
     touched = {accounts[name] for pair in TEMPLATES for name in pair}
     chart_items = 1 + len(accounts)  # the profile and every account (no balance shard item is seeded)
-    return {"entries": total, "period_rows": len(rows), "setup_s": round(time.perf_counter() - started, 1),
-            "items_bound": chart_items + 36 * sum(a.balance_shards for a in touched)}
+    return {
+        "entries": total,
+        "period_rows": len(rows),
+        "setup_s": round(time.perf_counter() - started, 1),
+        "items_bound": chart_items + 36 * sum(a.balance_shards for a in touched),
+    }
 
 
 def _measure(books: Books, counter: ItemsRead, path: str, query: str, n: int) -> dict[str, Any]:
@@ -119,8 +147,11 @@ def _measure(books: Books, counter: ItemsRead, path: str, query: str, n: int) ->
             raise RuntimeError(f"{path}?{query}: {exchange.response.status} {exchange.response.body!r}")
         seconds.append(exchange.seconds * 1000)
         items.append(counter.items)
-    return {"p50_ms": round(statistics.median(seconds), 1), "max_ms": round(max(seconds), 1),
-            "items_read": int(statistics.median(items))}
+    return {
+        "p50_ms": round(statistics.median(seconds), 1),
+        "max_ms": round(max(seconds), 1),
+        "items_read": int(statistics.median(items)),
+    }
 
 
 def measure(recorder: Recorder, sizes: tuple[int, ...] = SIZES, n: int = 15) -> dict[str, Any]:
@@ -132,15 +163,26 @@ def measure(recorder: Recorder, sizes: tuple[int, ...] = SIZES, n: int = 15) -> 
         created = create_business(f"Bench statements {total}")
         seeded = seed(created.business.id, total)
         books = Books(recorder, created.business.id, created.token)
-        by_size[total] = {"seeded": seeded, "requests": {
-            name: _measure(books, counter, path, query, n) for name, (path, query) in REQUESTS.items()}}
+        by_size[total] = {
+            "seeded": seeded,
+            "requests": {name: _measure(books, counter, path, query, n) for name, (path, query) in REQUESTS.items()},
+        }
     small, large = by_size[sizes[0]], by_size[sizes[-1]]
-    ratios = {name: round(large["requests"][name]["items_read"] / max(small["requests"][name]["items_read"], 1), 3)
-              for name in REQUESTS}
+    ratios = {
+        name: round(large["requests"][name]["items_read"] / max(small["requests"][name]["items_read"], 1), 3)
+        for name in REQUESTS
+    }
     under_a_second = all(r["p50_ms"] < 1_000 for size in by_size.values() for r in size["requests"].values())
-    bounded = all(r["items_read"] <= size["seeded"]["items_bound"]
-                  for size in by_size.values() for r in size["requests"].values())
-    return {"target": "balance sheet and a 12-month P&L under 1 s at 100,000 entries; items read bounded by "
-                      "accounts × months, not entries", "n": n, "by_entries": by_size,
-            "items_read_ratio_largest_to_smallest": ratios, "under_1s": under_a_second, "items_bounded": bounded,
-            "pass": under_a_second and bounded}
+    bounded = all(
+        r["items_read"] <= size["seeded"]["items_bound"] for size in by_size.values() for r in size["requests"].values()
+    )
+    return {
+        "target": "balance sheet and a 12-month P&L under 1 s at 100,000 entries; items read bounded by "
+        "accounts × months, not entries",
+        "n": n,
+        "by_entries": by_size,
+        "items_read_ratio_largest_to_smallest": ratios,
+        "under_1s": under_a_second,
+        "items_bounded": bounded,
+        "pass": under_a_second and bounded,
+    }

@@ -10,19 +10,27 @@ from collections.abc import Iterator
 from pathlib import Path
 
 # Never touch a real AWS account, and keep Powertools quiet and local.
-os.environ.update({
-    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
-    "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_METRICS_NAMESPACE": "Ledgerline",
-    "POWERTOOLS_SERVICE_NAME": "ledgerline", "POWERTOOLS_LOG_LEVEL": "WARNING",
-    "CURSOR_SECRET": "ledgerline-local-cursor-secret",  # deployed functions read theirs from Secrets Manager
-})
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_NAMESPACE": "Ledgerline",
+        "POWERTOOLS_SERVICE_NAME": "ledgerline",
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+        "CURSOR_SECRET": "ledgerline-local-cursor-secret",  # deployed functions read theirs from Secrets Manager
+    }
+)
 os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
 os.environ.pop("AWS_ENDPOINT_URL", None)
 sys.path.insert(0, str(Path(__file__).parent))  # support/
-sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # the repository: bench/ (its contention double, item counts)
+sys.path.insert(
+    1, str(Path(__file__).resolve().parents[1])
+)  # the repository: bench/ (its contention double, item counts)
 
-import boto3  # noqa: E402
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 

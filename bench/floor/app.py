@@ -37,8 +37,9 @@ class Answer(BaseModel):
 def write_off(instrument_id: str, body: Annotated[WriteOff | None, Body()] = None) -> Answer:
     global _client
     _client = _client or boto3.client("dynamodb")
-    item = _client.get_item(TableName=os.environ["LEDGER_TABLE_NAME"],
-                            Key={"PK": {"S": f"FLOOR#{instrument_id}"}, "SK": {"S": "FLOOR"}})
+    item = _client.get_item(
+        TableName=os.environ["LEDGER_TABLE_NAME"], Key={"PK": {"S": f"FLOOR#{instrument_id}"}, "SK": {"S": "FLOOR"}}
+    )
     return Answer(instrument_id=instrument_id, found="Item" in item)
 
 

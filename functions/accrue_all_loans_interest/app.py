@@ -10,16 +10,24 @@ from ledgerline.schemas.loans import AccrualRun, AccrueInterestRequest, SuccessE
 from ledgerline.services import accrual_runs
 
 app = lambda_handler = create_app(LOANS)
-SAMPLE = Sample({"through_date": "2025-03-31", "memo": "Month-end interest accrual"},
-                idempotency_key="month-end-accrual-2025-03")
+SAMPLE = Sample(
+    {"through_date": "2025-03-31", "memo": "Month-end interest accrual"}, idempotency_key="month-end-accrual-2025-03"
+)
 
 
-@app.post("/api/v1/loans/accrue-interest", status_code=201, summary="Accrue every active instrument (month-end safe)",
-          description="Up to 50 instruments are accrued within the request (201, the finished run); more answer 202 "
-                      "with the run `running`: the queue worker finishes it in parallel chunks, and "
-                      "GET /api/v1/loans/accrual-runs/{run_id} shows its progress, then its result. Accruing "
-                      "through the same date again posts nothing new.",
-          present=loan_views.accrual_run, message="Interest accrued", code="LOANS_INTEREST_ACCRUED", sample=SAMPLE,
-          accepted=lambda run: run.status == "running")
+@app.post(
+    "/api/v1/loans/accrue-interest",
+    status_code=201,
+    summary="Accrue every active instrument (month-end safe)",
+    description="Up to 50 instruments are accrued within the request (201, the finished run); more answer 202 "
+    "with the run `running`: the queue worker finishes it in parallel chunks, and "
+    "GET /api/v1/loans/accrual-runs/{run_id} shows its progress, then its result. Accruing "
+    "through the same date again posts nothing new.",
+    present=loan_views.accrual_run,
+    message="Interest accrued",
+    code="LOANS_INTEREST_ACCRUED",
+    sample=SAMPLE,
+    accepted=lambda run: run.status == "running",
+)
 def accrue_all_loans_interest(call: ThisCall, body: AccrueInterestRequest) -> Response[SuccessEnvelope[AccrualRun]]:
     return call.respond(accrual_runs.start(call.scope, body.command()))

@@ -10,13 +10,24 @@ from ledgerline.schemas.loans import CreateInstrumentRequest, DebtInstrument, Su
 from ledgerline.services import loans
 
 app = lambda_handler = create_app(LOANS)
-SAMPLE = Sample({
-    "name": "Working-capital loan to Northwind Traders", "lender": "Northwind Traders LLC", "direction": "lend",
-    "debt_type": "term_loan", "original_principal_cents": 10000000, "interest_rate_bps": 650,
-    "day_count": "actual_365_fixed", "start_date": "2025-01-01", "maturity_date": "2029-12-31",
-    "payment_frequency": "monthly", "cash_ledger_id": "55555555-5555-4555-8555-555555555555",
-    "memo": "Five-year note receivable, funded from operating cash", "external_id": "note-northwind-2025-01",
-}, idempotency_key="note-northwind-2025-01")
+SAMPLE = Sample(
+    {
+        "name": "Working-capital loan to Northwind Traders",
+        "lender": "Northwind Traders LLC",
+        "direction": "lend",
+        "debt_type": "term_loan",
+        "original_principal_cents": 10000000,
+        "interest_rate_bps": 650,
+        "day_count": "actual_365_fixed",
+        "start_date": "2025-01-01",
+        "maturity_date": "2029-12-31",
+        "payment_frequency": "monthly",
+        "cash_ledger_id": "55555555-5555-4555-8555-555555555555",
+        "memo": "Five-year note receivable, funded from operating cash",
+        "external_id": "note-northwind-2025-01",
+    },
+    idempotency_key="note-northwind-2025-01",
+)
 
 
 DESCRIPTION = (
@@ -24,14 +35,23 @@ DESCRIPTION = (
     "opening entry: with `cash_ledger_id` the principal moves through that cash account (Dr Notes Receivable "
     "/ Cr cash, or Dr cash / Cr Long-Term Debt); without it, an existing loan is brought onto the books "
     "against Opening Balance Equity. The same `external_id` with the same content returns the existing "
-    "instrument (200).")
+    "instrument (200)."
+)
 
 
-@app.post("/api/v1/businesses/<business_id>/cfo-portal/debt-schedule/instruments", status_code=201, existing=True,
-          description=DESCRIPTION,
-          summary="Create a debt instrument", present=loan_views.instrument, message="Debt instrument created",
-          code="DEBT_INSTRUMENT_CREATED", sample=SAMPLE)
-def cfo_portal_create_debt_instrument(call: ThisCall, business_id: str,
-                                      body: CreateInstrumentRequest) -> Response[SuccessEnvelope[DebtInstrument]]:
+@app.post(
+    "/api/v1/businesses/<business_id>/cfo-portal/debt-schedule/instruments",
+    status_code=201,
+    existing=True,
+    description=DESCRIPTION,
+    summary="Create a debt instrument",
+    present=loan_views.instrument,
+    message="Debt instrument created",
+    code="DEBT_INSTRUMENT_CREATED",
+    sample=SAMPLE,
+)
+def cfo_portal_create_debt_instrument(
+    call: ThisCall, business_id: str, body: CreateInstrumentRequest
+) -> Response[SuccessEnvelope[DebtInstrument]]:
     instrument, created = loans.create_instrument(call.scope, body.command())
     return call.respond(instrument, created=created)

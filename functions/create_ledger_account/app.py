@@ -10,19 +10,28 @@ from ledgerline.schemas.ledger import AccountView, CreateAccountRequest
 from ledgerline.services import ledger
 
 app = lambda_handler = create_app(LEDGER)
-SAMPLE = Sample({"name": "Office Equipment", "stable_name": "OFFICE_EQUIPMENT", "account_type": "ASSET",
-                 "normality": "DEBIT"}, idempotency_key="create-account-office-equipment")
+SAMPLE = Sample(
+    {"name": "Office Equipment", "stable_name": "OFFICE_EQUIPMENT", "account_type": "ASSET", "normality": "DEBIT"},
+    idempotency_key="create-account-office-equipment",
+)
 
 
 DESCRIPTION = (
     "A custom account with its own `stable_name`, type and normality. An account with that `stable_name` "
-    "already there is returned unchanged (200).")
+    "already there is returned unchanged (200)."
+)
 
 
-@app.post("/v1/businesses/<businessId>/ledger/accounts", operation_id="business.ledger.accounts.create",
-          description=DESCRIPTION,
-          status_code=201, existing=True, summary="A custom account (existing stable_name: 200)", present=views.account,
-          sample=SAMPLE)
+@app.post(
+    "/v1/businesses/<businessId>/ledger/accounts",
+    operation_id="business.ledger.accounts.create",
+    description=DESCRIPTION,
+    status_code=201,
+    existing=True,
+    summary="A custom account (existing stable_name: 200)",
+    present=views.account,
+    sample=SAMPLE,
+)
 def create_ledger_account(call: ThisCall, businessId: str, body: CreateAccountRequest) -> Response[AccountView]:
     account, created = ledger.create_account(call.scope, body.command())
     return call.respond(account, created=created)

@@ -12,10 +12,15 @@ from ledgerline.services import invoices
 app = lambda_handler = create_app(LEDGER)
 
 
-@app.delete("/v1/businesses/<businessId>/invoices/<invoiceId>/write-offs/<writeOffId>",
-            operation_id="business.invoices.write-offs.delete", summary="Delete write-off",
-            description="Deletes a write-off for a business.", present=invoice_views.deleted_write_off_for,
-            sample=Sample(idempotency_key="delete-wo-2025-0107-1"))
-def delete_invoice_write_off(call: ThisCall, businessId: str, invoiceId: str,
-                             writeOffId: str) -> Response[DeletedWriteOffView]:
+@app.delete(
+    "/v1/businesses/<businessId>/invoices/<invoiceId>/write-offs/<writeOffId>",
+    operation_id="business.invoices.write-offs.delete",
+    summary="Delete write-off",
+    description="Deletes a write-off for a business.",
+    present=invoice_views.deleted_write_off_for,
+    sample=Sample(idempotency_key="delete-wo-2025-0107-1"),
+)
+def delete_invoice_write_off(
+    call: ThisCall, businessId: str, invoiceId: str, writeOffId: str
+) -> Response[DeletedWriteOffView]:
     return call.respond(invoices.delete_write_off(call.scope, invoiceId, writeOffId))

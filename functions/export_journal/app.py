@@ -20,23 +20,34 @@ DESCRIPTION = (
     "opened no later than the file's first transaction, one transaction per entry (date, memo, entry id and "
     "source as metadata), amounts in the business currency, a range's opening balances as one transaction "
     "the day before `start_date`, and, when nothing is dated after the export's end, a `balance` assertion "
-    "of Ledgerline's balance for every account. `csv`: one row per line, amounts in integer cents.")
+    "of Ledgerline's balance for every account. `csv`: one row per line, amounts in integer cents."
+)
 
 
-@app.get("/v1/businesses/<businessId>/exports/journal", operation_id="business.exports.journal.get", sample=SAMPLE,
-         summary="The journal as a beancount or CSV file", description=DESCRIPTION, tags=["exports"],
-         responses=download_responses("The export, or one page of it.", {
-             "text/plain": "format=beancount (UTF-8)",
-             "text/csv": "format=csv (UTF-8, RFC 4180): entry_id, entry_date, account_stable_name, account_name, "
-                         "debit, credit (integer cents, the other side 0), memo (the line's, else the entry's)",
-         }))
+@app.get(
+    "/v1/businesses/<businessId>/exports/journal",
+    operation_id="business.exports.journal.get",
+    sample=SAMPLE,
+    summary="The journal as a beancount or CSV file",
+    description=DESCRIPTION,
+    tags=["exports"],
+    responses=download_responses(
+        "The export, or one page of it.",
+        {
+            "text/plain": "format=beancount (UTF-8)",
+            "text/csv": "format=csv (UTF-8, RFC 4180): entry_id, entry_date, account_stable_name, account_name, "
+            "debit, credit (integer cents, the other side 0), memo (the line's, else the entry's)",
+        },
+    ),
+)
 def export_journal(
     call: ThisCall,
     businessId: str,
     format: Annotated[Literal["beancount", "csv"], Query(description="beancount or csv.")],
     start_date: Annotated[Day | None, Query(description="First entry date included (default: the first).")] = None,
     end_date: Annotated[Day | None, Query(description="Last entry date included (default: the last).")] = None,
-    cursor: Annotated[str | None, Query(max_length=2048, description="The previous page's Ledgerline-Next-Cursor.")]
-    = None,
+    cursor: Annotated[
+        str | None, Query(max_length=2048, description="The previous page's Ledgerline-Next-Cursor.")
+    ] = None,
 ) -> Response[str]:
     return download(exports.export_journal(call.scope, format=format, start=start_date, end=end_date, cursor=cursor))

@@ -14,11 +14,17 @@ app = lambda_handler = create_app(LOANS)
 
 DESCRIPTION = (
     "One accrual run: while `running`, its progress; then what it accrued, skipped and failed per instrument, "
-    "with exact totals.")
+    "with exact totals."
+)
 
 
-@app.get("/api/v1/loans/accrual-runs/<run_id>", summary="One accrual run: progress, then its result",
-         description=DESCRIPTION,
-         present=loan_views.accrual_run, message="Accrual run retrieved", code="LOANS_ACCRUAL_RUN_RETRIEVED")
+@app.get(
+    "/api/v1/loans/accrual-runs/<run_id>",
+    summary="One accrual run: progress, then its result",
+    description=DESCRIPTION,
+    present=loan_views.accrual_run,
+    message="Accrual run retrieved",
+    code="LOANS_ACCRUAL_RUN_RETRIEVED",
+)
 def get_accrual_run(call: ThisCall, run_id: str) -> Response[SuccessEnvelope[AccrualRun]]:
     return call.respond(accrual_runs.get_run(call.scope, run_id))

@@ -18,17 +18,23 @@ app = lambda_handler = create_app(LEDGER)
 
 DESCRIPTION = (
     "Open invoices as of `effective_date` by days past due (current, 1–30, 31–60, 61–90, over 90), per "
-    "customer and in total, with the difference from Accounts Receivable's balance as an unallocated line.")
+    "customer and in total, with the difference from Accounts Receivable's balance as an unallocated line."
+)
 
 
-@app.get("/v1/businesses/<businessId>/reports/ar-aging", operation_id="business.reports.ar-aging.get",
-         description=DESCRIPTION,
-         summary="Open invoices by customer and days past due", present=statement_views.ar_aging,
-         sample=Sample(query={"effective_date": "2025-12-31"}))
+@app.get(
+    "/v1/businesses/<businessId>/reports/ar-aging",
+    operation_id="business.reports.ar-aging.get",
+    description=DESCRIPTION,
+    summary="Open invoices by customer and days past due",
+    present=statement_views.ar_aging,
+    sample=Sample(query={"effective_date": "2025-12-31"}),
+)
 def get_ar_aging(
     call: ThisCall,
     businessId: str,
-    effective_date: Annotated[Day | None, Query(description="As of the end of this day; default today in the "
-                                                            "business's timezone.")] = None,
+    effective_date: Annotated[
+        Day | None, Query(description="As of the end of this day; default today in the business's timezone.")
+    ] = None,
 ) -> Response[ArAgingView]:
     return call.respond(statements.ar_aging(call.scope, effective_date))

@@ -18,17 +18,23 @@ app = lambda_handler = create_app(LEDGER)
 
 DESCRIPTION = (
     "Assets, liabilities and equity as of `effective_date`, per account with section totals; equity includes "
-    "the net income not yet closed to retained earnings. Assets always equal liabilities plus equity.")
+    "the net income not yet closed to retained earnings. Assets always equal liabilities plus equity."
+)
 
 
-@app.get("/v1/businesses/<businessId>/reports/balance-sheet", operation_id="business.reports.balance-sheet.get",
-         description=DESCRIPTION,
-         summary="Assets, liabilities and equity as of a day", present=statement_views.balance_sheet,
-         sample=Sample(query={"effective_date": "2025-12-31"}))
+@app.get(
+    "/v1/businesses/<businessId>/reports/balance-sheet",
+    operation_id="business.reports.balance-sheet.get",
+    description=DESCRIPTION,
+    summary="Assets, liabilities and equity as of a day",
+    present=statement_views.balance_sheet,
+    sample=Sample(query={"effective_date": "2025-12-31"}),
+)
 def get_balance_sheet(
     call: ThisCall,
     businessId: str,
-    effective_date: Annotated[Day | None, Query(description="Balances as of the end of this day; default today "
-                                                            "in the business's timezone.")] = None,
+    effective_date: Annotated[
+        Day | None, Query(description="Balances as of the end of this day; default today in the business's timezone.")
+    ] = None,
 ) -> Response[BalanceSheetView]:
     return call.respond(statements.balance_sheet(call.scope, effective_date))

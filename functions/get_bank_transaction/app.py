@@ -14,11 +14,17 @@ app = lambda_handler = create_app(LOANS)
 
 DESCRIPTION = (
     "One bank transaction: the journal entry that carries it now, the one it was first posted with, and the "
-    "loan payment matched to it, if any.")
+    "loan payment matched to it, if any."
+)
 
 
-@app.get("/api/v1/transactions/<transaction_id>", summary="A bank transaction with its current entry and link",
-         description=DESCRIPTION,
-         present=loan_views.bank_transaction, message="Bank transaction retrieved", code="BANK_TRANSACTION_RETRIEVED")
+@app.get(
+    "/api/v1/transactions/<transaction_id>",
+    summary="A bank transaction with its current entry and link",
+    description=DESCRIPTION,
+    present=loan_views.bank_transaction,
+    message="Bank transaction retrieved",
+    code="BANK_TRANSACTION_RETRIEVED",
+)
 def get_bank_transaction(call: ThisCall, transaction_id: str) -> Response[SuccessEnvelope[BankTransaction]]:
     return call.respond(bank_transactions.get_transaction(call.scope, transaction_id))

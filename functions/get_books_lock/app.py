@@ -14,11 +14,16 @@ app = lambda_handler = create_app(LEDGER)
 
 DESCRIPTION = (
     "The last closed day (`locked_through`, null while every period is open) and every change of the lock, with "
-    "its time.")
+    "its time."
+)
 
 
-@app.get("/v1/businesses/<businessId>/books/lock", operation_id="business.books.lock.get",
-         description=DESCRIPTION,
-         summary="The last closed day and the lock's history", present=closing_views.books_lock)
+@app.get(
+    "/v1/businesses/<businessId>/books/lock",
+    operation_id="business.books.lock.get",
+    description=DESCRIPTION,
+    summary="The last closed day and the lock's history",
+    present=closing_views.books_lock,
+)
 def get_books_lock(call: ThisCall, businessId: str) -> Response[BooksLockView]:
     return call.respond(closing.get_lock(call.scope))

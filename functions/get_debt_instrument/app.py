@@ -14,13 +14,19 @@ app = lambda_handler = create_app(LOANS)
 
 DESCRIPTION = (
     "One instrument with its balances and its activity: every event (disbursement, accrual, payment, "
-    "write-off) with its type, date, amounts and journal entry id.")
+    "write-off) with its type, date, amounts and journal entry id."
+)
 
 
-@app.get("/api/v1/businesses/<business_id>/cfo-portal/debt-schedule/instruments/<instrument_id>",
-         description=DESCRIPTION,
-         summary="One instrument with its activity", present=loan_views.instrument_detail,
-         message="Debt instrument retrieved", code="DEBT_INSTRUMENT_RETRIEVED")
-def cfo_portal_get_debt_instrument(call: ThisCall, business_id: str,
-                                   instrument_id: str) -> Response[SuccessEnvelope[DebtInstrumentDetail]]:
+@app.get(
+    "/api/v1/businesses/<business_id>/cfo-portal/debt-schedule/instruments/<instrument_id>",
+    description=DESCRIPTION,
+    summary="One instrument with its activity",
+    present=loan_views.instrument_detail,
+    message="Debt instrument retrieved",
+    code="DEBT_INSTRUMENT_RETRIEVED",
+)
+def cfo_portal_get_debt_instrument(
+    call: ThisCall, business_id: str, instrument_id: str
+) -> Response[SuccessEnvelope[DebtInstrumentDetail]]:
     return call.respond(loan_queries.get_instrument(call.scope, instrument_id))

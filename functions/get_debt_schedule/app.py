@@ -19,13 +19,19 @@ app = lambda_handler = create_app(LOANS)
 DESCRIPTION = (
     "The business's instruments, filtered by `status` and `direction` and paginated with `limit` and "
     "`cursor`, with the totals per direction (outstanding principal, accrued interest): what the business "
-    "owes (`borrow`) and what it is owed (`lend`).")
+    "owes (`borrow`) and what it is owed (`lend`)."
+)
 
 
-@app.get("/api/v1/businesses/<business_id>/cfo-portal/debt-schedule", summary="Instruments and totals per direction",
-         description=DESCRIPTION,
-         present=loan_views.debt_schedule, message="Debt schedule retrieved", code="DEBT_SCHEDULE_RETRIEVED",
-         sample=Sample(query={"status": "active", "limit": "25"}))
+@app.get(
+    "/api/v1/businesses/<business_id>/cfo-portal/debt-schedule",
+    summary="Instruments and totals per direction",
+    description=DESCRIPTION,
+    present=loan_views.debt_schedule,
+    message="Debt schedule retrieved",
+    code="DEBT_SCHEDULE_RETRIEVED",
+    sample=Sample(query={"status": "active", "limit": "25"}),
+)
 def cfo_portal_get_debt_schedule(
     call: ThisCall,
     business_id: str,
@@ -34,5 +40,6 @@ def cfo_portal_get_debt_schedule(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> Response[SuccessEnvelope[DebtSchedule]]:
-    return call.respond(loan_queries.debt_schedule(call.scope, status=status, direction=direction, limit=limit,
-                                                   cursor=cursor))
+    return call.respond(
+        loan_queries.debt_schedule(call.scope, status=status, direction=direction, limit=limit, cursor=cursor)
+    )

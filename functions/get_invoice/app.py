@@ -12,12 +12,15 @@ from ledgerline.services import invoices
 app = lambda_handler = create_app(LEDGER)
 
 
-DESCRIPTION = (
-    "One invoice with its line items, payments and write-offs, its outstanding balance and its status.")
+DESCRIPTION = "One invoice with its line items, payments and write-offs, its outstanding balance and its status."
 
 
-@app.get("/v1/businesses/<businessId>/invoices/<invoiceId>", operation_id="business.invoices.get",
-         description=DESCRIPTION,
-         summary="One invoice with payments and write-offs", present=invoice_views.invoice)
+@app.get(
+    "/v1/businesses/<businessId>/invoices/<invoiceId>",
+    operation_id="business.invoices.get",
+    description=DESCRIPTION,
+    summary="One invoice with payments and write-offs",
+    present=invoice_views.invoice,
+)
 def get_invoice(call: ThisCall, businessId: str, invoiceId: str) -> Response[ApiInvoice]:
     return call.respond(invoices.get_invoice(call.scope, invoiceId))

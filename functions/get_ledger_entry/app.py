@@ -13,12 +13,16 @@ app = lambda_handler = create_app(LEDGER)
 
 
 DESCRIPTION = (
-    "One journal entry: its date, memo, source, line items, tags, and the entry it reverses or is reversed "
-    "by.")
+    "One journal entry: its date, memo, source, line items, tags, and the entry it reverses or is reversed by."
+)
 
 
-@app.get("/v1/businesses/<businessId>/ledger/entries/<entryId>", operation_id="business.ledger.entries.get",
-         description=DESCRIPTION,
-         summary="One journal entry with its lines", present=views.entry)
+@app.get(
+    "/v1/businesses/<businessId>/ledger/entries/<entryId>",
+    operation_id="business.ledger.entries.get",
+    description=DESCRIPTION,
+    summary="One journal entry with its lines",
+    present=views.entry,
+)
 def get_ledger_entry(call: ThisCall, businessId: str, entryId: str) -> Response[JournalEntryView]:
     return call.respond(ledger.get_entry(call.scope, entryId))

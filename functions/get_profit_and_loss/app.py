@@ -20,20 +20,31 @@ SAMPLE = Sample(query={"start_date": "2025-01-01", "end_date": "2025-12-31", "gr
 
 DESCRIPTION = (
     "Income, expenses and net profit between `start_date` and `end_date`, nested per account; "
-    "`group_by=month` adds one column per calendar month.")
+    "`group_by=month` adds one column per calendar month."
+)
 
 
-@app.get("/v1/businesses/<businessId>/reports/profit-and-loss", operation_id="business.reports.profit-and-loss.get",
-         description=DESCRIPTION,
-         summary="Income, expenses and net profit over a range", present=statement_views.profit_and_loss,
-         sample=SAMPLE)
+@app.get(
+    "/v1/businesses/<businessId>/reports/profit-and-loss",
+    operation_id="business.reports.profit-and-loss.get",
+    description=DESCRIPTION,
+    summary="Income, expenses and net profit over a range",
+    present=statement_views.profit_and_loss,
+    sample=SAMPLE,
+)
 def get_profit_and_loss(
     call: ThisCall,
     businessId: str,
-    start_date: Annotated[Day | None, Query(description="First day included; default January 1 of "
-                                                        "end_date's year.")] = None,
-    end_date: Annotated[Day | None, Query(description="Last day included; default today in the business's "
-                                                      "timezone. At most 120 calendar months from start_date's.")] = None,
+    start_date: Annotated[
+        Day | None, Query(description="First day included; default January 1 of end_date's year.")
+    ] = None,
+    end_date: Annotated[
+        Day | None,
+        Query(
+            description="Last day included; default today in the business's "
+            "timezone. At most 120 calendar months from start_date's."
+        ),
+    ] = None,
     group_by: Annotated[Literal["month"] | None, Query(description="month: one column per calendar month.")] = None,
 ) -> Response[ProfitAndLossView]:
     return call.respond(statements.profit_and_loss(call.scope, start_date, end_date, by_month=group_by == "month"))

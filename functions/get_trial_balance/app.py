@@ -18,16 +18,23 @@ app = lambda_handler = create_app(LEDGER)
 
 DESCRIPTION = (
     "Every account's debit or credit balance as of `effective_date` (default: now), and the two totals, which "
-    "are equal.")
+    "are equal."
+)
 
 
-@app.get("/v1/businesses/<businessId>/reports/trial-balance", operation_id="business.reports.trial-balance.get",
-         description=DESCRIPTION,
-         summary="Every balance and the two equal totals", present=views.trial_balance)
+@app.get(
+    "/v1/businesses/<businessId>/reports/trial-balance",
+    operation_id="business.reports.trial-balance.get",
+    description=DESCRIPTION,
+    summary="Every balance and the two equal totals",
+    present=views.trial_balance,
+)
 def get_trial_balance(
     call: ThisCall,
     businessId: str,
-    effective_date: Annotated[Day | None, Query(description="Balances as of the end of this day (from the period "
-                                                            "rows); default: as they stand now.")] = None,
+    effective_date: Annotated[
+        Day | None,
+        Query(description="Balances as of the end of this day (from the period rows); default: as they stand now."),
+    ] = None,
 ) -> Response[TrialBalance]:
     return call.respond(ledger.trial_balance(call.scope, effective_date))

@@ -14,11 +14,16 @@ app = lambda_handler = create_app(LEDGER)
 
 DESCRIPTION = (
     "What the daily write-off job may write off for this business: overdue invoices, and loans the business "
-    "made. Disabled until set.")
+    "made. Disabled until set."
+)
 
 
-@app.get("/v1/businesses/<businessId>/write-off-policy", operation_id="business.write-off-policy.get",
-         description=DESCRIPTION,
-         summary="The policy (disabled by default)", present=invoice_views.policy)
+@app.get(
+    "/v1/businesses/<businessId>/write-off-policy",
+    operation_id="business.write-off-policy.get",
+    description=DESCRIPTION,
+    summary="The policy (disabled by default)",
+    present=invoice_views.policy,
+)
 def get_write_off_policy(call: ThisCall, businessId: str) -> Response[WriteOffPolicyView]:
     return call.respond(write_offs.get_policy(call.scope))

@@ -13,12 +13,16 @@ app = lambda_handler = create_app(LEDGER)
 
 
 DESCRIPTION = (
-    "One write-off run: its progress while `running`, then what it wrote off, skipped and failed, with "
-    "totals.")
+    "One write-off run: its progress while `running`, then what it wrote off, skipped and failed, with totals."
+)
 
 
-@app.get("/v1/businesses/<businessId>/write-off-runs/<runId>", operation_id="business.write-off-runs.get",
-         description=DESCRIPTION,
-         summary="One run's summary", present=invoice_views.run)
+@app.get(
+    "/v1/businesses/<businessId>/write-off-runs/<runId>",
+    operation_id="business.write-off-runs.get",
+    description=DESCRIPTION,
+    summary="One run's summary",
+    present=invoice_views.run,
+)
 def get_write_off_run(call: ThisCall, businessId: str, runId: str) -> Response[WriteOffRun]:
     return call.respond(write_offs.get_run(call.scope, runId))

@@ -15,13 +15,18 @@ from ledgerline.services import accrual_runs
 app = lambda_handler = create_app(LOANS)
 
 
-DESCRIPTION = (
-    "The business's accrual runs, newest first, paginated with `limit` and `cursor`.")
+DESCRIPTION = "The business's accrual runs, newest first, paginated with `limit` and `cursor`."
 
 
-@app.get("/api/v1/loans/accrual-runs", summary="Accrual runs, newest first", present=loan_views.accrual_run_page,
-         description=DESCRIPTION,
-         message="Accrual runs retrieved", code="LOANS_ACCRUAL_RUNS_RETRIEVED", sample=Sample(query={"limit": "20"}))
+@app.get(
+    "/api/v1/loans/accrual-runs",
+    summary="Accrual runs, newest first",
+    present=loan_views.accrual_run_page,
+    description=DESCRIPTION,
+    message="Accrual runs retrieved",
+    code="LOANS_ACCRUAL_RUNS_RETRIEVED",
+    sample=Sample(query={"limit": "20"}),
+)
 def list_accrual_runs(
     call: ThisCall,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,

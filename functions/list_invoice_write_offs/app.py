@@ -12,12 +12,15 @@ from ledgerline.services import invoices
 app = lambda_handler = create_app(LEDGER)
 
 
-DESCRIPTION = (
-    "The invoice's write-offs that have not been deleted.")
+DESCRIPTION = "The invoice's write-offs that have not been deleted."
 
 
-@app.get("/v1/businesses/<businessId>/invoices/<invoiceId>/write-offs", summary="The live write-offs",
-         description=DESCRIPTION,
-         operation_id="business.invoices.write-offs.list", present=invoice_views.write_off_list_for)
+@app.get(
+    "/v1/businesses/<businessId>/invoices/<invoiceId>/write-offs",
+    summary="The live write-offs",
+    description=DESCRIPTION,
+    operation_id="business.invoices.write-offs.list",
+    present=invoice_views.write_off_list_for,
+)
 def list_invoice_write_offs(call: ThisCall, businessId: str, invoiceId: str) -> Response[WriteOffList]:
     return call.respond(invoices.list_write_offs(call.scope, invoiceId))

@@ -21,12 +21,18 @@ SAMPLE = Sample(query={"status": "SENT", "due_at_start": "2025-01-01", "due_at_e
 
 DESCRIPTION = (
     "The business's invoices by due date, filtered by `status` and a due-date range (`due_at_start`, "
-    "`due_at_end`), paginated with `limit` and `cursor`.")
+    "`due_at_end`), paginated with `limit` and `cursor`."
+)
 
 
-@app.get("/v1/businesses/<businessId>/invoices", operation_id="business.invoices.list", sample=SAMPLE,
-         description=DESCRIPTION,
-         summary="Invoices by due date (status and due-date filters)", present=invoice_views.invoice_page)
+@app.get(
+    "/v1/businesses/<businessId>/invoices",
+    operation_id="business.invoices.list",
+    sample=SAMPLE,
+    description=DESCRIPTION,
+    summary="Invoices by due date (status and due-date filters)",
+    present=invoice_views.invoice_page,
+)
 def list_invoices(
     call: ThisCall,
     businessId: str,
@@ -36,5 +42,8 @@ def list_invoices(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> Response[InvoiceList]:
-    return call.respond(invoices.list_invoices(call.scope, status=status, due_from=due_at_start, due_to=due_at_end,
-                                               limit=limit, cursor=cursor))
+    return call.respond(
+        invoices.list_invoices(
+            call.scope, status=status, due_from=due_at_start, due_to=due_at_end, limit=limit, cursor=cursor
+        )
+    )

@@ -13,12 +13,16 @@ app = lambda_handler = create_app(LEDGER)
 
 
 DESCRIPTION = (
-    "The business's chart of accounts: each account's id, stable name, name, type, normality and balance in "
-    "cents.")
+    "The business's chart of accounts: each account's id, stable name, name, type, normality and balance in cents."
+)
 
 
-@app.get("/v1/businesses/<businessId>/ledger/accounts", operation_id="business.ledger.accounts.list",
-         description=DESCRIPTION,
-         summary="The chart of accounts with balances", present=views.account_list)
+@app.get(
+    "/v1/businesses/<businessId>/ledger/accounts",
+    operation_id="business.ledger.accounts.list",
+    description=DESCRIPTION,
+    summary="The chart of accounts with balances",
+    present=views.account_list,
+)
 def list_ledger_accounts(call: ThisCall, businessId: str) -> Response[AccountList]:
     return call.respond(ledger.list_accounts(call.scope))

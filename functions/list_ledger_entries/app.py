@@ -20,12 +20,18 @@ SAMPLE = Sample(query={"start_date": "2025-01-01", "end_date": "2025-12-31", "li
 
 DESCRIPTION = (
     "Journal entries by date, filtered by `start_date`, `end_date` and `source_type`, paginated with `limit` "
-    "and `cursor`.")
+    "and `cursor`."
+)
 
 
-@app.get("/v1/businesses/<businessId>/ledger/entries", operation_id="business.ledger.entries.list", sample=SAMPLE,
-         description=DESCRIPTION,
-         summary="Journal entries by date, filtered and paginated", present=views.entry_page)
+@app.get(
+    "/v1/businesses/<businessId>/ledger/entries",
+    operation_id="business.ledger.entries.list",
+    sample=SAMPLE,
+    description=DESCRIPTION,
+    summary="Journal entries by date, filtered and paginated",
+    present=views.entry_page,
+)
 def list_ledger_entries(
     call: ThisCall,
     businessId: str,
@@ -35,5 +41,8 @@ def list_ledger_entries(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> Response[JournalEntryList]:
-    return call.respond(ledger.list_entries(call.scope, start=start_date, end=end_date, source_type=source_type,
-                                            limit=limit, cursor=cursor))
+    return call.respond(
+        ledger.list_entries(
+            call.scope, start=start_date, end=end_date, source_type=source_type, limit=limit, cursor=cursor
+        )
+    )

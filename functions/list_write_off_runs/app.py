@@ -15,13 +15,21 @@ from ledgerline.services import write_offs
 app = lambda_handler = create_app(LEDGER)
 
 
-DESCRIPTION = (
-    "Write-off run summaries, newest first, paginated with `limit` and `cursor`.")
+DESCRIPTION = "Write-off run summaries, newest first, paginated with `limit` and `cursor`."
 
 
-@app.get("/v1/businesses/<businessId>/write-off-runs", operation_id="business.write-off-runs.list",
-         description=DESCRIPTION,
-         summary="Run summaries, newest first", present=invoice_views.run_page, sample=Sample(query={"limit": "10"}))
-def list_write_off_runs(call: ThisCall, businessId: str, limit: Annotated[int, Query(ge=1, le=100)] = 50,
-                        cursor: Annotated[str | None, Query(max_length=2048)] = None) -> Response[WriteOffRunList]:
+@app.get(
+    "/v1/businesses/<businessId>/write-off-runs",
+    operation_id="business.write-off-runs.list",
+    description=DESCRIPTION,
+    summary="Run summaries, newest first",
+    present=invoice_views.run_page,
+    sample=Sample(query={"limit": "10"}),
+)
+def list_write_off_runs(
+    call: ThisCall,
+    businessId: str,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> Response[WriteOffRunList]:
     return call.respond(write_offs.list_runs(call.scope, limit=limit, cursor=cursor))

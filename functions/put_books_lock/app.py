@@ -17,8 +17,8 @@ app = lambda_handler = create_app(LEDGER)
     operation_id="business.books.lock.put",
     summary="Lock the books through a day (or move the lock back)",
     description="Entries dated on or before `locked_through` can no longer be posted (409 `PERIOD_LOCKED`); "
-                "reversals of entries already in a closed period are posted on the first open day. Moving "
-                "the lock back reopens; every change is kept in the lock's history.",
+    "reversals of entries already in a closed period are posted on the first open day. Moving "
+    "the lock back reopens; every change is kept in the lock's history.",
     present=closing_views.books_lock,
     sample=Sample({"locked_through": "2019-12-31"}, idempotency_key="books-lock-2019"),  # before every sample date
 )

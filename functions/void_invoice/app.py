@@ -14,12 +14,17 @@ app = lambda_handler = create_app(LEDGER)
 
 DESCRIPTION = (
     "Voids an invoice that has no live payment or write-off (else 409): its entry is reversed and its status "
-    "becomes `VOIDED`.")
+    "becomes `VOIDED`."
+)
 
 
-@app.post("/v1/businesses/<businessId>/invoices/<invoiceId>/void", operation_id="business.invoices.void",
-          description=DESCRIPTION,
-          summary="Void an invoice without payments or write-offs", present=invoice_views.voided,
-          sample=Sample(idempotency_key="void-inv-2025-0107"))
+@app.post(
+    "/v1/businesses/<businessId>/invoices/<invoiceId>/void",
+    operation_id="business.invoices.void",
+    description=DESCRIPTION,
+    summary="Void an invoice without payments or write-offs",
+    present=invoice_views.voided,
+    sample=Sample(idempotency_key="void-inv-2025-0107"),
+)
 def void_invoice(call: ThisCall, businessId: str, invoiceId: str) -> Response[VoidedInvoiceView]:
     return call.respond(invoices.void_invoice(call.scope, invoiceId))

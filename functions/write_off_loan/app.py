@@ -13,15 +13,25 @@ from ledgerline.schemas.loans import LoanWriteOffRequest, LoanWriteOffResponse, 
 from ledgerline.services import loans
 
 app = lambda_handler = create_app(LOANS)
-SAMPLE = Sample({"write_off_date": "2025-06-30", "memo": "Borrower ceased operations; balance uncollectible"},
-                idempotency_key="northwind-write-off")
+SAMPLE = Sample(
+    {"write_off_date": "2025-06-30", "memo": "Borrower ceased operations; balance uncollectible"},
+    idempotency_key="northwind-write-off",
+)
 
 
-@app.post("/api/v1/loans/<instrument_id>/write-off", status_code=201, summary="Write off a loan", tags=["loans"],
-          description="Write off all (default) or part of a loan's balance. Loans we made post to Bad Debt Expense; "
-          "debt we owe posts to Debt Forgiveness Income. A full write-off also clears accrued unpaid interest and "
-          "marks the loan `written_off`.",
-          present=loan_views.write_off, message="Loan written off", code="LOAN_WRITTEN_OFF", sample=SAMPLE)
+@app.post(
+    "/api/v1/loans/<instrument_id>/write-off",
+    status_code=201,
+    summary="Write off a loan",
+    tags=["loans"],
+    description="Write off all (default) or part of a loan's balance. Loans we made post to Bad Debt Expense; "
+    "debt we owe posts to Debt Forgiveness Income. A full write-off also clears accrued unpaid interest and "
+    "marks the loan `written_off`.",
+    present=loan_views.write_off,
+    message="Loan written off",
+    code="LOAN_WRITTEN_OFF",
+    sample=SAMPLE,
+)
 def write_off_loan(
     call: ThisCall, instrument_id: str, body: Annotated[LoanWriteOffRequest | None, Body()] = None
 ) -> Response[SuccessEnvelope[LoanWriteOffResponse]]:

@@ -66,15 +66,22 @@ def _run(record: SQSRecord) -> None:
 
 def _write_off_chunk(record: SQSRecord) -> None:
     message = WriteOffChunkMessage.model_validate_json(record.body)
-    chunk = write_offs.WriteOffChunk(message.business_id, message.run_id, message.index, message.run_date,
-                                     message.dry_run, tuple(message.items))
+    chunk = write_offs.WriteOffChunk(
+        message.business_id, message.run_id, message.index, message.run_date, message.dry_run, tuple(message.items)
+    )
     _park_failures(write_offs.process_chunk(chunk, last_attempt=_last(record)), message.index, message.run_id)
 
 
 def _accrual_chunk(record: SQSRecord) -> None:
     message = AccrualChunkMessage.model_validate_json(record.body)
-    chunk = accrual_runs.AccrualChunk(message.business_id, message.run_id, message.index, message.through_date,
-                                      message.memo, tuple(message.instrument_ids))
+    chunk = accrual_runs.AccrualChunk(
+        message.business_id,
+        message.run_id,
+        message.index,
+        message.through_date,
+        message.memo,
+        tuple(message.instrument_ids),
+    )
     _park_failures(accrual_runs.process_chunk(chunk, last_attempt=_last(record)), message.index, message.run_id)
 
 
@@ -85,8 +92,12 @@ def _month_end_accrual(record: SQSRecord) -> None:
         raise ItemsFailed(f"{run.tally.count('failed')} accruals failed in run {run.id}")
 
 
-HANDLERS = {"run": _run, write_offs.CHUNK_MESSAGE: _write_off_chunk, accrual_runs.CHUNK_MESSAGE: _accrual_chunk,
-            accrual_runs.SCHEDULE_MESSAGE: _month_end_accrual}
+HANDLERS = {
+    "run": _run,
+    write_offs.CHUNK_MESSAGE: _write_off_chunk,
+    accrual_runs.CHUNK_MESSAGE: _accrual_chunk,
+    accrual_runs.SCHEDULE_MESSAGE: _month_end_accrual,
+}
 
 
 def record_handler(record: SQSRecord) -> None:

@@ -38,7 +38,8 @@ def _secret() -> bytes:
     if not arn:
         raise CursorSecretUnavailable(
             "no pagination cursor key: CURSOR_SECRET_ARN (the Secrets Manager secret template.yaml gives "
-            "every function that pages) is not set, nor CURSOR_SECRET (the local stack's key)")
+            "every function that pages) is not set, nor CURSOR_SECRET (the local stack's key)"
+        )
     # Imported here, not at the top: functions that never page don't pay for it at cold start.
     from aws_lambda_powertools.utilities.parameters import get_secret
 

@@ -24,6 +24,7 @@ class LedgerError(Exception):
 
 # ---- the request breaks a rule ------------------------------------------------------------------
 
+
 class InvalidRequest(LedgerError):
     """A value that passed the schema but breaks a rule, naming the field it came in."""
 
@@ -43,8 +44,9 @@ class OverpaymentError(InvalidRequest):
     """A loan payment whose principal part exceeds the outstanding principal."""
 
     def __init__(self, field: str, principal: int, outstanding: int) -> None:
-        super().__init__(field,
-                         f"the principal part ({principal} cents) exceeds the outstanding balance ({outstanding} cents)")
+        super().__init__(
+            field, f"the principal part ({principal} cents) exceeds the outstanding balance ({outstanding} cents)"
+        )
         self.principal = principal
         self.outstanding = outstanding
 
@@ -87,6 +89,7 @@ class InvalidCursor(LedgerError):
 
 # ---- the books' invariants ----------------------------------------------------------------------
 
+
 class InvalidEntry(LedgerError):
     """A journal entry that would break an invariant of the ledger (SPEC §4)."""
 
@@ -97,11 +100,13 @@ class UnbalancedEntry(InvalidEntry):
 
 # ---- who may act --------------------------------------------------------------------------------
 
+
 class Forbidden(LedgerError):
     """The token may not act for this business (or the request names two businesses)."""
 
 
 # ---- not found ----------------------------------------------------------------------------------
+
 
 class NotFound(LedgerError):
     """No such object in this business."""
@@ -163,6 +168,7 @@ class WriteOffNotFound(NotFound):
 
 # ---- conflicts with the current state -----------------------------------------------------------
 
+
 class Conflict(LedgerError):
     """The request contradicts what the ledger already holds."""
 
@@ -179,9 +185,11 @@ class PeriodLocked(Conflict):
     """An entry dated in a closed period: the books are locked through ``locked_through`` (SPEC §10.2)."""
 
     def __init__(self, locked_through: date) -> None:
-        super().__init__(f"The books are locked through {locked_through.isoformat()}: nothing dated on or before "
-                         "it can be posted. Move the lock back (PUT books/lock) to reopen the period.",
-                         meta={"locked_through": locked_through.isoformat()})
+        super().__init__(
+            f"The books are locked through {locked_through.isoformat()}: nothing dated on or before "
+            "it can be posted. Move the lock back (PUT books/lock) to reopen the period.",
+            meta={"locked_through": locked_through.isoformat()},
+        )
         self.locked_through = locked_through
 
 
@@ -221,8 +229,10 @@ class EventBeforeInterestDate(Conflict):
     """An event dated before the instrument's interest has already been computed through."""
 
     def __init__(self, event_date: date, through: date) -> None:
-        super().__init__(f"The event date {event_date} is before the instrument's interest_through_date {through}; "
-                         "events must not be dated before it.")
+        super().__init__(
+            f"The event date {event_date} is before the instrument's interest_through_date {through}; "
+            "events must not be dated before it."
+        )
         self.event_date = event_date
         self.through = through
 
@@ -236,6 +246,7 @@ class TransactionAlreadyMatched(Conflict):
 
 
 # ---- the ledger cannot answer now ---------------------------------------------------------------
+
 
 class ServiceBusy(LedgerError):
     """Contention or throttling that outlived the bounded retries: the caller should retry later."""
@@ -282,6 +293,7 @@ class DatabaseUnavailable(ServiceBusy):
 
 
 # ---- not an error -------------------------------------------------------------------------------
+
 
 class IdempotentReplay(Exception):
     """Not an error: the first response to this Idempotency-Key, to be sent again as it was.

@@ -20,4 +20,5 @@ __all__ = ["logger", "metrics", "tracer", "MetricUnit"]
 def observed(handler):  # noqa: ANN001, ANN201 - decorator for non-HTTP functions (schedule, queue)
     """Logging context, metrics flush and tracing for a job function, as every HTTP function has."""
     return logger.inject_lambda_context(clear_state=True)(
-        metrics.log_metrics(tracer.capture_lambda_handler(capture_response=False)(handler)))
+        metrics.log_metrics(tracer.capture_lambda_handler(capture_response=False)(handler))
+    )

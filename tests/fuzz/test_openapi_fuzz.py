@@ -37,8 +37,7 @@ BUSINESS_PARAMETERS = ("businessId", "business_id")
 def wsgi_gateway(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
     """The local API Gateway as a WSGI application, so schemathesis can call it in-process."""
     raw_path = quote(environ.get("PATH_INFO", "").encode("latin-1"), safe="/:@!$&'()*+,;=-._~")
-    headers = {name[5:].replace("_", "-").lower(): value for name, value in environ.items()
-               if name.startswith("HTTP_")}
+    headers = {name[5:].replace("_", "-").lower(): value for name, value in environ.items() if name.startswith("HTTP_")}
     if environ.get("CONTENT_TYPE"):
         headers["content-type"] = environ["CONTENT_TYPE"]
     length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -54,19 +53,39 @@ def existing(unit_api: Api) -> dict[str, str]:
     base, loans = unit_api.base, {"x-business-id": unit_api.business_id}
     cash = unit_api.accounts["CASH"]
     entry = unit_api.post(f"{base}/custom-journal-entries", entry_body()).json()
-    invoice = unit_api.post(f"{base}/invoices", {"sent_at": "2024-01-15T10:00:00Z",
-                                                 "line_items": [{"unit_price": 100_000}]}).json()
-    write_off = unit_api.post(f"{base}/invoices/{invoice['id']}/write-off",
-                              {"amount": 100, "write_off_at": "2024-02-01T00:00:00Z"}).json()
-    instrument = unit_api.post(f"/api/v1/businesses/{unit_api.business_id}/cfo-portal/debt-schedule/instruments",
-                               {"name": "Loan", "lender": "Bank", "direction": "lend", "original_principal_cents": 10**6,
-                                "interest_rate_bps": 500, "start_date": "2024-01-15", "maturity_date": "2029-01-15",
-                                "cash_ledger_id": cash}, headers=loans).json()["data"]
-    txn = unit_api.post("/api/v1/transactions", {"amount_cents": 5_000, "direction": "inflow", "date": "2024-02-01"},
-                        headers=loans).json()["data"]
+    invoice = unit_api.post(
+        f"{base}/invoices", {"sent_at": "2024-01-15T10:00:00Z", "line_items": [{"unit_price": 100_000}]}
+    ).json()
+    write_off = unit_api.post(
+        f"{base}/invoices/{invoice['id']}/write-off", {"amount": 100, "write_off_at": "2024-02-01T00:00:00Z"}
+    ).json()
+    instrument = unit_api.post(
+        f"/api/v1/businesses/{unit_api.business_id}/cfo-portal/debt-schedule/instruments",
+        {
+            "name": "Loan",
+            "lender": "Bank",
+            "direction": "lend",
+            "original_principal_cents": 10**6,
+            "interest_rate_bps": 500,
+            "start_date": "2024-01-15",
+            "maturity_date": "2029-01-15",
+            "cash_ledger_id": cash,
+        },
+        headers=loans,
+    ).json()["data"]
+    txn = unit_api.post(
+        "/api/v1/transactions", {"amount_cents": 5_000, "direction": "inflow", "date": "2024-02-01"}, headers=loans
+    ).json()["data"]
     run = unit_api.post(f"{base}/write-off-runs", {"dry_run": True}).json()
-    return {"accountId": cash, "entryId": entry["id"], "invoiceId": invoice["id"], "writeOffId": write_off["id"],
-            "instrument_id": instrument["id"], "transaction_id": txn["id"], "runId": run["id"]}
+    return {
+        "accountId": cash,
+        "entryId": entry["id"],
+        "invoiceId": invoice["id"],
+        "writeOffId": write_off["id"],
+        "instrument_id": instrument["id"],
+        "transaction_id": txn["id"],
+        "runId": run["id"],
+    }
 
 
 def _coin(value: Any) -> bool:
@@ -87,8 +106,9 @@ def aim_at_real_objects(case: Any, api: Api, existing: dict[str, str]) -> None:
 
 
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, derandomize=True, database=None, deadline=None,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=MAX_EXAMPLES, derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck)
+)
 def test_no_operation_answers_5xx_to_anything_its_schema_generates(case, unit_api, existing):
     aim_at_real_objects(case, unit_api, existing)
     headers = {"authorization": f"Bearer {unit_api.token}"}
@@ -100,4 +120,5 @@ def test_no_operation_answers_5xx_to_anything_its_schema_generates(case, unit_ap
     assert response.status_code < 500, (
         f"{case.method} {case.formatted_path} answered {response.status_code}: {response.text[:500]}\n"
         f"Reproduce with:\n    {case.as_curl_command(headers=headers)}\n"
-        f"Body sent: {json.dumps(case.body, default=str)[:1000] if case.body is not None else None}")
+        f"Body sent: {json.dumps(case.body, default=str)[:1000] if case.body is not None else None}"
+    )

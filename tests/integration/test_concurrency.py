@@ -18,8 +18,12 @@ def api(local_table: str) -> Api:
 
 
 def test_twenty_concurrent_duplicates_of_one_keyed_request_post_once(api):
-    responses = all_at_once(20, lambda _: api.post(
-        f"{api.base}/custom-journal-entries", entry_body(), headers={"Idempotency-Key": "same-request"}))
+    responses = all_at_once(
+        20,
+        lambda _: api.post(
+            f"{api.base}/custom-journal-entries", entry_body(), headers={"Idempotency-Key": "same-request"}
+        ),
+    )
 
     assert [r.status for r in responses] == [201] * 20
     assert len({r.body for r in responses}) == 1
@@ -32,8 +36,9 @@ def test_twenty_concurrent_duplicates_of_one_keyed_request_post_once(api):
 def test_twenty_concurrent_entries_on_the_same_accounts_all_post_exactly(api):
     amounts = [1_000 + index for index in range(20)]
 
-    responses = all_at_once(20, lambda index: api.post(
-        f"{api.base}/custom-journal-entries", entry_body(amounts[index])))
+    responses = all_at_once(
+        20, lambda index: api.post(f"{api.base}/custom-journal-entries", entry_body(amounts[index]))
+    )
 
     assert [r.status for r in responses] == [201] * 20
     after = books(api.business_id)
@@ -69,4 +74,3 @@ def test_ten_concurrent_creates_with_one_external_id_post_one_entry(api):
     assert after["entries"] == sorted(ids)
     assert after["balances"]["CASH"] == 10_000
     assert_books_balance(api.business_id)
-

@@ -23,9 +23,20 @@ from ledgerline_tools import cli
 pytestmark = pytest.mark.integration
 
 SOURCES = {  # every kind of entry the scenario posts
-    "LOAN_OPENING", "LOAN_DISBURSEMENT", "LOAN_PAYMENT", "LOAN_INTEREST_ACCRUAL", "LOAN_WRITE_OFF",
-    "BANK_TRANSACTION", "BANK_TRANSACTION_REBOOKED", "INVOICE", "INVOICE_VOID", "INVOICE_PAYMENT",
-    "INVOICE_WRITE_OFF", "INVOICE_WRITE_OFF_DELETED", "CUSTOM_JOURNAL_ENTRY", "CUSTOM_JOURNAL_ENTRY_REVERSAL",
+    "LOAN_OPENING",
+    "LOAN_DISBURSEMENT",
+    "LOAN_PAYMENT",
+    "LOAN_INTEREST_ACCRUAL",
+    "LOAN_WRITE_OFF",
+    "BANK_TRANSACTION",
+    "BANK_TRANSACTION_REBOOKED",
+    "INVOICE",
+    "INVOICE_VOID",
+    "INVOICE_PAYMENT",
+    "INVOICE_WRITE_OFF",
+    "INVOICE_WRITE_OFF_DELETED",
+    "CUSTOM_JOURNAL_ENTRY",
+    "CUSTOM_JOURNAL_ENTRY_REVERSAL",
 }
 
 
@@ -36,15 +47,36 @@ def lived_in(api: Api) -> Api:
     lent = loans.instrument("lend")
     borrowed = loans.instrument("borrow", interest_rate_bps=700)
     for loan in (lent, borrowed):
-        ok(loans.disburse(loan["id"], {"amount_cents": 250_000, "cash_ledger_id": loans.cash,
-                                       "disbursement_date": "2024-02-15", "memo": "Second draw"}))
+        ok(
+            loans.disburse(
+                loan["id"],
+                {
+                    "amount_cents": 250_000,
+                    "cash_ledger_id": loans.cash,
+                    "disbursement_date": "2024-02-15",
+                    "memo": "Second draw",
+                },
+            )
+        )
         ok(loans.accrue(loan["id"], {"through_date": "2024-03-31", "memo": "Q1 interest"}))
         loans.payment(loan["id"], 60_000, "2024-04-15")
-    inflow = ok(loans.import_transaction({"amount_cents": 20_000, "direction": "inflow", "date": "2024-05-02",
-                                          "description": "ACH from borrower"}))
+    inflow = ok(
+        loans.import_transaction(
+            {"amount_cents": 20_000, "direction": "inflow", "date": "2024-05-02", "description": "ACH from borrower"}
+        )
+    )
     ok(loans.pay(lent["id"], {"transaction_id": inflow["id"], "memo": "Rebooked"}))
-    ok(loans.import_transaction({"amount_cents": 1_250, "direction": "outflow", "date": "2024-05-03",
-                                 "description": "Wire fee", "category_ledger_id": api.accounts["BANK_FEES"]}))
+    ok(
+        loans.import_transaction(
+            {
+                "amount_cents": 1_250,
+                "direction": "outflow",
+                "date": "2024-05-03",
+                "description": "Wire fee",
+                "category_ledger_id": api.accounts["BANK_FEES"],
+            }
+        )
+    )
     ok(loans.accrue_all({"through_date": "2024-06-30"}))
     ok(loans.write_off(lent["id"], {"write_off_date": "2024-09-30", "memo": "Borrower insolvent"}))
     ok(loans.write_off(borrowed["id"], {"principal_cents": 100_000, "write_off_date": "2024-10-31"}))
@@ -58,9 +90,20 @@ def lived_in(api: Api) -> Api:
     voided = create_invoice(api, item(5_000), invoice_number="INV-2", sent_at="2024-07-01T10:00:00Z")
     assert api.post(invoice_path(api, voided["id"], "/void")).status == 200
 
-    assert post_entry(api, {"memo": 'Owner\'s "loan" \\ repaid\nin full', "entry_at": "2024-08-01T09:00:00Z",
-                            "line_items": [line("OPENING_BALANCE_EQUITY", 7_777, "DEBIT", memo="equity"),
-                                           line("CASH", 7_777, "CREDIT")]}).status == 201
+    assert (
+        post_entry(
+            api,
+            {
+                "memo": 'Owner\'s "loan" \\ repaid\nin full',
+                "entry_at": "2024-08-01T09:00:00Z",
+                "line_items": [
+                    line("OPENING_BALANCE_EQUITY", 7_777, "DEBIT", memo="equity"),
+                    line("CASH", 7_777, "CREDIT"),
+                ],
+            },
+        ).status
+        == 201
+    )
     mistake = post_entry(api, entry_body(4_242, memo="Posted twice", entry_at="2024-08-02T09:00:00Z")).json()
     assert api.delete(f"{api.base}/custom-journal-entries/{mistake['id']}").status == 200
     assert_books_balance(api.business_id)
@@ -90,7 +133,8 @@ def test_the_csv_export_sums_to_the_trial_balance(books):
     text = exported(books, "format=csv")
 
     assert {row["entry_id"] for row in csv_rows(text)} == {
-        row.split('"')[1] for row in exported(books).splitlines() if row.startswith("  entry-id: ")}
+        row.split('"')[1] for row in exported(books).splitlines() if row.startswith("  entry-id: ")
+    }
     nonzero = lambda balances: {name: cents for name, cents in balances.items() if cents}  # noqa: E731
     assert nonzero(csv_balances(text)) == nonzero(trial_balances(books))
 

@@ -37,8 +37,23 @@ def client_package(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
     config.write_text(f"package_name_override: {PACKAGE}\npost_hooks: []\n")  # no formatting: only speed differs
     generator = Path(sys.executable).parent / "openapi-python-client"
     result = subprocess.run(
-        [generator, "generate", "--path", openapi.DOCUMENT, "--output-path", out / PACKAGE, "--meta", "none",
-         "--config", config], capture_output=True, text=True, timeout=120, check=False)
+        [
+            generator,
+            "generate",
+            "--path",
+            openapi.DOCUMENT,
+            "--output-path",
+            out / PACKAGE,
+            "--meta",
+            "none",
+            "--config",
+            config,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     said = result.stdout + result.stderr
     assert result.returncode == 0, said
     assert "warning" not in said.lower(), f"openapi-python-client could not follow all of the document: {said}"
@@ -73,8 +88,9 @@ def base_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def demo(base_url: str, local_table: str, dynamodb_local: DynamoDBLocal, tmp_path: Path,
-         monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+def demo(
+    base_url: str, local_table: str, dynamodb_local: DynamoDBLocal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Any]:
     """The demo business `make run` creates (its demo.json in a folder of the test's own)."""
     monkeypatch.setattr(localstack, "LOCAL_DIR", tmp_path / ".local")
     monkeypatch.setattr(localstack, "DEMO_FILE", tmp_path / ".local" / "demo.json")
@@ -93,18 +109,26 @@ def test_the_demo_business_cash_is_the_account_the_samples_name(demo: dict[str, 
 
 
 def test_a_generated_client_posts_reads_and_speaks_the_loans_family(
-        client_package: ModuleType, base_url: str, demo: dict[str, Any]) -> None:
+    client_package: ModuleType, base_url: str, demo: dict[str, Any]
+) -> None:
     client = client_package.AuthenticatedClient(base_url=base_url, token=demo["token"], raise_on_unexpected_status=True)
     business_id = demo["business_id"]
 
     # When a custom account and a custom journal entry (the document's example) are posted through it
     account = api(client_package, "ledger", "business_ledger_accounts_create").sync_detailed(
-        business_id, client=client, body=model(client_package, "CreateAccountRequest").from_dict(
-            {"name": "Petty Cash", "stable_name": "PETTY_CASH", "account_type": "ASSET", "normality": "DEBIT"}))
+        business_id,
+        client=client,
+        body=model(client_package, "CreateAccountRequest").from_dict(
+            {"name": "Petty Cash", "stable_name": "PETTY_CASH", "account_type": "ASSET", "normality": "DEBIT"}
+        ),
+    )
     example = request_example("post", "/v1/businesses/{businessId}/custom-journal-entries")
     entry = api(client_package, "ledger", "business_custom_journal_entries_create").sync_detailed(
-        business_id, client=client, idempotency_key="client-entry-1",
-        body=model(client_package, "CustomJournalEntryRequest").from_dict(example))
+        business_id,
+        client=client,
+        idempotency_key="client-entry-1",
+        body=model(client_package, "CustomJournalEntryRequest").from_dict(example),
+    )
 
     # Then both are created, and answered as the client's own models
     assert account.status_code == 201 and account.parsed.stable_name == "PETTY_CASH"
@@ -113,35 +137,56 @@ def test_a_generated_client_posts_reads_and_speaks_the_loans_family(
 
     # And the trial balance it reads balances, with the entry on CASH
     trial = api(client_package, "ledger", "business_reports_trial_balance_get").sync_detailed(
-        business_id, client=client)
+        business_id, client=client
+    )
     assert trial.status_code == 200
     assert trial.parsed.balanced is True and trial.parsed.total_debits == trial.parsed.total_credits == 2_500_000
     cash = [row.account_id for row in trial.parsed.accounts if row.stable_name == "CASH"]
     assert cash == [events.CASH]
 
     # When a debt instrument (the document's example) is created on the loans family, x-business-id a plain str
-    instrument = api(client_package, "loans", "cfo_portal_create_debt_instrument_api_v1_businesses_business_id_"
-                                              "cfo_portal_debt_schedule_instruments_post").sync_detailed(
-        business_id, client=client, x_business_id=business_id,
+    instrument = api(
+        client_package,
+        "loans",
+        "cfo_portal_create_debt_instrument_api_v1_businesses_business_id_cfo_portal_debt_schedule_instruments_post",
+    ).sync_detailed(
+        business_id,
+        client=client,
+        x_business_id=business_id,
         body=model(client_package, "CreateInstrumentRequest").from_dict(
-            request_example("post", "/api/v1/businesses/{business_id}/cfo-portal/debt-schedule/instruments")))
+            request_example("post", "/api/v1/businesses/{business_id}/cfo-portal/debt-schedule/instruments")
+        ),
+    )
 
     # Then it is created, and read back in the loans family's envelope
     assert instrument.status_code == 201, instrument.content
     assert instrument.parsed.success is True and instrument.parsed.code == "DEBT_INSTRUMENT_CREATED"
     instrument_id = instrument.parsed.data.id
-    schedule = api(client_package, "loans", "cfo_portal_get_debt_schedule_api_v1_businesses_business_id_"
-                                            "cfo_portal_debt_schedule_get").sync_detailed(
-        business_id, client=client, x_business_id=business_id)
+    schedule = api(
+        client_package,
+        "loans",
+        "cfo_portal_get_debt_schedule_api_v1_businesses_business_id_cfo_portal_debt_schedule_get",
+    ).sync_detailed(business_id, client=client, x_business_id=business_id)
     assert schedule.status_code == 200
     assert [i.id for i in schedule.parsed.data.instruments] == [instrument_id]
 
     # And a payment on it (seed 002's operation, the document's example) goes through the generated client too
-    payment = api(client_package, "loans", "cfo_portal_record_debt_payment_api_v1_businesses_business_id_cfo_portal_"
-                                           "debt_schedule_instruments_instrument_id_payments_post").sync_detailed(
-        business_id, instrument_id, client=client, x_business_id=business_id,
-        body=model(client_package, "DebtPaymentRequest").from_dict(request_example(
-            "post", "/api/v1/businesses/{business_id}/cfo-portal/debt-schedule/instruments/{instrument_id}/payments")))
+    payment = api(
+        client_package,
+        "loans",
+        "cfo_portal_record_debt_payment_api_v1_businesses_business_id_cfo_portal_"
+        "debt_schedule_instruments_instrument_id_payments_post",
+    ).sync_detailed(
+        business_id,
+        instrument_id,
+        client=client,
+        x_business_id=business_id,
+        body=model(client_package, "DebtPaymentRequest").from_dict(
+            request_example(
+                "post", "/api/v1/businesses/{business_id}/cfo-portal/debt-schedule/instruments/{instrument_id}/payments"
+            )
+        ),
+    )
     assert payment.status_code == 201, payment.content
     assert payment.parsed.data.payment_amount_cents == 195_000
 
@@ -170,8 +215,9 @@ EXAMPLES_IN_ORDER = [
 
 
 def send(method: str, url: str, body: Any, headers: dict[str, str]) -> tuple[int, Any]:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method=method,
-                                     headers={"Content-Type": JSON, "Accept": JSON, **headers})
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), method=method, headers={"Content-Type": JSON, "Accept": JSON, **headers}
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - our own local server
             return response.status, json.loads(response.read())
@@ -181,8 +227,12 @@ def send(method: str, url: str, body: Any, headers: dict[str, str]) -> tuple[int
 
 def test_every_request_body_example_succeeds_against_the_demo_business(base_url: str, demo: dict[str, Any]) -> None:
     document = json.loads(openapi.DOCUMENT.read_text())
-    with_examples = [(method.upper(), path) for path, operations in document["paths"].items()
-                     for method, operation in operations.items() if "requestBody" in operation]
+    with_examples = [
+        (method.upper(), path)
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if "requestBody" in operation
+    ]
     assert sorted(with_examples) == sorted(EXAMPLES_IN_ORDER), "add the new operation to EXAMPLES_IN_ORDER"
     ids = {"businessId": demo["business_id"], "business_id": demo["business_id"]}
     for method, path in EXAMPLES_IN_ORDER:

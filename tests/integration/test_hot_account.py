@@ -25,8 +25,9 @@ def api(local_table: str) -> Api:
 
 
 def put(pk: str) -> dict:
-    return {"TransactItems": [{"Put": {"TableName": table_name(),
-                                       "Item": codec.to_item({**keys.key(pk, "HOT"), "n": 1})}}]}
+    return {
+        "TransactItems": [{"Put": {"TableName": table_name(), "Item": codec.to_item({**keys.key(pk, "HOT"), "n": 1})}}]
+    }
 
 
 def test_a_transaction_touching_an_item_in_flight_is_cancelled_as_a_conflict(local_table):
@@ -53,8 +54,10 @@ def test_a_transaction_touching_an_item_in_flight_is_cancelled_as_a_conflict(loc
 
 def test_concurrent_postings_to_one_account_post_each_once_or_answer_503(api):
     with ConflictingTransactions() as conflicts:
-        responses = all_at_once(12, lambda index: [
-            api.post(f"{api.base}/custom-journal-entries", entry_body(1_000 + index)) for _ in range(3)])
+        responses = all_at_once(
+            12,
+            lambda index: [api.post(f"{api.base}/custom-journal-entries", entry_body(1_000 + index)) for _ in range(3)],
+        )
 
     answers = [response for batch in responses for response in batch]
     assert {response.status for response in answers} <= {201, 503}

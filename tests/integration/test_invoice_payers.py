@@ -73,17 +73,22 @@ def test_payers_who_together_would_overpay_are_refused_past_the_balance(api):
     assert (after["outstanding_balance"], after["status"]) == (0, "PAID")
 
 
-@pytest.mark.parametrize(("each", "status", "others"), [
-    (1_000, "WRITTEN_OFF", ("PAID", "PARTIALLY_WRITTEN_OFF", "PARTIALLY_PAID", "SENT")),
-    (600, "PARTIALLY_WRITTEN_OFF", ("PARTIALLY_PAID", "WRITTEN_OFF", "PAID", "SENT")),
-], ids=["settled", "partial"])
+@pytest.mark.parametrize(
+    ("each", "status", "others"),
+    [
+        (1_000, "WRITTEN_OFF", ("PAID", "PARTIALLY_WRITTEN_OFF", "PARTIALLY_PAID", "SENT")),
+        (600, "PARTIALLY_WRITTEN_OFF", ("PARTIALLY_PAID", "WRITTEN_OFF", "PAID", "SENT")),
+    ],
+    ids=["settled", "partial"],
+)
 def test_concurrent_payments_and_write_offs_store_the_status_they_lead_to(api, each, status, others):
     invoice = create_invoice(api, item(10_000))
 
     # Five payments and five write-offs of ``each``: 10,000 settles the invoice, 6,000 leaves 4,000.
     with ConflictingTransactions():
-        responses = all_at_once(10, lambda i: pay(api, invoice["id"], each) if i % 2 else write_off(
-            api, invoice["id"], {"amount": each}))
+        responses = all_at_once(
+            10, lambda i: pay(api, invoice["id"], each) if i % 2 else write_off(api, invoice["id"], {"amount": each})
+        )
 
     assert Counter(r.status for r in responses) == {201: 10}
     after = assert_posted_once(api, invoice, posted(responses))

@@ -23,8 +23,10 @@ def api(local_table: str) -> Api:
 
 
 def create_invoice(client: Api, total: int = 10_000) -> dict[str, Any]:
-    response = client.post(f"{client.base}/invoices", {"sent_at": "2024-01-15T10:00:00Z",
-                                                       "line_items": [{"unit_price": total, "quantity": "1"}]})
+    response = client.post(
+        f"{client.base}/invoices",
+        {"sent_at": "2024-01-15T10:00:00Z", "line_items": [{"unit_price": total, "quantity": "1"}]},
+    )
     assert response.status == 201, response.json()
     return response.json()
 
@@ -34,8 +36,9 @@ def get_invoice(client: Api, invoice_id: str) -> dict[str, Any]:
 
 
 def pay(client: Api, invoice_id: str, amount: int, **fields: Any):
-    return client.post(f"{client.base}/invoices/{invoice_id}/payment",
-                       {"amount": amount, "paid_at": "2024-02-01T12:00:00Z", **fields})
+    return client.post(
+        f"{client.base}/invoices/{invoice_id}/payment", {"amount": amount, "paid_at": "2024-02-01T12:00:00Z", **fields}
+    )
 
 
 def assert_receivable_matches_invoices(client: Api) -> None:
@@ -62,8 +65,12 @@ def test_concurrent_payments_and_write_offs_never_take_outstanding_below_zero(ap
     invoice = create_invoice(api, 10_000)
 
     # 8 × 3_000 = 24_000 asked for against 10_000 outstanding: at most 3 can succeed.
-    responses = all_at_once(8, lambda i: pay(api, invoice["id"], 3_000) if i % 2 else write_off(
-        api, invoice["id"], {"amount": 3_000}, path="/write-off" if i % 4 else "/write-offs"))
+    responses = all_at_once(
+        8,
+        lambda i: pay(api, invoice["id"], 3_000)
+        if i % 2
+        else write_off(api, invoice["id"], {"amount": 3_000}, path="/write-off" if i % 4 else "/write-offs"),
+    )
 
     statuses = Counter(r.status for r in responses)
     report_busy(statuses)
@@ -103,8 +110,9 @@ def test_ten_concurrent_duplicate_write_offs_under_one_external_id_write_off_onc
     invoice = create_invoice(api, 10_000)
     request = {**body, "external_id": "wo-dup", "memo": "Uncollectible"}
 
-    responses = all_at_once(10, lambda i: write_off(api, invoice["id"], request,
-                                                    path="/write-off" if i % 2 else "/write-offs"))
+    responses = all_at_once(
+        10, lambda i: write_off(api, invoice["id"], request, path="/write-off" if i % 2 else "/write-offs")
+    )
 
     statuses = Counter(r.status for r in responses)
     report_busy(statuses)
@@ -137,8 +145,7 @@ def test_concurrent_deletes_of_one_write_off_reverse_it_once(api):
     invoice = create_invoice(api, 10_000)
     written = write_off(api, invoice["id"], {"amount": 4_000, "write_off_at": "2024-01-31T12:00:00Z"}).json()
 
-    responses = all_at_once(6, lambda _: api.delete(
-        f"{api.base}/invoices/{invoice['id']}/write-offs/{written['id']}"))
+    responses = all_at_once(6, lambda _: api.delete(f"{api.base}/invoices/{invoice['id']}/write-offs/{written['id']}"))
 
     statuses = Counter(r.status for r in responses)
     report_busy(statuses)
@@ -153,8 +160,9 @@ def test_concurrent_deletes_of_one_write_off_reverse_it_once(api):
 def test_a_void_racing_a_payment_lets_only_one_win(api):
     invoice = create_invoice(api, 10_000)
 
-    responses = all_at_once(2, lambda i: pay(api, invoice["id"], 1_000) if i else api.post(
-        f"{api.base}/invoices/{invoice['id']}/void"))
+    responses = all_at_once(
+        2, lambda i: pay(api, invoice["id"], 1_000) if i else api.post(f"{api.base}/invoices/{invoice['id']}/void")
+    )
 
     statuses = sorted(r.status for r in responses)
     after = get_invoice(api, invoice["id"])

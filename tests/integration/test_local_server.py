@@ -101,8 +101,11 @@ def test_a_token_for_another_business_is_403_in_the_family_shape(base_url: str, 
     mine = businesses.create_business("Mine Co")
     theirs = businesses.create_business("Theirs Co")
 
-    answer = call("GET", f"{base_url}/v1/businesses/{theirs.business.id}/reports/trial-balance",
-                  headers={"Authorization": f"Bearer {mine.token}"})
+    answer = call(
+        "GET",
+        f"{base_url}/v1/businesses/{theirs.business.id}/reports/trial-balance",
+        headers={"Authorization": f"Bearer {mine.token}"},
+    )
 
     assert answer.status == 403
     assert answer.json()["type"] == "AuthFailure"
@@ -112,15 +115,24 @@ def test_a_journey_posts_an_entry_and_the_trial_balance_balances(base_url: str, 
     # Given a business made the way `ledgerline create-business` makes it
     created = businesses.create_business("Journey Co", timezone="America/New_York")
     business = f"{base_url}/v1/businesses/{created.business.id}"
-    headers = {"Authorization": f"Bearer {created.token}", "Content-Type": "application/json",
-               "Idempotency-Key": "journey-1"}
+    headers = {
+        "Authorization": f"Bearer {created.token}",
+        "Content-Type": "application/json",
+        "Idempotency-Key": "journey-1",
+    }
     entry = {
         "memo": "Owner's capital contribution",
         "line_items": [
-            {"account_identifier": {"type": "StableName", "stable_name": "CASH"}, "amount": 2_500_000,
-             "direction": "DEBIT"},
-            {"account_identifier": {"type": "StableName", "stable_name": "OPENING_BALANCE_EQUITY"},
-             "amount": 2_500_000, "direction": "CREDIT"},
+            {
+                "account_identifier": {"type": "StableName", "stable_name": "CASH"},
+                "amount": 2_500_000,
+                "direction": "DEBIT",
+            },
+            {
+                "account_identifier": {"type": "StableName", "stable_name": "OPENING_BALANCE_EQUITY"},
+                "amount": 2_500_000,
+                "direction": "CREDIT",
+            },
         ],
     }
 
@@ -141,13 +153,20 @@ def test_a_journey_posts_an_entry_and_the_trial_balance_balances(base_url: str, 
 
 # ---- SPEC §9.4: bursts, keep-alive, and methods no route has -------------------------------------------------------
 
+
 def connection(base_url: str, timeout: float = 10) -> http.client.HTTPConnection:
     parts = urlsplit(base_url)
     return http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
 
 
-def exchange(conn: http.client.HTTPConnection, method: str, path: str, body: Any = None,
-             headers: dict[str, str] | None = None, chunked: bool = False) -> Answer:
+def exchange(
+    conn: http.client.HTTPConnection,
+    method: str,
+    path: str,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    chunked: bool = False,
+) -> Answer:
     conn.request(method, path, body=body, headers={**CURL, **(headers or {})}, encode_chunked=chunked)
     response = conn.getresponse()
     return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
@@ -210,8 +229,11 @@ def test_keep_alive_requests_do_not_wait_for_delayed_acks(base_url: str) -> None
 
 @pytest.mark.parametrize("method", ["TRACE", "OPTIONS", "CONNECT", "PROPFIND", "BREW"])
 def test_a_method_no_route_has_gets_api_gateways_json_404(base_url: str, method: str) -> None:
-    answer = call(method, f"{base_url}/v1/businesses/{uuid.uuid4()}/reports/trial-balance",
-                  headers={"Authorization": "Bearer whatever"})
+    answer = call(
+        method,
+        f"{base_url}/v1/businesses/{uuid.uuid4()}/reports/trial-balance",
+        headers={"Authorization": "Bearer whatever"},
+    )
 
     assert answer.status == 404
     assert answer.headers["content-type"] == "application/json"
@@ -222,11 +244,22 @@ def test_an_unknown_method_with_a_body_leaves_the_kept_alive_connection_usable(b
     conn = connection(base_url)
     try:
         # Given an OPTIONS with a body, then a request on the same connection
-        first = exchange(conn, "OPTIONS", "/openapi.json", body=b'{"padding": "' + b"x" * 5000 + b'"}',
-                         headers={"Content-Type": "application/json"})
+        first = exchange(
+            conn,
+            "OPTIONS",
+            "/openapi.json",
+            body=b'{"padding": "' + b"x" * 5000 + b'"}',
+            headers={"Content-Type": "application/json"},
+        )
         second = exchange(conn, "GET", "/openapi.json")
-        third = exchange(conn, "TRACE", "/", body=iter([b"a chunk", b"another"]), chunked=True,
-                         headers={"Transfer-Encoding": "chunked"})
+        third = exchange(
+            conn,
+            "TRACE",
+            "/",
+            body=iter([b"a chunk", b"another"]),
+            chunked=True,
+            headers={"Transfer-Encoding": "chunked"},
+        )
         fourth = exchange(conn, "GET", "/openapi.json")
     finally:
         conn.close()
@@ -295,9 +328,12 @@ def test_the_root_redirects_to_the_docs(base_url: str) -> None:
 
 
 def test_every_response_carries_its_own_request_id_as_api_gateway_sends_it(base_url: str) -> None:
-    answers = [call("GET", f"{base_url}/openapi.json"), call("GET", f"{base_url}/docs"),
-               call("GET", f"{base_url}/v1/no-such-route"),
-               call("GET", f"{base_url}/v1/businesses/{uuid.uuid4()}/reports/trial-balance")]  # the authorizer's 401
+    answers = [
+        call("GET", f"{base_url}/openapi.json"),
+        call("GET", f"{base_url}/docs"),
+        call("GET", f"{base_url}/v1/no-such-route"),
+        call("GET", f"{base_url}/v1/businesses/{uuid.uuid4()}/reports/trial-balance"),
+    ]  # the authorizer's 401
 
     ids = [answer.headers.get("apigw-requestid", "") for answer in answers]
     assert [a.status for a in answers] == [200, 200, 404, 401]
@@ -329,8 +365,11 @@ def test_the_function_gets_the_request_id_the_caller_sees(base_url: str, monkeyp
 
     monkeypatch.setattr(gateway, "invoke", function)
 
-    answer = call("GET", f"{base_url}/v1/businesses/{uuid.uuid4()}/reports/trial-balance",
-                  headers={"Authorization": "Bearer whatever"})
+    answer = call(
+        "GET",
+        f"{base_url}/v1/businesses/{uuid.uuid4()}/reports/trial-balance",
+        headers={"Authorization": "Bearer whatever"},
+    )
 
     assert answer.status == 200
     assert events[0]["requestContext"]["requestId"] == answer.headers["apigw-requestid"]
@@ -349,14 +388,17 @@ def access_line(capsys: pytest.CaptureFixture[str], request_id: str) -> str:
 
 
 def test_the_access_line_has_the_time_the_request_the_status_the_latency_and_the_request_id(
-        base_url: str, capsys) -> None:
+    base_url: str, capsys
+) -> None:
     answer = call("GET", f"{base_url}/v1/no-such-route?limit=5")
     request_id = answer.headers["apigw-requestid"]
 
     line = access_line(capsys, request_id)
 
     timestamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
-    assert re.fullmatch(rf"{timestamp} GET /v1/no-such-route\?limit=5 404 \d+\.\d ms {re.escape(request_id)}", line), line
+    assert re.fullmatch(rf"{timestamp} GET /v1/no-such-route\?limit=5 404 \d+\.\d ms {re.escape(request_id)}", line), (
+        line
+    )
 
 
 @pytest.fixture
@@ -368,14 +410,17 @@ def local_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_a_second_serve_beside_a_running_one_is_refused_in_one_line(
-        base_url: str, dynamodb_local: DynamoDBLocal, local_dir: Path) -> None:
+    base_url: str, dynamodb_local: DynamoDBLocal, local_dir: Path
+) -> None:
     # Given this module's API server and the session's DynamoDB Local, both running
     api_port = urlsplit(base_url).port
 
     # When serve is asked for either of their ports
     refusals = []
-    for argv in (["--port", str(api_port), "--dynamodb-port", str(free_port())],
-                 ["--port", str(free_port()), "--dynamodb-port", str(dynamodb_local.port)]):
+    for argv in (
+        ["--port", str(api_port), "--dynamodb-port", str(free_port())],
+        ["--port", str(free_port()), "--dynamodb-port", str(dynamodb_local.port)],
+    ):
         with pytest.raises(SystemExit) as exited:
             cli.main(["serve", *argv])
         refusals.append(str(exited.value.code))
@@ -408,10 +453,14 @@ def cors_url() -> Iterator[str]:
         thread.join(timeout=5)
 
 
-def preflight(url: str, origin: str, method: str = "POST",
-              headers: str = "authorization,content-type,idempotency-key") -> Answer:
-    return call("OPTIONS", url, headers={"Origin": origin, "Access-Control-Request-Method": method,
-                                         "Access-Control-Request-Headers": headers})
+def preflight(
+    url: str, origin: str, method: str = "POST", headers: str = "authorization,content-type,idempotency-key"
+) -> Answer:
+    return call(
+        "OPTIONS",
+        url,
+        headers={"Origin": origin, "Access-Control-Request-Method": method, "Access-Control-Request-Headers": headers},
+    )
 
 
 def cors_headers(answer: Answer) -> dict[str, str]:
@@ -434,27 +483,31 @@ def test_a_preflight_from_an_allowed_origin_is_answered_204_by_the_gateway(cors_
 
 
 def test_every_configured_origin_is_allowed_and_only_its_own_is_named(cors_url: str) -> None:
-    answer = preflight(f"{cors_url}/api/v1/loans/accrue-interest", "http://localhost:5173",
-                       headers="x-business-id,content-type")
+    answer = preflight(
+        f"{cors_url}/api/v1/loans/accrue-interest", "http://localhost:5173", headers="x-business-id,content-type"
+    )
 
     assert answer.status == 204 and answer.headers["access-control-allow-origin"] == "http://localhost:5173"
 
 
-@pytest.mark.parametrize("origin, method, headers", [
-    ("https://evil.example", "POST", "authorization"),  # an origin not configured
-    (f"{APP}:8443", "POST", "authorization"),  # another port is another origin
-    (APP, "PATCH", "authorization"),  # a method no route has
-    (APP, "POST", "authorization,x-debug"),  # a header the API does not take
-])
-def test_a_preflight_that_is_not_allowed_gets_204_without_cors_headers(cors_url: str, origin: str, method: str,
-                                                                        headers: str) -> None:
+@pytest.mark.parametrize(
+    "origin, method, headers",
+    [
+        ("https://evil.example", "POST", "authorization"),  # an origin not configured
+        (f"{APP}:8443", "POST", "authorization"),  # another port is another origin
+        (APP, "PATCH", "authorization"),  # a method no route has
+        (APP, "POST", "authorization,x-debug"),  # a header the API does not take
+    ],
+)
+def test_a_preflight_that_is_not_allowed_gets_204_without_cors_headers(
+    cors_url: str, origin: str, method: str, headers: str
+) -> None:
     answer = preflight(f"{cors_url}/v1/businesses/{uuid.uuid4()}/invoices", origin, method, headers)
 
     assert answer.status == 204 and cors_headers(answer) == {}
 
 
-def test_an_allowed_origins_answers_carry_allow_origin_and_the_exposed_headers(cors_url: str,
-                                                                                local_table: str) -> None:
+def test_an_allowed_origins_answers_carry_allow_origin_and_the_exposed_headers(cors_url: str, local_table: str) -> None:
     created = businesses.create_business("Browser Co")
     url = f"{cors_url}/v1/businesses/{created.business.id}/reports/trial-balance"
 
@@ -465,14 +518,14 @@ def test_an_allowed_origins_answers_carry_allow_origin_and_the_exposed_headers(c
     for answer in (answered, refused):
         assert cors_headers(answer) == {
             "access-control-allow-origin": APP,
-            "access-control-expose-headers":
-                "apigw-requestid,Retry-After,Idempotent-Replayed,Ledgerline-Next-Cursor,Content-Disposition",
+            "access-control-expose-headers": "apigw-requestid,Retry-After,Idempotent-Replayed,Ledgerline-Next-Cursor,Content-Disposition",
         }
     assert refused.status == 401 and refused.json() == {"message": "Unauthorized"}
 
 
-def test_another_origins_answers_and_requests_without_an_origin_carry_no_cors_headers(cors_url: str,
-                                                                                         local_table: str) -> None:
+def test_another_origins_answers_and_requests_without_an_origin_carry_no_cors_headers(
+    cors_url: str, local_table: str
+) -> None:
     created = businesses.create_business("Other Origin Co")
     url = f"{cors_url}/v1/businesses/{created.business.id}/reports/trial-balance"
     auth = {"Authorization": f"Bearer {created.token}"}
@@ -491,8 +544,7 @@ def test_an_options_that_is_not_a_preflight_is_a_method_no_route_has(cors_url: s
     assert answer.headers["access-control-allow-origin"] == APP
 
 
-def test_with_cors_off_a_preflight_is_api_gateways_404_and_nothing_is_allowed(base_url: str,
-                                                                              local_table: str) -> None:
+def test_with_cors_off_a_preflight_is_api_gateways_404_and_nothing_is_allowed(base_url: str, local_table: str) -> None:
     # The default: CorsAllowedOrigins is empty, the template deploys no CORS configuration.
     created = businesses.create_business("No CORS Co")
     url = f"{base_url}/v1/businesses/{created.business.id}/reports/trial-balance"
@@ -526,16 +578,18 @@ def test_cors_headers_a_function_sends_are_replaced_by_the_gateways(monkeypatch)
 def test_any_origin_is_answered_with_a_star() -> None:
     local = gateway.LocalGateway(parameters={template.CORS_PARAMETER: "*"})
 
-    answer = local.handle("OPTIONS", "/anything", "", {"Origin": "https://x.example",
-                                                         "Access-Control-Request-Method": "GET"}, b"")
+    answer = local.handle(
+        "OPTIONS", "/anything", "", {"Origin": "https://x.example", "Access-Control-Request-Method": "GET"}, b""
+    )
 
     assert answer.status == 204 and answer.headers["access-control-allow-origin"] == "*"
 
 
 def test_serve_refuses_origins_cloudformation_would_refuse_in_one_line_and_starts_nothing(local_dir: Path) -> None:
     with pytest.raises(SystemExit) as exited:
-        cli.main(["serve", "--cors-origins", f"{APP}/", "--port", str(free_port()),
-                  "--dynamodb-port", str(free_port())])
+        cli.main(
+            ["serve", "--cors-origins", f"{APP}/", "--port", str(free_port()), "--dynamodb-port", str(free_port())]
+        )
 
     message = str(exited.value.code)
     assert message.startswith(f"ledgerline: --cors-origins '{APP}/' is refused: comma-separated origins")

@@ -60,8 +60,9 @@ def test_a_dry_run_then_a_run_then_the_same_date_again(business):
 
     assert ids(listed["candidates"]) == ids(summary["written_off"]) == {overdue["id"], loan["id"]}
     for written in summary["written_off"]:
-        assert_automatic_write_off(api, written, "ACCOUNTS_RECEIVABLE" if written["type"] == "invoice"
-                                   else "NOTES_RECEIVABLE")
+        assert_automatic_write_off(
+            api, written, "ACCOUNTS_RECEIVABLE" if written["type"] == "invoice" else "NOTES_RECEIVABLE"
+        )
     assert again["written_off"] == [] and books(api.business_id) == after
     assert get_invoice(api, overdue["id"])["status"] == "WRITTEN_OFF"
     assert get_instrument(api, borrowed["id"])["status"] == "active"
@@ -77,8 +78,9 @@ def test_two_runs_of_the_same_date_at_once_write_each_item_off_once(business):
 
     def worker() -> None:
         barrier.wait(timeout=30)
-        summaries.append(policies.run_document(write_offs.run_for_business(api.business_id, RUN_DATE,
-                                                                           trigger="schedule")))
+        summaries.append(
+            policies.run_document(write_offs.run_for_business(api.business_id, RUN_DATE, trigger="schedule"))
+        )
 
     threads = [threading.Thread(target=worker) for _ in range(2)]
     for thread in threads:
@@ -96,6 +98,7 @@ def test_two_runs_of_the_same_date_at_once_write_each_item_off_once(business):
 
 # ---- cost per written-off item ---------------------------------------------------------------------------
 
+
 def measure(api, make_item) -> dict[str, Any]:
     """Runs the date with ``ITEMS`` eligible items (made fresh for each round); counts and times the run."""
     rounds = []
@@ -110,8 +113,13 @@ def measure(api, make_item) -> dict[str, Any]:
         rounds.append((elapsed, counter))
     median_seconds = statistics.median(seconds for seconds, _ in rounds)
     counter = rounds[-1][1]
-    return {"seconds_per_item": median_seconds / ITEMS, "run_seconds": median_seconds, "calls": dict(counter.calls),
-            "items_read": counter.total_read, "items_written": counter.items_written}
+    return {
+        "seconds_per_item": median_seconds / ITEMS,
+        "run_seconds": median_seconds,
+        "calls": dict(counter.calls),
+        "items_read": counter.total_read,
+        "items_written": counter.items_written,
+    }
 
 
 def test_cost_per_written_off_item_on_dynamodb_local(business, capsys):
@@ -136,8 +144,10 @@ def test_cost_per_written_off_item_on_dynamodb_local(business, capsys):
         print("|---|---|---|---|---|")
         for kind, m in measured.items():
             per_item = {op: round(n / ITEMS, 2) for op, n in sorted(m["calls"].items())}
-            print(f"| {kind} | {per_item} | {m['items_read'] / ITEMS:.1f} | {m['items_written'] / ITEMS:.2f} "
-                  f"| {1000 * m['seconds_per_item']:.1f} |")
+            print(
+                f"| {kind} | {per_item} | {m['items_read'] / ITEMS:.1f} | {m['items_written'] / ITEMS:.2f} "
+                f"| {1000 * m['seconds_per_item']:.1f} |"
+            )
         print("whole runs:", {kind: m for kind, m in measured.items()})
     for kind, m in measured.items():
         # One TransactWriteItems per item and one for the summary; the item read per item plus the

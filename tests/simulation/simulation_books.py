@@ -20,9 +20,19 @@ from ledgerline.store.runtime import dynamodb_client, table_name
 
 ONE_SHOT_SOURCES = {
     # source type → posted at most once per source id (an accrual's source is its instrument: many)
-    "CUSTOM_JOURNAL_ENTRY", "CUSTOM_JOURNAL_ENTRY_REVERSAL", "INVOICE", "INVOICE_VOID", "INVOICE_PAYMENT",
-    "INVOICE_WRITE_OFF", "INVOICE_WRITE_OFF_DELETED", "LOAN_OPENING", "LOAN_PAYMENT", "LOAN_DISBURSEMENT",
-    "LOAN_WRITE_OFF", "BANK_TRANSACTION", "BANK_TRANSACTION_REBOOKED",
+    "CUSTOM_JOURNAL_ENTRY",
+    "CUSTOM_JOURNAL_ENTRY_REVERSAL",
+    "INVOICE",
+    "INVOICE_VOID",
+    "INVOICE_PAYMENT",
+    "INVOICE_WRITE_OFF",
+    "INVOICE_WRITE_OFF_DELETED",
+    "LOAN_OPENING",
+    "LOAN_PAYMENT",
+    "LOAN_DISBURSEMENT",
+    "LOAN_WRITE_OFF",
+    "BANK_TRANSACTION",
+    "BANK_TRANSACTION_REBOOKED",
 }
 
 
@@ -47,7 +57,9 @@ def _partition_from_moto(pk: str) -> list[dict[str, Any]] | None:
 
 def _partition_by_query(pk: str) -> list[dict[str, Any]]:
     request: dict[str, Any] = {
-        "TableName": table_name(), "KeyConditionExpression": "PK = :pk", "ConsistentRead": True,
+        "TableName": table_name(),
+        "KeyConditionExpression": "PK = :pk",
+        "ConsistentRead": True,
         "ExpressionAttributeValues": codec.to_item({":pk": pk}),
     }
     items: list[dict[str, Any]] = []
@@ -111,9 +123,14 @@ class Books:
     def invoices(self) -> dict[str, dict[str, Any]]:
         """Each invoice's header, its payments and write-offs (their own items, or embedded in a header
         written before they were) gathered in its ``payments`` and ``write_offs``."""
-        found = {item["invoice_id"]: {**item, "payments": [*item.get("payments", [])],
-                                      "write_offs": [*item.get("write_offs", [])]}
-                 for item in self.of_kind("INVOICE")}
+        found = {
+            item["invoice_id"]: {
+                **item,
+                "payments": [*item.get("payments", [])],
+                "write_offs": [*item.get("write_offs", [])],
+            }
+            for item in self.of_kind("INVOICE")
+        }
         for kind, rows in (("INVOICE_PAYMENT", "payments"), ("INVOICE_WRITE_OFF", "write_offs")):
             for item in self.of_kind(kind):
                 if item["invoice_id"] not in found:
@@ -179,8 +196,9 @@ class Books:
                 reversal = self.entries.get(entry["reversed_by"])
                 if reversal is None or reversal.get("reverses") != entry_id:
                     self._fail(f"entry {entry_id} says reversed by {entry['reversed_by']}, which does not reverse it")
-                swapped = sorted((x["account_id"], x["amount"], "CREDIT" if x["direction"] == "DEBIT" else "DEBIT")
-                                 for x in lines)
+                swapped = sorted(
+                    (x["account_id"], x["amount"], "CREDIT" if x["direction"] == "DEBIT" else "DEBIT") for x in lines
+                )
                 if sorted((x["account_id"], x["amount"], x["direction"]) for x in reversal["lines"]) != swapped:
                     self._fail(f"reversal {reversal['entry_id']} does not mirror entry {entry_id}")
             if entry.get("reverses"):
@@ -198,8 +216,10 @@ class Books:
                     from_lines[line["account_id"]] += sign * line["amount"]
         for account_id, account in self.accounts.items():
             if account["balance"] != from_lines[account_id]:
-                self._fail(f"{account['stable_name']} balance {account['balance']} ≠ the sum of its lines "
-                           f"{from_lines[account_id]}")
+                self._fail(
+                    f"{account['stable_name']} balance {account['balance']} ≠ the sum of its lines "
+                    f"{from_lines[account_id]}"
+                )
         debit_side = sum(a["balance"] for a in self.accounts.values() if a["normality"] == "DEBIT")
         credit_side = sum(a["balance"] for a in self.accounts.values() if a["normality"] == "CREDIT")
         if debit_side != credit_side:
@@ -215,28 +235,40 @@ class Books:
             if outstanding < 0:
                 self._fail(f"invoice {invoice_id} outstanding {outstanding} < 0")
             if outstanding != total - paid - written_off:
-                self._fail(f"invoice {invoice_id} outstanding {outstanding} ≠ total {total} − payments {paid} − "
-                           f"live write-offs {written_off}")
+                self._fail(
+                    f"invoice {invoice_id} outstanding {outstanding} ≠ total {total} − payments {paid} − "
+                    f"live write-offs {written_off}"
+                )
             counts = (invoice.get("payment_count"), invoice.get("live_write_off_count"))
             if counts != (len(invoice["payments"]), len(live)):
-                self._fail(f"invoice {invoice_id} counts {counts} ≠ {len(invoice['payments'])} payments, "
-                           f"{len(live)} live write-offs")
+                self._fail(
+                    f"invoice {invoice_id} counts {counts} ≠ {len(invoice['payments'])} payments, "
+                    f"{len(live)} live write-offs"
+                )
             status = invoice["status"]
             if status == "VOIDED":
                 if paid or live:
                     self._fail(f"invoice {invoice_id} is voided with live payments or write-offs")
                 continue
-            expected = ("SENT" if outstanding == total else
-                        ("PARTIALLY_WRITTEN_OFF" if live else "PARTIALLY_PAID") if outstanding else
-                        ("WRITTEN_OFF" if live else "PAID"))
+            expected = (
+                "SENT"
+                if outstanding == total
+                else ("PARTIALLY_WRITTEN_OFF" if live else "PARTIALLY_PAID")
+                if outstanding
+                else ("WRITTEN_OFF" if live else "PAID")
+            )
             if status != expected:
-                self._fail(f"invoice {invoice_id} status {status}, expected {expected} (outstanding {outstanding} "
-                           f"of {total}, {len(live)} live write-off(s))")
+                self._fail(
+                    f"invoice {invoice_id} status {status}, expected {expected} (outstanding {outstanding} "
+                    f"of {total}, {len(live)} live write-off(s))"
+                )
             receivable += outstanding
         # Custom entries in the simulation never touch receivables: the account is the invoices' sum.
         if self.balance("ACCOUNTS_RECEIVABLE") != receivable:
-            self._fail(f"ACCOUNTS_RECEIVABLE {self.balance('ACCOUNTS_RECEIVABLE')} ≠ Σ outstanding of live "
-                       f"invoices {receivable}")
+            self._fail(
+                f"ACCOUNTS_RECEIVABLE {self.balance('ACCOUNTS_RECEIVABLE')} ≠ Σ outstanding of live "
+                f"invoices {receivable}"
+            )
 
     def _check_instruments(self) -> None:
         sums: defaultdict[tuple[str, str], int] = defaultdict(int)
@@ -244,32 +276,44 @@ class Books:
             principal = instrument["current_balance_cents"]
             accrued, in_ledger = instrument["accrued_interest_cents"], instrument["ledger_accrued_interest_cents"]
             if principal < 0 or accrued < 0 or in_ledger < 0:
-                self._fail(f"instrument {instrument_id} below zero: principal {principal}, accrued {accrued}, "
-                           f"in the ledger {in_ledger}")
+                self._fail(
+                    f"instrument {instrument_id} below zero: principal {principal}, accrued {accrued}, "
+                    f"in the ledger {in_ledger}"
+                )
             if in_ledger > accrued:
                 self._fail(f"instrument {instrument_id}: {in_ledger} accrued in the ledger > {accrued} accrued")
             if instrument["status"] in ("paid_off", "written_off") and (principal or accrued or in_ledger):
-                self._fail(f"instrument {instrument_id} is {instrument['status']} with principal {principal}, "
-                           f"accrued interest {accrued}")
+                self._fail(
+                    f"instrument {instrument_id} is {instrument['status']} with principal {principal}, "
+                    f"accrued interest {accrued}"
+                )
             sums[instrument["direction"], "principal"] += principal
             sums[instrument["direction"], "interest"] += in_ledger
-        for (direction, part), account in {("lend", "principal"): "NOTES_RECEIVABLE",
-                                           ("lend", "interest"): "INTEREST_RECEIVABLE",
-                                           ("borrow", "principal"): "LONG_TERM_DEBT",
-                                           ("borrow", "interest"): "INTEREST_PAYABLE"}.items():
+        for (direction, part), account in {
+            ("lend", "principal"): "NOTES_RECEIVABLE",
+            ("lend", "interest"): "INTEREST_RECEIVABLE",
+            ("borrow", "principal"): "LONG_TERM_DEBT",
+            ("borrow", "interest"): "INTEREST_PAYABLE",
+        }.items():
             if self.balance(account) != sums[direction, part]:
-                self._fail(f"{account} {self.balance(account)} ≠ Σ {part} of {direction} instruments "
-                           f"{sums[direction, part]}")
+                self._fail(
+                    f"{account} {self.balance(account)} ≠ Σ {part} of {direction} instruments {sums[direction, part]}"
+                )
 
     def _check_postings_once(self) -> None:
-        sources = Counter((e["source_type"], e.get("source_id")) for e in self.entries.values()
-                          if e["source_type"] in ONE_SHOT_SOURCES)
+        sources = Counter(
+            (e["source_type"], e.get("source_id"))
+            for e in self.entries.values()
+            if e["source_type"] in ONE_SHOT_SOURCES
+        )
         twice = [source for source, count in sources.items() if count > 1]
         if twice:
             self._fail(f"posted more than once: {twice}")
-        automatic = Counter((self.owners.get(e["entry_id"]), e["entry_date"]) for e in self.entries.values()
-                            if e.get("memo") == AUTOMATIC_MEMO
-                            and e["source_type"] in ("INVOICE_WRITE_OFF", "LOAN_WRITE_OFF"))
+        automatic = Counter(
+            (self.owners.get(e["entry_id"]), e["entry_date"])
+            for e in self.entries.values()
+            if e.get("memo") == AUTOMATIC_MEMO and e["source_type"] in ("INVOICE_WRITE_OFF", "LOAN_WRITE_OFF")
+        )
         if twice := [key for key, count in automatic.items() if count > 1]:
             self._fail(f"written off by policy more than once on one run date: {twice}")
 
@@ -291,9 +335,11 @@ class Change:
         return [item for sk, item in sorted(self.new.items()) if item.get("kind") == "ENTRY"]
 
     def describe(self) -> str:
-        parts = [f"+{item.get('kind', sk.split('#')[0])}"
-                 + (f"({item['source_type']}:{item.get('source_id')})" if item.get("kind") == "ENTRY" else "")
-                 for sk, item in sorted(self.new.items())]
+        parts = [
+            f"+{item.get('kind', sk.split('#')[0])}"
+            + (f"({item['source_type']}:{item.get('source_id')})" if item.get("kind") == "ENTRY" else "")
+            for sk, item in sorted(self.new.items())
+        ]
         parts += [f"~{old.get('kind', sk.split('#')[0])}" for sk, (old, _new) in sorted(self.changed.items())]
         parts += [f"-{sk}" for sk in self.removed]
         return ", ".join(parts) or "nothing"
@@ -301,8 +347,11 @@ class Change:
 
 def change(before: Books, after: Books) -> Change:
     new = {sk: item for sk, item in after.items.items() if sk not in before.items}
-    changed = {sk: (before.items[sk], item) for sk, item in after.items.items()
-               if sk in before.items and before.items[sk] != item}
+    changed = {
+        sk: (before.items[sk], item)
+        for sk, item in after.items.items()
+        if sk in before.items and before.items[sk] != item
+    }
     removed = [sk for sk in before.items if sk not in after.items]
     return Change(new, changed, removed)
 

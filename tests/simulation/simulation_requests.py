@@ -17,12 +17,20 @@ MATURITIES = ("2028-01-15", "2026-01-31")
 DATES = ("2025-03-31", "2025-06-30", "2025-09-30", "2025-12-31", "2026-03-31", "2026-06-30", "2026-09-30")
 """Loan events, accruals and bank transactions: after LOAN_START, before today."""
 RUN_DATES = ("2026-03-31", "2026-06-30", "2026-09-30")
-INVOICE_DATES = {"current": ("2026-03-01T12:00:00Z", "2026-09-30T00:00:00Z"),
-                 "overdue": ("2026-01-05T12:00:00Z", "2026-02-04T00:00:00Z")}
+INVOICE_DATES = {
+    "current": ("2026-03-01T12:00:00Z", "2026-09-30T00:00:00Z"),
+    "overdue": ("2026-01-05T12:00:00Z", "2026-02-04T00:00:00Z"),
+}
 """(sent_at, due_at): an overdue invoice qualifies for a 90-days-past-due policy from 2026-05-05."""
 SETTLED_AT = "2026-04-15T12:00:00Z"
-SAFE_ACCOUNTS = ("CASH", "OPENING_BALANCE_EQUITY", "BANK_FEES", "UNCATEGORIZED_REVENUE", "UNCATEGORIZED_EXPENSES",
-                 "RETAINED_EARNINGS")
+SAFE_ACCOUNTS = (
+    "CASH",
+    "OPENING_BALANCE_EQUITY",
+    "BANK_FEES",
+    "UNCATEGORIZED_REVENUE",
+    "UNCATEGORIZED_EXPENSES",
+    "RETAINED_EARNINGS",
+)
 """Custom entries stay off receivables and loan accounts, so those equal the sums of their objects."""
 
 CREATIONS = {"entry", "invoice", "invoice_payment", "invoice_write_off", "instrument", "bank_transaction"}
@@ -31,12 +39,22 @@ MULTI_TRANSACTION = {"accrue_all": {"LOAN_INTEREST_ACCRUAL"}, "run": {"INVOICE_W
 """Requests made of several transactions, and what their earlier transactions may have posted when an
 answer says the outcome is unknown or the request stopped part-way."""
 SOURCES = {
-    "entry": {"CUSTOM_JOURNAL_ENTRY"}, "reverse": {"CUSTOM_JOURNAL_ENTRY_REVERSAL"}, "invoice": {"INVOICE"},
-    "void": {"INVOICE_VOID"}, "invoice_payment": {"INVOICE_PAYMENT"}, "invoice_write_off": {"INVOICE_WRITE_OFF"},
-    "delete_write_off": {"INVOICE_WRITE_OFF_DELETED"}, "instrument": {"LOAN_OPENING"},
-    "loan_payment": {"LOAN_PAYMENT", "BANK_TRANSACTION_REBOOKED"}, "disbursement": {"LOAN_DISBURSEMENT"},
-    "accrue": {"LOAN_INTEREST_ACCRUAL"}, "accrue_all": {"LOAN_INTEREST_ACCRUAL"}, "loan_write_off": {"LOAN_WRITE_OFF"},
-    "bank_transaction": {"BANK_TRANSACTION"}, "policy": set(), "run": {"INVOICE_WRITE_OFF", "LOAN_WRITE_OFF"},
+    "entry": {"CUSTOM_JOURNAL_ENTRY"},
+    "reverse": {"CUSTOM_JOURNAL_ENTRY_REVERSAL"},
+    "invoice": {"INVOICE"},
+    "void": {"INVOICE_VOID"},
+    "invoice_payment": {"INVOICE_PAYMENT"},
+    "invoice_write_off": {"INVOICE_WRITE_OFF"},
+    "delete_write_off": {"INVOICE_WRITE_OFF_DELETED"},
+    "instrument": {"LOAN_OPENING"},
+    "loan_payment": {"LOAN_PAYMENT", "BANK_TRANSACTION_REBOOKED"},
+    "disbursement": {"LOAN_DISBURSEMENT"},
+    "accrue": {"LOAN_INTEREST_ACCRUAL"},
+    "accrue_all": {"LOAN_INTEREST_ACCRUAL"},
+    "loan_write_off": {"LOAN_WRITE_OFF"},
+    "bank_transaction": {"BANK_TRANSACTION"},
+    "policy": set(),
+    "run": {"INVOICE_WRITE_OFF", "LOAN_WRITE_OFF"},
 }
 """What each route may post: an answer whose outcome is unknown can only have posted these."""
 FRESH_STATUS = {"reverse": 200, "void": 200, "delete_write_off": 200, "policy": 200}
@@ -74,9 +92,11 @@ class Posted:
     entry_id: str | None = None
 
     def matches(self, entry: dict[str, Any]) -> bool:
-        return (entry["source_type"] == self.source_type
-                and (self.source_id is None or entry.get("source_id") == self.source_id)
-                and (self.entry_id is None or entry["entry_id"] == self.entry_id))
+        return (
+            entry["source_type"] == self.source_type
+            and (self.source_id is None or entry.get("source_id") == self.source_id)
+            and (self.entry_id is None or entry["entry_id"] == self.entry_id)
+        )
 
 
 def body_of(response: HttpResponse) -> Any:
@@ -126,11 +146,17 @@ def expected(request: Request, status: int, body: Any) -> list[Posted]:
     if kind == "disbursement":
         return [Posted("LOAN_DISBURSEMENT", data["disbursement_id"], data["journal_entry_id"])]
     if kind == "accrue":
-        return [Posted("LOAN_INTEREST_ACCRUAL", request.target, data["journal_entry_id"])] \
-            if data["journal_entry_id"] else []
+        return (
+            [Posted("LOAN_INTEREST_ACCRUAL", request.target, data["journal_entry_id"])]
+            if data["journal_entry_id"]
+            else []
+        )
     if kind == "accrue_all":
-        return [Posted("LOAN_INTEREST_ACCRUAL", a["instrument_id"], a["journal_entry_id"])
-                for a in data["accrued"] if a["journal_entry_id"]]
+        return [
+            Posted("LOAN_INTEREST_ACCRUAL", a["instrument_id"], a["journal_entry_id"])
+            for a in data["accrued"]
+            if a["journal_entry_id"]
+        ]
     if kind == "loan_write_off":
         return [Posted("LOAN_WRITE_OFF", None, data["journal_entry_id"])] if data["journal_entry_id"] else []
     if kind == "bank_transaction":
@@ -138,8 +164,13 @@ def expected(request: Request, status: int, body: Any) -> list[Posted]:
     if kind == "policy":
         return []
     if kind == "run":
-        return [Posted("INVOICE_WRITE_OFF" if item["type"] == "invoice" else "LOAN_WRITE_OFF", None,
-                       item["journal_entry_id"]) for item in data["written_off"] if item.get("journal_entry_id")]
+        return [
+            Posted(
+                "INVOICE_WRITE_OFF" if item["type"] == "invoice" else "LOAN_WRITE_OFF", None, item["journal_entry_id"]
+            )
+            for item in data["written_off"]
+            if item.get("journal_entry_id")
+        ]
     raise AssertionError(f"no expectation for {kind}")
 
 

@@ -89,8 +89,13 @@ STATS: Counter[str] = Counter()
 
 plans = st.one_of(
     st.just(NO_FAULTS),
-    st.builds(FaultPlan, mode=st.just("random"), rate=st.sampled_from((0.1, 0.3, 0.6)),
-              seed=st.integers(0, 2**32 - 1), authorizer=st.booleans()),
+    st.builds(
+        FaultPlan,
+        mode=st.just("random"),
+        rate=st.sampled_from((0.1, 0.3, 0.6)),
+        seed=st.integers(0, 2**32 - 1),
+        authorizer=st.booleans(),
+    ),
     st.builds(FaultPlan, mode=st.just("storm"), storm=st.sampled_from(STORMS), after=st.sampled_from((0, 0, 1, 2))),
 )
 keyed = st.integers(0, 3).map(lambda n: n != 3)
@@ -117,8 +122,10 @@ class Exchange:
 
     def describe(self) -> str:
         final = f"\n    resent without faults → {_show(self.final)}" if self.resent else ""
-        return (f"  {self.request}\n    faults {self.plan}: {', '.join(self.faults) or 'none injected'}\n"
-                f"    → {_show(self.first)}{final}")
+        return (
+            f"  {self.request}\n    faults {self.plan}: {', '.join(self.faults) or 'none injected'}\n"
+            f"    → {_show(self.first)}{final}"
+        )
 
 
 def _show(response: HttpResponse | None) -> str:
@@ -159,8 +166,17 @@ class LedgerSimulation(RuleBasedStateMachine):
         self.serial += 1
         return f"sim-{self.serial}"
 
-    def request(self, kind: str, method: str, path: str, body: Any = None, *, key: bool = True,
-                loans: bool = False, target: str | None = None) -> Request:
+    def request(
+        self,
+        kind: str,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        key: bool = True,
+        loans: bool = False,
+        target: str | None = None,
+    ) -> Request:
         return Request(kind, method, path, body, self.next_key() if key else None, loans, target)
 
     @property
@@ -169,8 +185,9 @@ class LedgerSimulation(RuleBasedStateMachine):
 
     def send(self, request: Request, plan: FaultPlan) -> tuple[HttpResponse, list[str]]:
         with self.store.faults(plan) as log:
-            response = self.api.request(request.method, request.path, json_body=request.body,
-                                        headers=request.headers(self.business_id))
+            response = self.api.request(
+                request.method, request.path, json_body=request.body, headers=request.headers(self.business_id)
+            )
         STATS[f"{request.kind} {response.status}"] += 1
         STATS["requests"] += 1
         STATS["faults injected"] += len(log)
@@ -184,8 +201,9 @@ class LedgerSimulation(RuleBasedStateMachine):
             sent = [self.send(requests[0], step_plans[0])]
         else:
             sent = all_at_once(len(requests), lambda i: self.send(requests[i], step_plans[i]))
-        exchanges = [Exchange(r, p, response, log) for r, p, (response, log) in zip(requests, step_plans, sent,
-                                                                                      strict=True)]
+        exchanges = [
+            Exchange(r, p, response, log) for r, p, (response, log) in zip(requests, step_plans, sent, strict=True)
+        ]
         try:
             mid = self.snapshot(before)
             for exchange in exchanges:
@@ -193,8 +211,9 @@ class LedgerSimulation(RuleBasedStateMachine):
             first_change = change(before, mid)
             claims = [self.first_claim(x) for x in exchanges]
             if all(c == "nothing" for c in claims) and not first_change.empty:
-                raise AnswerUntrue(f"every answer says nothing was posted or changed, but the books changed: "
-                                   f"{first_change.describe()}")
+                raise AnswerUntrue(
+                    f"every answer says nothing was posted or changed, but the books changed: {first_change.describe()}"
+                )
             if len(exchanges) == 1 and claims[0] == "partly" and not first_change.new_entries:
                 raise AnswerUntrue("the answer says part of the request was posted, but nothing was")
             for exchange in exchanges:
@@ -237,11 +256,15 @@ class LedgerSimulation(RuleBasedStateMachine):
         if request.key in self.recorded and 200 <= status < 300:
             first = self.recorded[request.key]
             if request != first.request:
-                raise AnswerUntrue(f"key {request.key}, first used for {first.request.kind}, reused for another "
-                                   f"request: answered {status}, not 409")
+                raise AnswerUntrue(
+                    f"key {request.key}, first used for {first.request.kind}, reused for another "
+                    f"request: answered {status}, not 409"
+                )
             if (status, body) != (first.status, first.body):
-                raise AnswerUntrue(f"a replay of key {request.key} answered {status} {body}, not as the first "
-                                   f"request did: {first.status} {first.body}")
+                raise AnswerUntrue(
+                    f"a replay of key {request.key} answered {status} {body}, not as the first "
+                    f"request did: {first.status} {first.body}"
+                )
             if response.headers.get("idempotent-replayed") != "true":
                 raise AnswerUntrue("a replayed answer without the header Idempotent-Replayed: true")
             return
@@ -309,36 +332,54 @@ class LedgerSimulation(RuleBasedStateMachine):
                 counted.add(request.key)
             promised += [(posted, exchange) for posted in expected(request, final.status, body)]
             if request.kind == "run":
-                unsure = {item["id"] for item in data_of(request, body).get("failed", [])
-                          if "unknown" in (item.get("reason") or "").lower()}
+                unsure = {
+                    item["id"]
+                    for item in data_of(request, body).get("failed", [])
+                    if "unknown" in (item.get("reason") or "").lower()
+                }
                 if unsure:
                     allowances.append((MULTI_TRANSACTION["run"], None, unsure))
         unmatched = list(new)
         for posted, exchange in promised:
             match = next((entry for entry in unmatched if posted.matches(entry)), None)
             if match is None:
-                raise AnswerUntrue(f"the answer to {exchange.request.kind} says it posted {posted}, "
-                                   f"but the books have no such new entry (new: {_entries(new)})")
+                raise AnswerUntrue(
+                    f"the answer to {exchange.request.kind} says it posted {posted}, "
+                    f"but the books have no such new entry (new: {_entries(new)})"
+                )
             unmatched.remove(match)
         for entry in unmatched:
             for position, (sources, count, owners) in enumerate(allowances):
-                if entry["source_type"] in sources and (count is None or count > 0) \
-                        and (owners is None or after.owners.get(entry["entry_id"]) in owners):
+                if (
+                    entry["source_type"] in sources
+                    and (count is None or count > 0)
+                    and (owners is None or after.owners.get(entry["entry_id"]) in owners)
+                ):
                     if count is not None:
                         allowances[position] = (sources, count - 1, owners)
                     STATS["postings whose answer was unsure"] += 1
                     break
             else:
-                raise AnswerUntrue(f"entry {entry['entry_id']} ({entry['source_type']} {entry.get('source_id')}) "
-                                   f"was posted, but no answer says so (new: {_entries(new)})")
+                raise AnswerUntrue(
+                    f"entry {entry['entry_id']} ({entry['source_type']} {entry.get('source_id')}) "
+                    f"was posted, but no answer says so (new: {_entries(new)})"
+                )
         for exchange in exchanges:
             request, final = exchange.request, exchange.final
-            if final is not None and 400 <= final.status < 500 and len(exchanges) == 1 \
-                    and (self.first_claim(exchange) == "nothing" or request.kind not in MULTI_TRANSACTION):
+            if (
+                final is not None
+                and 400 <= final.status < 500
+                and len(exchanges) == 1
+                and (self.first_claim(exchange) == "nothing" or request.kind not in MULTI_TRANSACTION)
+            ):
                 if not change(before, after).empty:  # nor did an earlier send whose outcome was unknown
                     raise AnswerUntrue(f"a {final.status} changed the books: {change(before, after).describe()}")
-            if final is not None and 200 <= final.status < 300 and len(exchanges) == 1 \
-                    and request.key not in self.recorded:
+            if (
+                final is not None
+                and 200 <= final.status < 300
+                and len(exchanges) == 1
+                and request.key not in self.recorded
+            ):
                 self.check_objects(request, final, after)
 
     def check_objects(self, request: Request, response: HttpResponse, after: Books) -> None:
@@ -348,19 +389,24 @@ class LedgerSimulation(RuleBasedStateMachine):
         if kind in ("invoice", "void"):
             stored = after.invoices[data["id"]]
             if (stored["outstanding_balance"], stored["status"]) != (data["outstanding_balance"], data["status"]):
-                raise AnswerUntrue(f"invoice answered {data['status']} {data['outstanding_balance']}, books hold "
-                                   f"{stored['status']} {stored['outstanding_balance']}")
+                raise AnswerUntrue(
+                    f"invoice answered {data['status']} {data['outstanding_balance']}, books hold "
+                    f"{stored['status']} {stored['outstanding_balance']}"
+                )
         if kind in ("loan_payment", "loan_write_off"):
             stored = after.instruments[request.target]
-            if (stored["current_balance_cents"], stored["status"]) != (data["remaining_balance_cents"],
-                                                                        data["status"]):
-                raise AnswerUntrue(f"{kind} answered remaining {data['remaining_balance_cents']} {data['status']}, "
-                                   f"books hold {stored['current_balance_cents']} {stored['status']}")
+            if (stored["current_balance_cents"], stored["status"]) != (data["remaining_balance_cents"], data["status"]):
+                raise AnswerUntrue(
+                    f"{kind} answered remaining {data['remaining_balance_cents']} {data['status']}, "
+                    f"books hold {stored['current_balance_cents']} {stored['status']}"
+                )
         if kind == "disbursement":
             stored = after.instruments[request.target]
             if stored["current_balance_cents"] != data["current_balance_cents"]:
-                raise AnswerUntrue(f"disbursement answered balance {data['current_balance_cents']}, books hold "
-                                   f"{stored['current_balance_cents']}")
+                raise AnswerUntrue(
+                    f"disbursement answered balance {data['current_balance_cents']}, books hold "
+                    f"{stored['current_balance_cents']}"
+                )
         if kind == "delete_write_off":
             rows = [w for w in after.invoices[request.target]["write_offs"] if w["id"] == data["id"]]
             if not rows or not rows[0].get("deleted_at"):
@@ -386,8 +432,10 @@ class LedgerSimulation(RuleBasedStateMachine):
         if record is None:
             raise AnswerUntrue(f"a keyed {final.status} left no idempotency record for key {request.key}")
         if (record["status"], json.loads(record["body"])) != (final.status, body_of(final)):
-            raise AnswerUntrue(f"key {request.key} recorded {record['status']} {record['body']}, but the client was "
-                               f"answered {final.status} {final.body!r}")
+            raise AnswerUntrue(
+                f"key {request.key} recorded {record['status']} {record['body']}, but the client was "
+                f"answered {final.status} {final.body!r}"
+            )
 
     @staticmethod
     def recordable(request: Request, response: HttpResponse) -> bool:
@@ -396,8 +444,13 @@ class LedgerSimulation(RuleBasedStateMachine):
 
     def remember(self, exchange: Exchange) -> None:
         request, final = exchange.request, exchange.final
-        if request.key and final is not None and 200 <= final.status < 300 and request.key not in self.recorded \
-                and self.recordable(request, final):
+        if (
+            request.key
+            and final is not None
+            and 200 <= final.status < 300
+            and request.key not in self.recorded
+            and self.recordable(request, final)
+        ):
             self.recorded[request.key] = Recorded(request, final.status, body_of(final))
 
     def one(self, request: Request, plan: FaultPlan) -> Exchange:
@@ -457,15 +510,24 @@ class LedgerSimulation(RuleBasedStateMachine):
 
     # ---- rules: the ledger ------------------------------------------------------------------------
 
-    @rule(plan=plans, key=keyed, amount=st.integers(1, 2_000_000), accounts=st.lists(index, min_size=3, max_size=3),
-          shape=st.sampled_from(("two lines", "three lines", "unbalanced", "unknown account", "zero")),
-          external_id=external)
+    @rule(
+        plan=plans,
+        key=keyed,
+        amount=st.integers(1, 2_000_000),
+        accounts=st.lists(index, min_size=3, max_size=3),
+        shape=st.sampled_from(("two lines", "three lines", "unbalanced", "unknown account", "zero")),
+        external_id=external,
+    )
     def post_entry(self, plan, key, amount, accounts, shape, external_id):
         names = [pick(list(SAFE_ACCOUNTS), a + i) for i, a in enumerate(accounts)]
 
         def line(name: str, cents: int, direction: str) -> dict[str, Any]:
-            return {"account_identifier": {"type": "StableName", "stable_name": name}, "amount": cents,
-                    "direction": direction}
+            return {
+                "account_identifier": {"type": "StableName", "stable_name": name},
+                "amount": cents,
+                "direction": direction,
+            }
+
         lines = [line(names[0], amount, "DEBIT"), line(names[1], amount, "CREDIT")]
         if shape == "three lines":
             lines = [line(names[0], amount, "DEBIT"), line(names[1], amount // 2 + 1, "CREDIT")]
@@ -489,21 +551,37 @@ class LedgerSimulation(RuleBasedStateMachine):
         if not self.custom_entries:
             return  # nothing to act on yet (see idle)
         entry = pick(self.custom_entries, which)
-        self.one(self.request("reverse", "DELETE", f"{self.base}/custom-journal-entries/{entry['entry_id']}",
-                              key=key, target=entry["entry_id"]), plan)
+        self.one(
+            self.request(
+                "reverse",
+                "DELETE",
+                f"{self.base}/custom-journal-entries/{entry['entry_id']}",
+                key=key,
+                target=entry["entry_id"],
+            ),
+            plan,
+        )
 
     # ---- rules: invoices --------------------------------------------------------------------------
 
-    @rule(plan=plans, key=keyed, overdue=st.booleans(),
-          prices=st.lists(st.tuples(st.integers(1, 300_000), st.sampled_from(("1", "2", "1.5"))), min_size=1,
-                          max_size=3),
-          external_id=external)
+    @rule(
+        plan=plans,
+        key=keyed,
+        overdue=st.booleans(),
+        prices=st.lists(st.tuples(st.integers(1, 300_000), st.sampled_from(("1", "2", "1.5"))), min_size=1, max_size=3),
+        external_id=external,
+    )
     def create_invoice(self, plan, key, overdue, prices, external_id):
         sent_at, due_at = INVOICE_DATES["overdue" if overdue else "current"]
-        body = {"invoice_number": f"SIM-{self.serial}", "customer_external_id": "customer", "sent_at": sent_at,
-                "due_at": due_at,
-                "line_items": [{"description": "Work", "unit_price": price, "quantity": quantity}
-                               for price, quantity in prices]}
+        body = {
+            "invoice_number": f"SIM-{self.serial}",
+            "customer_external_id": "customer",
+            "sent_at": sent_at,
+            "due_at": due_at,
+            "line_items": [
+                {"description": "Work", "unit_price": price, "quantity": quantity} for price, quantity in prices
+            ],
+        }
         if external_id:
             body["external_id"] = external_id
             body["invoice_number"] = "SIM-ext"
@@ -514,16 +592,24 @@ class LedgerSimulation(RuleBasedStateMachine):
         if not self.invoices:
             return  # nothing to act on yet (see idle)
         invoice = pick(self.invoices, which)
-        self.one(self.request("void", "POST", f"{self.base}/invoices/{invoice['invoice_id']}/void", key=key,
-                              target=invoice["invoice_id"]), plan)
+        self.one(
+            self.request(
+                "void",
+                "POST",
+                f"{self.base}/invoices/{invoice['invoice_id']}/void",
+                key=key,
+                target=invoice["invoice_id"],
+            ),
+            plan,
+        )
 
     @staticmethod
     def portion(outstanding: int, share: str) -> int:
-        return {"one": 1, "third": max(1, outstanding // 3), "all": max(1, outstanding),
-                "more": outstanding + 1}[share]
+        return {"one": 1, "third": max(1, outstanding // 3), "all": max(1, outstanding), "more": outstanding + 1}[share]
 
-    @rule(plan=plans, key=keyed, which=index, share=st.sampled_from(("third", "one", "all", "more")),
-          external_id=external)
+    @rule(
+        plan=plans, key=keyed, which=index, share=st.sampled_from(("third", "one", "all", "more")), external_id=external
+    )
     def pay_invoice(self, plan, key, which, share, external_id):
         if not self.invoices:
             return  # nothing to act on yet (see idle)
@@ -531,11 +617,26 @@ class LedgerSimulation(RuleBasedStateMachine):
         body = {"amount": self.portion(invoice["outstanding_balance"], share), "paid_at": SETTLED_AT, "method": "ACH"}
         if external_id:
             body["external_id"] = external_id
-        self.one(self.request("invoice_payment", "POST", f"{self.base}/invoices/{invoice['invoice_id']}/payment",
-                              body, key=key, target=invoice["invoice_id"]), plan)
+        self.one(
+            self.request(
+                "invoice_payment",
+                "POST",
+                f"{self.base}/invoices/{invoice['invoice_id']}/payment",
+                body,
+                key=key,
+                target=invoice["invoice_id"],
+            ),
+            plan,
+        )
 
-    @rule(plan=plans, key=keyed, which=index, share=st.sampled_from(("third", "whole (no body)", "one", "all", "more")),
-          alias=st.booleans(), external_id=external)
+    @rule(
+        plan=plans,
+        key=keyed,
+        which=index,
+        share=st.sampled_from(("third", "whole (no body)", "one", "all", "more")),
+        alias=st.booleans(),
+        external_id=external,
+    )
     def write_off_invoice(self, plan, key, which, share, alias, external_id):
         if not self.invoices:
             return  # nothing to act on yet (see idle)
@@ -558,22 +659,51 @@ class LedgerSimulation(RuleBasedStateMachine):
 
     # ---- rules: loans -----------------------------------------------------------------------------
 
-    @rule(plan=plans, key=keyed, lend=st.booleans(), in_cash=st.booleans(), principal=st.integers(1, 5_000_000),
-          rate=st.integers(0, 1_500), matures_early=st.booleans(), external_id=external)
+    @rule(
+        plan=plans,
+        key=keyed,
+        lend=st.booleans(),
+        in_cash=st.booleans(),
+        principal=st.integers(1, 5_000_000),
+        rate=st.integers(0, 1_500),
+        matures_early=st.booleans(),
+        external_id=external,
+    )
     def create_instrument(self, plan, key, lend, in_cash, principal, rate, matures_early, external_id):
-        body = {"name": "Simulated loan", "lender": "Counterparty", "direction": "lend" if lend else "borrow",
-                "original_principal_cents": principal, "interest_rate_bps": rate, "start_date": LOAN_START,
-                "maturity_date": MATURITIES[matures_early]}
+        body = {
+            "name": "Simulated loan",
+            "lender": "Counterparty",
+            "direction": "lend" if lend else "borrow",
+            "original_principal_cents": principal,
+            "interest_rate_bps": rate,
+            "start_date": LOAN_START,
+            "maturity_date": MATURITIES[matures_early],
+        }
         if in_cash:
             body["cash_ledger_id"] = self.account_id("CASH")
         if external_id:
             body["external_id"] = external_id
-        self.one(self.request("instrument", "POST",
-                              f"/api/v1/businesses/{self.business_id}/cfo-portal/debt-schedule/instruments", body,
-                              key=key, loans=True), plan)
+        self.one(
+            self.request(
+                "instrument",
+                "POST",
+                f"/api/v1/businesses/{self.business_id}/cfo-portal/debt-schedule/instruments",
+                body,
+                key=key,
+                loans=True,
+            ),
+            plan,
+        )
 
-    @rule(plan=plans, key=keyed, which=index, amount=st.sampled_from((50_000, 1_000, 400_000, 20_000_000)),
-          shift=st.integers(-1, 2), by_transaction=st.integers(0, 3), transaction=index)
+    @rule(
+        plan=plans,
+        key=keyed,
+        which=index,
+        amount=st.sampled_from((50_000, 1_000, 400_000, 20_000_000)),
+        shift=st.integers(-1, 2),
+        by_transaction=st.integers(0, 3),
+        transaction=index,
+    )
     def pay_loan(self, plan, key, which, amount, shift, by_transaction, transaction):
         if not self.instruments:
             return  # nothing to act on yet (see idle)
@@ -582,10 +712,12 @@ class LedgerSimulation(RuleBasedStateMachine):
         if by_transaction == 3 and transactions:
             body: dict[str, Any] = {"transaction_id": pick(transactions, transaction)["id"]}
         else:
-            body = {"payment_amount_cents": amount, "cash_ledger_id": self.account_id("CASH"),
-                    "payment_date": self.event_date(instrument, shift)}
-        path = (f"/api/v1/businesses/{self.business_id}/cfo-portal/debt-schedule/instruments/{instrument['id']}"
-                "/payments")
+            body = {
+                "payment_amount_cents": amount,
+                "cash_ledger_id": self.account_id("CASH"),
+                "payment_date": self.event_date(instrument, shift),
+            }
+        path = f"/api/v1/businesses/{self.business_id}/cfo-portal/debt-schedule/instruments/{instrument['id']}/payments"
         self.one(self.request("loan_payment", "POST", path, body, key=key, loans=True, target=instrument["id"]), plan)
 
     @rule(plan=plans, key=keyed, which=index, amount=st.integers(1, 500_000), shift=st.integers(-1, 2))
@@ -593,10 +725,23 @@ class LedgerSimulation(RuleBasedStateMachine):
         if not self.instruments:
             return  # nothing to act on yet (see idle)
         instrument = pick(self.instruments, which)
-        body = {"amount_cents": amount, "cash_ledger_id": self.account_id("CASH"),
-                "disbursement_date": self.event_date(instrument, shift)}
-        self.one(self.request("disbursement", "POST", f"/api/v1/loans/{instrument['id']}/disbursements", body,
-                              key=key, loans=True, target=instrument["id"]), plan)
+        body = {
+            "amount_cents": amount,
+            "cash_ledger_id": self.account_id("CASH"),
+            "disbursement_date": self.event_date(instrument, shift),
+        }
+        self.one(
+            self.request(
+                "disbursement",
+                "POST",
+                f"/api/v1/loans/{instrument['id']}/disbursements",
+                body,
+                key=key,
+                loans=True,
+                target=instrument["id"],
+            ),
+            plan,
+        )
 
     @rule(plan=plans, key=keyed, which=index, shift=st.integers(-1, 2))
     def accrue(self, plan, key, which, shift):
@@ -604,16 +749,35 @@ class LedgerSimulation(RuleBasedStateMachine):
             return  # nothing to act on yet (see idle)
         instrument = pick(self.instruments, which)
         body = {"through_date": self.event_date(instrument, shift)}
-        self.one(self.request("accrue", "POST", f"/api/v1/loans/{instrument['id']}/accrue-interest", body, key=key,
-                              loans=True, target=instrument["id"]), plan)
+        self.one(
+            self.request(
+                "accrue",
+                "POST",
+                f"/api/v1/loans/{instrument['id']}/accrue-interest",
+                body,
+                key=key,
+                loans=True,
+                target=instrument["id"],
+            ),
+            plan,
+        )
 
     @rule(plan=plans, key=keyed, through=st.sampled_from(DATES))
     def accrue_all(self, plan, key, through):
-        self.one(self.request("accrue_all", "POST", "/api/v1/loans/accrue-interest", {"through_date": through},
-                              key=key, loans=True), plan)
+        self.one(
+            self.request(
+                "accrue_all", "POST", "/api/v1/loans/accrue-interest", {"through_date": through}, key=key, loans=True
+            ),
+            plan,
+        )
 
-    @rule(plan=plans, key=keyed, which=index, share=st.sampled_from(("partial", "full (no body)", "full", "more")),
-          shift=st.integers(-1, 2))
+    @rule(
+        plan=plans,
+        key=keyed,
+        which=index,
+        share=st.sampled_from(("partial", "full (no body)", "full", "more")),
+        shift=st.integers(-1, 2),
+    )
     def write_off_loan(self, plan, key, which, share, shift):
         if not self.instruments:
             return  # nothing to act on yet (see idle)
@@ -624,14 +788,34 @@ class LedgerSimulation(RuleBasedStateMachine):
             body = {"write_off_date": self.event_date(instrument, shift)}
             if share != "full":
                 body["principal_cents"] = max(1, principal // 4) if share == "partial" else principal + 1
-        self.one(self.request("loan_write_off", "POST", f"/api/v1/loans/{instrument['id']}/write-off", body,
-                              key=key, loans=True, target=instrument["id"]), plan)
+        self.one(
+            self.request(
+                "loan_write_off",
+                "POST",
+                f"/api/v1/loans/{instrument['id']}/write-off",
+                body,
+                key=key,
+                loans=True,
+                target=instrument["id"],
+            ),
+            plan,
+        )
 
-    @rule(plan=plans, key=keyed, inflow=st.booleans(), amount=st.integers(1, 300_000), day=st.sampled_from(DATES),
-          external_id=external)
+    @rule(
+        plan=plans,
+        key=keyed,
+        inflow=st.booleans(),
+        amount=st.integers(1, 300_000),
+        day=st.sampled_from(DATES),
+        external_id=external,
+    )
     def import_bank_transaction(self, plan, key, inflow, amount, day, external_id):
-        body = {"amount_cents": amount, "direction": "inflow" if inflow else "outflow", "date": day,
-                "description": "simulated ACH"}
+        body = {
+            "amount_cents": amount,
+            "direction": "inflow" if inflow else "outflow",
+            "date": day,
+            "description": "simulated ACH",
+        }
         if external_id:
             body["external_id"] = external_id
         self.one(self.request("bank_transaction", "POST", "/api/v1/transactions", body, key=key, loans=True), plan)
@@ -640,14 +824,21 @@ class LedgerSimulation(RuleBasedStateMachine):
 
     @rule(plan=plans, key=keyed, variant=st.sampled_from(("invoices and loans", "invoices only", "disabled")))
     def put_policy(self, plan, key, variant):
-        body = {"enabled": variant != "disabled", "invoices": {"enabled": True, "days_past_due": 90},
-                "loans": {"enabled": variant == "invoices and loans", "days_past_maturity": 30}}
+        body = {
+            "enabled": variant != "disabled",
+            "invoices": {"enabled": True, "days_past_due": 90},
+            "loans": {"enabled": variant == "invoices and loans", "days_past_maturity": 30},
+        }
         self.one(self.request("policy", "PUT", f"{self.base}/write-off-policy", body, key=key), plan)
 
     @rule(plan=plans, key=keyed, run_date=st.sampled_from(RUN_DATES), dry_run=st.booleans())
     def run_write_offs(self, plan, key, run_date, dry_run):
-        self.one(self.request("run", "POST", f"{self.base}/write-off-runs", {"run_date": run_date, "dry_run": dry_run},
-                              key=key), plan)
+        self.one(
+            self.request(
+                "run", "POST", f"{self.base}/write-off-runs", {"run_date": run_date, "dry_run": dry_run}, key=key
+            ),
+            plan,
+        )
 
     # ---- rules: replays, reused keys, concurrency -------------------------------------------------
 
@@ -659,8 +850,9 @@ class LedgerSimulation(RuleBasedStateMachine):
         first = pick(list(self.recorded.values()), which)
         exchange = self.one(first.request, plan)
         if exchange.final is None or exchange.final.status != first.status:
-            raise AnswerUntrue(f"a replay of key {first.request.key} was not answered as the first request\n"
-                               + exchange.describe())
+            raise AnswerUntrue(
+                f"a replay of key {first.request.key} was not answered as the first request\n" + exchange.describe()
+            )
 
     @rule(plan=plans, which=index)
     def reuse_key(self, plan, which):
@@ -668,18 +860,36 @@ class LedgerSimulation(RuleBasedStateMachine):
         if not self.recorded:
             return  # nothing to act on yet (see idle)
         key = pick(list(self.recorded), which)
-        body = {"memo": f"another request under key {key}", "line_items": [
-            {"account_identifier": {"type": "StableName", "stable_name": "CASH"}, "amount": 1, "direction": "DEBIT"},
-            {"account_identifier": {"type": "StableName", "stable_name": "RETAINED_EARNINGS"}, "amount": 1,
-             "direction": "CREDIT"}]}
+        body = {
+            "memo": f"another request under key {key}",
+            "line_items": [
+                {
+                    "account_identifier": {"type": "StableName", "stable_name": "CASH"},
+                    "amount": 1,
+                    "direction": "DEBIT",
+                },
+                {
+                    "account_identifier": {"type": "StableName", "stable_name": "RETAINED_EARNINGS"},
+                    "amount": 1,
+                    "direction": "CREDIT",
+                },
+            ],
+        }
         exchange = self.one(Request("entry", "POST", f"{self.base}/custom-journal-entries", body, key), plan)
         if exchange.final is not None and exchange.final.status != 409:
-            raise AnswerUntrue(f"key {key} reused for another request answered {exchange.final.status}, not 409\n"
-                               + exchange.describe())
+            raise AnswerUntrue(
+                f"key {key} reused for another request answered {exchange.final.status}, not 409\n"
+                + exchange.describe()
+            )
 
-    @rule(copies=st.integers(2, 3), which=st.sampled_from(("entry", "reverse", "invoice payment", "invoice write-off",
-                                                           "loan payment", "void", "delete write-off")),
-          one=index, step_plans=st.lists(plans, min_size=3, max_size=3))
+    @rule(
+        copies=st.integers(2, 3),
+        which=st.sampled_from(
+            ("entry", "reverse", "invoice payment", "invoice write-off", "loan payment", "void", "delete write-off")
+        ),
+        one=index,
+        step_plans=st.lists(plans, min_size=3, max_size=3),
+    )
     def concurrent_duplicates(self, copies, which, one, step_plans):
         """The same keyed request several times at once (a double click, a client retrying on a timeout)."""
         request = self.duplicable(which, one)
@@ -689,42 +899,81 @@ class LedgerSimulation(RuleBasedStateMachine):
 
     def duplicable(self, which: str, target: int) -> Request | None:
         if which == "entry":
-            body = {"memo": "double click", "line_items": [
-                {"account_identifier": {"type": "StableName", "stable_name": "CASH"}, "amount": 777,
-                 "direction": "DEBIT"},
-                {"account_identifier": {"type": "StableName", "stable_name": "OPENING_BALANCE_EQUITY"}, "amount": 777,
-                 "direction": "CREDIT"}]}
+            body = {
+                "memo": "double click",
+                "line_items": [
+                    {
+                        "account_identifier": {"type": "StableName", "stable_name": "CASH"},
+                        "amount": 777,
+                        "direction": "DEBIT",
+                    },
+                    {
+                        "account_identifier": {"type": "StableName", "stable_name": "OPENING_BALANCE_EQUITY"},
+                        "amount": 777,
+                        "direction": "CREDIT",
+                    },
+                ],
+            }
             return self.request("entry", "POST", f"{self.base}/custom-journal-entries", body)
         if which == "reverse" and self.custom_entries:
             entry = pick(self.custom_entries, target)
-            return self.request("reverse", "DELETE", f"{self.base}/custom-journal-entries/{entry['entry_id']}",
-                                target=entry["entry_id"])
+            return self.request(
+                "reverse", "DELETE", f"{self.base}/custom-journal-entries/{entry['entry_id']}", target=entry["entry_id"]
+            )
         if which in ("invoice payment", "invoice write-off", "void") and self.invoices:
             invoice = pick(self.invoices, target)
             if which == "void":
-                return self.request("void", "POST", f"{self.base}/invoices/{invoice['invoice_id']}/void",
-                                    target=invoice["invoice_id"])
+                return self.request(
+                    "void", "POST", f"{self.base}/invoices/{invoice['invoice_id']}/void", target=invoice["invoice_id"]
+                )
             amount = max(1, invoice["outstanding_balance"] // 2)
             if which == "invoice payment":
-                return self.request("invoice_payment", "POST", f"{self.base}/invoices/{invoice['invoice_id']}/payment",
-                                    {"amount": amount, "paid_at": SETTLED_AT}, target=invoice["invoice_id"])
-            return self.request("invoice_write_off", "POST", f"{self.base}/invoices/{invoice['invoice_id']}/write-off",
-                                {"amount": amount, "write_off_at": SETTLED_AT}, target=invoice["invoice_id"])
+                return self.request(
+                    "invoice_payment",
+                    "POST",
+                    f"{self.base}/invoices/{invoice['invoice_id']}/payment",
+                    {"amount": amount, "paid_at": SETTLED_AT},
+                    target=invoice["invoice_id"],
+                )
+            return self.request(
+                "invoice_write_off",
+                "POST",
+                f"{self.base}/invoices/{invoice['invoice_id']}/write-off",
+                {"amount": amount, "write_off_at": SETTLED_AT},
+                target=invoice["invoice_id"],
+            )
         if which == "delete write-off" and self.write_offs:
             invoice_id, write_off = pick(self.write_offs, target)
-            return self.request("delete_write_off", "DELETE",
-                                f"{self.base}/invoices/{invoice_id}/write-offs/{write_off['id']}", target=invoice_id)
+            return self.request(
+                "delete_write_off",
+                "DELETE",
+                f"{self.base}/invoices/{invoice_id}/write-offs/{write_off['id']}",
+                target=invoice_id,
+            )
         if which == "loan payment" and self.instruments:
             instrument = pick(self.instruments, target)
-            body = {"payment_amount_cents": 30_000, "cash_ledger_id": self.account_id("CASH"),
-                    "payment_date": self.event_date(instrument, 0)}
-            return self.request("loan_payment", "POST", f"/api/v1/businesses/{self.business_id}/cfo-portal/"
-                                f"debt-schedule/instruments/{instrument['id']}/payments", body, loans=True,
-                                target=instrument["id"])
+            body = {
+                "payment_amount_cents": 30_000,
+                "cash_ledger_id": self.account_id("CASH"),
+                "payment_date": self.event_date(instrument, 0),
+            }
+            return self.request(
+                "loan_payment",
+                "POST",
+                f"/api/v1/businesses/{self.business_id}/cfo-portal/"
+                f"debt-schedule/instruments/{instrument['id']}/payments",
+                body,
+                loans=True,
+                target=instrument["id"],
+            )
         return None
 
-    @rule(one=index, loan=st.booleans(), step_plans=st.lists(plans, min_size=3, max_size=3),
-          shares=st.lists(st.sampled_from(("half", "all", "third")), min_size=2, max_size=3))
+    @rule(
+        one=index,
+        loan=st.booleans(),
+        step_plans=st.lists(plans, min_size=3, max_size=3),
+        shares=st.lists(st.sampled_from(("half", "all", "third")), min_size=2, max_size=3),
+    )
     def concurrent_rivals(self, one, loan, step_plans, shares):
         """Different requests on one invoice or loan at once: no lost update, no overpayment."""
         if not (self.invoices or self.instruments):
@@ -735,25 +984,49 @@ class LedgerSimulation(RuleBasedStateMachine):
             day = self.event_date(instrument, 0)
             for share in shares:
                 if share == "all":
-                    requests.append(self.request("loan_write_off", "POST", f"/api/v1/loans/{instrument['id']}/write-off",
-                                                 {"write_off_date": day}, loans=True, target=instrument["id"]))
+                    requests.append(
+                        self.request(
+                            "loan_write_off",
+                            "POST",
+                            f"/api/v1/loans/{instrument['id']}/write-off",
+                            {"write_off_date": day},
+                            loans=True,
+                            target=instrument["id"],
+                        )
+                    )
                 else:
                     amount = max(1, instrument["current_balance_cents"] // (2 if share == "half" else 3))
-                    requests.append(self.request(
-                        "loan_payment", "POST", f"/api/v1/businesses/{self.business_id}/cfo-portal/debt-schedule/"
-                        f"instruments/{instrument['id']}/payments",
-                        {"payment_amount_cents": amount, "cash_ledger_id": self.account_id("CASH"), "payment_date": day},
-                        loans=True, target=instrument["id"]))
+                    requests.append(
+                        self.request(
+                            "loan_payment",
+                            "POST",
+                            f"/api/v1/businesses/{self.business_id}/cfo-portal/debt-schedule/"
+                            f"instruments/{instrument['id']}/payments",
+                            {
+                                "payment_amount_cents": amount,
+                                "cash_ledger_id": self.account_id("CASH"),
+                                "payment_date": day,
+                            },
+                            loans=True,
+                            target=instrument["id"],
+                        )
+                    )
         else:
             invoice = pick(self.invoices, one)
             for position, share in enumerate(shares):
                 amount = self.portion(invoice["outstanding_balance"], "all" if share == "all" else "third")
-                kind, path = (("invoice_payment", "payment") if position % 2 == 0 else ("invoice_write_off",
-                                                                                       "write-off"))
+                kind, path = ("invoice_payment", "payment") if position % 2 == 0 else ("invoice_write_off", "write-off")
                 body = {"amount": amount, ("paid_at" if kind == "invoice_payment" else "write_off_at"): SETTLED_AT}
-                requests.append(self.request(kind, "POST", f"{self.base}/invoices/{invoice['invoice_id']}/{path}", body,
-                                             target=invoice["invoice_id"]))
-        self.step(requests, step_plans[:len(requests)])
+                requests.append(
+                    self.request(
+                        kind,
+                        "POST",
+                        f"{self.base}/invoices/{invoice['invoice_id']}/{path}",
+                        body,
+                        target=invoice["invoice_id"],
+                    )
+                )
+        self.step(requests, step_plans[: len(requests)])
 
     # ---- after every step -------------------------------------------------------------------------
 
@@ -785,11 +1058,18 @@ def test_simulation(moto_table, monkeypatch, capsys):
     monkeypatch.setattr(local, "_authorize", authorize_in_phase)
     monkeypatch.setattr(LedgerSimulation, "store", store, raising=False)
     config = settings(
-        max_examples=RUNS, stateful_step_count=STEPS_PER_RUN, deadline=None, database=None, derandomize=False,
-        suppress_health_check=list(HealthCheck), print_blob=False,
+        max_examples=RUNS,
+        stateful_step_count=STEPS_PER_RUN,
+        deadline=None,
+        database=None,
+        derandomize=False,
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
         phases=[Phase.generate, Phase.shrink] if SHRINK else [Phase.generate],
     )
-    replay = f"make soak SEED={SEED} STEPS={STEPS} (SIM_SEED={SEED} SIM_STEPS={STEPS} SIM_STEPS_PER_RUN={STEPS_PER_RUN})"
+    replay = (
+        f"make soak SEED={SEED} STEPS={STEPS} (SIM_SEED={SEED} SIM_STEPS={STEPS} SIM_STEPS_PER_RUN={STEPS_PER_RUN})"
+    )
     with capsys.disabled():
         print(f"\nsimulation seed {SEED}: {RUNS} run(s) of {STEPS_PER_RUN} steps; replay with {replay}")
     STATS.clear()
@@ -815,9 +1095,12 @@ def test_a_run_whose_summary_cannot_be_saved_does_not_say_nothing_was_posted(mot
     simulation.put_policy(NO_FAULTS, True, "invoices only")
     simulation.create_invoice(NO_FAULTS, True, True, [(1_000, "1")], None)
 
-    run = simulation.one(simulation.request("run", "POST", f"{simulation.base}/write-off-runs",
-                                            {"run_date": "2026-06-30", "dry_run": False}),
-                         FaultPlan("storm", storm="definite", after=1))
+    run = simulation.one(
+        simulation.request(
+            "run", "POST", f"{simulation.base}/write-off-runs", {"run_date": "2026-06-30", "dry_run": False}
+        ),
+        FaultPlan("storm", storm="definite", after=1),
+    )
 
     assert run.first.status == 503 and claim(run.first) == "partly", run.describe()
     assert [i["status"] for i in simulation.books.invoices.values()] == ["WRITTEN_OFF"]
@@ -833,9 +1116,12 @@ def test_a_run_reports_an_item_it_wrote_off_under_an_unknown_outcome_as_written_
     simulation.put_policy(NO_FAULTS, True, "invoices only")
     simulation.create_invoice(NO_FAULTS, True, True, [(1_000, "1")], None)
 
-    run = simulation.one(simulation.request("run", "POST", f"{simulation.base}/write-off-runs",
-                                            {"run_date": "2026-06-30", "dry_run": False}),
-                         FaultPlan("storm", storm="unknown-committed"))
+    run = simulation.one(
+        simulation.request(
+            "run", "POST", f"{simulation.base}/write-off-runs", {"run_date": "2026-06-30", "dry_run": False}
+        ),
+        FaultPlan("storm", storm="unknown-committed"),
+    )
 
     (invoice_id,) = simulation.books.invoices
     assert [item["id"] for item in body_of(run.final)["written_off"]] == [invoice_id], run.describe()

@@ -25,8 +25,17 @@ class Api:
     token: str
     accounts: dict[str, str]
 
-    def request(self, method: str, path: str, *, json_body: Any = None, body: str | bytes | None = None,
-                headers: dict[str, str] | None = None, query: str = "", token: str | None = "default") -> HttpResponse:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        body: str | bytes | None = None,
+        headers: dict[str, str] | None = None,
+        query: str = "",
+        token: str | None = "default",
+    ) -> HttpResponse:
         sent = {"content-type": "application/json"}
         if token == "default":
             sent["authorization"] = f"Bearer {self.token}"

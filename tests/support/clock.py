@@ -8,11 +8,11 @@ from ledgerline import clock
 
 
 def pin_clock(monkeypatch: pytest.MonkeyPatch, when: datetime) -> None:
-    """"Now" is ``when`` until the test ends."""
+    """ "Now" is ``when`` until the test ends."""
     monkeypatch.setattr(clock, "now", lambda: when)
 
 
 def move_clock(monkeypatch: pytest.MonkeyPatch, by: timedelta) -> None:
-    """"Now" is ``by`` later than it is, and stays there."""
+    """ "Now" is ``by`` later than it is, and stays there."""
     later = clock.now() + by
     monkeypatch.setattr(clock, "now", lambda: later)

@@ -33,8 +33,17 @@ ROUTE_KEYS = [tuple(route.values) for route in ROUTES]
 class Through:
     """bench.samples.Books sends through a recorder; here, straight through the test gateway."""
 
-    def request(self, method: str, path: str, *, token: str, body: Any = None, query: str = "",
-                headers: dict[str, str] | None = None, record: bool = True) -> Any:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str,
+        body: Any = None,
+        query: str = "",
+        headers: dict[str, str] | None = None,
+        record: bool = True,
+    ) -> Any:
         sent = {"content-type": "application/json", "authorization": f"Bearer {token}", **(headers or {})}
         raw = json.dumps(body).encode() if body is not None else b""
         return SimpleNamespace(response=gateway().handle(method, path, query, sent, raw))
@@ -47,7 +56,9 @@ def on_moto() -> bool:
 def snapshot(business_id: str) -> dict[str, Any]:
     """Items per kind (SK prefix) and every balance: what a posting changes."""
     request: dict[str, Any] = {
-        "TableName": table_name(), "KeyConditionExpression": "PK = :pk", "ConsistentRead": True,
+        "TableName": table_name(),
+        "KeyConditionExpression": "PK = :pk",
+        "ConsistentRead": True,
         "ExpressionAttributeValues": codec.to_item({":pk": keys.business_pk(business_id)}),
     }
     kinds: Counter[str] = Counter()
@@ -142,4 +153,5 @@ class ReadFaults:
                 self.injected += 1
                 raise client_error("ThrottlingException", operation)
             return real(**request)
+
         return call

@@ -40,6 +40,7 @@ def client_error(code: str, operation: str = "TransactWriteItems", reasons: list
 
 # ---- what can go wrong -----------------------------------------------------------------------
 
+
 def internal_server_error(_: dict[str, Any]) -> BaseException:
     return client_error("InternalServerError")
 
@@ -82,6 +83,7 @@ DEFINITE = {"TransactionConflict": conflict, "Throttling": throttled, "NoConnect
 
 
 # ---- the wrappers ----------------------------------------------------------------------------
+
 
 class RequestTokens:
     """DynamoDB's ClientRequestToken check, which moto ignores (FACTS.md)."""
@@ -167,8 +169,9 @@ WRITE_FAULTS: dict[str, tuple[Callable[[dict[str, Any]], BaseException], str]] =
 with the transaction lost on the way (nothing written), or a definite refusal before anything ran."""
 READ_FAULTS: dict[str, Callable[[str], BaseException]] = {
     "Throttling": lambda operation: client_error("ThrottlingException", operation),
-    "ProvisionedThroughputExceeded": lambda operation: client_error("ProvisionedThroughputExceededException",
-                                                                    operation),
+    "ProvisionedThroughputExceeded": lambda operation: client_error(
+        "ProvisionedThroughputExceededException", operation
+    ),
     "NoConnection": lambda _: EndpointConnectionError(endpoint_url="https://dynamodb.test"),
     "ReadTimeout": lambda _: ReadTimeoutError(endpoint_url="https://dynamodb.test"),
 }
@@ -237,8 +240,11 @@ class _Meeting:
         elif plan.mode == "storm" and (plan.storm == "read") != write:
             if (self.writes if write else self.reads) <= plan.after:
                 return None
-            name = {"unknown-committed": "InternalServerError(committed)", "unknown-lost": "ReadTimeout(lost)",
-                    "read": "Throttling"}.get(plan.storm) or self.rng.choice(list(DEFINITE))
+            name = {
+                "unknown-committed": "InternalServerError(committed)",
+                "unknown-lost": "ReadTimeout(lost)",
+                "read": "Throttling",
+            }.get(plan.storm) or self.rng.choice(list(DEFINITE))
         else:
             return None
         self.log.append(f"function:{operation}:{name}")
@@ -309,4 +315,5 @@ class SimulatedStore:
                     except Exception:  # noqa: BLE001 - it did not commit; the answer was lost all the same
                         pass
             raise make(request)
+
         return call

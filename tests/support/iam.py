@@ -12,8 +12,13 @@ from unittest import mock
 
 from botocore.client import BaseClient
 
-TRANSACT_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
-                    "ConditionCheck": "ConditionCheckItem", "Get": "GetItem"}
+TRANSACT_ACTIONS = {
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
+    "ConditionCheck": "ConditionCheckItem",
+    "Get": "GetItem",
+}
 """The IAM action each part of a TransactWriteItems / TransactGetItems needs."""
 SAME_PERMISSION = {"sqs:SendMessageBatch": "sqs:SendMessage"}
 """API calls authorised by another action's permission."""
@@ -77,6 +82,8 @@ def granted(function: dict[str, Any]) -> set[tuple[str, str]]:
 def missing_permissions(function: dict[str, Any], calls: list[tuple[str, str, dict[str, Any]]]) -> set[tuple[str, str]]:
     """What the calls needed that the function's policy does not grant (index/* grants every index)."""
     allowed = granted(function)
-    return {(action, resource) for action, resource in needed(calls)
-            if (action, resource) not in allowed
-            and not (resource.startswith("index/") and (action, "index/*") in allowed)}
+    return {
+        (action, resource)
+        for action, resource in needed(calls)
+        if (action, resource) not in allowed and not (resource.startswith("index/") and (action, "index/*") in allowed)
+    }

@@ -17,8 +17,14 @@ def item(unit_price: int = 10_000, quantity: Any = "1", **extra: Any) -> dict[st
 
 
 def invoice_body(*items: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    return {"invoice_number": "INV-1", "customer_external_id": "cust-1", "sent_at": "2024-01-15T10:00:00Z",
-            "due_at": "2024-02-15T10:00:00Z", "line_items": list(items) or [item()], **fields}
+    return {
+        "invoice_number": "INV-1",
+        "customer_external_id": "cust-1",
+        "sent_at": "2024-01-15T10:00:00Z",
+        "due_at": "2024-02-15T10:00:00Z",
+        "line_items": list(items) or [item()],
+        **fields,
+    }
 
 
 def create_invoice(client: Api, *items: dict[str, Any], **fields: Any) -> dict[str, Any]:
@@ -38,8 +44,10 @@ def get_invoice(client: Api, invoice_id: str) -> dict[str, Any]:
 
 
 def pay(client: Api, invoice_id: str, amount: int, **fields: Any):
-    return client.post(invoice_path(client, invoice_id, "/payment"),
-                       {"amount": amount, "paid_at": "2024-02-01T12:00:00Z", "method": "ACH", **fields})
+    return client.post(
+        invoice_path(client, invoice_id, "/payment"),
+        {"amount": amount, "paid_at": "2024-02-01T12:00:00Z", "method": "ACH", **fields},
+    )
 
 
 def write_off(client: Api, invoice_id: str, body: dict[str, Any] | None = None, *, path: str = "/write-off"):
@@ -82,6 +90,7 @@ def assert_balanced_with_receivable(client: Api) -> None:
 
 
 # ---- fixtures (load them with pytest_plugins = ["support.invoices"]) ---------------------------------
+
 
 @pytest.fixture
 def other_api(api: Api) -> Api:

@@ -11,6 +11,7 @@ MISSING_ID = "00000000-0000-4000-8000-000000000000"
 
 # ---- request bodies ------------------------------------------------------------------------------------
 
+
 def stable(name: str) -> dict[str, str]:
     """An account identifier by stable name."""
     return {"type": "StableName", "stable_name": name}
@@ -43,6 +44,7 @@ def sale(amount: Any = 1_000, **fields: Any) -> dict[str, Any]:
 
 # ---- requests --------------------------------------------------------------------------------------------
 
+
 def post_entry(client: Api, body: Any = None, **kwargs: Any):
     """POST a custom journal entry: ``body``, or :func:`entry_body` when none is given."""
     return client.post(f"{client.base}/custom-journal-entries", entry_body() if body is None else body, **kwargs)
@@ -60,6 +62,7 @@ def get_entry(client: Api, entry_id: str) -> dict[str, Any]:
 
 
 # ---- answers --------------------------------------------------------------------------------------------
+
 
 def netted(entry: dict[str, Any]) -> dict[tuple[str, str], int]:
     """An entry's lines netted per (stable name, direction): {("CASH", "DEBIT"): 20_000, ...}."""
@@ -97,7 +100,9 @@ def assert_error(response: Any, status: int, api_type: str, error_enum: str | No
 
 def error_fields(response: Any) -> list[str]:
     """The fields a 400 ApiError ``InvalidParameters`` / ``InvalidPayload`` names, in order."""
-    return [error["field"] for error in assert_error(response, 400, "InvalidParameters", "InvalidPayload")["meta"]["errors"]]
+    return [
+        error["field"] for error in assert_error(response, 400, "InvalidParameters", "InvalidPayload")["meta"]["errors"]
+    ]
 
 
 def assert_invalid(response: Any, *fields: str) -> dict[str, Any]:

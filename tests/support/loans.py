@@ -19,11 +19,31 @@ TODAY = datetime(2024, 12, 31, 12, tzinfo=UTC)
 
 START = "2024-01-15"
 ENVELOPE = {"success", "message", "code", "data"}
-PAYMENT_FIELDS = {"payment_id", "journal_entry_id", "principal_cents", "interest_cents", "remaining_balance_cents",
-                  "name", "direction", "payment_date", "payment_amount_cents", "accrued_interest_cents", "status",
-                  "transaction_id"}
-WRITE_OFF_FIELDS = {"instrument_id", "journal_entry_id", "write_off_date", "principal_written_off_cents",
-                    "accrued_interest_cleared_cents", "remaining_balance_cents", "status", "account", "memo"}
+PAYMENT_FIELDS = {
+    "payment_id",
+    "journal_entry_id",
+    "principal_cents",
+    "interest_cents",
+    "remaining_balance_cents",
+    "name",
+    "direction",
+    "payment_date",
+    "payment_amount_cents",
+    "accrued_interest_cents",
+    "status",
+    "transaction_id",
+}
+WRITE_OFF_FIELDS = {
+    "instrument_id",
+    "journal_entry_id",
+    "write_off_date",
+    "principal_written_off_cents",
+    "accrued_interest_cleared_cents",
+    "remaining_balance_cents",
+    "status",
+    "account",
+    "memo",
+}
 
 
 def ok(response: Any, status: int = 201) -> dict[str, Any]:
@@ -80,9 +100,17 @@ class Loans:
 
     def instrument(self, direction: str = "lend", **fields: Any) -> dict[str, Any]:
         """A new instrument (201): 1,000,000 cents at 500 bps, actual/365, from 2024-01-15, paid in cash."""
-        body = {"name": "Term loan", "lender": "Acme Bank", "direction": direction,
-                "original_principal_cents": 1_000_000, "interest_rate_bps": 500, "start_date": START,
-                "maturity_date": "2027-01-15", "cash_ledger_id": self.cash, **fields}
+        body = {
+            "name": "Term loan",
+            "lender": "Acme Bank",
+            "direction": direction,
+            "original_principal_cents": 1_000_000,
+            "interest_rate_bps": 500,
+            "start_date": START,
+            "maturity_date": "2027-01-15",
+            "cash_ledger_id": self.cash,
+            **fields,
+        }
         return ok(self.create({k: v for k, v in body.items() if v is not None}))
 
     def get(self, instrument_id: str) -> dict[str, Any]:

@@ -25,13 +25,20 @@ SCHEDULED_TIME = "2026-06-01T06:00:00Z"
 AUTOMATIC_MEMO = "Automatic write-off (policy)"
 
 
-def policy_body(*, days_past_due: int = 90, days_past_maturity: int | None = 30,
-                days_without_payment: int | None = 180, **overrides: Any) -> dict[str, Any]:
+def policy_body(
+    *,
+    days_past_due: int = 90,
+    days_past_maturity: int | None = 30,
+    days_without_payment: int | None = 180,
+    **overrides: Any,
+) -> dict[str, Any]:
     """The issue's example policy, with the day counts given."""
     loans = {"enabled": True, "days_past_maturity": days_past_maturity, "days_without_payment": days_without_payment}
-    body = {"enabled": True,
-            "invoices": {"enabled": True, "days_past_due": days_past_due, "destination_ledger_account": stable("BAD_DEBT")},
-            "loans": {k: v for k, v in loans.items() if v is not None}}
+    body = {
+        "enabled": True,
+        "invoices": {"enabled": True, "days_past_due": days_past_due, "destination_ledger_account": stable("BAD_DEBT")},
+        "loans": {k: v for k, v in loans.items() if v is not None},
+    }
     return {**body, **overrides}
 
 
@@ -63,12 +70,26 @@ def loans_path(api: Api) -> str:
     return f"/api/v1/businesses/{api.business_id}/cfo-portal/debt-schedule/instruments"
 
 
-def instrument(api: Api, direction: str = "lend", *, start_date: str = "2024-01-15",
-               maturity_date: str = "2025-01-15", principal: int = 500_000, **fields: Any) -> dict[str, Any]:
+def instrument(
+    api: Api,
+    direction: str = "lend",
+    *,
+    start_date: str = "2024-01-15",
+    maturity_date: str = "2025-01-15",
+    principal: int = 500_000,
+    **fields: Any,
+) -> dict[str, Any]:
     """A loan (lend: we lent it; borrow: we owe it) at 0 %, so write-off amounts are its principal."""
-    body = {"name": f"{direction} note", "lender": "Counterparty Inc", "direction": direction,
-            "original_principal_cents": principal, "interest_rate_bps": 0, "start_date": start_date,
-            "maturity_date": maturity_date, **fields}
+    body = {
+        "name": f"{direction} note",
+        "lender": "Counterparty Inc",
+        "direction": direction,
+        "original_principal_cents": principal,
+        "interest_rate_bps": 0,
+        "start_date": start_date,
+        "maturity_date": maturity_date,
+        **fields,
+    }
     response = api.post(loans_path(api), body, headers={"x-business-id": api.business_id})
     assert response.status == 201, response.json()
     return response.json()["data"]
@@ -81,9 +102,11 @@ def get_instrument(api: Api, instrument_id: str) -> dict[str, Any]:
 
 
 def pay_loan(api: Api, instrument_id: str, amount: int, day: str) -> dict[str, Any]:
-    response = api.post(f"{loans_path(api)}/{instrument_id}/payments",
-                        {"payment_amount_cents": amount, "cash_ledger_id": api.accounts["CASH"], "payment_date": day},
-                        headers={"x-business-id": api.business_id})
+    response = api.post(
+        f"{loans_path(api)}/{instrument_id}/payments",
+        {"payment_amount_cents": amount, "cash_ledger_id": api.accounts["CASH"], "payment_date": day},
+        headers={"x-business-id": api.business_id},
+    )
     assert response.status == 201, response.json()
     return response.json()["data"]
 
@@ -110,11 +133,14 @@ def assert_automatic_write_off(api: Api, written: dict[str, Any], credited: str)
     """One written-off item of a summary: its own entry, memo of the policy, Dr BAD_DEBT / Cr ``credited``."""
     posted = get_entry(api, written["journal_entry_id"])
     assert posted["memo"] == AUTOMATIC_MEMO
-    assert lines(api, written["journal_entry_id"]) == {("BAD_DEBT", "DEBIT"): written["amount"],
-                                                      (credited, "CREDIT"): written["amount"]}
+    assert lines(api, written["journal_entry_id"]) == {
+        ("BAD_DEBT", "DEBIT"): written["amount"],
+        (credited, "CREDIT"): written["amount"],
+    }
 
 
 # ---- fixtures (load them with pytest_plugins = ["support.write_offs"]) ---------------------------------
+
 
 @pytest.fixture
 def business(write_off_table: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Api]]:

@@ -65,6 +65,7 @@ books_stay_balanced = balanced_after("api", "unit_api")
 
 # ---- the default chart ------------------------------------------------------------------------------------
 
+
 def test_a_new_business_has_the_default_chart_with_zero_balances(api):
     accounts = list_accounts(api)
 
@@ -92,20 +93,35 @@ def test_balances_are_signed_positive_in_the_normal_direction(api):
 
 # ---- custom accounts ------------------------------------------------------------------------------------------
 
+
 def test_creating_a_custom_account_returns_201_and_the_account(api):
-    response = create_account(api, {"name": "Petty Cash", "stable_name": "PETTY_CASH", "account_type": "ASSET",
-                                    "normality": "DEBIT"})
+    response = create_account(
+        api, {"name": "Petty Cash", "stable_name": "PETTY_CASH", "account_type": "ASSET", "normality": "DEBIT"}
+    )
 
     assert response.status == 201
     account = response.json()
-    assert account == {"id": account["id"], "name": "Petty Cash", "stable_name": "PETTY_CASH",
-                       "account_type": "ASSET", "normality": "DEBIT", "balance": 0}
+    assert account == {
+        "id": account["id"],
+        "name": "Petty Cash",
+        "stable_name": "PETTY_CASH",
+        "account_type": "ASSET",
+        "normality": "DEBIT",
+        "balance": 0,
+    }
     assert account in list_accounts(api)
 
 
-@pytest.mark.parametrize(("account_type", "normality"), [
-    ("ASSET", "DEBIT"), ("EXPENSE", "DEBIT"), ("LIABILITY", "CREDIT"), ("EQUITY", "CREDIT"), ("REVENUE", "CREDIT"),
-])
+@pytest.mark.parametrize(
+    ("account_type", "normality"),
+    [
+        ("ASSET", "DEBIT"),
+        ("EXPENSE", "DEBIT"),
+        ("LIABILITY", "CREDIT"),
+        ("EQUITY", "CREDIT"),
+        ("REVENUE", "CREDIT"),
+    ],
+)
 def test_normality_defaults_to_the_natural_side_of_the_account_type(unit_api, account_type, normality):
     response = create_account(unit_api, {"name": f"Custom {account_type}", "account_type": account_type})
 
@@ -176,23 +192,39 @@ def test_an_invalid_stable_name_is_rejected(api):
     assert books(api.business_id) == before
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"name": "x", "stable_name": "Petty", "account_type": "ASSET"}, "stable_name"),
-    ({"name": "x", "stable_name": "_PETTY", "account_type": "ASSET"}, "stable_name"),
-    ({"name": "x", "stable_name": "PETTY__CASH", "account_type": "ASSET"}, "stable_name"),
-    ({"name": "x", "stable_name": "PETTY_", "account_type": "ASSET"}, "stable_name"),
-    ({"name": "x", "stable_name": "1ST", "account_type": "ASSET"}, "stable_name"),
-    ({"name": "x", "stable_name": "P" * 101, "account_type": "ASSET"}, "stable_name"),
-    ({"name": "", "account_type": "ASSET"}, "name"),
-    ({"name": "n" * 201, "account_type": "ASSET"}, "name"),
-    ({"account_type": "ASSET"}, "name"),
-    ({"name": "x"}, "account_type"),
-    ({"name": "x", "account_type": "INCOME"}, "account_type"),
-    ({"name": "x", "account_type": "ASSET", "normality": "LEFT"}, "normality"),
-    ({"name": "x", "account_type": "ASSET", "balance": 100}, "balance"),
-], ids=["mixed-case", "leading-underscore", "double-underscore", "trailing-underscore", "leading-digit",
-        "over-100", "empty-name", "name-over-200", "no-name", "no-type", "unknown-type", "unknown-normality",
-        "balance-given"])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": "x", "stable_name": "Petty", "account_type": "ASSET"}, "stable_name"),
+        ({"name": "x", "stable_name": "_PETTY", "account_type": "ASSET"}, "stable_name"),
+        ({"name": "x", "stable_name": "PETTY__CASH", "account_type": "ASSET"}, "stable_name"),
+        ({"name": "x", "stable_name": "PETTY_", "account_type": "ASSET"}, "stable_name"),
+        ({"name": "x", "stable_name": "1ST", "account_type": "ASSET"}, "stable_name"),
+        ({"name": "x", "stable_name": "P" * 101, "account_type": "ASSET"}, "stable_name"),
+        ({"name": "", "account_type": "ASSET"}, "name"),
+        ({"name": "n" * 201, "account_type": "ASSET"}, "name"),
+        ({"account_type": "ASSET"}, "name"),
+        ({"name": "x"}, "account_type"),
+        ({"name": "x", "account_type": "INCOME"}, "account_type"),
+        ({"name": "x", "account_type": "ASSET", "normality": "LEFT"}, "normality"),
+        ({"name": "x", "account_type": "ASSET", "balance": 100}, "balance"),
+    ],
+    ids=[
+        "mixed-case",
+        "leading-underscore",
+        "double-underscore",
+        "trailing-underscore",
+        "leading-digit",
+        "over-100",
+        "empty-name",
+        "name-over-200",
+        "no-name",
+        "no-type",
+        "unknown-type",
+        "unknown-normality",
+        "balance-given",
+    ],
+)
 def test_a_custom_account_request_is_validated(unit_api, body, field):
     before = books(unit_api.business_id)
 
@@ -213,7 +245,9 @@ def test_a_name_of_200_characters_is_accepted(unit_api):
 def test_posting_to_a_new_account_works_by_id_and_by_stable_name(api):
     petty = create_account(api, {"name": "Petty Cash", "account_type": "ASSET"}).json()
 
-    post_lines(api, line({"type": "AccountId", "id": petty["id"]}, 2_000, "DEBIT"), line(stable("CASH"), 2_000, "CREDIT"))
+    post_lines(
+        api, line({"type": "AccountId", "id": petty["id"]}, 2_000, "DEBIT"), line(stable("CASH"), 2_000, "CREDIT")
+    )
     post_lines(api, line(stable("BANK_FEES"), 150, "DEBIT"), line(stable("PETTY_CASH"), 150, "CREDIT"))
 
     balances = {a["stable_name"]: a["balance"] for a in list_accounts(api)}
@@ -222,6 +256,7 @@ def test_posting_to_a_new_account_works_by_id_and_by_stable_name(api):
 
 
 # ---- trial balance -----------------------------------------------------------------------------------------------
+
 
 def test_a_new_business_trial_balance_is_all_zero(api):
     report = trial_balance(api)
@@ -242,8 +277,11 @@ def test_each_account_stands_on_its_normal_side_and_the_totals_are_equal(api):
 
     nonzero = {name: sides for name, sides in rows_by_name(report).items() if sides != (0, 0)}
     assert nonzero == {
-        "CASH": (10_000, 0), "ACCOUNTS_RECEIVABLE": (2_500, 0), "BAD_DEBT": (1_500, 0),
-        "OPENING_BALANCE_EQUITY": (0, 10_000), "SALES": (0, 4_000),
+        "CASH": (10_000, 0),
+        "ACCOUNTS_RECEIVABLE": (2_500, 0),
+        "BAD_DEBT": (1_500, 0),
+        "OPENING_BALANCE_EQUITY": (0, 10_000),
+        "SALES": (0, 4_000),
     }
     assert (report["total_debits"], report["total_credits"], report["balanced"]) == (14_000, 14_000, True)
 
@@ -261,24 +299,40 @@ def test_an_account_below_zero_stands_on_the_other_side(api):
 def test_the_trial_balance_row_names_the_account(api):
     row = next(r for r in trial_balance(api)["accounts"] if r["stable_name"] == "DISCOUNTS")
 
-    assert row == {"account_id": api.accounts["DISCOUNTS"], "name": "Discounts (contra-revenue)",
-                   "stable_name": "DISCOUNTS", "account_type": "REVENUE", "normality": "DEBIT",
-                   "debit_balance": 0, "credit_balance": 0}
+    assert row == {
+        "account_id": api.accounts["DISCOUNTS"],
+        "name": "Discounts (contra-revenue)",
+        "stable_name": "DISCOUNTS",
+        "account_type": "REVENUE",
+        "normality": "DEBIT",
+        "debit_balance": 0,
+        "credit_balance": 0,
+    }
 
 
 # ---- issue 12 §1: a request reads the accounts it names -------------------------------------------------
+
 
 def test_a_stable_name_guard_written_before_it_carried_the_account_still_resolves(api):
     # Guards written before they carried the account's static part hold only its id: the lookup
     # reads the account item too, and the posting is the same.
     for name in ("CASH", "SALES"):
-        dynamodb_client().put_item(TableName=table_name(), Item=codec.to_item({
-            **keys.key(keys.business_pk(api.business_id), keys.stable_name_sk(name)),
-            "kind": "STABLE_NAME", "account_id": api.accounts[name]}))
+        dynamodb_client().put_item(
+            TableName=table_name(),
+            Item=codec.to_item(
+                {
+                    **keys.key(keys.business_pk(api.business_id), keys.stable_name_sk(name)),
+                    "kind": "STABLE_NAME",
+                    "account_id": api.accounts[name],
+                }
+            ),
+        )
     chart.forget()
 
-    response = api.post(f"{api.base}/custom-journal-entries",
-                        {"line_items": [line("CASH", 2_500, "DEBIT"), line("SALES", 2_500, "CREDIT")]})
+    response = api.post(
+        f"{api.base}/custom-journal-entries",
+        {"line_items": [line("CASH", 2_500, "DEBIT"), line("SALES", 2_500, "CREDIT")]},
+    )
 
     assert response.status == 201, response.json()
     assert [i["account"]["id"] for i in response.json()["line_items"]] == [api.accounts["CASH"], api.accounts["SALES"]]
@@ -286,19 +340,24 @@ def test_a_stable_name_guard_written_before_it_carried_the_account_still_resolve
 
 
 def test_a_warm_container_posts_without_reading_the_chart(unit_api):
-    unit_api.post(f"{unit_api.base}/custom-journal-entries",
-                  {"line_items": [line("CASH", 100, "DEBIT"), line("SALES", 100, "CREDIT")]})
+    unit_api.post(
+        f"{unit_api.base}/custom-journal-entries",
+        {"line_items": [line("CASH", 100, "DEBIT"), line("SALES", 100, "CREDIT")]},
+    )
     counter = CallCounter()
     counter.calls.clear()  # not reset(): keep what the container remembers
 
-    response = unit_api.post(f"{unit_api.base}/custom-journal-entries",
-                             {"line_items": [line("CASH", 100, "DEBIT"), line("SALES", 100, "CREDIT")]})
+    response = unit_api.post(
+        f"{unit_api.base}/custom-journal-entries",
+        {"line_items": [line("CASH", 100, "DEBIT"), line("SALES", 100, "CREDIT")]},
+    )
 
     assert response.status == 201
     assert counter.calls == {"GetItem": 1, "TransactWriteItems": 1}  # the authorizer's token; then the posting
 
 
 # ---- issue 12 §5: a hot account's balance is spread over shards and shown as their sum ------------------
+
 
 def test_postings_to_a_sharded_account_spread_over_its_shards_and_every_balance_shown_is_their_sum(api):
     for amount in range(1_000, 1_040):
@@ -308,9 +367,13 @@ def test_postings_to_a_sharded_account_spread_over_its_shards_and_every_balance_
 
     def parts(name: str) -> list[int]:
         found = dynamodb_client().query(
-            TableName=table_name(), ConsistentRead=True, KeyConditionExpression="PK = :pk AND begins_with(SK, :sk)",
-            ExpressionAttributeValues=codec.to_item({":pk": keys.business_pk(api.business_id),
-                                                     ":sk": keys.account_sk(api.accounts[name])}))["Items"]
+            TableName=table_name(),
+            ConsistentRead=True,
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :sk)",
+            ExpressionAttributeValues=codec.to_item(
+                {":pk": keys.business_pk(api.business_id), ":sk": keys.account_sk(api.accounts[name])}
+            ),
+        )["Items"]
         return [codec.from_item(item)["balance"] for item in found]
 
     assert len(parts("CASH")) > 2, "40 postings all moved one item: CASH is not sharded"
@@ -321,4 +384,3 @@ def test_postings_to_a_sharded_account_spread_over_its_shards_and_every_balance_
     again = create_account(api, {"name": "Cash", "stable_name": "CASH", "account_type": "ASSET"})
     assert (again.status, again.json()["balance"]) == (200, total)
     assert books(api.business_id)["balances"]["SALES"] == total
-

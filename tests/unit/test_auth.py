@@ -48,6 +48,7 @@ def assert_auth_failure(response, status: int) -> None:
 
 # ---- 401: decided by the authorizer, answered with API Gateway's own body ----------------------
 
+
 def test_a_request_without_an_authorization_header_is_401(unit_api):
     before = books(unit_api.business_id)
 
@@ -123,6 +124,7 @@ def test_revoking_one_token_leaves_the_business_other_tokens_working(unit_api):
 
 # ---- 403: the business is decided in the ledger layer, answered as ApiError --------------------
 
+
 def test_a_valid_token_on_another_business_path_is_403(unit_api):
     other = new_api("Other Co")
     before = books(other.business_id)
@@ -156,6 +158,7 @@ def test_a_nonexistent_business_in_the_path_is_403(unit_api):
 
 # ---- 404: another business's object is simply not found ----------------------------------------
 
+
 def test_another_business_entry_fetched_through_my_path_is_404(unit_api):
     other = new_api("Other Co")
     entry_id = post_entry(other).json()["id"]
@@ -181,6 +184,7 @@ def test_another_business_entry_cannot_be_reversed_through_my_path(unit_api):
 
 
 # ---- tokens ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("days", [-1, 0, 366, 1000])
 def test_a_token_lives_1_to_365_days(unit_api, days):
@@ -229,11 +233,17 @@ def test_only_the_sha256_of_a_token_is_stored(unit_api):
 
 # ---- loans family: x-business-id (tested on a throwaway resolver of that family) ---------------
 
+
 def loans_handler():
     app = create_app(LOANS)
 
-    @app.post("/api/v1/businesses/<business_id>/probe-entries", status_code=201, present=views.entry,
-              message="Journal entry posted", code="ENTRY_POSTED")
+    @app.post(
+        "/api/v1/businesses/<business_id>/probe-entries",
+        status_code=201,
+        present=views.entry,
+        message="Journal entry posted",
+        code="ENTRY_POSTED",
+    )
     def post_probe_entry(call: ThisCall, business_id: str, body: CustomJournalEntryRequest) -> Response[dict[str, Any]]:
         entry, _created = ledger.post_custom_entry(call.scope, body.command())
         return call.respond(entry)
@@ -250,11 +260,22 @@ def loans_event(path_business: str, *, allowed: list[str], headers: dict[str, st
         "rawQueryString": "",
         "headers": {"content-type": "application/json", "authorization": "Bearer redacted", **headers},
         "requestContext": {
-            "accountId": "000000000000", "apiId": "local", "domainName": "localhost", "domainPrefix": "local",
-            "http": {"method": "POST", "path": path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1",
-                     "userAgent": "pytest"},
-            "requestId": str(uuid.uuid4()), "routeKey": f"POST {path}", "stage": "$default",
-            "time": "01/Jan/2025:00:00:00 +0000", "timeEpoch": 0,
+            "accountId": "000000000000",
+            "apiId": "local",
+            "domainName": "localhost",
+            "domainPrefix": "local",
+            "http": {
+                "method": "POST",
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": "127.0.0.1",
+                "userAgent": "pytest",
+            },
+            "requestId": str(uuid.uuid4()),
+            "routeKey": f"POST {path}",
+            "stage": "$default",
+            "time": "01/Jan/2025:00:00:00 +0000",
+            "timeEpoch": 0,
             "authorizer": {"lambda": {"business_ids": ",".join(allowed)}},
         },
         "body": json.dumps(entry_body()),
@@ -268,8 +289,9 @@ def call(handler, event: dict[str, Any]) -> tuple[int, Any]:
 
 
 def test_loans_family_accepts_a_matching_x_business_id(unit_api):
-    event = loans_event(unit_api.business_id, allowed=[unit_api.business_id],
-                        headers={"x-business-id": unit_api.business_id})
+    event = loans_event(
+        unit_api.business_id, allowed=[unit_api.business_id], headers={"x-business-id": unit_api.business_id}
+    )
 
     status, body = call(loans_handler(), event)
 
@@ -293,8 +315,11 @@ def test_loans_family_x_business_id_different_from_the_path_is_403(unit_api):
     other = new_api("Other Co")
     before, before_other = books(unit_api.business_id), books(other.business_id)
     # The token may act for both: the refusal comes from the disagreement alone.
-    event = loans_event(unit_api.business_id, allowed=[unit_api.business_id, other.business_id],
-                        headers={"x-business-id": other.business_id})
+    event = loans_event(
+        unit_api.business_id,
+        allowed=[unit_api.business_id, other.business_id],
+        headers={"x-business-id": other.business_id},
+    )
 
     status, body = call(loans_handler(), event)
 
@@ -308,8 +333,7 @@ def test_loans_family_x_business_id_different_from_the_path_is_403(unit_api):
 def test_loans_family_business_the_token_may_not_act_for_is_403(unit_api):
     other = new_api("Other Co")
     before_other = books(other.business_id)
-    event = loans_event(other.business_id, allowed=[unit_api.business_id],
-                        headers={"x-business-id": other.business_id})
+    event = loans_event(other.business_id, allowed=[unit_api.business_id], headers={"x-business-id": other.business_id})
 
     status, body = call(loans_handler(), event)
 

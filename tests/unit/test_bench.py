@@ -18,7 +18,10 @@ import time:      1500 |       2000 | pydantic
 
 def test_top_imports_sums_self_time_per_package():
     top = coldstart.top_imports([IMPORTTIME, IMPORTTIME])
-    assert top["packages_by_self_time"] == [{"package": "botocore", "self_ms": 2.1}, {"package": "pydantic", "self_ms": 2.0}]
+    assert top["packages_by_self_time"] == [
+        {"package": "botocore", "self_ms": 2.1},
+        {"package": "pydantic", "self_ms": 2.0},
+    ]
     assert top["modules_by_self_time"][0] == {"module": "botocore", "self_ms": 2.0, "cumulative_ms": 2.1}
     assert top["total_ms"] == 4.1
 
@@ -33,11 +36,14 @@ def test_spec_rules_on_call_counts():
 def test_routes_without_a_sample_are_reported_not_guessed():
     assert isinstance(samples.samples_for("POST", "/v1/things", "POST /v1/things"), str)
     assert "thing_id" in samples.samples_for("GET", "/v1/things/{thing_id}", "GET /v1/things/{thing_id}")
-    assert samples.samples_for("GET", "/v1/businesses/{businessId}/x", "GET /v1/businesses/{businessId}/x") == [samples.Sample()]
+    assert samples.samples_for("GET", "/v1/businesses/{businessId}/x", "GET /v1/businesses/{businessId}/x") == [
+        samples.Sample()
+    ]
 
 
 def test_every_sample_names_a_route_of_the_template():
     from ledgerline_tools import template
+
     assert set(samples.SAMPLES) <= {route.route_key for route in template.routes()}
 
 
@@ -65,6 +71,7 @@ def test_imports_beyond_the_baseline():
 
 def test_every_route_that_takes_a_body_is_first_sent_its_declared_sample():
     from ledgerline_tools import template
+
     for route in template.routes():
         if route.method in ("POST", "PUT"):
             found = samples.samples_for(route.method, route.path, route.route_key)
@@ -75,13 +82,26 @@ def test_every_route_that_takes_a_body_is_first_sent_its_declared_sample():
 def test_a_run_floor_writes_as_many_fresh_puts_as_the_transaction_had_actions():
     from bench.runs import _as_puts
 
-    request = {"TransactItems": [
-        {"Put": {"TableName": "t", "Item": {"PK": {"S": "BIZ#1"}, "SK": {"S": "ENTRY#1"}, "memo": {"S": "m" * 50}},
-                 "ConditionExpression": "attribute_not_exists(PK)"}},
-        {"Update": {"TableName": "t", "Key": {"PK": {"S": "BIZ#1"}, "SK": {"S": "INVOICE#1"}},
-                    "UpdateExpression": "ADD outstanding_balance :minus", "ConditionExpression": "outstanding_balance > :a",
-                    "ExpressionAttributeValues": {":minus": {"N": "-5"}, ":a": {"N": "5"}}}},
-    ]}
+    request = {
+        "TransactItems": [
+            {
+                "Put": {
+                    "TableName": "t",
+                    "Item": {"PK": {"S": "BIZ#1"}, "SK": {"S": "ENTRY#1"}, "memo": {"S": "m" * 50}},
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+            {
+                "Update": {
+                    "TableName": "t",
+                    "Key": {"PK": {"S": "BIZ#1"}, "SK": {"S": "INVOICE#1"}},
+                    "UpdateExpression": "ADD outstanding_balance :minus",
+                    "ConditionExpression": "outstanding_balance > :a",
+                    "ExpressionAttributeValues": {":minus": {"N": "-5"}, ":a": {"N": "5"}},
+                }
+            },
+        ]
+    }
 
     puts = _as_puts(request)["TransactItems"]
 

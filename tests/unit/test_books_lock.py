@@ -53,12 +53,18 @@ def assert_period_locked(response) -> None:
 
 # ---- the lock resource -----------------------------------------------------------------------------
 
+
 def test_a_new_business_has_every_period_open(api: Api) -> None:
     response = api.get(lock_path(api))
 
     assert response.status == 200
-    assert response.json() == {"business_id": api.business_id, "locked_through": None, "first_open_day": None,
-                               "updated_at": None, "history": []}
+    assert response.json() == {
+        "business_id": api.business_id,
+        "locked_through": None,
+        "first_open_day": None,
+        "updated_at": None,
+        "history": [],
+    }
 
 
 def test_locking_and_moving_back_are_each_recorded(api: Api) -> None:
@@ -72,7 +78,10 @@ def test_locking_and_moving_back_are_each_recorded(api: Api) -> None:
     assert again["locked_through"] is None
     history = api.get(lock_path(api)).json()["history"]
     assert [(c["previous"], c["locked_through"]) for c in history] == [
-        (None, LOCKED), (LOCKED, "2024-10-31"), ("2024-10-31", None)]
+        (None, LOCKED),
+        (LOCKED, "2024-10-31"),
+        ("2024-10-31", None),
+    ]
     assert all(c["changed_at"] for c in history)
 
 
@@ -92,8 +101,10 @@ def test_a_keyed_lock_replays_its_first_answer(api: Api) -> None:
     assert len(api.get(lock_path(api)).json()["history"]) == 1
 
 
-@pytest.mark.parametrize(("value", "field"), [("2025-01-01", "locked_through"), ("2024-13-01", "locked_through"),
-                                              (20241130, "locked_through")])
+@pytest.mark.parametrize(
+    ("value", "field"),
+    [("2025-01-01", "locked_through"), ("2024-13-01", "locked_through"), (20241130, "locked_through")],
+)
 def test_a_lock_after_today_or_not_a_date_is_400_and_changes_nothing(api: Api, value, field) -> None:
     with unchanged(api):
         response = lock(api, value)
@@ -110,6 +121,7 @@ def test_an_unknown_business_is_404(api: Api) -> None:
 
 # ---- posting into a closed period ------------------------------------------------------------------
 
+
 def test_a_custom_entry_dated_in_a_closed_period_is_409_and_writes_nothing(api: Api) -> None:
     locked(api)
 
@@ -125,6 +137,7 @@ def test_a_custom_entry_dated_in_a_closed_period_is_409_and_writes_nothing(api: 
 def test_the_lock_date_is_the_business_s_own_day(table: str) -> None:
     """2024-12-01T03:00Z is still November 30 in Los Angeles: closed there."""
     from support import new_api
+
     pacific = new_api("Pacific Co", timezone="America/Los_Angeles")
     locked(pacific)
 
@@ -154,23 +167,57 @@ def test_every_loan_event_in_a_closed_period_is_409(lender: Loans) -> None:
     locked(lender.api)
 
     with unchanged(lender.api):
-        error(lender.create({"name": "Old", "lender": "Us", "direction": "lend", "original_principal_cents": 5_000,
-                             "interest_rate_bps": 500, "start_date": "2024-11-01", "maturity_date": "2025-11-01",
-                             "cash_ledger_id": lender.cash}), 409, "PERIOD_LOCKED")
-        error(lender.pay(loan["id"], {"payment_amount_cents": 1_000, "cash_ledger_id": lender.cash,
-                                      "payment_date": "2024-11-20"}), 409, "PERIOD_LOCKED")
+        error(
+            lender.create(
+                {
+                    "name": "Old",
+                    "lender": "Us",
+                    "direction": "lend",
+                    "original_principal_cents": 5_000,
+                    "interest_rate_bps": 500,
+                    "start_date": "2024-11-01",
+                    "maturity_date": "2025-11-01",
+                    "cash_ledger_id": lender.cash,
+                }
+            ),
+            409,
+            "PERIOD_LOCKED",
+        )
+        error(
+            lender.pay(
+                loan["id"], {"payment_amount_cents": 1_000, "cash_ledger_id": lender.cash, "payment_date": "2024-11-20"}
+            ),
+            409,
+            "PERIOD_LOCKED",
+        )
         error(lender.accrue(loan["id"], {"through_date": "2024-11-30"}), 409, "PERIOD_LOCKED")
-        error(lender.disburse(loan["id"], {"amount_cents": 1_000, "cash_ledger_id": lender.cash,
-                                           "disbursement_date": "2024-11-20"}), 409, "PERIOD_LOCKED")
+        error(
+            lender.disburse(
+                loan["id"], {"amount_cents": 1_000, "cash_ledger_id": lender.cash, "disbursement_date": "2024-11-20"}
+            ),
+            409,
+            "PERIOD_LOCKED",
+        )
         error(lender.write_off(loan["id"], {"write_off_date": "2024-11-20"}), 409, "PERIOD_LOCKED")
-        error(lender.import_transaction({"amount_cents": 1_000, "direction": "inflow", "date": "2024-11-20",
-                                         "description": "Wire", "cash_ledger_id": lender.cash}), 409,
-              "PERIOD_LOCKED")
+        error(
+            lender.import_transaction(
+                {
+                    "amount_cents": 1_000,
+                    "direction": "inflow",
+                    "date": "2024-11-20",
+                    "description": "Wire",
+                    "cash_ledger_id": lender.cash,
+                }
+            ),
+            409,
+            "PERIOD_LOCKED",
+        )
 
     ok(lender.accrue(loan["id"], {"through_date": "2024-12-15"}))
 
 
 # ---- reversals of closed-period entries ---------------------------------------------------------------
+
 
 def test_deleting_a_custom_entry_of_a_closed_period_reverses_it_on_the_first_open_day(api: Api) -> None:
     original = post_entry(api, sale(4_000, entry_at=CLOSED_MOMENT)).json()
@@ -218,6 +265,7 @@ def test_voiding_an_invoice_of_a_closed_period_reverses_it_on_the_first_open_day
 
 # ---- the lock against stale containers ----------------------------------------------------------------
 
+
 def test_a_container_that_never_saw_the_lock_is_still_refused(api: Api) -> None:
     locked(api)
     periods.forget()  # another container: it has never read this business's lock
@@ -253,9 +301,12 @@ def closed_part(client: Api) -> tuple[dict, list]:
     """What the closed period holds: each account's moves per day through the lock (from the period rows
     reports read) and the entries dated in it."""
     from support.books import period_moves  # noqa: PLC0415 - only this check needs the raw rows
+
     entries = client.get(f"{client.base}/ledger/entries", query=f"end_date={LOCKED}&limit=100").json()["data"]
-    return ({key: cents for key, cents in period_moves(client.business_id).items() if key[1] <= LOCKED},
-            sorted(e["id"] for e in entries))
+    return (
+        {key: cents for key, cents in period_moves(client.business_id).items() if key[1] <= LOCKED},
+        sorted(e["id"] for e in entries),
+    )
 
 
 def _moment(rng) -> str:
@@ -270,15 +321,30 @@ def _random_change(client: Api, rng, made: dict) -> None:
     choice = rng.randrange(9)
     if choice == 0:
         debit, credit = rng.sample(ACCOUNTS, 2)
-        response = post_entry(client, {"line_items": [
-            {"account_identifier": {"type": "StableName", "stable_name": debit}, "amount": 100, "direction": "DEBIT"},
-            {"account_identifier": {"type": "StableName", "stable_name": credit}, "amount": 100, "direction": "CREDIT"},
-        ], "entry_at": _moment(rng)})
+        response = post_entry(
+            client,
+            {
+                "line_items": [
+                    {
+                        "account_identifier": {"type": "StableName", "stable_name": debit},
+                        "amount": 100,
+                        "direction": "DEBIT",
+                    },
+                    {
+                        "account_identifier": {"type": "StableName", "stable_name": credit},
+                        "amount": 100,
+                        "direction": "CREDIT",
+                    },
+                ],
+                "entry_at": _moment(rng),
+            },
+        )
         if response.status == 201:
             made["entries"].append(response.json()["id"])
     elif choice == 1:
-        response = client.post(f"{client.base}/invoices", invoice_body(item(rng.randrange(1, 50) * 100),
-                                                                       sent_at=_moment(rng), due_at=None))
+        response = client.post(
+            f"{client.base}/invoices", invoice_body(item(rng.randrange(1, 50) * 100), sent_at=_moment(rng), due_at=None)
+        )
         if response.status == 201:
             made["invoices"].append(response.json()["id"])
     elif choice == 2 and made["invoices"]:
@@ -290,15 +356,24 @@ def _random_change(client: Api, rng, made: dict) -> None:
     elif choice == 4 and made["write_offs"]:
         delete_write_off(client, *made["write_offs"].pop(rng.randrange(len(made["write_offs"]))))
     elif choice == 5 and made["entries"]:
-        client.delete(f"{client.base}/custom-journal-entries/{made['entries'].pop(rng.randrange(len(made['entries'])))}")
+        client.delete(
+            f"{client.base}/custom-journal-entries/{made['entries'].pop(rng.randrange(len(made['entries'])))}"
+        )
     elif choice == 6:
         loans = Loans(client)
-        loans.pay(made["loan"], {"payment_amount_cents": 500, "cash_ledger_id": loans.cash,
-                                 "payment_date": _moment(rng)[:10]})
+        loans.pay(
+            made["loan"], {"payment_amount_cents": 500, "cash_ledger_id": loans.cash, "payment_date": _moment(rng)[:10]}
+        )
     elif choice == 7:
         loans = Loans(client)
-        loans.import_transaction({"amount_cents": 300, "direction": rng.choice(["inflow", "outflow"]),
-                                  "date": _moment(rng)[:10], "description": "Wire"})
+        loans.import_transaction(
+            {
+                "amount_cents": 300,
+                "direction": rng.choice(["inflow", "outflow"]),
+                "date": _moment(rng)[:10],
+                "description": "Wire",
+            }
+        )
     elif choice == 8:
         Loans(client).accrue(made["loan"], {"through_date": _moment(rng)[:10]})
     if rng.random() < 0.1 and made["invoices"]:
@@ -308,9 +383,14 @@ def _random_change(client: Api, rng, made: dict) -> None:
 @pytest.mark.parametrize("seed", range(4))
 def test_a_closed_period_never_changes_whatever_is_posted_after_the_lock(unit_api: Api, seed: int) -> None:
     import random  # noqa: PLC0415
+
     rng = random.Random(seed)
-    made: dict = {"entries": [], "invoices": [], "write_offs": [],
-                  "loan": Loans(unit_api).instrument("lend", start_date="2024-09-15")["id"]}
+    made: dict = {
+        "entries": [],
+        "invoices": [],
+        "write_offs": [],
+        "loan": Loans(unit_api).instrument("lend", start_date="2024-09-15")["id"],
+    }
     for _ in range(25):
         _random_change(unit_api, rng, made)
     locked(unit_api)
@@ -324,8 +404,10 @@ def test_a_closed_period_never_changes_whatever_is_posted_after_the_lock(unit_ap
 
 # ---- runs skip closed dates --------------------------------------------------------------------------
 
+
 def test_a_write_off_run_on_a_closed_date_skips_every_candidate_and_posts_nothing(api: Api) -> None:
     from support.write_offs import run, set_policy  # noqa: PLC0415 - the write-off family's helpers
+
     set_policy(api, days_past_due=30)
     overdue = create_invoice(api, item(10_000), sent_at="2024-06-01T12:00:00Z", due_at="2024-07-01T12:00:00Z")
     locked(api)
@@ -335,7 +417,8 @@ def test_a_write_off_run_on_a_closed_date_skips_every_candidate_and_posts_nothin
 
     assert summary["written_off"] == []
     assert [(s["id"], s["reason"]) for s in summary["skipped"]] == [
-        (overdue["id"], "period closed: the books are locked through 2024-11-30")]
+        (overdue["id"], "period closed: the books are locked through 2024-11-30")
+    ]
     assert summary["failed"] == []
     assert [w["id"] for w in run(api, "2024-12-01")["written_off"]] == [overdue["id"]]  # the open day still works
 
@@ -349,5 +432,6 @@ def test_an_accrual_run_through_a_closed_date_skips_every_instrument(lender: Loa
 
     assert body["accrued"] == [] and body["failed"] == []
     assert [(s["instrument_id"], s["reason"]) for s in body["skipped"]] == [
-        (loan["id"], "period closed: the books are locked through 2024-11-30")]
+        (loan["id"], "period closed: the books are locked through 2024-11-30")
+    ]
     assert ok(lender.accrue_all({"through_date": "2024-12-31"}))["totals"]["accrued"] == 1

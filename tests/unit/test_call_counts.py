@@ -12,9 +12,9 @@ never reset and sees every call of the test, setup included (that is where "no S
 from dataclasses import dataclass
 
 import pytest
+from support import Api, CallCounter, assert_books_balance, line, post_entry, sale
 
 from ledgerline_tools.gateway import LocalGateway
-from support import Api, CallCounter, assert_books_balance, line, post_entry, sale
 
 MUTATION_READ_BUDGET = 2
 
@@ -144,12 +144,15 @@ def test_an_external_id_replay_stays_within_budget(unit_api, calls):
     calls.assert_never_scanned()
 
 
-@pytest.mark.parametrize(("path", "reads"), [
-    ("/ledger/accounts", 1),  # the whole chart: one Query
-    ("/reports/trial-balance", 1),
-    ("/ledger/entries", 2),  # the page, then the profile and its lines' accounts (cold container)
-    ("/ledger/entries/{entry_id}", 2),
-])
+@pytest.mark.parametrize(
+    ("path", "reads"),
+    [
+        ("/ledger/accounts", 1),  # the whole chart: one Query
+        ("/reports/trial-balance", 1),
+        ("/ledger/entries", 2),  # the page, then the profile and its lines' accounts (cold container)
+        ("/ledger/entries/{entry_id}", 2),
+    ],
+)
 def test_reads_are_a_query_or_two_and_never_write(unit_api, calls, path, reads):
     created = post_entry(unit_api, sale(2_500)).json()
     calls.function.reset()

@@ -27,9 +27,24 @@ from ledgerline_tools.dynamodb_local import free_port
 
 SAMPLE_BUSINESS = "11111111-1111-4111-8111-111111111111"
 DEFAULT_STABLE_NAMES = {  # SPEC §4
-    "CASH", "ACCOUNTS_RECEIVABLE", "NOTES_RECEIVABLE", "INTEREST_RECEIVABLE", "ACCOUNTS_PAYABLE", "INTEREST_PAYABLE",
-    "LONG_TERM_DEBT", "OPENING_BALANCE_EQUITY", "RETAINED_EARNINGS", "SALES", "DISCOUNTS", "UNCATEGORIZED_REVENUE",
-    "INTEREST_INCOME", "DEBT_FORGIVENESS_INCOME", "BAD_DEBT", "INTEREST_EXPENSE", "UNCATEGORIZED_EXPENSES", "BANK_FEES",
+    "CASH",
+    "ACCOUNTS_RECEIVABLE",
+    "NOTES_RECEIVABLE",
+    "INTEREST_RECEIVABLE",
+    "ACCOUNTS_PAYABLE",
+    "INTEREST_PAYABLE",
+    "LONG_TERM_DEBT",
+    "OPENING_BALANCE_EQUITY",
+    "RETAINED_EARNINGS",
+    "SALES",
+    "DISCOUNTS",
+    "UNCATEGORIZED_REVENUE",
+    "INTEREST_INCOME",
+    "DEBT_FORGIVENESS_INCOME",
+    "BAD_DEBT",
+    "INTEREST_EXPENSE",
+    "UNCATEGORIZED_EXPENSES",
+    "BANK_FEES",
 }
 
 
@@ -172,6 +187,7 @@ def _table_commands() -> list[list[str]]:
 @pytest.fixture
 def no_aws(monkeypatch: pytest.MonkeyPatch) -> None:
     """Any AWS API call fails the test, whatever client makes it."""
+
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("the command called AWS")
 
@@ -197,9 +213,17 @@ def test_aws_without_a_table_name_exits_and_calls_nothing(no_aws: None, monkeypa
 @pytest.fixture
 def no_aws_session(no_aws: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
     """No region and no credentials anywhere boto3 looks (and no instance metadata service to ask)."""
-    for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-                 "AWS_PROFILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                 "AWS_WEB_IDENTITY_TOKEN_FILE"):
+    for name in (
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
@@ -249,6 +273,7 @@ ANOTHER_RUN = "is another make run going?"
 @pytest.fixture
 def local_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """serve's .local in a temporary folder, where starting DynamoDB Local or fetching it fails the test."""
+
     def started(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("serve started something")
 
@@ -278,8 +303,9 @@ def serve_refusal(*argv: str) -> str:
 
 
 @pytest.mark.parametrize("option", ["--port", "--dynamodb-port"])
-def test_serve_refuses_a_port_in_use_in_one_line_and_starts_nothing(local_dir: Path, busy_port: int,
-                                                                   option: str) -> None:
+def test_serve_refuses_a_port_in_use_in_one_line_and_starts_nothing(
+    local_dir: Path, busy_port: int, option: str
+) -> None:
     ports = {"--port": free_port(), "--dynamodb-port": free_port(), option: busy_port}
 
     message = serve_refusal(*(str(part) for pair in ports.items() for part in pair))
@@ -296,8 +322,11 @@ def test_serve_refuses_while_another_serve_holds_local_and_leaves_demo_json_alon
     with local_run.one_serve_at_a_time(local_dir, "http://127.0.0.1:3000"):
         message = serve_refusal("--port", str(free_port()), "--dynamodb-port", str(free_port()))
 
-    assert re.fullmatch(rf"ledgerline: \S*data is in use by ledgerline serve \(pid {os.getpid()}, "
-                        rf"http://127.0.0.1:3000\) — {re.escape(ANOTHER_RUN)}", message), message
+    assert re.fullmatch(
+        rf"ledgerline: \S*data is in use by ledgerline serve \(pid {os.getpid()}, "
+        rf"http://127.0.0.1:3000\) — {re.escape(ANOTHER_RUN)}",
+        message,
+    ), message
     assert demo.read_text() == '{"business_id": "the running one"}'
 
 
@@ -342,7 +371,8 @@ def test_invoke_on_an_event_file_that_is_not_json_says_so(moto_table: str, tmp_p
     event.write_text("{not json")
 
     assert one_line_exit(["invoke", "GetTrialBalanceFunction", "--event", str(event), "--aws"]).startswith(
-        f"ledgerline: the event file {event} is not JSON:")
+        f"ledgerline: the event file {event} is not JSON:"
+    )
 
 
 @pytest.mark.parametrize("argv", _table_commands(), ids=lambda argv: argv[0])
@@ -368,30 +398,46 @@ def test_the_scheduler_with_aws_and_no_queue_url_is_one_line_and_sends_nothing(n
 
     message = one_line_exit(["invoke", "WriteOffSchedulerFunction", "--event", event, "--aws"])
 
-    assert message == ("ledgerline: WriteOffSchedulerFunction sends to the write-off queue: with --aws, set "
-                       "WRITE_OFF_QUEUE_URL to the deployed stack's WriteOffQueue URL")
+    assert message == (
+        "ledgerline: WriteOffSchedulerFunction sends to the write-off queue: with --aws, set "
+        "WRITE_OFF_QUEUE_URL to the deployed stack's WriteOffQueue URL"
+    )
 
 
 def test_a_functions_environment_resolves_parameters_the_table_and_stand_ins() -> None:
     resolved = lambda_environment.resolve("WriteOffSchedulerFunction")
 
-    assert resolved.values == {"LEDGER_TABLE_NAME": runtime.table_name(), "POWERTOOLS_SERVICE_NAME": "ledgerline",
-                               "POWERTOOLS_METRICS_NAMESPACE": "Ledgerline", "POWERTOOLS_LOG_LEVEL": "INFO"}
+    assert resolved.values == {
+        "LEDGER_TABLE_NAME": runtime.table_name(),
+        "POWERTOOLS_SERVICE_NAME": "ledgerline",
+        "POWERTOOLS_METRICS_NAMESPACE": "Ledgerline",
+        "POWERTOOLS_LOG_LEVEL": "INFO",
+    }
     assert resolved.stood_in == {"WRITE_OFF_QUEUE_URL": "WriteOffQueue"}
     assert resolved.unresolved == []
     assert lambda_environment.resolve("ListLedgerEntriesFunction").stood_in == {"CURSOR_SECRET_ARN": "CursorSecret"}
 
 
 def test_invoke_runs_the_function_with_its_template_environment_and_then_restores_it(
-        moto_table: str, capsys, tmp_path: Path, monkeypatch) -> None:
+    moto_table: str, capsys, tmp_path: Path, monkeypatch
+) -> None:
     # Given a variable the template sets (LogLevel's default) and one the environment already sets
     monkeypatch.delenv("POWERTOOLS_LOG_LEVEL", raising=False)
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "mine")
     seen: dict[str, str | None] = {}
 
     def fake_invoke(function: Any, event: Any, context: Any) -> dict[str, Any]:
-        seen.update({name: os.environ.get(name) for name in
-                     ("POWERTOOLS_LOG_LEVEL", "POWERTOOLS_SERVICE_NAME", "CURSOR_SECRET_ARN", "LEDGER_TABLE_NAME")})
+        seen.update(
+            {
+                name: os.environ.get(name)
+                for name in (
+                    "POWERTOOLS_LOG_LEVEL",
+                    "POWERTOOLS_SERVICE_NAME",
+                    "CURSOR_SECRET_ARN",
+                    "LEDGER_TABLE_NAME",
+                )
+            }
+        )
         return {"statusCode": 200}
 
     monkeypatch.setattr(functions, "invoke", fake_invoke)
@@ -402,14 +448,19 @@ def test_invoke_runs_the_function_with_its_template_environment_and_then_restore
     assert run(capsys, "invoke", "GetTrialBalanceFunction", "--event", str(event), "--aws") == {"statusCode": 200}
 
     # Then it ran with the template's values where the environment had none, and the rest left as it was
-    assert seen == {"POWERTOOLS_LOG_LEVEL": "INFO", "POWERTOOLS_SERVICE_NAME": "mine", "CURSOR_SECRET_ARN": None,
-                    "LEDGER_TABLE_NAME": moto_table}
+    assert seen == {
+        "POWERTOOLS_LOG_LEVEL": "INFO",
+        "POWERTOOLS_SERVICE_NAME": "mine",
+        "CURSOR_SECRET_ARN": None,
+        "LEDGER_TABLE_NAME": moto_table,
+    }
     assert "POWERTOOLS_LOG_LEVEL" not in os.environ
 
 
 @pytest.mark.integration
-def test_invoke_the_scheduler_locally_runs_its_messages_on_the_in_process_worker(local_table: str, capsys,
-                                                                                monkeypatch) -> None:
+def test_invoke_the_scheduler_locally_runs_its_messages_on_the_in_process_worker(
+    local_table: str, capsys, monkeypatch
+) -> None:
     monkeypatch.delenv("WRITE_OFF_QUEUE_URL", raising=False)
     api = new_api("Scheduled Co")
     set_policy(api)

@@ -12,16 +12,24 @@ from hypothesis import strategies as st
 from ledgerline.store import codec
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(10**37), max_value=10**37), st.text(max_size=20),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**37), max_value=10**37),
+    st.text(max_size=20),
     st.decimals(allow_nan=False, allow_infinity=False, places=4, min_value=-(10**20), max_value=10**20),
 )
-sets = st.one_of(st.frozensets(st.text(max_size=5), min_size=1, max_size=4),
-                 st.frozensets(st.integers(min_value=-1000, max_value=1000), min_size=1, max_size=4))
+sets = st.one_of(
+    st.frozensets(st.text(max_size=5), min_size=1, max_size=4),
+    st.frozensets(st.integers(min_value=-1000, max_value=1000), min_size=1, max_size=4),
+)
 
 
 def _nested(leaves: st.SearchStrategy) -> st.SearchStrategy:
-    return st.recursive(leaves, lambda inner: st.one_of(
-        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=5), inner, max_size=4)), max_leaves=12)
+    return st.recursive(
+        leaves,
+        lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=5), inner, max_size=4)),
+        max_leaves=12,
+    )
 
 
 values = _nested(st.one_of(scalars, sets, st.binary(max_size=8)))
@@ -77,8 +85,16 @@ def test_refuses_what_boto3_refuses(value: Any) -> None:
 def test_the_ledger_does_not_import_boto3_to_read_and_write() -> None:
     import subprocess
     import sys
-    probe = ("import sys; import ledgerline.store.codec, ledgerline.store.runtime; "
-             "ledgerline.store.runtime.dynamodb_client(); print('boto3' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
-                          env={"AWS_DEFAULT_REGION": "us-east-1", "PATH": "/usr/bin:/bin"})
+
+    probe = (
+        "import sys; import ledgerline.store.codec, ledgerline.store.runtime; "
+        "ledgerline.store.runtime.dynamodb_client(); print('boto3' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"AWS_DEFAULT_REGION": "us-east-1", "PATH": "/usr/bin:/bin"},
+    )
     assert done.stdout.strip() == "False"

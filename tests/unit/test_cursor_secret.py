@@ -55,6 +55,7 @@ def signed_with(key: str, monkeypatch: pytest.MonkeyPatch) -> str:
 
 # ---- the local key --------------------------------------------------------------------------------------------
 
+
 def test_a_local_key_in_the_environment_signs_and_checks_cursors(no_key: None, monkeypatch) -> None:
     monkeypatch.setenv("CURSOR_SECRET", "local-key")
 
@@ -76,6 +77,7 @@ def test_the_local_key_wins_without_asking_secrets_manager(no_key: None, monkeyp
 
 # ---- deployed: the key from Secrets Manager --------------------------------------------------------------------
 
+
 def test_with_the_arn_cursors_are_signed_with_the_secret_in_secrets_manager(secret_arn: str, monkeypatch) -> None:
     cursor = cursors.encode(SCOPE, POSITION)
 
@@ -93,8 +95,9 @@ def test_the_secret_is_fetched_once_and_cached(secret_arn: str, monkeypatch) -> 
     def counting_client(self, service_name, *args, **kwargs):  # noqa: ANN001, ANN202
         client = original(self, service_name, *args, **kwargs)
         if service_name == "secretsmanager":
-            client.meta.events.register("before-call.secrets-manager.GetSecretValue",
-                                        lambda **_: calls.append("GetSecretValue"))
+            client.meta.events.register(
+                "before-call.secrets-manager.GetSecretValue", lambda **_: calls.append("GetSecretValue")
+            )
         return client
 
     monkeypatch.setattr(boto3.session.Session, "client", counting_client)
@@ -114,6 +117,7 @@ def test_the_secret_is_fetched_once_and_cached(secret_arn: str, monkeypatch) -> 
 
 # ---- neither: refuse ---------------------------------------------------------------------------------------------
 
+
 def test_without_a_key_signing_and_checking_refuse_with_a_clear_error(no_key: None, monkeypatch) -> None:
     cursor = signed_with(LOCAL_KEY, monkeypatch)
 
@@ -130,8 +134,7 @@ def test_a_listing_that_needs_no_cursor_needs_no_key(no_key: None) -> None:
     assert cursors.decode(SCOPE, None) is None
 
 
-def test_a_listing_without_a_key_answers_a_generic_500_and_logs_why(unit_api: Api, no_key: None,
-                                                                     monkeypatch) -> None:
+def test_a_listing_without_a_key_answers_a_generic_500_and_logs_why(unit_api: Api, no_key: None, monkeypatch) -> None:
     # Given two entries (so a one-entry page has a next cursor) and a function with no key configured
     for memo in ("first", "second"):
         monkeypatch.setenv("CURSOR_SECRET", LOCAL_KEY)
@@ -153,19 +156,31 @@ def test_a_listing_without_a_key_answers_a_generic_500_and_logs_why(unit_api: Ap
 
 # ---- cold start and the local tooling ----------------------------------------------------------------------------
 
+
 def test_secrets_manager_support_is_imported_only_when_a_cursor_is_signed() -> None:
-    code = ("import sys; import ledgerline.cursors; "
-            "print(json.dumps('aws_lambda_powertools.utilities.parameters' in sys.modules))")
-    result = subprocess.run([sys.executable, "-c", f"import json; {code}"], capture_output=True, text=True,
-                            check=True, cwd=template.ROOT, env={"PYTHONPATH": str(template.ROOT / "shared")})
+    code = (
+        "import sys; import ledgerline.cursors; "
+        "print(json.dumps('aws_lambda_powertools.utilities.parameters' in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import json; {code}"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=template.ROOT,
+        env={"PYTHONPATH": str(template.ROOT / "shared")},
+    )
 
     assert json.loads(result.stdout) is False
 
 
-@pytest.mark.parametrize("environment, expected", [
-    ({}, {"CURSOR_SECRET": LOCAL_KEY}),
-    ({"CURSOR_SECRET": "mine"}, {"CURSOR_SECRET": "mine"}),
-])
+@pytest.mark.parametrize(
+    "environment, expected",
+    [
+        ({}, {"CURSOR_SECRET": LOCAL_KEY}),
+        ({"CURSOR_SECRET": "mine"}, {"CURSOR_SECRET": "mine"}),
+    ],
+)
 def test_the_local_tooling_gives_functions_the_local_key(no_key: None, monkeypatch, environment, expected) -> None:
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
@@ -204,7 +219,10 @@ def test_ledgerline_invoke_pages_with_the_local_key(unit_api: Api, no_key: None,
     cursor = json.loads(response["body"])["meta"]["pagination"]["cursor"]
     assert cursor and cursor.split(".")[0]
     # and the cursor it gave opens the next page
-    event["rawQueryString"], event["queryStringParameters"] = f"limit=1&cursor={cursor}", {"limit": "1", "cursor": cursor}
+    event["rawQueryString"], event["queryStringParameters"] = (
+        f"limit=1&cursor={cursor}",
+        {"limit": "1", "cursor": cursor},
+    )
     (tmp_path / "event.json").write_text(json.dumps(event))
     cli.main(["invoke", "ListLedgerEntriesFunction", "--event", str(tmp_path / "event.json"), "--aws"])
     second = json.loads(capsys.readouterr().out)

@@ -48,6 +48,7 @@ class Stated:
 
 # ---- where the code's values come from ------------------------------------------------------------------
 
+
 @cache
 def client_config() -> Any:
     """The DynamoDB client's botocore config (a fresh client: the per-container cache stays untouched)."""
@@ -68,9 +69,12 @@ def published_parameter(name: str, keyword: str) -> Any:
     """``keyword`` of parameter ``name``'s schema, the same on every operation of docs/openapi.json that
     takes it (the document is generated from the code; test_openapi.py keeps it so)."""
     document = json.loads((ROOT / "docs" / "openapi.json").read_text())
-    found = {json.dumps(parameter["schema"].get(keyword))
-             for operation in (op for path in document["paths"].values() for op in path.values())
-             for parameter in operation.get("parameters", []) if parameter["name"].lower() == name.lower()}
+    found = {
+        json.dumps(parameter["schema"].get(keyword))
+        for operation in (op for path in document["paths"].values() for op in path.values())
+        for parameter in operation.get("parameters", [])
+        if parameter["name"].lower() == name.lower()
+    }
     assert len(found) == 1, f"{name}.{keyword}: {found or 'no operation takes it'}"
     return json.loads(found.pop())
 
@@ -95,8 +99,11 @@ STATED = [
     Stated("docs/architecture.md", "decide again from fresh reads (≤ {n} attempts", lambda: transactions.MAX_ATTEMPTS),
     Stated("docs/architecture.md", "on fresh data (at most {n} attempts", lambda: transactions.MAX_ATTEMPTS),
     Stated("docs/performance.md", "a few give up after their {n} attempts", lambda: transactions.MAX_ATTEMPTS),
-    Stated("docs/table-design.md", "ACCOUNTS_RECEIVABLE and SALES of the default chart have {n})",
-           lambda: accounts.HOT_ACCOUNTS["CASH"]),
+    Stated(
+        "docs/table-design.md",
+        "ACCOUNTS_RECEIVABLE and SALES of the default chart have {n})",
+        lambda: accounts.HOT_ACCOUNTS["CASH"],
+    ),
     Stated("docs/decisions.md", "(`store/chart._known`, at most {n} entries", lambda: chart.KNOWN_LIMIT),
     Stated("docs/architecture.md", "full jitter ≤ {n} s", lambda: transactions.BACKOFF_CAP_SECONDS),
     Stated("docs/architecture.md", "a random sleep in `[0, min({n} s,", lambda: transactions.BACKOFF_CAP_SECONDS),
@@ -133,8 +140,14 @@ STATED = [
     Stated("README.md", "`limit` 1–{n}", lambda: published_parameter("limit", "maximum")),
     Stated("README.md", "(default {n}) and an opaque", lambda: published_parameter("limit", "default")),
     # idempotency (idempotency.py, api/routes.py as published)
-    Stated("README.md", "`Idempotency-Key` (1–{n} characters)", lambda: published_parameter("Idempotency-Key", "maxLength")),
-    Stated("docs/architecture.md", "`Idempotency-Key` (1–{n} characters", lambda: published_parameter("Idempotency-Key", "maxLength")),
+    Stated(
+        "README.md", "`Idempotency-Key` (1–{n} characters)", lambda: published_parameter("Idempotency-Key", "maxLength")
+    ),
+    Stated(
+        "docs/architecture.md",
+        "`Idempotency-Key` (1–{n} characters",
+        lambda: published_parameter("Idempotency-Key", "maxLength"),
+    ),
     Stated("docs/decisions.md", "Idempotency records expire after {n} days", lambda: idempotency.RETENTION / DAYS),
     Stated("docs/architecture.md", "Records expire after {n} days", lambda: idempotency.RETENTION / DAYS),
     Stated("docs/architecture.md", "the {n}-day idempotency record", lambda: idempotency.RETENTION / DAYS),
@@ -157,7 +170,9 @@ STATED = [
     Stated("README.md", "names ≤ {n};", lambda: max_length(common.Name)),
     # tokens (services/businesses.py), accrue-all (services/loans.py), the schedule (template.yaml)
     Stated("docs/decisions.md", "over {n} characters is refused without a read", lambda: businesses.MAX_TOKEN_CHARS),
-    Stated("docs/table-design.md", "per transaction of ≤ {n} instruments", lambda: accrual_runs.ACCRUALS_PER_TRANSACTION),
+    Stated(
+        "docs/table-design.md", "per transaction of ≤ {n} instruments", lambda: accrual_runs.ACCRUALS_PER_TRANSACTION
+    ),
     Stated("docs/architecture.md", "UTC; {n} retries within 1 h", lambda: schedule_retry()["MaximumRetryAttempts"]),
     Stated("docs/architecture.md", "retries within {n} h", lambda: schedule_retry()["MaximumEventAgeInSeconds"] / 3600),
     Stated("README.md", "UTC, {n} retries within an hour", lambda: schedule_retry()["MaximumRetryAttempts"]),
@@ -166,12 +181,18 @@ STATED = [
     Stated("docs/decisions.md", "stays within {n} bytes", lambda: exports.RESPONSE_BUDGET_BYTES),
     Stated("docs/architecture.md", "`RESPONSE_BUDGET_SECONDS` ({n} s", lambda: exports.RESPONSE_BUDGET_SECONDS),
     Stated("docs/decisions.md", "the page has worked under {n} s", lambda: exports.RESPONSE_BUDGET_SECONDS),
-    Stated("docs/architecture.md", "the function's timeout is {n} s",
-           lambda: deployed()["Resources"]["ExportJournalFunction"]["Properties"]["Timeout"]),
+    Stated(
+        "docs/architecture.md",
+        "the function's timeout is {n} s",
+        lambda: deployed()["Resources"]["ExportJournalFunction"]["Properties"]["Timeout"],
+    ),
     Stated("docs/architecture.md", "one Query page ({n}) at a time", lambda: entry_stream.PAGE_SIZE),
     Stated("docs/table-design.md", "1 index Query per {n} entries written", lambda: entry_stream.PAGE_SIZE),
-    Stated("docs/table-design.md", "(eventually consistent), `Limit = {n}`, page after page",
-           lambda: entry_stream.PAGE_SIZE + 1),
+    Stated(
+        "docs/table-design.md",
+        "(eventually consistent), `Limit = {n}`, page after page",
+        lambda: entry_stream.PAGE_SIZE + 1,
+    ),
     # financial statements (domain/statements.py, store/statement_reads.py)
     Stated("README.md", "at most {n} months; `group_by=month`", lambda: statements.MAX_MONTHS),
     Stated("docs/decisions.md", "capped at {n} calendar months", lambda: statements.MAX_MONTHS),
@@ -182,6 +203,7 @@ STATED = [
 
 
 # ---- the check ------------------------------------------------------------------------------------------
+
 
 def as_number(text: str) -> Decimal:
     base, _, power = text.replace(",", "").partition("^")

@@ -10,7 +10,13 @@ from ledgerline.domain import ids
 from ledgerline.domain.accounts import DEFAULT_CHART, Account, AccountType, Direction, balance_shard
 from ledgerline.domain.business import Business
 from ledgerline.domain.journal import (
-    MAX_ACCOUNTS_PER_ENTRY, JournalEntry, Line, Source, balance_moves, check_entry, reversal_of,
+    MAX_ACCOUNTS_PER_ENTRY,
+    JournalEntry,
+    Line,
+    Source,
+    balance_moves,
+    check_entry,
+    reversal_of,
 )
 from ledgerline.domain.money import MAX_CENTS, round_half_even
 from ledgerline.errors import InvalidEntry, UnbalancedEntry
@@ -25,12 +31,20 @@ AT = datetime(2024, 1, 15, 12, tzinfo=UTC)
 
 def entry(*lines: Line, entry_id: str = "e-1") -> JournalEntry:
     return JournalEntry(
-        id=entry_id, business_id="b-1", entry_date=AT.date(), entry_at=AT, created_at=AT, memo="sale",
-        source=Source("CUSTOM_JOURNAL_ENTRY", entry_id), lines=lines, external_id="ext-1",
+        id=entry_id,
+        business_id="b-1",
+        entry_date=AT.date(),
+        entry_at=AT,
+        created_at=AT,
+        memo="sale",
+        source=Source("CUSTOM_JOURNAL_ENTRY", entry_id),
+        lines=lines,
+        external_id="ext-1",
     )
 
 
 # ---- check_entry: the invariants enforced before anything is written -----------------------------
+
 
 def test_a_balanced_entry_of_known_accounts_passes():
     check_entry([Line(CASH, DEBIT, 500), Line(SALES, CREDIT, 500)], business_accounts=CHART)
@@ -90,6 +104,7 @@ def test_many_lines_on_few_accounts_count_each_account_once():
 
 # ---- balance_moves: how an entry moves balances kept in each account's normal direction -------------
 
+
 def test_a_line_on_the_normal_side_raises_the_balance_and_the_other_side_lowers_it():
     moves = balance_moves([Line(CASH, DEBIT, 700), Line(SALES, CREDIT, 500), Line(FEES, CREDIT, 200)])
     assert moves == {"a-cash": 700, "a-sales": 500, "a-fees": -200}
@@ -101,8 +116,9 @@ def test_lines_on_one_account_are_netted_into_one_move():
 
 
 def test_an_account_whose_lines_cancel_out_is_not_moved():
-    moves = balance_moves([Line(CASH, DEBIT, 300), Line(CASH, CREDIT, 300), Line(FEES, DEBIT, 1),
-                           Line(SALES, CREDIT, 1)])
+    moves = balance_moves(
+        [Line(CASH, DEBIT, 300), Line(CASH, CREDIT, 300), Line(FEES, DEBIT, 1), Line(SALES, CREDIT, 1)]
+    )
     assert moves == {"a-fees": 1, "a-sales": 1}
 
 
@@ -117,17 +133,20 @@ def test_a_balanced_entry_moves_both_sides_of_the_trial_balance_equally():
 
 # ---- reversal_of: a correction is the same lines with directions swapped, linked both ways ----------
 
+
 def _reversal() -> tuple[JournalEntry, JournalEntry]:
     original = entry(Line(CASH, DEBIT, 500, memo="till"), Line(SALES, CREDIT, 500))
     later = datetime(2024, 2, 1, tzinfo=UTC)
-    return original, reversal_of(original, reversal_id="e-2", entry_date=original.entry_date,
-                                 entry_at=original.entry_at, created_at=later)
+    return original, reversal_of(
+        original, reversal_id="e-2", entry_date=original.entry_date, entry_at=original.entry_at, created_at=later
+    )
 
 
 def test_a_reversal_swaps_every_direction_and_keeps_accounts_amounts_and_memos():
     original, reversal = _reversal()
-    assert [(l.account, l.direction.opposite, l.amount, l.memo) for l in original.lines] == \
-        [(l.account, l.direction, l.amount, l.memo) for l in reversal.lines]
+    assert [(line.account, line.direction.opposite, line.amount, line.memo) for line in original.lines] == [
+        (line.account, line.direction, line.amount, line.memo) for line in reversal.lines
+    ]
 
 
 def test_a_reversal_links_to_the_entry_it_reverses():
@@ -149,18 +168,38 @@ def test_a_reversal_undoes_every_balance_move():
 
 def test_a_reversal_may_carry_its_own_memo_and_source():
     original = entry(Line(CASH, DEBIT, 500), Line(SALES, CREDIT, 500))
-    reversal = reversal_of(original, reversal_id="e-2", entry_date=date(2024, 1, 20), entry_at=AT, created_at=AT,
-                           memo="Voided", source=Source("INVOICE_VOID", "inv-1"))
-    assert (reversal.memo, reversal.source, reversal.entry_date) == ("Voided", Source("INVOICE_VOID", "inv-1"),
-                                                                     date(2024, 1, 20))
+    reversal = reversal_of(
+        original,
+        reversal_id="e-2",
+        entry_date=date(2024, 1, 20),
+        entry_at=AT,
+        created_at=AT,
+        memo="Voided",
+        source=Source("INVOICE_VOID", "inv-1"),
+    )
+    assert (reversal.memo, reversal.source, reversal.entry_date) == (
+        "Voided",
+        Source("INVOICE_VOID", "inv-1"),
+        date(2024, 1, 20),
+    )
 
 
 # ---- money --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("value", "cents"), [
-    ("0.5", 0), ("1.5", 2), ("2.5", 2), ("3.5", 4), ("-2.5", -2), ("2.5000001", 3), ("2.4999999", 2),
-    ("10411.09589041095890410958904", 10411),
-])
+
+@pytest.mark.parametrize(
+    ("value", "cents"),
+    [
+        ("0.5", 0),
+        ("1.5", 2),
+        ("2.5", 2),
+        ("3.5", 4),
+        ("-2.5", -2),
+        ("2.5000001", 3),
+        ("2.4999999", 2),
+        ("10411.09589041095890410958904", 10411),
+    ],
+)
 def test_cents_are_rounded_half_to_even(value, cents):
     rounded = round_half_even(Decimal(value))
     assert rounded == cents and type(rounded) is int
@@ -175,6 +214,7 @@ def test_the_default_chart_has_the_eighteen_accounts_of_the_spec():
 
 
 # ---- ids ------------------------------------------------------------------------------------------
+
 
 def test_new_ids_are_rfc_9562_uuid_version_7():
     value = uuid.UUID(ids.new_id())
@@ -201,22 +241,27 @@ def test_new_ids_do_not_repeat_within_one_millisecond(monkeypatch):
 
 # ---- a business's calendar day --------------------------------------------------------------------
 
-@pytest.mark.parametrize(("timezone", "moment", "local"), [
-    ("America/Los_Angeles", "2024-03-01T03:00:00+00:00", "2024-02-29"),  # still the leap day in LA
-    ("UTC", "2024-03-01T03:00:00+00:00", "2024-03-01"),
-    ("Asia/Tokyo", "2024-02-29T15:00:00+00:00", "2024-03-01"),  # already tomorrow in Tokyo
-    ("Asia/Tokyo", "2024-02-29T14:59:59+00:00", "2024-02-29"),
-    ("America/Los_Angeles", "2024-03-10T07:59:59+00:00", "2024-03-09"),  # PST, the night clocks spring forward
-    ("America/Los_Angeles", "2024-03-10T08:00:00+00:00", "2024-03-10"),
-    ("America/Los_Angeles", "2024-11-03T07:30:00+00:00", "2024-11-03"),  # PDT, the night clocks fall back
-    ("America/Los_Angeles", "2024-03-01T00:00:00-08:00", "2024-03-01"),  # an offset that is already local
-])
+
+@pytest.mark.parametrize(
+    ("timezone", "moment", "local"),
+    [
+        ("America/Los_Angeles", "2024-03-01T03:00:00+00:00", "2024-02-29"),  # still the leap day in LA
+        ("UTC", "2024-03-01T03:00:00+00:00", "2024-03-01"),
+        ("Asia/Tokyo", "2024-02-29T15:00:00+00:00", "2024-03-01"),  # already tomorrow in Tokyo
+        ("Asia/Tokyo", "2024-02-29T14:59:59+00:00", "2024-02-29"),
+        ("America/Los_Angeles", "2024-03-10T07:59:59+00:00", "2024-03-09"),  # PST, the night clocks spring forward
+        ("America/Los_Angeles", "2024-03-10T08:00:00+00:00", "2024-03-10"),
+        ("America/Los_Angeles", "2024-11-03T07:30:00+00:00", "2024-11-03"),  # PDT, the night clocks fall back
+        ("America/Los_Angeles", "2024-03-01T00:00:00-08:00", "2024-03-01"),  # an offset that is already local
+    ],
+)
 def test_a_business_day_is_its_own_timezone_calendar_date(timezone, moment, local):
     business = Business(id="b-1", name="Acme", timezone=timezone)
     assert business.local_date(datetime.fromisoformat(moment)) == date.fromisoformat(local)
 
 
 # ---- balance shards (issue 12 §5) -------------------------------------------------------------------------
+
 
 def test_a_posting_moves_one_shard_the_same_on_every_resend_and_postings_spread_over_all():
     plain = Account("a-1", "Bank Fees", "BANK_FEES", AccountType.EXPENSE, Direction.DEBIT)

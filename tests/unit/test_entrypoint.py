@@ -14,9 +14,17 @@ from ledgerline_tools.functions import LambdaContext
 
 def event(path: str) -> dict[str, Any]:
     return {
-        "version": "2.0", "routeKey": f"GET {path}", "rawPath": path, "rawQueryString": "", "headers": {},
-        "requestContext": {"http": {"method": "GET", "path": path, "sourceIp": "127.0.0.1"},
-                           "requestId": path, "routeKey": f"GET {path}", "stage": "$default"},
+        "version": "2.0",
+        "routeKey": f"GET {path}",
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": {},
+        "requestContext": {
+            "http": {"method": "GET", "path": path, "sourceIp": "127.0.0.1"},
+            "requestId": path,
+            "routeKey": f"GET {path}",
+            "stage": "$default",
+        },
         "isBase64Encoded": False,
     }
 

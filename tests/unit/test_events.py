@@ -22,8 +22,10 @@ from ledgerline_tools.functions import LambdaContext, invoke
 EVENTS, SAMPLE_BUSINESS, SAMPLE_TOKEN, CASH = events.EVENTS, events.SAMPLE_BUSINESS, events.SAMPLE_TOKEN, events.CASH
 # Placeholder ids are UUIDs of one repeated digit (events/README.md).
 PLACEHOLDER = re.compile(r"\b(\d)\1{7}-\1{4}-4\1{3}-8\1{3}-\1{12}\b")
-ENTRY, INSTRUMENT, TRANSACTION, INVOICE, WRITE_OFF, RUN, ACCRUAL_RUN = (events.PLACEHOLDERS[name] for name in (
-    "entryId", "instrument_id", "transaction_id", "invoiceId", "writeOffId", "runId", "run_id"))
+ENTRY, INSTRUMENT, TRANSACTION, INVOICE, WRITE_OFF, RUN, ACCRUAL_RUN = (
+    events.PLACEHOLDERS[name]
+    for name in ("entryId", "instrument_id", "transaction_id", "invoiceId", "writeOffId", "runId", "run_id")
+)
 Resolved = dict[str, str]
 FUNCTIONS = template.functions()
 ROUTED = {route.function.logical_id for route in template.routes()}
@@ -39,43 +41,90 @@ def _created(response: Any, *, envelope: bool = False) -> str:
 
 
 def _custom_entry(api: Api, _resolved: Resolved) -> str:
-    return _created(api.post(f"{api.base}/custom-journal-entries", {
-        "memo": "Sample entry for the events test",
-        "line_items": [
-            {"account_identifier": {"type": "StableName", "stable_name": "CASH"}, "amount": 12_500, "direction": "DEBIT"},
-            {"account_identifier": {"type": "StableName", "stable_name": "SALES"}, "amount": 12_500, "direction": "CREDIT"},
-        ],
-    }))
+    return _created(
+        api.post(
+            f"{api.base}/custom-journal-entries",
+            {
+                "memo": "Sample entry for the events test",
+                "line_items": [
+                    {
+                        "account_identifier": {"type": "StableName", "stable_name": "CASH"},
+                        "amount": 12_500,
+                        "direction": "DEBIT",
+                    },
+                    {
+                        "account_identifier": {"type": "StableName", "stable_name": "SALES"},
+                        "amount": 12_500,
+                        "direction": "CREDIT",
+                    },
+                ],
+            },
+        )
+    )
 
 
 def _instrument(api: Api, _resolved: Resolved) -> str:
     # Started before every date the samples use, so each of their events can follow it.
-    return _created(api.post(f"/api/v1/businesses/{api.business_id}/cfo-portal/debt-schedule/instruments", {
-        "name": "Sample note", "lender": "Sample Borrower LLC", "direction": "lend",
-        "original_principal_cents": 10_000_000, "interest_rate_bps": 650, "start_date": "2025-01-01",
-        "maturity_date": "2029-12-31", "cash_ledger_id": api.accounts["CASH"],
-    }, headers={"x-business-id": api.business_id}), envelope=True)
+    return _created(
+        api.post(
+            f"/api/v1/businesses/{api.business_id}/cfo-portal/debt-schedule/instruments",
+            {
+                "name": "Sample note",
+                "lender": "Sample Borrower LLC",
+                "direction": "lend",
+                "original_principal_cents": 10_000_000,
+                "interest_rate_bps": 650,
+                "start_date": "2025-01-01",
+                "maturity_date": "2029-12-31",
+                "cash_ledger_id": api.accounts["CASH"],
+            },
+            headers={"x-business-id": api.business_id},
+        ),
+        envelope=True,
+    )
 
 
 def _bank_transaction(api: Api, _resolved: Resolved) -> str:
-    return _created(api.post("/api/v1/transactions", {
-        "amount_cents": 195_000, "direction": "inflow", "date": "2025-02-01", "description": "ACH credit",
-    }, headers={"x-business-id": api.business_id}), envelope=True)
+    return _created(
+        api.post(
+            "/api/v1/transactions",
+            {
+                "amount_cents": 195_000,
+                "direction": "inflow",
+                "date": "2025-02-01",
+                "description": "ACH credit",
+            },
+            headers={"x-business-id": api.business_id},
+        ),
+        envelope=True,
+    )
 
 
 def _invoice(api: Api, _resolved: Resolved) -> str:
     # Sent before every date the samples use, and large enough for their payment and write-off.
-    return _created(api.post(f"{api.base}/invoices", {
-        "sent_at": "2025-01-02T09:00:00Z", "due_at": "2025-02-01T09:00:00Z",
-        "line_items": [{"description": "Consulting", "unit_price": 1_000_000, "quantity": 1}],
-    }))
+    return _created(
+        api.post(
+            f"{api.base}/invoices",
+            {
+                "sent_at": "2025-01-02T09:00:00Z",
+                "due_at": "2025-02-01T09:00:00Z",
+                "line_items": [{"description": "Consulting", "unit_price": 1_000_000, "quantity": 1}],
+            },
+        )
+    )
 
 
 def _write_off(api: Api, resolved: Resolved) -> str:
     invoice_id = resolved.get(INVOICE) or _invoice(api, resolved)  # of the sample's invoice, when it names one
-    return _created(api.post(f"{api.base}/invoices/{invoice_id}/write-off", {
-        "amount": 10_000, "write_off_at": "2025-03-01T12:00:00Z",
-    }))
+    return _created(
+        api.post(
+            f"{api.base}/invoices/{invoice_id}/write-off",
+            {
+                "amount": 10_000,
+                "write_off_at": "2025-03-01T12:00:00Z",
+            },
+        )
+    )
 
 
 def _write_off_run(api: Api, _resolved: Resolved) -> str:
@@ -85,8 +134,9 @@ def _write_off_run(api: Api, _resolved: Resolved) -> str:
 def _accrual_run(api: Api, resolved: Resolved) -> str:
     if INSTRUMENT not in resolved:  # something to accrue
         _instrument(api, resolved)
-    response = api.post("/api/v1/loans/accrue-interest", {"through_date": "2025-03-31"},
-                        headers={"x-business-id": api.business_id})
+    response = api.post(
+        "/api/v1/loans/accrue-interest", {"through_date": "2025-03-31"}, headers={"x-business-id": api.business_id}
+    )
     assert response.status == 201, response.json()
     return response.json()["data"]["run_id"]
 
@@ -106,9 +156,15 @@ FACTORIES: dict[str, Callable[[Api, Resolved], str]] = {
 
 
 def _enable_write_off_policy(api: Api) -> None:
-    response = api.request("PUT", f"{api.base}/write-off-policy", json_body={
-        "enabled": True, "invoices": {"enabled": True, "days_past_due": 30},
-        "loans": {"enabled": True, "days_past_maturity": 30}})
+    response = api.request(
+        "PUT",
+        f"{api.base}/write-off-policy",
+        json_body={
+            "enabled": True,
+            "invoices": {"enabled": True, "days_past_due": 30},
+            "loans": {"enabled": True, "days_past_maturity": 30},
+        },
+    )
     assert response.status == 200, response.json()
 
 
@@ -136,7 +192,8 @@ def real_event(logical_id: str, api: Api) -> dict[str, Any]:
     for placeholder in sorted({found.group(0) for found in PLACEHOLDER.finditer(text)}):
         assert placeholder in FACTORIES, (
             f"{sample(logical_id).name} uses placeholder {placeholder}: add a factory for it to FACTORIES "
-            "in tests/unit/test_events.py and document it in events/README.md")
+            "in tests/unit/test_events.py and document it in events/README.md"
+        )
         resolved[placeholder] = FACTORIES[placeholder](api, resolved)
         text = text.replace(placeholder, resolved[placeholder])
     return json.loads(text)
@@ -200,8 +257,11 @@ def test_authorizer_sample_is_a_v2_request_with_a_bearer_token() -> None:
 
 def _sqs_triggered() -> list[str]:
     resources = template.load()["Resources"]
-    return sorted(k for k in FUNCTIONS
-                  if any(e["Type"] == "SQS" for e in (resources[k]["Properties"].get("Events") or {}).values()))
+    return sorted(
+        k
+        for k in FUNCTIONS
+        if any(e["Type"] == "SQS" for e in (resources[k]["Properties"].get("Events") or {}).values())
+    )
 
 
 @pytest.mark.parametrize("logical_id", _sqs_triggered())

@@ -58,8 +58,20 @@ def busy(unit_api: Api) -> Api:
     """A business with a few months of entries: a custom entry (a hostile memo, a line memo), an invoice
     paid in part and written off, and a custom entry deleted (reversed)."""
     api = unit_api
-    assert post_entry(api, {"memo": MEMO, "entry_at": "2024-01-10T09:00:00Z", "line_items": [
-        line("CASH", 100_000, "DEBIT", memo=LINE_MEMO), line("OPENING_BALANCE_EQUITY", 100_000, "CREDIT")]}).status == 201
+    assert (
+        post_entry(
+            api,
+            {
+                "memo": MEMO,
+                "entry_at": "2024-01-10T09:00:00Z",
+                "line_items": [
+                    line("CASH", 100_000, "DEBIT", memo=LINE_MEMO),
+                    line("OPENING_BALANCE_EQUITY", 100_000, "CREDIT"),
+                ],
+            },
+        ).status
+        == 201
+    )
     invoice = create_invoice(api, item(10_000), sent_at="2024-01-15T10:00:00Z")
     assert pay(api, invoice["id"], 4_000, paid_at="2024-02-01T12:00:00Z").status == 201
     assert write_off(api, invoice["id"], {"write_off_at": "2024-03-01T12:00:00Z"}).status == 201
@@ -75,6 +87,7 @@ def all_entries(api: Api) -> list[dict]:
 
 
 # ---- beancount ----------------------------------------------------------------------------------------
+
 
 def test_a_whole_history_beancount_export_passes_beancounts_checks_with_ledgerlines_balances(busy):
     response = export(busy)
@@ -109,7 +122,9 @@ def test_each_entry_is_one_transaction_with_its_date_memo_and_ids(busy):
         assert str(transaction.date) == entry["entry_date"]
         assert transaction.narration == (entry["memo"] or "")
         assert (transaction.meta["source-type"], transaction.meta["source-id"]) == (
-            entry["source"]["type"], entry["source"]["id"])
+            entry["source"]["type"],
+            entry["source"]["id"],
+        )
         assert transaction.meta.get("reverses") == entry["reverses"]
         assert transaction.meta.get("reversed-by") == entry["reversed_by"]
         assert len(transaction.postings) == len(entry["line_items"])
@@ -134,19 +149,40 @@ def test_a_reversed_entry_and_its_reversal_point_at_each_other(busy):
 def test_an_entry_dated_before_its_account_was_created_is_still_after_its_open(unit_api):
     created = unit_api.post(f"{unit_api.base}/ledger/accounts", {"name": "Vintage car", "account_type": "ASSET"})
     assert created.status == 201
-    assert post_entry(unit_api, {"entry_at": "1990-06-01T00:00:00Z", "line_items": [
-        line("VINTAGE_CAR", 5_000, "DEBIT"), line("OPENING_BALANCE_EQUITY", 5_000, "CREDIT")]}).status == 201
+    assert (
+        post_entry(
+            unit_api,
+            {
+                "entry_at": "1990-06-01T00:00:00Z",
+                "line_items": [line("VINTAGE_CAR", 5_000, "DEBIT"), line("OPENING_BALANCE_EQUITY", 5_000, "CREDIT")],
+            },
+        ).status
+        == 201
+    )
 
     assert beancount_balances(exported(unit_api))["VINTAGE_CAR"] == 5_000
 
 
 def test_two_stable_names_that_camelcase_alike_stay_two_accounts(unit_api):
     for stable_name in ("NOTE_2024", "NOTE2024"):
-        created = unit_api.post(f"{unit_api.base}/ledger/accounts",
-                                {"name": stable_name, "stable_name": stable_name, "account_type": "ASSET"})
+        created = unit_api.post(
+            f"{unit_api.base}/ledger/accounts",
+            {"name": stable_name, "stable_name": stable_name, "account_type": "ASSET"},
+        )
         assert created.status == 201
-    assert post_entry(unit_api, {"line_items": [line("NOTE_2024", 300, "DEBIT"), line("NOTE2024", 200, "DEBIT"),
-                                                line("CASH", 500, "CREDIT")]}).status == 201
+    assert (
+        post_entry(
+            unit_api,
+            {
+                "line_items": [
+                    line("NOTE_2024", 300, "DEBIT"),
+                    line("NOTE2024", 200, "DEBIT"),
+                    line("CASH", 500, "CREDIT"),
+                ]
+            },
+        ).status
+        == 201
+    )
 
     text = exported(unit_api)
 
@@ -174,6 +210,7 @@ def test_an_export_of_books_without_entries_is_valid(unit_api):
 
 # ---- date ranges ----------------------------------------------------------------------------------------
 
+
 def test_a_range_holds_only_its_entries(busy):
     in_range = {e["id"] for e in all_entries(busy) if "2024-01-15" <= e["entry_date"] <= "2024-02-10"}
 
@@ -185,8 +222,11 @@ def test_a_range_holds_only_its_entries(busy):
 
 
 def test_a_range_opens_with_the_balances_before_it_the_day_before_it_starts(busy):
-    before = {name: cents for name, cents in beancount_balances(
-        exported(busy, "format=beancount&end_date=2024-01-31")).items() if cents}
+    before = {
+        name: cents
+        for name, cents in beancount_balances(exported(busy, "format=beancount&end_date=2024-01-31")).items()
+        if cents
+    }
 
     text = exported(busy, "format=beancount&start_date=2024-02-01")
 
@@ -216,6 +256,7 @@ def test_a_range_ending_after_the_last_entry_asserts_ledgerlines_balances_the_da
 
 # ---- CSV ------------------------------------------------------------------------------------------------
 
+
 def test_a_csv_export_has_one_row_per_line_in_cents_summing_to_the_balances(busy):
     response = export(busy, "format=csv")
 
@@ -233,14 +274,23 @@ def test_a_csv_row_carries_its_line_memo_or_else_its_entrys_and_quotes_it(busy):
     rows = [row for row in csv_rows(exported(busy, "format=csv")) if row["memo"] in (MEMO, LINE_MEMO)]
 
     assert [(row["account_stable_name"], row["debit"], row["credit"], row["memo"]) for row in rows] == [
-        ("CASH", "100000", "0", LINE_MEMO), ("OPENING_BALANCE_EQUITY", "0", "100000", MEMO)]
+        ("CASH", "100000", "0", LINE_MEMO),
+        ("OPENING_BALANCE_EQUITY", "0", "100000", MEMO),
+    ]
     assert rows[0]["account_name"] == "Cash"
 
 
 # ---- pages ----------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("query", "budget"), [  # each larger than any one piece of these books
-    ("format=beancount", 1_800), ("format=csv", 400), ("format=beancount&start_date=2024-02-01", 1_800)])
+
+@pytest.mark.parametrize(
+    ("query", "budget"),
+    [  # each larger than any one piece of these books
+        ("format=beancount", 1_800),
+        ("format=csv", 400),
+        ("format=beancount&start_date=2024-02-01", 1_800),
+    ],
+)
 def test_pages_of_a_small_byte_budget_put_together_are_the_one_page_export(busy, monkeypatch, query, budget):
     whole = exported(busy, query)
     monkeypatch.setattr(export_service, "RESPONSE_BUDGET_BYTES", budget)
@@ -273,23 +323,29 @@ def test_a_cursor_is_bound_to_its_business_format_and_dates(busy, monkeypatch):
             assert_error(export(busy, query, cursor), 400, "PaginationCursor", "InvalidPaginationCursor")
         tampered = cursor[:-2] + ("AA" if not cursor.endswith("AA") else "BB")
         assert_error(export(busy, "format=beancount", tampered), 400, "PaginationCursor", "InvalidPaginationCursor")
-        assert_error(export(busy, "format=beancount", "not-a-cursor"), 400, "PaginationCursor",
-                     "InvalidPaginationCursor")
+        assert_error(
+            export(busy, "format=beancount", "not-a-cursor"), 400, "PaginationCursor", "InvalidPaginationCursor"
+        )
 
 
 # ---- refusals -------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("query", "field"), [
-    ("", "format"),
-    ("format=xml", "format"),
-    ("format=BEANCOUNT", "format"),
-    ("format=csv&start_date=2024-13-01", "start_date"),
-    ("format=csv&end_date=2024-02-30", "end_date"),
-    ("format=csv&start_date=1899-12-31", "start_date"),
-    ("format=csv&end_date=3000-01-01", "end_date"),
-    ("format=csv&start_date=20240101", "start_date"),
-    ("format=beancount&start_date=2024-03-01&end_date=2024-02-01", "end_date"),
-], ids=repr)
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("", "format"),
+        ("format=xml", "format"),
+        ("format=BEANCOUNT", "format"),
+        ("format=csv&start_date=2024-13-01", "start_date"),
+        ("format=csv&end_date=2024-02-30", "end_date"),
+        ("format=csv&start_date=1899-12-31", "start_date"),
+        ("format=csv&end_date=3000-01-01", "end_date"),
+        ("format=csv&start_date=20240101", "start_date"),
+        ("format=beancount&start_date=2024-03-01&end_date=2024-02-01", "end_date"),
+    ],
+    ids=repr,
+)
 def test_a_bad_format_or_date_is_a_400_naming_it_and_changes_nothing(unit_api, query, field):
     assert post_entry(unit_api).status == 201
 
@@ -312,13 +368,15 @@ def test_a_business_that_does_not_exist_is_404(unit_api):
     token, action = businesses._new_token([unit_api.business_id, ghost], 1)
     transactions.commit([action], token=new_id())
 
-    response = unit_api.get(f"/v1/businesses/{ghost}/exports/journal", query="format=beancount",
-                            token=f"Bearer {token}")
+    response = unit_api.get(
+        f"/v1/businesses/{ghost}/exports/journal", query="format=beancount", token=f"Bearer {token}"
+    )
 
     assert_error(response, 404, "ResourceNotFound", "SpecifiedIdNotFound")
 
 
 # ---- ledgerline export ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("fmt", ["beancount", "csv"])
 def test_the_cli_writes_the_same_bytes_as_the_api(busy, capsysbinary, monkeypatch, fmt):
@@ -330,11 +388,15 @@ def test_the_cli_writes_the_same_bytes_as_the_api(busy, capsysbinary, monkeypatc
     assert capsysbinary.readouterr().out == whole.encode()
 
 
-@pytest.mark.parametrize("argv", [
-    ["--format", "beancount"],
-    ["--business-id", "BID", "--format", "csv", "--start-date", "2024-13-01"],
-    ["--business-id", "BID", "--format", "csv", "--end-date", "1899-12-31"],
-], ids=repr)
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--format", "beancount"],
+        ["--business-id", "BID", "--format", "csv", "--start-date", "2024-13-01"],
+        ["--business-id", "BID", "--format", "csv", "--end-date", "1899-12-31"],
+    ],
+    ids=repr,
+)
 def test_the_cli_refuses_bad_options_with_a_usage_error(busy, capsys, argv):
     with pytest.raises(SystemExit) as refused:
         cli.main(["export", *(busy.business_id if arg == "BID" else arg for arg in argv), "--aws"])

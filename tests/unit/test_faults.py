@@ -30,8 +30,13 @@ def test_faults_in_a_row_end_in_one_posting_and_the_clean_answer(table, monkeypa
     status, expected = twin(route, index, monkeypatch)
     case = Case(route, index)
     position = ROUTE_KEYS.index((route, index))
-    plan = [definite("TransactionConflict"), definite("Throttling"), definite("NoConnection"),
-            unknown(rotating(position)), unknown(rotating(position + 1))]
+    plan = [
+        definite("TransactionConflict"),
+        definite("Throttling"),
+        definite("NoConnection"),
+        unknown(rotating(position)),
+        unknown(rotating(position + 1)),
+    ]
     injected = install(monkeypatch, plan)
 
     answer = case.send()
@@ -75,7 +80,7 @@ def test_a_resend_reuses_the_token_and_content_of_the_first_send(unit_api, monke
 
 def test_every_transaction_of_a_request_has_its_own_token(unit_api, monkeypatch):
     """An accrual run posts 24 instruments to a transaction, then the run: no transaction may reuse another's
-token (issue 8: keyed runs burned them)."""
+    token (issue 8: keyed runs burned them)."""
     tokens: list[str] = []
     client = dynamodb_client()
     real = client.transact_write_items
@@ -89,8 +94,12 @@ token (issue 8: keyed runs burned them)."""
     for _ in range(30):
         books.new_instrument()
     monkeypatch.setattr(client, "transact_write_items", record)
-    response = books.send("POST", "/api/v1/loans/accrue-interest", body={"through_date": samples.EVENT_DAY},
-                          headers={"idempotency-key": "month-end"}).response
+    response = books.send(
+        "POST",
+        "/api/v1/loans/accrue-interest",
+        body={"through_date": samples.EVENT_DAY},
+        headers={"idempotency-key": "month-end"},
+    ).response
 
     assert response.status == 201, response.body
     assert len(response.json()["data"]["accrued"]) == 30
@@ -105,8 +114,12 @@ def test_a_keyed_accrue_all_that_stops_part_way_says_so_and_the_same_key_complet
     before = snapshot(api.business_id)
 
     def accrue_all() -> Any:
-        return books.send("POST", "/api/v1/loans/accrue-interest", body={"through_date": samples.EVENT_DAY},
-                          headers={"idempotency-key": "month-end"}).response
+        return books.send(
+            "POST",
+            "/api/v1/loans/accrue-interest",
+            body={"through_date": samples.EVENT_DAY},
+            headers={"idempotency-key": "month-end"},
+        ).response
 
     with monkeypatch.context() as faulty:
         install(faulty, [definite("TransactionConflict")], skip=1, forever=True)  # the second chunk never gets in

@@ -52,8 +52,9 @@ def test_a_commit_never_confirmed_is_proven_by_reading_it_back(table, monkeypatc
 
 
 @pytest.mark.parametrize(("route", "index"), ROUTES)
-def test_an_outcome_that_stays_unknown_is_a_truthful_503_and_the_same_key_completes_it(table, monkeypatch, route,
-                                                                                       index):
+def test_an_outcome_that_stays_unknown_is_a_truthful_503_and_the_same_key_completes_it(
+    table, monkeypatch, route, index
+):
     """Every send fails ambiguously without committing: nothing proves a commit, so the answer says the
     outcome is unknown (never "nothing was posted"), and the same key then posts it exactly once."""
     status, expected = twin(route, index, monkeypatch)

@@ -20,8 +20,13 @@ from ledgerline.store.runtime import dynamodb_client, table_name
 
 
 def create_invoice(client: Api, **fields: Any) -> dict[str, Any]:
-    body = {"invoice_number": "INV-1", "sent_at": "2024-01-15T10:00:00Z", "due_at": "2024-02-15T10:00:00Z",
-            "line_items": [{"description": "Consulting", "unit_price": 10**9}], **fields}
+    body = {
+        "invoice_number": "INV-1",
+        "sent_at": "2024-01-15T10:00:00Z",
+        "due_at": "2024-02-15T10:00:00Z",
+        "line_items": [{"description": "Consulting", "unit_price": 10**9}],
+        **fields,
+    }
     response = client.post(f"{client.base}/invoices", body)
     assert response.status == 201, response.json()
     return response.json()
@@ -29,16 +34,21 @@ def create_invoice(client: Api, **fields: Any) -> dict[str, Any]:
 
 # ---- 6. forged cursors: a correct signature around a position that is not this listing's ---------------------
 
+
 def entry_key(business_id: str, day: str = "2024-01-15") -> dict[str, str]:
     entry_id = str(uuid.uuid4())
-    return {**keys.key(keys.business_pk(business_id), keys.entry_sk(entry_id)),
-            **keys.entry_index_keys(business_id, day, entry_id)}
+    return {
+        **keys.key(keys.business_pk(business_id), keys.entry_sk(entry_id)),
+        **keys.entry_index_keys(business_id, day, entry_id),
+    }
 
 
 def invoice_key(business_id: str) -> dict[str, str]:
     invoice_id = str(uuid.uuid4())
-    return {**keys.key(keys.business_pk(business_id), keys.invoice_sk(invoice_id)),
-            **keys.invoice_index_keys(business_id, "2024-02-15", invoice_id)}
+    return {
+        **keys.key(keys.business_pk(business_id), keys.invoice_sk(invoice_id)),
+        **keys.invoice_index_keys(business_id, "2024-02-15", invoice_id),
+    }
 
 
 def run_key(business_id: str) -> dict[str, str]:
@@ -75,8 +85,9 @@ def test_a_signed_cursor_around_a_foreign_or_garbage_position_is_a_400(unit_api,
 
 def test_a_cursor_positioned_outside_the_listing_date_range_is_a_400(api):
     """Well-formed, but DynamoDB would refuse it as a start key: refused before the query, on either backend."""
-    cursor = cursors.encode(f"entries|{api.business_id}|2024-01-01|None|None",
-                            entry_key(api.business_id, day="1999-01-01"))
+    cursor = cursors.encode(
+        f"entries|{api.business_id}|2024-01-01|None|None", entry_key(api.business_id, day="1999-01-01")
+    )
 
     response = api.get(f"{api.base}/ledger/entries", query=f"start_date=2024-01-01&cursor={cursor}")
 
@@ -89,8 +100,9 @@ def test_a_start_key_that_dynamodb_refuses_is_an_invalid_cursor(unit_api, monkey
 
     def query(**request: Any) -> Any:
         if "ExclusiveStartKey" in request:
-            raise ClientError({"Error": {"Code": "ValidationException",
-                                         "Message": "The provided starting key is invalid"}}, "Query")
+            raise ClientError(
+                {"Error": {"Code": "ValidationException", "Message": "The provided starting key is invalid"}}, "Query"
+            )
         return real_query(**request)
 
     monkeypatch.setattr(client, "query", query)
@@ -101,8 +113,9 @@ def test_a_start_key_that_dynamodb_refuses_is_an_invalid_cursor(unit_api, monkey
     assert_error(response, 400, "PaginationCursor", "InvalidPaginationCursor")
 
 
-@pytest.mark.parametrize("position", [{"after": 5}, {"after": None}, {"after": "x", "PK": "y"}, {"garbage": []},
-                                      {"after": "a" * 100}])
+@pytest.mark.parametrize(
+    "position", [{"after": 5}, {"after": None}, {"after": "x", "PK": "y"}, {"garbage": []}, {"after": "a" * 100}]
+)
 def test_a_forged_debt_schedule_cursor_is_a_400_in_the_loans_shape(unit_api, position):
     loans = Loans(unit_api)
     loans.instrument()
@@ -115,9 +128,11 @@ def test_a_forged_debt_schedule_cursor_is_a_400_in_the_loans_shape(unit_api, pos
 
 # ---- 7. the database throttled or out of reach after the SDK's retries -------------------------------------
 
+
 def throttled(code: str, operation: str) -> ClientError:
-    return ClientError({"Error": {"Code": code, "Message": "Rate of requests exceeds the allowed throughput."}},
-                       operation)
+    return ClientError(
+        {"Error": {"Code": code, "Message": "Rate of requests exceeds the allowed throughput."}}, operation
+    )
 
 
 def fail_reads(monkeypatch: pytest.MonkeyPatch, operation: str, failure: Exception) -> None:
@@ -142,16 +157,27 @@ def assert_unavailable_in_ledger_shape(response) -> None:
     assert "could not be reached; nothing was changed" in body["description"]
 
 
-@pytest.mark.parametrize(("operation", "failure"), [
-    ("query", throttled("ThrottlingException", "Query")),
-    ("query", throttled("ProvisionedThroughputExceededException", "Query")),
-    ("query", throttled("RequestLimitExceeded", "Query")),
-    ("query", throttled("InternalServerError", "Query")),
-    ("query", EndpointConnectionError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com")),
-    ("query", ReadTimeoutError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com")),
-    ("query", ConnectTimeoutError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com")),
-], ids=["throttling", "throughput", "request-limit", "internal-error", "no-connection", "read-timeout",
-        "connect-timeout"])
+@pytest.mark.parametrize(
+    ("operation", "failure"),
+    [
+        ("query", throttled("ThrottlingException", "Query")),
+        ("query", throttled("ProvisionedThroughputExceededException", "Query")),
+        ("query", throttled("RequestLimitExceeded", "Query")),
+        ("query", throttled("InternalServerError", "Query")),
+        ("query", EndpointConnectionError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com")),
+        ("query", ReadTimeoutError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com")),
+        ("query", ConnectTimeoutError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com")),
+    ],
+    ids=[
+        "throttling",
+        "throughput",
+        "request-limit",
+        "internal-error",
+        "no-connection",
+        "read-timeout",
+        "connect-timeout",
+    ],
+)
 def test_a_failed_read_is_a_503_with_retry_after_in_the_ledger_shape(unit_api, monkeypatch, operation, failure):
     fail_reads(monkeypatch, operation, failure)
 
@@ -169,13 +195,15 @@ def test_a_failed_get_item_is_a_503(unit_api, monkeypatch):
 def test_a_write_whose_read_fails_is_a_503_and_posts_nothing(unit_api, monkeypatch):
     with unchanged(unit_api), monkeypatch.context() as patch:
         fail_reads(patch, "batch_get_item", throttled("ProvisionedThroughputExceededException", "BatchGetItem"))
-        response = unit_api.post(f"{unit_api.base}/custom-journal-entries", entry_body(),
-                                 headers={"Idempotency-Key": "busy-1"})
+        response = unit_api.post(
+            f"{unit_api.base}/custom-journal-entries", entry_body(), headers={"Idempotency-Key": "busy-1"}
+        )
 
     assert_unavailable_in_ledger_shape(response)
     # Nothing was recorded under the key either: the same request now succeeds.
-    retried = unit_api.post(f"{unit_api.base}/custom-journal-entries", entry_body(),
-                            headers={"Idempotency-Key": "busy-1"})
+    retried = unit_api.post(
+        f"{unit_api.base}/custom-journal-entries", entry_body(), headers={"Idempotency-Key": "busy-1"}
+    )
     assert retried.status == 201, retried.json()
 
 
@@ -185,13 +213,18 @@ def assert_unavailable_in_loans_shape(response) -> None:
     assert "nothing was changed" in body["detail"]
 
 
-@pytest.mark.parametrize(("operation", "failure"), [
-    ("batch_get_item", throttled("ThrottlingException", "BatchGetItem")),
-    ("batch_get_item", throttled("RequestLimitExceeded", "BatchGetItem")),
-    ("batch_get_item", ReadTimeoutError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com")),
-], ids=["batch-get-item-throttled", "batch-get-item", "batch-get-item-timeout"])
-def test_a_payment_whose_read_fails_is_a_503_in_the_loans_shape_and_posts_nothing(unit_api, monkeypatch,
-                                                                                  operation, failure):
+@pytest.mark.parametrize(
+    ("operation", "failure"),
+    [
+        ("batch_get_item", throttled("ThrottlingException", "BatchGetItem")),
+        ("batch_get_item", throttled("RequestLimitExceeded", "BatchGetItem")),
+        ("batch_get_item", ReadTimeoutError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com")),
+    ],
+    ids=["batch-get-item-throttled", "batch-get-item", "batch-get-item-timeout"],
+)
+def test_a_payment_whose_read_fails_is_a_503_in_the_loans_shape_and_posts_nothing(
+    unit_api, monkeypatch, operation, failure
+):
     loans = Loans(unit_api)
     loan = loans.instrument()
     txn = ok(loans.import_transaction({"amount_cents": 5_000, "direction": "inflow", "date": "2024-02-01"}))
@@ -206,15 +239,19 @@ def test_a_payment_whose_read_fails_is_a_503_in_the_loans_shape_and_posts_nothin
 def test_a_loans_read_whose_get_item_fails_is_a_503(unit_api, monkeypatch):
     loans = Loans(unit_api)
     loan = loans.instrument()
-    fail_reads(monkeypatch, "get_item", EndpointConnectionError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com"))
+    fail_reads(
+        monkeypatch, "get_item", EndpointConnectionError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com")
+    )
 
     assert_unavailable_in_loans_shape(
-        unit_api.get(f"{loans.schedule_path}/instruments/{loan['id']}", headers=loans.headers))
+        unit_api.get(f"{loans.schedule_path}/instruments/{loan['id']}", headers=loans.headers)
+    )
 
 
 def test_a_database_error_that_is_not_about_availability_stays_a_generic_500(unit_api, monkeypatch):
-    fail_reads(monkeypatch, "query", ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}},
-                                                 "Query"))
+    fail_reads(
+        monkeypatch, "query", ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "Query")
+    )
 
     response = unit_api.get(f"{unit_api.base}/ledger/entries")
 
@@ -225,6 +262,7 @@ def test_a_database_error_that_is_not_about_availability_stays_a_generic_500(uni
 
 # ---- 9. an invoice whose history outgrows DynamoDB's item limit ----------------------------------------------
 
+
 def test_an_invoice_past_the_old_item_cap_still_takes_payments_write_offs_and_deletions(unit_api):
     """1,000 payments with 990-character memos: about 1.2 MB of history, where one item holds at most
     400 KB (the embedded design refused such a payment at 350 KB with a 409). Payments and write-offs are
@@ -232,13 +270,24 @@ def test_an_invoice_past_the_old_item_cap_still_takes_payments_write_offs_and_de
     and the invoice reads back whole, in its listing too."""
     invoice = create_invoice(unit_api)
     seed_payments(unit_api.business_id, invoice["id"], 1_000, amount=1, memo="m" * 990)
-    tags = [{"key": f"{n:02d}" + "k" * 98, "value": "v" * 100, "dimension_display_name": "d" * 100,
-             "value_display_name": "w" * 100} for n in range(20)]
+    tags = [
+        {
+            "key": f"{n:02d}" + "k" * 98,
+            "value": "v" * 100,
+            "dimension_display_name": "d" * 100,
+            "value_display_name": "w" * 100,
+        }
+        for n in range(20)
+    ]
 
-    paid = unit_api.post(invoice_path(unit_api, invoice["id"], "/payment"),
-                         {"amount": 1, "paid_at": "2024-02-01T00:00:00Z", "memo": "p" * 1000})
-    written = unit_api.post(invoice_path(unit_api, invoice["id"], "/write-off"),
-                            {"amount": 1, "write_off_at": "2024-02-01T00:00:00Z", "tags": tags})
+    paid = unit_api.post(
+        invoice_path(unit_api, invoice["id"], "/payment"),
+        {"amount": 1, "paid_at": "2024-02-01T00:00:00Z", "memo": "p" * 1000},
+    )
+    written = unit_api.post(
+        invoice_path(unit_api, invoice["id"], "/write-off"),
+        {"amount": 1, "write_off_at": "2024-02-01T00:00:00Z", "tags": tags},
+    )
     deleted = unit_api.delete(invoice_path(unit_api, invoice["id"], f"/write-offs/{written.json()['id']}"))
 
     assert (paid.status, written.status, deleted.status) == (201, 201, 200), (paid.json(), written.json())
@@ -252,9 +301,14 @@ def test_an_invoice_past_the_old_item_cap_still_takes_payments_write_offs_and_de
 
 # ---- 10. authentication records that do not prove what they should -------------------------------------------
 
+
 def put_token(token: str, **fields: Any) -> None:
-    item = {**keys.key(keys.token_pk(keys.sha256_hex(token)), keys.TOKEN_SK), "kind": "TOKEN",
-            "created_at": "2024-01-01T00:00:00+00:00", **fields}
+    item = {
+        **keys.key(keys.token_pk(keys.sha256_hex(token)), keys.TOKEN_SK),
+        "kind": "TOKEN",
+        "created_at": "2024-01-01T00:00:00+00:00",
+        **fields,
+    }
     dynamodb_client().put_item(TableName=table_name(), Item=codec.to_item(item))
 
 
@@ -264,21 +318,26 @@ def test_a_token_for_a_business_without_a_profile_gets_404s_not_empty_lists(unit
     put_token(token, business_ids=[ghost], expires_at=4_102_444_800)  # 2100-01-01
     bearer = f"Bearer {token}"
 
-    schedule = unit_api.get(f"/api/v1/businesses/{ghost}/cfo-portal/debt-schedule", token=bearer,
-                            headers={"x-business-id": ghost})
+    schedule = unit_api.get(
+        f"/api/v1/businesses/{ghost}/cfo-portal/debt-schedule", token=bearer, headers={"x-business-id": ghost}
+    )
     runs = unit_api.get(f"/v1/businesses/{ghost}/write-off-runs", token=bearer)
 
     error(schedule, 404, "BUSINESS_NOT_FOUND")
     assert_error(runs, 404, "ResourceNotFound", "SpecifiedIdNotFound")
 
 
-@pytest.mark.parametrize("fields", [
-    {"business_ids": ["b"]},
-    {"business_ids": ["b"], "expires_at": "never"},
-    {"business_ids": ["b"], "expires_at": True},
-    {"expires_at": 4_102_444_800},
-    {"business_ids": "b", "expires_at": 4_102_444_800},
-], ids=["no-expiry", "text-expiry", "boolean-expiry", "no-businesses", "businesses-not-a-list"])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"business_ids": ["b"]},
+        {"business_ids": ["b"], "expires_at": "never"},
+        {"business_ids": ["b"], "expires_at": True},
+        {"expires_at": 4_102_444_800},
+        {"business_ids": "b", "expires_at": 4_102_444_800},
+    ],
+    ids=["no-expiry", "text-expiry", "boolean-expiry", "no-businesses", "businesses-not-a-list"],
+)
 def test_a_damaged_token_record_is_401_not_a_crash(unit_api, fields):
     token = "llk_damaged-token-record"
     put_token(token, **{k: ([unit_api.business_id] if v == ["b"] else v) for k, v in fields.items()})

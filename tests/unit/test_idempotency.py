@@ -69,8 +69,11 @@ def test_the_same_key_on_a_different_path_is_409_and_creates_nothing(unit_api):
     post_keyed(unit_api, "key-1")
     before = books(unit_api.business_id)
 
-    response = unit_api.post(f"{unit_api.base}/ledger/accounts", {"name": "Petty Cash", "account_type": "ASSET"},
-                             headers={"Idempotency-Key": "key-1"})
+    response = unit_api.post(
+        f"{unit_api.base}/ledger/accounts",
+        {"name": "Petty Cash", "account_type": "ASSET"},
+        headers={"Idempotency-Key": "key-1"},
+    )
 
     assert_conflict(response)
     assert books(unit_api.business_id) == before
@@ -80,8 +83,9 @@ def test_the_same_key_on_a_different_method_is_409_and_reverses_nothing(unit_api
     entry_id = post_keyed(unit_api, "key-1").json()["id"]
     before = books(unit_api.business_id)
 
-    response = unit_api.delete(f"{unit_api.base}/custom-journal-entries/{entry_id}",
-                               headers={"Idempotency-Key": "key-1"})
+    response = unit_api.delete(
+        f"{unit_api.base}/custom-journal-entries/{entry_id}", headers={"Idempotency-Key": "key-1"}
+    )
 
     assert_conflict(response)
     assert books(unit_api.business_id) == before

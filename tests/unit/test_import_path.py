@@ -23,24 +23,51 @@ print(json.dumps(sorted(m for m in sys.modules if m.startswith(("ledgerline", "b
 
 NOT_LOADED = {
     "write_off_loan": {
-        "boto3", "ledgerline.domain.invoices", "ledgerline.domain.policy", "ledgerline.domain.statements",
-        "ledgerline.domain.runs", "ledgerline.domain.bank_transactions", "ledgerline.schemas.invoices",
-        "ledgerline.schemas.policy", "ledgerline.schemas.ledger", "ledgerline.services.bank_transactions",
-        "ledgerline.services.invoices", "ledgerline.services.statements", "ledgerline.services.write_offs",
+        "boto3",
+        "ledgerline.domain.invoices",
+        "ledgerline.domain.policy",
+        "ledgerline.domain.statements",
+        "ledgerline.domain.runs",
+        "ledgerline.domain.bank_transactions",
+        "ledgerline.schemas.invoices",
+        "ledgerline.schemas.policy",
+        "ledgerline.schemas.ledger",
+        "ledgerline.services.bank_transactions",
+        "ledgerline.services.invoices",
+        "ledgerline.services.statements",
+        "ledgerline.services.write_offs",
     },
     "record_debt_payment": {
-        "boto3", "ledgerline.domain.invoices", "ledgerline.domain.policy", "ledgerline.domain.statements",
-        "ledgerline.domain.runs", "ledgerline.schemas.invoices", "ledgerline.schemas.policy",
-        "ledgerline.services.invoices", "ledgerline.services.statements",
+        "boto3",
+        "ledgerline.domain.invoices",
+        "ledgerline.domain.policy",
+        "ledgerline.domain.statements",
+        "ledgerline.domain.runs",
+        "ledgerline.schemas.invoices",
+        "ledgerline.schemas.policy",
+        "ledgerline.services.invoices",
+        "ledgerline.services.statements",
     },
     "create_custom_journal_entry": {
-        "boto3", "ledgerline.domain.invoices", "ledgerline.domain.loans", "ledgerline.domain.policy",
-        "ledgerline.domain.statements", "ledgerline.schemas.loans", "ledgerline.schemas.invoices",
-        "ledgerline.services.loans", "ledgerline.services.invoices", "ledgerline.services.statements",
+        "boto3",
+        "ledgerline.domain.invoices",
+        "ledgerline.domain.loans",
+        "ledgerline.domain.policy",
+        "ledgerline.domain.statements",
+        "ledgerline.schemas.loans",
+        "ledgerline.schemas.invoices",
+        "ledgerline.services.loans",
+        "ledgerline.services.invoices",
+        "ledgerline.services.statements",
     },
     "get_trial_balance": {
-        "boto3", "ledgerline.domain.invoices", "ledgerline.domain.loans", "ledgerline.domain.statements",
-        "ledgerline.schemas.loans", "ledgerline.schemas.invoices", "ledgerline.services.statements",
+        "boto3",
+        "ledgerline.domain.invoices",
+        "ledgerline.domain.loans",
+        "ledgerline.domain.statements",
+        "ledgerline.schemas.loans",
+        "ledgerline.schemas.invoices",
+        "ledgerline.services.statements",
     },
 }
 
@@ -48,10 +75,21 @@ NOT_LOADED = {
 @pytest.mark.parametrize("function", sorted(NOT_LOADED))
 def test_a_function_loads_only_what_its_request_needs(function: str) -> None:
     folder = str(ROOT / "functions" / function)
-    env = {"PATH": "/usr/bin:/bin", "AWS_DEFAULT_REGION": "us-east-1", "LEDGER_TABLE_NAME": "t",
-           "CURSOR_SECRET": "import-path-test", "POWERTOOLS_TRACE_DISABLED": "true"}
-    done = subprocess.run([sys.executable, "-c", PROBE.format(folder=folder)], capture_output=True, text=True,
-                          env=env, cwd=folder, check=False)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "LEDGER_TABLE_NAME": "t",
+        "CURSOR_SECRET": "import-path-test",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(folder=folder)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=folder,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     loaded = set(json.loads(done.stdout.splitlines()[-1]))
     assert "ledgerline.api.app" in loaded  # the probe did import the function

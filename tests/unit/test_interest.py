@@ -13,6 +13,7 @@ D = date.fromisoformat
 
 # ---- the spec's worked example -------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("day_count", "cents"), [(A365, 10_411), (A360, 10_556), (US30, 10_556)])
 def test_the_spec_example_one_million_cents_at_500_bps_from_jan_15_to_mar_31_2024(day_count, cents):
     assert interest_cents(1_000_000, 500, day_count, D("2024-01-15"), D("2024-03-31")) == cents
@@ -25,21 +26,25 @@ def test_the_spec_example_counts_76_actual_days_and_76_thirty_360_days():
 
 # ---- 30/360 US, the rules in SPEC §5's order (FACTS.md: QuantLib's Thirty360.USA) ---------------
 
-@pytest.mark.parametrize(("start", "end", "days"), [
-    ("2023-02-28", "2023-03-31", 30),  # D1 last of Feb → 30; then D2 = 31 with D1 ≥ 30 → 30
-    ("2024-02-29", "2025-02-28", 360),  # both last of February → D2 = 30, D1 = 30
-    ("2024-01-31", "2024-02-29", 29),  # D1 = 31 → 30; D2 is Feb 29 but D1 is not in February
-    ("2023-02-28", "2024-02-29", 360),  # both last of February, non-leap to leap
-    ("2024-02-29", "2024-03-31", 30),  # D1 last of Feb (leap) → 30, so D2 = 31 → 30
-    ("2024-02-28", "2024-03-31", 33),  # Feb 28 of a leap year is not the last day: no rule applies
-    ("2024-01-31", "2024-03-31", 60),  # D1 = 31 and D2 = 31 → both 30
-    ("2024-01-30", "2024-03-31", 60),  # D1 = 30 and D2 = 31 → D2 = 30
-    ("2024-01-29", "2024-03-31", 62),  # D2 = 31 with D1 < 30 stays 31
-    ("2024-01-15", "2024-03-31", 76),
-    ("2024-03-31", "2024-04-30", 30),
-    ("2024-01-01", "2025-01-01", 360),
-    ("2024-01-15", "2024-01-15", 0),
-])
+
+@pytest.mark.parametrize(
+    ("start", "end", "days"),
+    [
+        ("2023-02-28", "2023-03-31", 30),  # D1 last of Feb → 30; then D2 = 31 with D1 ≥ 30 → 30
+        ("2024-02-29", "2025-02-28", 360),  # both last of February → D2 = 30, D1 = 30
+        ("2024-01-31", "2024-02-29", 29),  # D1 = 31 → 30; D2 is Feb 29 but D1 is not in February
+        ("2023-02-28", "2024-02-29", 360),  # both last of February, non-leap to leap
+        ("2024-02-29", "2024-03-31", 30),  # D1 last of Feb (leap) → 30, so D2 = 31 → 30
+        ("2024-02-28", "2024-03-31", 33),  # Feb 28 of a leap year is not the last day: no rule applies
+        ("2024-01-31", "2024-03-31", 60),  # D1 = 31 and D2 = 31 → both 30
+        ("2024-01-30", "2024-03-31", 60),  # D1 = 30 and D2 = 31 → D2 = 30
+        ("2024-01-29", "2024-03-31", 62),  # D2 = 31 with D1 < 30 stays 31
+        ("2024-01-15", "2024-03-31", 76),
+        ("2024-03-31", "2024-04-30", 30),
+        ("2024-01-01", "2025-01-01", 360),
+        ("2024-01-15", "2024-01-15", 0),
+    ],
+)
 def test_thirty_360_us_day_counts(start, end, days):
     assert thirty_360_us_days(D(start), D(end)) == days
 
@@ -55,14 +60,18 @@ def test_thirty_360_us_year_fraction_is_days_over_360():
 
 # ---- actual day counts across February ----------------------------------------------------------
 
-@pytest.mark.parametrize(("start", "end", "days"), [
-    ("2024-02-01", "2024-03-01", 29),  # leap year
-    ("2023-02-01", "2023-03-01", 28),
-    ("2024-01-31", "2024-03-01", 30),
-    ("2023-01-31", "2023-03-01", 29),
-    ("2024-01-01", "2025-01-01", 366),
-    ("2023-01-01", "2024-01-01", 365),
-])
+
+@pytest.mark.parametrize(
+    ("start", "end", "days"),
+    [
+        ("2024-02-01", "2024-03-01", 29),  # leap year
+        ("2023-02-01", "2023-03-01", 28),
+        ("2024-01-31", "2024-03-01", 30),
+        ("2023-01-31", "2023-03-01", 29),
+        ("2024-01-01", "2025-01-01", 366),
+        ("2023-01-01", "2024-01-01", 365),
+    ],
+)
 def test_actual_day_counts_follow_the_calendar(start, end, days):
     assert year_fraction(A365, D(start), D(end)) == Decimal(days) / Decimal(365)
     assert year_fraction(A360, D(start), D(end)) == Decimal(days) / Decimal(360)
@@ -85,32 +94,39 @@ def test_a_leap_year_under_actual_365_fixed_is_more_than_a_year():
 
 # ---- rounding to the cent, half-even ------------------------------------------------------------
 
-@pytest.mark.parametrize(("day_count", "start", "end", "principal", "exact", "cents"), [
-    # actual_365_fixed, 73 days at 500 bps: exactly principal / 100
-    (A365, "2024-01-01", "2024-03-14", 1_000_050, "10000.5", 10_000),  # even neighbour below
-    (A365, "2024-01-01", "2024-03-14", 1_000_150, "10001.5", 10_002),  # even neighbour above
-    # actual_360, 36 days at 500 bps: exactly principal / 200
-    (A360, "2024-01-01", "2024-02-06", 2_500_100, "12500.5", 12_500),
-    (A360, "2024-01-01", "2024-02-06", 2_500_300, "12501.5", 12_502),
-    # thirty_360_us, 36 days (Jan 1 → Feb 7) at 500 bps: exactly principal / 200
-    (US30, "2024-01-01", "2024-02-07", 100, "0.5", 0),
-    (US30, "2024-01-01", "2024-02-07", 300, "1.5", 2),
-])
+
+@pytest.mark.parametrize(
+    ("day_count", "start", "end", "principal", "exact", "cents"),
+    [
+        # actual_365_fixed, 73 days at 500 bps: exactly principal / 100
+        (A365, "2024-01-01", "2024-03-14", 1_000_050, "10000.5", 10_000),  # even neighbour below
+        (A365, "2024-01-01", "2024-03-14", 1_000_150, "10001.5", 10_002),  # even neighbour above
+        # actual_360, 36 days at 500 bps: exactly principal / 200
+        (A360, "2024-01-01", "2024-02-06", 2_500_100, "12500.5", 12_500),
+        (A360, "2024-01-01", "2024-02-06", 2_500_300, "12501.5", 12_502),
+        # thirty_360_us, 36 days (Jan 1 → Feb 7) at 500 bps: exactly principal / 200
+        (US30, "2024-01-01", "2024-02-07", 100, "0.5", 0),
+        (US30, "2024-01-01", "2024-02-07", 300, "1.5", 2),
+    ],
+)
 def test_exact_half_cents_round_to_the_even_cent(day_count, start, end, principal, exact, cents):
     assert Decimal(principal) * 500 / 10_000 * year_fraction(day_count, D(start), D(end)) == Decimal(exact)
     assert interest_cents(principal, 500, day_count, D(start), D(end)) == cents
 
 
-@pytest.mark.parametrize(("day_count", "days", "principal", "exact", "cents"), [
-    # Ties whose year fraction has no finite decimal form (37/365, 1/360): a 28-digit day fraction
-    # would land a hair above or below the half and round by noise instead of half-even.
-    (A365, 37, 18_250, "92.5", 92),  # 18,250 × 5 % × 37/365
-    (A365, 39, 18_250, "97.5", 98),
-    (A365, 1, 3_650, "0.5", 0),
-    (A365, 1, 10_950, "1.5", 2),
-    (A360, 1, 3_600, "0.5", 0),
-    (A360, 7, 1_800 * 3, "5.25", 5),
-])
+@pytest.mark.parametrize(
+    ("day_count", "days", "principal", "exact", "cents"),
+    [
+        # Ties whose year fraction has no finite decimal form (37/365, 1/360): a 28-digit day fraction
+        # would land a hair above or below the half and round by noise instead of half-even.
+        (A365, 37, 18_250, "92.5", 92),  # 18,250 × 5 % × 37/365
+        (A365, 39, 18_250, "97.5", 98),
+        (A365, 1, 3_650, "0.5", 0),
+        (A365, 1, 10_950, "1.5", 2),
+        (A360, 1, 3_600, "0.5", 0),
+        (A360, 7, 1_800 * 3, "5.25", 5),
+    ],
+)
 def test_ties_are_decided_on_the_exact_value_not_on_a_rounded_day_fraction(day_count, days, principal, exact, cents):
     start = D("2023-01-02")
     end = date.fromordinal(start.toordinal() + days)
@@ -132,12 +148,16 @@ def test_interest_is_exact_for_amounts_where_floats_would_drift():
 
 # ---- no interest --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("principal", "rate", "start", "end"), [
-    (1_000_000, 0, "2024-01-01", "2024-12-31"),
-    (0, 500, "2024-01-01", "2024-12-31"),
-    (1_000_000, 500, "2024-03-31", "2024-03-31"),
-    (1_000_000, 500, "2024-03-31", "2024-03-01"),
-])
+
+@pytest.mark.parametrize(
+    ("principal", "rate", "start", "end"),
+    [
+        (1_000_000, 0, "2024-01-01", "2024-12-31"),
+        (0, 500, "2024-01-01", "2024-12-31"),
+        (1_000_000, 500, "2024-03-31", "2024-03-31"),
+        (1_000_000, 500, "2024-03-31", "2024-03-01"),
+    ],
+)
 def test_no_rate_no_principal_or_no_time_earns_nothing(principal, rate, start, end):
     for day_count in DayCount:
         assert interest_cents(principal, rate, day_count, D(start), D(end)) == 0

@@ -6,7 +6,6 @@ refusal leaves the books as they were. The helpers are in tests/support/invoices
 """
 
 import pytest
-
 from support import (
     MISSING_ID,
     Api,
@@ -53,16 +52,16 @@ books_stay_balanced = balanced_after("api", "other_api", "la_api", check=assert_
 # ---- create -----------------------------------------------------------------------------------------
 
 ROUNDING_CASES = [  # (unit_price, quantity, round half-even of the product)
-    (333, "0.5", 166),     # 166.5: a tie goes to the even cent
-    (335, "0.5", 168),     # 167.5: a tie goes to the even cent
-    (3, "1.5", 4),         # 4.5
-    (5, "2.5", 12),        # 12.5
-    (7, "0.5", 4),         # 3.5
-    (101, "0.25", 25),     # 25.25
-    (199, "0.125", 25),    # 24.875
-    (1, "0.51", 1),        # 0.51
+    (333, "0.5", 166),  # 166.5: a tie goes to the even cent
+    (335, "0.5", 168),  # 167.5: a tie goes to the even cent
+    (3, "1.5", 4),  # 4.5
+    (5, "2.5", 12),  # 12.5
+    (7, "0.5", 4),  # 3.5
+    (101, "0.25", 25),  # 25.25
+    (199, "0.125", 25),  # 24.875
+    (1, "0.51", 1),  # 0.51
     (125, "3", 375),
-    (333, 0.5, 166),       # a JSON number quantity is read as its decimal text, not a binary float
+    (333, 0.5, 166),  # a JSON number quantity is read as its decimal text, not a binary float
 ]
 
 
@@ -73,7 +72,9 @@ def test_a_line_amount_is_unit_price_times_quantity_rounded_half_even(api):
     assert [line["total_amount"] for line in invoice["line_items"]] == expected
     assert (invoice["total_amount"], invoice["subtotal"], invoice["outstanding_balance"]) == (sum(expected),) * 3
     assert lines_of(get_entry(api, invoice["journal_entry_id"])) == [
-        ("ACCOUNTS_RECEIVABLE", "DEBIT", sum(expected)), ("SALES", "CREDIT", sum(expected))]
+        ("ACCOUNTS_RECEIVABLE", "DEBIT", sum(expected)),
+        ("SALES", "CREDIT", sum(expected)),
+    ]
 
 
 def test_create_posts_dr_receivable_total_and_cr_each_lines_revenue_account(api):
@@ -83,11 +84,12 @@ def test_create_posts_dr_receivable_total_and_cr_each_lines_revenue_account(api)
 
     invoice = create_invoice(
         api,
-        item(333, "0.5"),                                                          # default SALES: 166
-        item(335, "0.5", account_identifier=stable("SALES")),                      # SALES: 168
-        item(1_000, "2", account_identifier=stable("UNCATEGORIZED_REVENUE")),      # 2000
-        item(250, "1.5", account_identifier=by_id(custom.json()["id"])),           # 375
-        memo="January work", tags=[{"key": "region", "value": "west"}],
+        item(333, "0.5"),  # default SALES: 166
+        item(335, "0.5", account_identifier=stable("SALES")),  # SALES: 168
+        item(1_000, "2", account_identifier=stable("UNCATEGORIZED_REVENUE")),  # 2000
+        item(250, "1.5", account_identifier=by_id(custom.json()["id"])),  # 375
+        memo="January work",
+        tags=[{"key": "region", "value": "west"}],
     )
 
     assert invoice["status"] == "SENT"
@@ -96,27 +98,68 @@ def test_create_posts_dr_receivable_total_and_cr_each_lines_revenue_account(api)
     assert invoice["line_items"][0]["account_identifier"] == by_id(api.accounts["SALES"])
     assert invoice["line_items"][3]["account_identifier"] == by_id(custom.json()["id"])
     entry = get_entry(api, invoice["journal_entry_id"])
-    assert lines_of(entry) == [("ACCOUNTS_RECEIVABLE", "DEBIT", 2_709), ("CONSULTING_REVENUE", "CREDIT", 375),
-                               ("SALES", "CREDIT", 334), ("UNCATEGORIZED_REVENUE", "CREDIT", 2_000)]
+    assert lines_of(entry) == [
+        ("ACCOUNTS_RECEIVABLE", "DEBIT", 2_709),
+        ("CONSULTING_REVENUE", "CREDIT", 375),
+        ("SALES", "CREDIT", 334),
+        ("UNCATEGORIZED_REVENUE", "CREDIT", 2_000),
+    ]
     assert entry["source"] == {"type": "INVOICE", "id": invoice["id"]}
     assert [(t["key"], t["value"]) for t in entry["transaction_tags"]] == [("region", "west")]
     assert [(t["key"], t["value"]) for t in invoice["transaction_tags"]] == [("region", "west")]
-    assert moved(before, balances(api)) == {"ACCOUNTS_RECEIVABLE": 2_709, "SALES": 334, "UNCATEGORIZED_REVENUE": 2_000,
-                                            "CONSULTING_REVENUE": 375}
+    assert moved(before, balances(api)) == {
+        "ACCOUNTS_RECEIVABLE": 2_709,
+        "SALES": 334,
+        "UNCATEGORIZED_REVENUE": 2_000,
+        "CONSULTING_REVENUE": 375,
+    }
 
 
 def test_create_returns_the_invoice_as_a_bare_object(api):
     invoice = create_invoice(api, item(10_000), external_id="inv-ext-1")
 
-    assert {"id", "type", "business_id", "external_id", "invoice_number", "customer_external_id", "status", "sent_at",
-            "due_at", "paid_at", "voided_at", "line_items", "subtotal", "total_amount", "outstanding_balance",
-            "payments", "write_offs", "memo", "transaction_tags"} <= set(invoice)
-    assert (invoice["type"], invoice["business_id"], invoice["external_id"]) == ("Invoice", api.business_id,
-                                                                                 "inv-ext-1")
+    assert {
+        "id",
+        "type",
+        "business_id",
+        "external_id",
+        "invoice_number",
+        "customer_external_id",
+        "status",
+        "sent_at",
+        "due_at",
+        "paid_at",
+        "voided_at",
+        "line_items",
+        "subtotal",
+        "total_amount",
+        "outstanding_balance",
+        "payments",
+        "write_offs",
+        "memo",
+        "transaction_tags",
+    } <= set(invoice)
+    assert (invoice["type"], invoice["business_id"], invoice["external_id"]) == (
+        "Invoice",
+        api.business_id,
+        "inv-ext-1",
+    )
     assert (invoice["invoice_number"], invoice["customer_external_id"]) == ("INV-1", "cust-1")
-    assert (invoice["payments"], invoice["write_offs"], invoice["paid_at"], invoice["voided_at"]) == ([], [], None, None)
-    assert set(invoice["line_items"][0]) == {"id", "description", "product", "unit_price", "quantity",
-                                             "account_identifier", "total_amount"}
+    assert (invoice["payments"], invoice["write_offs"], invoice["paid_at"], invoice["voided_at"]) == (
+        [],
+        [],
+        None,
+        None,
+    )
+    assert set(invoice["line_items"][0]) == {
+        "id",
+        "description",
+        "product",
+        "unit_price",
+        "quantity",
+        "account_identifier",
+        "total_amount",
+    }
     assert get_invoice(api, invoice["id"]) == invoice
 
 
@@ -147,31 +190,54 @@ def test_the_same_external_id_with_different_content_is_a_conflict(api):
     assert [i["id"] for i in all_invoices(api)] == [first["id"]]
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    (lambda b: b["line_items"][0].update(quantity="0"), "line_items.0.quantity"),
-    (lambda b: b["line_items"][0].update(quantity="-1"), "line_items.0.quantity"),
-    (lambda b: b["line_items"][0].update(quantity=-0.5), "line_items.0.quantity"),
-    (lambda b: b["line_items"][0].update(unit_price=10.5), "line_items.0.unit_price"),
-    (lambda b: b["line_items"][0].update(unit_price="10"), "line_items.0.unit_price"),
-    (lambda b: b["line_items"][0].update(unit_price=True), "line_items.0.unit_price"),
-    (lambda b: b["line_items"][0].update(unit_price=0), "line_items.0.unit_price"),
-    (lambda b: b["line_items"][0].update(unit_price=-100), "line_items.0.unit_price"),
-    (lambda b: b["line_items"][0].update(colour="red"), "line_items.0.colour"),
-    (lambda b: b.update(line_items=[]), "line_items"),
-    (lambda b: b.update(line_items=[item(100)] * 51), "line_items"),
-    (lambda b: b.pop("line_items"), "line_items"),
-    (lambda b: b.update(discount=5), "discount"),
-    (lambda b: b.update(tags=[{"key": f"k{i}", "value": "v"} for i in range(21)]), "tags"),
-    (lambda b: b.update(tags=[{"key": "k", "value": "v" * 101}]), "tags.0.value"),
-    (lambda b: b.update(sent_at="2024-01-15"), "sent_at"),
-    (lambda b: b.update(sent_at="2024-01-15T10:00:00"), "sent_at"),
-    (lambda b: b.update(memo="m" * 1001), "memo"),
-    (lambda b: b["line_items"][0].update(account_identifier={"type": "Name", "name": "SALES"}),
-     "line_items.0.account_identifier"),
-], ids=["quantity-0", "quantity-negative", "quantity-negative-number", "unit-price-10.5", "unit-price-string",
-        "unit-price-true", "unit-price-0", "unit-price-negative", "unknown-line-field", "no-line-items",
-        "51-line-items", "missing-line-items", "unknown-field", "21-tags", "long-tag-value", "sent-at-date-only",
-        "sent-at-without-offset", "long-memo", "bad-account-identifier"])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda b: b["line_items"][0].update(quantity="0"), "line_items.0.quantity"),
+        (lambda b: b["line_items"][0].update(quantity="-1"), "line_items.0.quantity"),
+        (lambda b: b["line_items"][0].update(quantity=-0.5), "line_items.0.quantity"),
+        (lambda b: b["line_items"][0].update(unit_price=10.5), "line_items.0.unit_price"),
+        (lambda b: b["line_items"][0].update(unit_price="10"), "line_items.0.unit_price"),
+        (lambda b: b["line_items"][0].update(unit_price=True), "line_items.0.unit_price"),
+        (lambda b: b["line_items"][0].update(unit_price=0), "line_items.0.unit_price"),
+        (lambda b: b["line_items"][0].update(unit_price=-100), "line_items.0.unit_price"),
+        (lambda b: b["line_items"][0].update(colour="red"), "line_items.0.colour"),
+        (lambda b: b.update(line_items=[]), "line_items"),
+        (lambda b: b.update(line_items=[item(100)] * 51), "line_items"),
+        (lambda b: b.pop("line_items"), "line_items"),
+        (lambda b: b.update(discount=5), "discount"),
+        (lambda b: b.update(tags=[{"key": f"k{i}", "value": "v"} for i in range(21)]), "tags"),
+        (lambda b: b.update(tags=[{"key": "k", "value": "v" * 101}]), "tags.0.value"),
+        (lambda b: b.update(sent_at="2024-01-15"), "sent_at"),
+        (lambda b: b.update(sent_at="2024-01-15T10:00:00"), "sent_at"),
+        (lambda b: b.update(memo="m" * 1001), "memo"),
+        (
+            lambda b: b["line_items"][0].update(account_identifier={"type": "Name", "name": "SALES"}),
+            "line_items.0.account_identifier",
+        ),
+    ],
+    ids=[
+        "quantity-0",
+        "quantity-negative",
+        "quantity-negative-number",
+        "unit-price-10.5",
+        "unit-price-string",
+        "unit-price-true",
+        "unit-price-0",
+        "unit-price-negative",
+        "unknown-line-field",
+        "no-line-items",
+        "51-line-items",
+        "missing-line-items",
+        "unknown-field",
+        "21-tags",
+        "long-tag-value",
+        "sent-at-date-only",
+        "sent-at-without-offset",
+        "long-memo",
+        "bad-account-identifier",
+    ],
+)
 def test_an_invalid_invoice_is_refused_naming_the_field_and_posts_nothing(api, change, field):
     body = invoice_body()
     change(body)
@@ -190,7 +256,9 @@ def test_fifty_line_items_are_accepted(api):
     assert len(invoice["line_items"]) == 50
     assert invoice["total_amount"] == 5_000
     assert lines_of(get_entry(api, invoice["journal_entry_id"])) == [
-        ("ACCOUNTS_RECEIVABLE", "DEBIT", 5_000), ("SALES", "CREDIT", 5_000)]
+        ("ACCOUNTS_RECEIVABLE", "DEBIT", 5_000),
+        ("SALES", "CREDIT", 5_000),
+    ]
 
 
 def test_a_line_that_rounds_to_zero_cents_is_refused(api):
@@ -215,8 +283,9 @@ def test_an_unknown_revenue_account_is_refused_naming_the_line(api, identifier):
 def test_an_account_of_another_business_is_an_unknown_account(api, other_api):
     before = books(api.business_id)
 
-    response = api.post(f"{api.base}/invoices", invoice_body(item(100, account_identifier=by_id(
-        other_api.accounts["SALES"]))))
+    response = api.post(
+        f"{api.base}/invoices", invoice_body(item(100, account_identifier=by_id(other_api.accounts["SALES"])))
+    )
 
     assert error_fields(response) == ["line_items.0.account_identifier"]
     assert books(api.business_id) == before
@@ -233,12 +302,14 @@ def test_malformed_json_is_a_400_that_posts_nothing(api):
 
 # ---- reading ----------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("invoice_id", [MISSING_ID, "not-a-uuid"])
 def test_an_unknown_invoice_is_not_found(api, invoice_id):
     response = api.get(invoice_path(api, invoice_id))
 
-    assert_error(response, 404, "ResourceNotFound",
-                 "InvoiceNotFound" if invoice_id == MISSING_ID else "SpecifiedIdNotFound")
+    assert_error(
+        response, 404, "ResourceNotFound", "InvoiceNotFound" if invoice_id == MISSING_ID else "SpecifiedIdNotFound"
+    )
 
 
 def test_another_business_invoice_is_not_found(api, other_api):
@@ -249,6 +320,7 @@ def test_another_business_invoice_is_not_found(api, other_api):
 
 
 # ---- status transitions (SPEC §6) ---------------------------------------------------------------------
+
 
 def status_after(client: Api, invoice_id: str) -> tuple[str, int]:
     invoice = get_invoice(client, invoice_id)
@@ -338,6 +410,7 @@ def test_deleting_one_of_two_write_offs_keeps_partially_written_off(api):
 
 # ---- payments ---------------------------------------------------------------------------------------
 
+
 def test_a_payment_posts_dr_cash_cr_receivable_dated_paid_at(api):
     invoice = create_invoice(api, item(10_000))
     before = balances(api)
@@ -347,8 +420,13 @@ def test_a_payment_posts_dr_cash_cr_receivable_dated_paid_at(api):
     assert response.status == 201, response.json()
     payment = response.json()
     assert {k: payment[k] for k in ("invoice_id", "amount", "method", "external_id", "memo", "paid_at")} == {
-        "invoice_id": invoice["id"], "amount": 4_000, "method": "ACH", "external_id": "pay-1",
-        "memo": "First instalment", "paid_at": "2024-02-01T12:00:00Z"}
+        "invoice_id": invoice["id"],
+        "amount": 4_000,
+        "method": "ACH",
+        "external_id": "pay-1",
+        "memo": "First instalment",
+        "paid_at": "2024-02-01T12:00:00Z",
+    }
     assert payment["payment_clearing_account"] == by_id(api.accounts["CASH"])
     entry = get_entry(api, payment["journal_entry_id"])
     assert lines_of(entry) == [("ACCOUNTS_RECEIVABLE", "CREDIT", 4_000), ("CASH", "DEBIT", 4_000)]
@@ -367,7 +445,9 @@ def test_a_payment_may_clear_through_another_account(api, identifier):
 
     assert payment["payment_clearing_account"] == by_id(clearing["id"])
     assert lines_of(get_entry(api, payment["journal_entry_id"])) == [
-        ("ACCOUNTS_RECEIVABLE", "CREDIT", 10_000), ("STRIPE_CLEARING", "DEBIT", 10_000)]
+        ("ACCOUNTS_RECEIVABLE", "CREDIT", 10_000),
+        ("STRIPE_CLEARING", "DEBIT", 10_000),
+    ]
     assert moved(before, balances(api)) == {"STRIPE_CLEARING": 10_000, "ACCOUNTS_RECEIVABLE": -10_000}
 
 
@@ -391,11 +471,21 @@ def test_a_payment_over_the_outstanding_balance_is_refused(api):
     assert status_after(api, invoice["id"]) == ("PARTIALLY_PAID", 4_000)
 
 
-@pytest.mark.parametrize("body", [
-    {"amount": 0}, {"amount": -5}, {"amount": 10.5}, {"amount": "100"}, {"amount": True}, {},
-    {"amount": 100, "method": "BITCOIN"}, {"amount": 100, "tip": 5},
-    {"amount": 100, "payment_clearing_account_identifier": stable("NO_SUCH")},
-], ids=["zero", "negative", "fraction", "string", "bool", "missing", "bad-method", "unknown-field", "unknown-account"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"amount": 0},
+        {"amount": -5},
+        {"amount": 10.5},
+        {"amount": "100"},
+        {"amount": True},
+        {},
+        {"amount": 100, "method": "BITCOIN"},
+        {"amount": 100, "tip": 5},
+        {"amount": 100, "payment_clearing_account_identifier": stable("NO_SUCH")},
+    ],
+    ids=["zero", "negative", "fraction", "string", "bool", "missing", "bad-method", "unknown-field", "unknown-account"],
+)
 def test_an_invalid_payment_is_refused_and_posts_nothing(api, body):
     invoice = create_invoice(api, item(10_000))
     before = books(api.business_id)
@@ -485,6 +575,7 @@ def test_a_payment_external_id_used_on_another_invoice_is_a_conflict(api):
 
 # ---- void -------------------------------------------------------------------------------------------
 
+
 def test_void_reverses_the_invoice_entry_on_its_own_date(api):
     invoice = create_invoice(api, item(10_000), item(500, "2", account_identifier=stable("UNCATEGORIZED_REVENUE")))
     before = balances(api)
@@ -500,10 +591,16 @@ def test_void_reverses_the_invoice_entry_on_its_own_date(api):
     reversal = get_entry(api, original["reversed_by"])
     assert reversal["reverses"] == original["id"]
     assert reversal["entry_date"] == original["entry_date"] == "2024-01-15"
-    assert lines_of(reversal) == [("ACCOUNTS_RECEIVABLE", "CREDIT", 11_000), ("SALES", "DEBIT", 10_000),
-                                  ("UNCATEGORIZED_REVENUE", "DEBIT", 1_000)]
-    assert moved(before, balances(api)) == {"ACCOUNTS_RECEIVABLE": -11_000, "SALES": -10_000,
-                                            "UNCATEGORIZED_REVENUE": -1_000}
+    assert lines_of(reversal) == [
+        ("ACCOUNTS_RECEIVABLE", "CREDIT", 11_000),
+        ("SALES", "DEBIT", 10_000),
+        ("UNCATEGORIZED_REVENUE", "DEBIT", 1_000),
+    ]
+    assert moved(before, balances(api)) == {
+        "ACCOUNTS_RECEIVABLE": -11_000,
+        "SALES": -10_000,
+        "UNCATEGORIZED_REVENUE": -1_000,
+    }
 
 
 @pytest.mark.parametrize("history", ["payment", "write-off", "voided"])
@@ -547,6 +644,7 @@ def test_void_of_an_unknown_or_foreign_invoice_is_not_found(api, other_api):
 
 
 # ---- listing ----------------------------------------------------------------------------------------
+
 
 def test_the_list_filters_by_status(api):
     sent = create_invoice(api, item(10_000))
@@ -623,10 +721,13 @@ def test_the_list_pages_with_a_cursor_in_due_date_order(api):
     assert pages == 3
 
 
-@pytest.mark.parametrize("tamper", [
-    lambda cursor: cursor[:-4] + ("AAAA" if not cursor.endswith("AAAA") else "BBBB"),
-    lambda cursor: "not-a-cursor",
-])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda cursor: cursor[:-4] + ("AAAA" if not cursor.endswith("AAAA") else "BBBB"),
+        lambda cursor: "not-a-cursor",
+    ],
+)
 def test_a_tampered_cursor_is_refused(api, tamper):
     for _ in range(3):
         create_invoice(api)
@@ -696,8 +797,9 @@ def test_payment_costs_one_write_and_at_most_two_reads(api, counter):
 def test_write_off_costs_one_write_and_at_most_two_reads(api, counter, path):
     invoice = create_invoice(api, item(10_000))
     counter.reset()
-    response = write_off(api, invoice["id"], {"amount": 100, "external_id": "w", "tags": [{"key": "k", "value": "v"}]},
-                         path=path)
+    response = write_off(
+        api, invoice["id"], {"amount": 100, "external_id": "w", "tags": [{"key": "k", "value": "v"}]}, path=path
+    )
     assert_one_write_and_few_reads(counter, response, 201)
 
 
@@ -718,6 +820,11 @@ def test_reads_never_scan(api, counter):
     invoice = create_invoice(api, item(10_000))
     written = write_off(api, invoice["id"], {"amount": 100}).json()
     counter.reset()
-    for path in ("", f"/{invoice['id']}", f"/{invoice['id']}/write-offs", f"/{invoice['id']}/write-offs/{written['id']}"):
+    for path in (
+        "",
+        f"/{invoice['id']}",
+        f"/{invoice['id']}/write-offs",
+        f"/{invoice['id']}/write-offs/{written['id']}",
+    ):
         assert api.get(f"{api.base}/invoices{path}", query="status=SENT" if not path else "").status == 200
     assert counter.calls["Scan"] == 0, counter.calls

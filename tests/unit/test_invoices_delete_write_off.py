@@ -6,10 +6,6 @@ write-off, a write-off of another invoice, or one already deleted. Runs on moto 
 """
 
 import pytest
-
-from ledgerline.domain.ids import new_id
-from ledgerline.services import businesses
-from ledgerline.store import transactions
 from support import MISSING_ID, Api, assert_error, balanced_after, balances, books, get_entry, lines_of, new_api, stable
 from support.invoices import (
     assert_balanced_with_receivable,
@@ -23,8 +19,20 @@ from support.invoices import (
     write_off,
 )
 
-SEED_KEYS = {"id", "invoice_id", "external_id", "amount", "memo", "destination_ledger_account", "write_off_at",
-             "transaction_tags"}
+from ledgerline.domain.ids import new_id
+from ledgerline.services import businesses
+from ledgerline.store import transactions
+
+SEED_KEYS = {
+    "id",
+    "invoice_id",
+    "external_id",
+    "amount",
+    "memo",
+    "destination_ledger_account",
+    "write_off_at",
+    "transaction_tags",
+}
 
 
 @pytest.fixture
@@ -49,11 +57,18 @@ def invoice(api: Api) -> dict:
 @pytest.fixture
 def written(api: Api, invoice: dict) -> dict:
     """A 40.00 write-off dated the last evening of January in Los Angeles (Feb 1 in UTC)."""
-    response = write_off(api, invoice["id"], {
-        "amount": 4_000, "memo": "Customer bankrupt", "external_id": "wo-jan",
-        "destination_ledger_account": stable("BAD_DEBT"), "write_off_at": "2024-01-31T23:30:00-08:00",
-        "tags": [{"key": "reason", "value": "bankruptcy", "dimension_display_name": "Reason"}],
-    })
+    response = write_off(
+        api,
+        invoice["id"],
+        {
+            "amount": 4_000,
+            "memo": "Customer bankrupt",
+            "external_id": "wo-jan",
+            "destination_ledger_account": stable("BAD_DEBT"),
+            "write_off_at": "2024-01-31T23:30:00-08:00",
+            "tags": [{"key": "reason", "value": "bankruptcy", "dimension_display_name": "Reason"}],
+        },
+    )
     assert response.status == 201, response.json()
     return response.json()
 
@@ -70,11 +85,17 @@ def test_delete_returns_200_and_the_deleted_write_off_in_the_seed_shape(api, inv
     assert set(body) == SEED_KEYS
     assert body == written
     assert (body["id"], body["invoice_id"], body["external_id"], body["amount"], body["memo"]) == (
-        written["id"], invoice["id"], "wo-jan", 4_000, "Customer bankrupt")
+        written["id"],
+        invoice["id"],
+        "wo-jan",
+        4_000,
+        "Customer bankrupt",
+    )
     assert body["destination_ledger_account"] == stable("BAD_DEBT")
     assert body["write_off_at"] == "2024-01-31T23:30:00-08:00"
     assert [(t["key"], t["value"], t["dimension_display_name"]) for t in body["transaction_tags"]] == [
-        ("reason", "bankruptcy", "Reason")]
+        ("reason", "bankruptcy", "Reason")
+    ]
 
 
 def test_delete_posts_the_reversing_entry_dated_the_write_offs_own_date(api, invoice, written):
@@ -96,7 +117,9 @@ def test_delete_posts_the_reversing_entry_dated_the_write_offs_own_date(api, inv
 
 def test_delete_restores_the_outstanding_balance_and_status(api, invoice, written):
     assert (get_invoice(api, invoice["id"])["status"], get_invoice(api, invoice["id"])["outstanding_balance"]) == (
-        "PARTIALLY_WRITTEN_OFF", 6_000)
+        "PARTIALLY_WRITTEN_OFF",
+        6_000,
+    )
 
     delete_write_off(api, invoice["id"], written["id"])
 
@@ -173,14 +196,16 @@ def test_another_business_write_off_is_not_found_and_changes_neither_business(ap
     mine_before, theirs_before = books(api.business_id), books(other_api.business_id)
 
     # this business's path and token, the other business's invoice and write-off
-    assert_error(delete_write_off(api, theirs["id"], their_write_off["id"]), 404, "ResourceNotFound",
-                 "InvoiceNotFound")
+    assert_error(delete_write_off(api, theirs["id"], their_write_off["id"]), 404, "ResourceNotFound", "InvoiceNotFound")
     # the other business's path and token, this business's invoice and write-off
-    assert_error(delete_write_off(other_api, invoice["id"], written["id"]), 404, "ResourceNotFound",
-                 "InvoiceNotFound")
+    assert_error(delete_write_off(other_api, invoice["id"], written["id"]), 404, "ResourceNotFound", "InvoiceNotFound")
     # this business's token on the other business's path
-    assert_error(api.delete(invoice_path(other_api, theirs["id"], f"/write-offs/{their_write_off['id']}")), 403,
-                 "AuthFailure", None)
+    assert_error(
+        api.delete(invoice_path(other_api, theirs["id"], f"/write-offs/{their_write_off['id']}")),
+        403,
+        "AuthFailure",
+        None,
+    )
 
     assert books(api.business_id) == mine_before
     assert books(other_api.business_id) == theirs_before
@@ -192,8 +217,9 @@ def test_a_business_that_does_not_exist_is_not_found(api, invoice, written):
     token, action = businesses._new_token([api.business_id, ghost], 1)
     transactions.commit([action], token=new_id())
 
-    response = api.delete(f"/v1/businesses/{ghost}/invoices/{invoice['id']}/write-offs/{written['id']}",
-                          token=f"Bearer {token}")
+    response = api.delete(
+        f"/v1/businesses/{ghost}/invoices/{invoice['id']}/write-offs/{written['id']}", token=f"Bearer {token}"
+    )
 
     assert_error(response, 404, "ResourceNotFound", "SpecifiedIdNotFound")
     assert get_invoice(api, invoice["id"])["write_offs"] == [written]

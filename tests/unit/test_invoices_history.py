@@ -56,6 +56,7 @@ def ok(response, status: int = 201) -> dict[str, Any]:
 
 # ---- storage: a header, and one item per payment and write-off ------------------------------------------
 
+
 def test_payments_and_write_offs_are_items_of_their_own_counted_on_the_header(api):
     invoice = create_invoice(api, item(10_000))
     payments = [ok(pay(api, invoice["id"], 1_000)) for _ in range(2)]
@@ -69,8 +70,9 @@ def test_payments_and_write_offs_are_items_of_their_own_counted_on_the_header(ap
     assert (header["payment_count"], header["live_write_off_count"]) == (2, 1)
     assert (header["outstanding_balance"], header["status"]) == (7_300, "PARTIALLY_WRITTEN_OFF")
     assert sorted((c["kind"], c["id"]) for c in children) == sorted(
-        [("INVOICE_PAYMENT", p["id"]) for p in payments] + [("INVOICE_WRITE_OFF", deleted["id"]),
-                                                              ("INVOICE_WRITE_OFF", live["id"])])
+        [("INVOICE_PAYMENT", p["id"]) for p in payments]
+        + [("INVOICE_WRITE_OFF", deleted["id"]), ("INVOICE_WRITE_OFF", live["id"])]
+    )
     assert all(not name.startswith("GSI") for child in children for name in child)  # never listed by an index
     gone = next(c for c in children if c["id"] == deleted["id"])
     assert gone["deleted_at"] and gone["reversal_entry_id"]
@@ -95,15 +97,20 @@ def test_an_invoice_reads_back_whole_in_one_query(api):
 
 # ---- cost: a payment reads and writes the same whatever came before it ----------------------------------
 
+
 def invoice_bytes(counter: ItemCounter, invoice_id: str) -> int:
     """The size (as sent, compact JSON) of the first transaction's writes of the invoice: its header's
     Update and the payment's Put (the balance moves vary with the shard a posting picks)."""
+
     def sort_key(action: dict[str, Any]) -> str:
         body = next(iter(action.values()))
         return (body.get("Item") or body["Key"])["SK"]["S"]
 
-    return sum(len(json.dumps(action, separators=(",", ":"))) for action in counter.transactions[0]
-               if sort_key(action).startswith(keys.invoice_sk(invoice_id)))
+    return sum(
+        len(json.dumps(action, separators=(",", ":")))
+        for action in counter.transactions[0]
+        if sort_key(action).startswith(keys.invoice_sk(invoice_id))
+    )
 
 
 def measured_payment(client: Api, invoice_id: str) -> tuple[ItemCounter, WriteCapacity]:
@@ -132,6 +139,7 @@ def test_a_payment_reads_the_header_alone_and_writes_the_same_after_hundreds_of_
 
 
 # ---- races: a payment whose header moved after it read it is decided again --------------------------------
+
 
 def racing(monkeypatch: pytest.MonkeyPatch, rival: Callable[[], Any]) -> list[Any]:
     """The next decision that reads an invoice's header has ``rival`` commit (in a thread of its own) right
@@ -187,7 +195,10 @@ def test_a_payment_racing_a_write_off_stores_the_status_both_lead_to(api, monkey
     assert rival[0].status == 201
     header, _ = stored(api, invoice["id"])
     assert (header["status"], header["payment_count"], header["live_write_off_count"]) == (
-        "PARTIALLY_WRITTEN_OFF", 1, 1)
+        "PARTIALLY_WRITTEN_OFF",
+        1,
+        1,
+    )
     assert [i["id"] for i in all_invoices(api, "status=PARTIALLY_WRITTEN_OFF")] == [invoice["id"]]
     assert all_invoices(api, "status=PARTIALLY_PAID") == []
 
@@ -204,15 +215,21 @@ def test_a_void_racing_a_payment_is_refused_once_the_payment_landed(api, monkeyp
 
 # ---- invoices stored before: payments and write-offs embedded in the header --------------------------------
 
+
 def as_stored_before(client: Api, invoice_id: str) -> dict[str, Any]:
     """Rewrite the invoice as it was stored before issue 12 §3: one item, its payments and write-offs
     embedded (in the order made), no counts, its version counting its changes."""
     header, children = stored(client, invoice_id)
-    rows = {kind: [{k: v for k, v in child.items() if k not in ("PK", "SK", "kind", "invoice_id")}
-                   for child in children if child["kind"] == kind] for kind in ("INVOICE_PAYMENT", "INVOICE_WRITE_OFF")}
+    rows = {
+        kind: [
+            {k: v for k, v in child.items() if k not in ("PK", "SK", "kind", "invoice_id")}
+            for child in children
+            if child["kind"] == kind
+        ]
+        for kind in ("INVOICE_PAYMENT", "INVOICE_WRITE_OFF")
+    }
     legacy = {k: v for k, v in header.items() if k not in ("payment_count", "live_write_off_count")}
-    legacy |= {"payments": rows["INVOICE_PAYMENT"], "write_offs": rows["INVOICE_WRITE_OFF"],
-               "version": len(children)}
+    legacy |= {"payments": rows["INVOICE_PAYMENT"], "write_offs": rows["INVOICE_WRITE_OFF"], "version": len(children)}
     client_ = dynamodb_client()
     for child in children:
         client_.delete_item(TableName=table_name(), Key=codec.to_item({"PK": child["PK"], "SK": child["SK"]}))
@@ -259,7 +276,6 @@ def test_an_embedded_write_off_can_be_deleted_and_the_invoice_then_voided(api):
     assert ok(api.get(invoice_path(api, invoice["id"], "/write-offs")), 200)["data"] == []
     assert delete_write_off(api, invoice["id"], gone["id"]).status == 404
     assert ok(api.post(invoice_path(api, invoice["id"], "/void")), 200)["status"] == "VOIDED"
-
 
 
 def test_a_replayed_delete_whose_record_cannot_be_read_is_a_503_then_the_first_answer(api, monkeypatch):

@@ -8,7 +8,6 @@ balances of the live invoices; every refusal leaves the books as they were.
 from datetime import UTC, datetime
 
 import pytest
-
 from support import (
     MISSING_ID,
     Api,
@@ -38,10 +37,26 @@ from support.invoices import (
 pytest_plugins = ["support.invoices"]  # its fixtures: other_api, la_api
 
 PATHS = ["/write-off", "/write-offs"]
-WRITE_OFF_KEYS = {"id", "invoice_id", "external_id", "amount", "memo", "destination_ledger_account", "write_off_at",
-                  "transaction_tags"}
-TAG_KEYS = {"id", "key", "dimension_display_name", "value", "value_display_name", "dimension_id", "definition_id",
-            "archived_at"}
+WRITE_OFF_KEYS = {
+    "id",
+    "invoice_id",
+    "external_id",
+    "amount",
+    "memo",
+    "destination_ledger_account",
+    "write_off_at",
+    "transaction_tags",
+}
+TAG_KEYS = {
+    "id",
+    "key",
+    "dimension_display_name",
+    "value",
+    "value_display_name",
+    "dimension_id",
+    "definition_id",
+    "archived_at",
+}
 
 
 @pytest.fixture
@@ -60,6 +75,7 @@ def invoice(api: Api) -> dict:
 
 # ---- amounts ----------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("body", [None, {}], ids=["no-body", "empty-body"])
 def test_a_write_off_without_an_amount_writes_off_the_whole_outstanding_balance(api, invoice, path, body):
@@ -72,7 +88,11 @@ def test_a_write_off_without_an_amount_writes_off_the_whole_outstanding_balance(
     written = response.json()
     assert set(written) == WRITE_OFF_KEYS
     assert (written["invoice_id"], written["amount"], written["external_id"], written["memo"]) == (
-        invoice["id"], 7_500, None, None)
+        invoice["id"],
+        7_500,
+        None,
+        None,
+    )
     assert written["destination_ledger_account"] == stable("BAD_DEBT")
     assert written["transaction_tags"] == []
     assert moved(before, ledger_balances(api)) == {"BAD_DEBT": 7_500, "ACCOUNTS_RECEIVABLE": -7_500}
@@ -117,14 +137,39 @@ def test_a_write_off_over_the_outstanding_balance_is_refused(api, invoice, path)
     assert get_invoice(api, invoice["id"])["outstanding_balance"] == 4_000
 
 
-@pytest.mark.parametrize("body", [
-    {"amount": 0}, {"amount": -1}, {"amount": 10.5}, {"amount": "100"}, {"amount": True}, {"amount": 10**13 + 1},
-    {"amount": 100, "reason": "x"}, {"memo": "m" * 1001}, {"write_off_at": "2024-01-31"},
-    {"write_off_at": "2024-01-31T10:00:00"},
-    {"tags": [{"key": f"k{i}", "value": "v"} for i in range(21)]}, {"tags": [{"key": "k"}]},
-    {"destination_ledger_account": {"type": "StableName"}},
-], ids=["zero", "negative", "fraction", "string", "bool", "too-large", "unknown-field", "long-memo", "date-only",
-        "no-offset", "21-tags", "tag-without-value", "identifier-without-name"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"amount": 0},
+        {"amount": -1},
+        {"amount": 10.5},
+        {"amount": "100"},
+        {"amount": True},
+        {"amount": 10**13 + 1},
+        {"amount": 100, "reason": "x"},
+        {"memo": "m" * 1001},
+        {"write_off_at": "2024-01-31"},
+        {"write_off_at": "2024-01-31T10:00:00"},
+        {"tags": [{"key": f"k{i}", "value": "v"} for i in range(21)]},
+        {"tags": [{"key": "k"}]},
+        {"destination_ledger_account": {"type": "StableName"}},
+    ],
+    ids=[
+        "zero",
+        "negative",
+        "fraction",
+        "string",
+        "bool",
+        "too-large",
+        "unknown-field",
+        "long-memo",
+        "date-only",
+        "no-offset",
+        "21-tags",
+        "tag-without-value",
+        "identifier-without-name",
+    ],
+)
 def test_an_invalid_write_off_is_refused_and_posts_nothing(api, invoice, body):
     before = books(api.business_id)
 
@@ -144,6 +189,7 @@ def test_a_malformed_body_is_refused(api, invoice):
 
 
 # ---- destination ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("destination", ["DISCOUNTS", "UNCATEGORIZED_EXPENSES", "BANK_FEES"])
 def test_an_expense_or_contra_revenue_destination_is_allowed(api, invoice, destination):
@@ -166,11 +212,19 @@ def test_a_destination_given_by_id_is_echoed_as_given(api, invoice):
     assert ledger_balances(api)["COLLECTION_LOSSES"] == 1_000
 
 
-@pytest.mark.parametrize(("destination", "path"), [
-    ("SALES", "/write-off"), ("SALES", "/write-offs"), ("INTEREST_INCOME", "/write-off"), ("CASH", "/write-off"),
-    ("CASH", "/write-offs"), ("ACCOUNTS_PAYABLE", "/write-off"), ("OPENING_BALANCE_EQUITY", "/write-off"),
-    ("ACCOUNTS_RECEIVABLE", "/write-off"),
-])
+@pytest.mark.parametrize(
+    ("destination", "path"),
+    [
+        ("SALES", "/write-off"),
+        ("SALES", "/write-offs"),
+        ("INTEREST_INCOME", "/write-off"),
+        ("CASH", "/write-off"),
+        ("CASH", "/write-offs"),
+        ("ACCOUNTS_PAYABLE", "/write-off"),
+        ("OPENING_BALANCE_EQUITY", "/write-off"),
+        ("ACCOUNTS_RECEIVABLE", "/write-off"),
+    ],
+)
 def test_a_destination_that_is_not_expense_or_contra_revenue_is_refused(api, invoice, destination, path):
     before = books(api.business_id)
 
@@ -201,19 +255,22 @@ def test_a_destination_of_another_business_is_unknown(api, other_api, invoice):
 
 # ---- dates ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("write_off_at", "entry_date"), [
-    ("2024-01-31T23:30:00-08:00", "2024-01-31"),  # already Feb 1 in UTC
-    ("2024-02-01T05:30:00+09:00", "2024-01-31"),  # Jan 31, 12:30 in Los Angeles
-    ("2024-02-01T08:00:00Z", "2024-02-01"),       # Feb 1, 00:00 in Los Angeles
-])
+
+@pytest.mark.parametrize(
+    ("write_off_at", "entry_date"),
+    [
+        ("2024-01-31T23:30:00-08:00", "2024-01-31"),  # already Feb 1 in UTC
+        ("2024-02-01T05:30:00+09:00", "2024-01-31"),  # Jan 31, 12:30 in Los Angeles
+        ("2024-02-01T08:00:00Z", "2024-02-01"),  # Feb 1, 00:00 in Los Angeles
+    ],
+)
 def test_the_write_off_entry_is_dated_write_off_at_in_the_business_timezone(la_api, write_off_at, entry_date):
     invoice = create_invoice(la_api, item(10_000))
 
     written = write_off(la_api, invoice["id"], {"amount": 100, "write_off_at": write_off_at}).json()
 
     assert datetime.fromisoformat(written["write_off_at"]) == datetime.fromisoformat(write_off_at)
-    entry = get_entry(la_api, next(e for e in books(la_api.business_id)["entries"]
-                                   if e != invoice["journal_entry_id"]))
+    entry = get_entry(la_api, next(e for e in books(la_api.business_id)["entries"] if e != invoice["journal_entry_id"]))
     assert entry["entry_date"] == entry_date
     assert entry["source"]["id"] == written["id"]
 
@@ -225,8 +282,7 @@ def test_write_off_at_defaults_to_now(la_api, monkeypatch):
     written = write_off(la_api, invoice["id"]).json()
 
     assert datetime.fromisoformat(written["write_off_at"]) == datetime(2024, 3, 10, 7, 0, tzinfo=UTC)
-    entry = get_entry(la_api, next(e for e in books(la_api.business_id)["entries"]
-                                   if e != invoice["journal_entry_id"]))
+    entry = get_entry(la_api, next(e for e in books(la_api.business_id)["entries"] if e != invoice["journal_entry_id"]))
     assert entry["entry_date"] == "2024-03-09"
 
 
@@ -245,10 +301,17 @@ def test_a_write_off_dated_after_today_in_the_business_timezone_is_refused(la_ap
 
 # ---- invoice states ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("state", "path"), [
-    ("voided", "/write-off"), ("voided", "/write-offs"), ("paid", "/write-off"), ("paid", "/write-offs"),
-    ("written-off", "/write-off"),
-])
+
+@pytest.mark.parametrize(
+    ("state", "path"),
+    [
+        ("voided", "/write-off"),
+        ("voided", "/write-offs"),
+        ("paid", "/write-off"),
+        ("paid", "/write-offs"),
+        ("written-off", "/write-off"),
+    ],
+)
 def test_a_write_off_of_a_voided_or_settled_invoice_is_an_invoice_state_error(api, invoice, state, path):
     if state == "voided":
         assert api.post(invoice_path(api, invoice["id"], "/void")).status == 200
@@ -284,6 +347,7 @@ def test_a_write_off_of_another_business_invoice_is_not_found(api, other_api):
 
 # ---- reading ----------------------------------------------------------------------------------------
 
+
 def test_a_deleted_write_off_is_neither_listed_nor_found(api, invoice):
     kept = write_off(api, invoice["id"], {"amount": 1_000}).json()
     deleted = write_off(api, invoice["id"], {"amount": 2_000}).json()
@@ -312,6 +376,7 @@ def test_the_write_offs_of_an_unknown_invoice_are_not_found(api):
 
 
 # ---- external_id ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("path", PATHS)
 def test_the_same_external_id_and_content_returns_the_first_write_off(api, invoice, path):
@@ -392,6 +457,7 @@ def test_external_ids_of_different_businesses_do_not_collide(api, other_api, inv
 
 # ---- tags -------------------------------------------------------------------------------------------
 
+
 def tagged(client: Api, invoice_id: str, *tags: dict, amount: int = 100) -> dict:
     response = write_off(client, invoice_id, {"amount": amount, "tags": list(tags)})
     assert response.status == 201, response.json()
@@ -399,17 +465,23 @@ def tagged(client: Api, invoice_id: str, *tags: dict, amount: int = 100) -> dict
 
 
 def test_tags_come_back_as_api_tags_and_are_copied_onto_the_entry(api, invoice):
-    written = tagged(api, invoice["id"], {"key": "region", "value": "west", "dimension_display_name": "Region",
-                                          "value_display_name": "West coast"}, {"key": "reason", "value": "bankrupt"})
+    written = tagged(
+        api,
+        invoice["id"],
+        {"key": "region", "value": "west", "dimension_display_name": "Region", "value_display_name": "West coast"},
+        {"key": "reason", "value": "bankrupt"},
+    )
 
     tags = written["transaction_tags"]
     assert [set(t) for t in tags] == [TAG_KEYS, TAG_KEYS]
-    assert [(t["key"], t["value"], t["dimension_display_name"], t["value_display_name"], t["archived_at"])
-            for t in tags] == [("region", "west", "Region", "West coast", None), ("reason", "bankrupt", None, None, None)]
+    assert [
+        (t["key"], t["value"], t["dimension_display_name"], t["value_display_name"], t["archived_at"]) for t in tags
+    ] == [("region", "west", "Region", "West coast", None), ("reason", "bankrupt", None, None, None)]
     assert len({t["id"] for t in tags} | {t["dimension_id"] for t in tags} | {t["definition_id"] for t in tags}) == 6
     entry = get_entry(api, next(e for e in books(api.business_id)["entries"] if e != invoice["journal_entry_id"]))
     assert [(t["key"], t["value"], t["dimension_id"], t["definition_id"]) for t in entry["transaction_tags"]] == [
-        (t["key"], t["value"], t["dimension_id"], t["definition_id"]) for t in tags]
+        (t["key"], t["value"], t["dimension_id"], t["definition_id"]) for t in tags
+    ]
 
 
 def test_tag_ids_are_stable_per_key_and_value_within_a_business(api, other_api, invoice):
@@ -423,8 +495,11 @@ def test_tag_ids_are_stable_per_key_and_value_within_a_business(api, other_api, 
     east = tagged(api, invoice["id"], {"key": "region", "value": "east"})["transaction_tags"][0]
     other_business = tagged(other_api, theirs["id"], west)["transaction_tags"][0]
 
-    assert (first["dimension_id"], first["definition_id"]) == (again["dimension_id"], again["definition_id"]) == (
-        elsewhere["dimension_id"], elsewhere["definition_id"])
+    assert (
+        (first["dimension_id"], first["definition_id"])
+        == (again["dimension_id"], again["definition_id"])
+        == (elsewhere["dimension_id"], elsewhere["definition_id"])
+    )
     assert first["id"] != again["id"]  # each tag on each write-off is its own tag
     assert east["dimension_id"] == first["dimension_id"]
     assert east["definition_id"] != first["definition_id"]

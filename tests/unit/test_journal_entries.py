@@ -49,6 +49,7 @@ books_stay_balanced = balanced_after("api")
 
 # ---- posting ----------------------------------------------------------------------------------------
 
+
 def test_posting_a_balanced_entry_returns_201_and_the_entry(api):
     response = post_entry(api, contribution(memo="Owner contribution", tags=[{"key": "dept", "value": "ops"}]))
 
@@ -62,31 +63,47 @@ def test_posting_a_balanced_entry_returns_201_and_the_entry(api):
     assert entry["total_amount"] == 10_000
     assert (entry["reverses"], entry["reversed_by"], entry["external_id"]) == (None, None, None)
     assert [(t["key"], t["value"]) for t in entry["transaction_tags"]] == [("dept", "ops")]
-    assert [(i["account"]["stable_name"], i["account"]["name"], i["direction"], i["amount"])
-            for i in entry["line_items"]] == [
-        ("CASH", "Cash", "DEBIT", 10_000), ("OPENING_BALANCE_EQUITY", "Opening Balance Equity", "CREDIT", 10_000)]
+    assert [
+        (i["account"]["stable_name"], i["account"]["name"], i["direction"], i["amount"]) for i in entry["line_items"]
+    ] == [("CASH", "Cash", "DEBIT", 10_000), ("OPENING_BALANCE_EQUITY", "Opening Balance Equity", "CREDIT", 10_000)]
     assert entry["line_items"][0]["account"]["id"] == api.accounts["CASH"]
 
 
 def test_a_posted_entry_moves_each_balance_in_its_normal_direction(api):
-    post_entry(api, {"line_items": [line("CASH", 7_000, "DEBIT"), line("BANK_FEES", 500, "CREDIT"),
-                                    line("SALES", 6_500, "CREDIT")]})
+    post_entry(
+        api,
+        {
+            "line_items": [
+                line("CASH", 7_000, "DEBIT"),
+                line("BANK_FEES", 500, "CREDIT"),
+                line("SALES", 6_500, "CREDIT"),
+            ]
+        },
+    )
 
     moved = {name: cents for name, cents in balances(api).items() if cents}
     assert moved == {"CASH": 7_000, "SALES": 6_500, "BANK_FEES": -500}
 
 
 def test_accounts_may_be_named_by_account_id(api):
-    response = post_entry(api, {"line_items": [line(by_id(api.accounts["BANK_FEES"]), 250, "DEBIT"),
-                                               line(by_id(api.accounts["CASH"]), 250, "CREDIT")]})
+    response = post_entry(
+        api,
+        {
+            "line_items": [
+                line(by_id(api.accounts["BANK_FEES"]), 250, "DEBIT"),
+                line(by_id(api.accounts["CASH"]), 250, "CREDIT"),
+            ]
+        },
+    )
 
     assert response.status == 201
     assert balances(api)["BANK_FEES"] == 250 and balances(api)["CASH"] == -250
 
 
 def test_several_lines_on_one_account_move_it_once_by_their_sum(api):
-    response = post_entry(api, {"line_items": [line("CASH", 300, "DEBIT"), line("CASH", 200, "DEBIT"),
-                                               line("SALES", 500, "CREDIT")]})
+    response = post_entry(
+        api, {"line_items": [line("CASH", 300, "DEBIT"), line("CASH", 200, "DEBIT"), line("SALES", 500, "CREDIT")]}
+    )
 
     assert response.status == 201
     assert len(response.json()["line_items"]) == 3
@@ -121,7 +138,7 @@ def test_entry_at_defaults_to_now(api):
 
 
 def test_strings_are_stored_exactly_as_sent(api):
-    memo = "  Café — naïve 🚀 \"quoted\"\n second line  "
+    memo = '  Café — naïve 🚀 "quoted"\n second line  '
     body = {"memo": memo, "line_items": [line("CASH", 10, "DEBIT", memo="  l1  "), line("SALES", 10, "CREDIT")]}
 
     created = post_entry(api, body).json()
@@ -141,6 +158,7 @@ def test_get_entry_returns_the_posted_entry(api):
 
 
 # ---- reading what is not there ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("entry_id", [MISSING_ID, "not-a-uuid"])
 def test_an_unknown_entry_is_not_found(api, entry_id):
@@ -166,6 +184,7 @@ def test_an_entry_of_another_business_is_not_found(api):
 
 # ---- invariants: refused before anything is written --------------------------------------------------
 
+
 def test_an_entry_with_one_line_is_refused(api):
     before = books(api.business_id)
 
@@ -189,7 +208,9 @@ def test_an_account_of_another_business_is_refused_naming_the_field(api):
     other = new_api("Other Co")
     before = books(api.business_id)
 
-    response = post_entry(api, {"line_items": [line("CASH", 100, "DEBIT"), line(by_id(other.accounts["SALES"]), 100, "CREDIT")]})
+    response = post_entry(
+        api, {"line_items": [line("CASH", 100, "DEBIT"), line(by_id(other.accounts["SALES"]), 100, "CREDIT")]}
+    )
 
     body = assert_error(response, 400, "InvalidParameters", "InvalidPayload")
     assert [e["field"] for e in body["meta"]["errors"]] == ["line_items.1.account_identifier"]
@@ -210,8 +231,9 @@ def test_an_unknown_stable_name_is_refused_naming_the_field(api):
 def _custom_accounts(client: Api, count: int) -> list[str]:
     """Given ``count`` more asset accounts — written straight to the store in one transaction, because
     creating them one request at a time is slow on moto and not the behaviour under test."""
-    created = [Account(new_id(), f"Clearing {n}", f"CLEARING_{n}", AccountType.ASSET, Direction.DEBIT)
-               for n in range(count)]
+    created = [
+        Account(new_id(), f"Clearing {n}", f"CLEARING_{n}", AccountType.ASSET, Direction.DEBIT) for n in range(count)
+    ]
     actions = []
     for account in created:
         actions.append(transactions.put(chart_store.account_item(client.business_id, account, "2024-01-01T00:00:00Z")))
@@ -223,7 +245,9 @@ def _custom_accounts(client: Api, count: int) -> list[str]:
 def _spread_over(account_ids: list[str]) -> dict:
     """One debit of 1 cent on each account but the last, which takes the balancing credit."""
     *debited, credited = account_ids
-    return {"line_items": [*(line(by_id(a), 1, "DEBIT") for a in debited), line(by_id(credited), len(debited), "CREDIT")]}
+    return {
+        "line_items": [*(line(by_id(a), 1, "DEBIT") for a in debited), line(by_id(credited), len(debited), "CREDIT")]
+    }
 
 
 def test_an_entry_may_touch_fifty_distinct_accounts(api):
@@ -264,6 +288,7 @@ def test_an_entry_touching_more_than_fifty_distinct_accounts_is_refused(api):
 
 # ---- reversal (DELETE) ----------------------------------------------------------------------------------
 
+
 def test_delete_posts_the_reversing_entry_dated_like_the_original(api):
     original = post_entry(api, contribution(entry_at="2024-01-15T10:00:00Z", memo="Oops")).json()
 
@@ -277,7 +302,8 @@ def test_delete_posts_the_reversing_entry_dated_like_the_original(api):
     assert reversal["entry_date"] == original["entry_date"] == "2024-01-15"
     assert [(i["account"]["id"], i["direction"], i["amount"]) for i in reversal["line_items"]] == [
         (i["account"]["id"], {"DEBIT": "CREDIT", "CREDIT": "DEBIT"}[i["direction"]], i["amount"])
-        for i in original["line_items"]]
+        for i in original["line_items"]
+    ]
 
 
 def test_the_reversed_entry_links_to_its_reversal(api):
@@ -346,6 +372,7 @@ def test_deleting_an_entry_of_another_business_is_not_found_and_changes_neither(
 
 # ---- external_id: a resource-level idempotency key ------------------------------------------------------
 
+
 def test_the_same_external_id_with_the_same_content_returns_the_existing_entry(api):
     first = post_entry(api, contribution(external_id="je-1", memo="Seed"))
     before = books(api.business_id)
@@ -361,11 +388,22 @@ def test_the_same_external_id_with_the_same_content_returns_the_existing_entry(a
 
 def test_content_is_compared_by_meaning_not_by_key_order(api):
     first = post_entry(api, contribution(external_id="je-1", memo="Seed"))
-    reordered = {"memo": "Seed", "line_items": [
-        {"direction": "DEBIT", "amount": 10_000, "account_identifier": {"stable_name": "CASH", "type": "StableName"}},
-        {"direction": "CREDIT", "amount": 10_000,
-         "account_identifier": {"stable_name": "OPENING_BALANCE_EQUITY", "type": "StableName"}},
-    ], "external_id": "je-1"}
+    reordered = {
+        "memo": "Seed",
+        "line_items": [
+            {
+                "direction": "DEBIT",
+                "amount": 10_000,
+                "account_identifier": {"stable_name": "CASH", "type": "StableName"},
+            },
+            {
+                "direction": "CREDIT",
+                "amount": 10_000,
+                "account_identifier": {"stable_name": "OPENING_BALANCE_EQUITY", "type": "StableName"},
+            },
+        ],
+        "external_id": "je-1",
+    }
 
     again = post_entry(api, reordered)
 

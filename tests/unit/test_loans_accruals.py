@@ -11,8 +11,13 @@ from support.loans import error, ok, validation_error
 
 pytest_plugins = ["support.loans"]  # its fixtures: loans, unit_loans, pinned
 
-ACCRUAL_FIELDS = {"instrument_id", "journal_entry_id", "accrued_interest_cents", "total_accrued_interest_cents",
-                  "through_date"}
+ACCRUAL_FIELDS = {
+    "instrument_id",
+    "journal_entry_id",
+    "accrued_interest_cents",
+    "total_accrued_interest_cents",
+    "through_date",
+}
 ACCRUAL_LINES = {
     "lend": lambda amount: {("INTEREST_RECEIVABLE", "DEBIT"): amount, ("INTEREST_INCOME", "CREDIT"): amount},
     "borrow": lambda amount: {("INTEREST_EXPENSE", "DEBIT"): amount, ("INTEREST_PAYABLE", "CREDIT"): amount},
@@ -21,22 +26,35 @@ ACCRUAL_LINES = {
 
 # ---- one instrument ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("direction", "day_count", "cents"), [
-    ("lend", "actual_365_fixed", 10_411), ("borrow", "actual_365_fixed", 10_411),
-    ("lend", "actual_360", 10_556), ("borrow", "thirty_360_us", 10_556),
-])
+
+@pytest.mark.parametrize(
+    ("direction", "day_count", "cents"),
+    [
+        ("lend", "actual_365_fixed", 10_411),
+        ("borrow", "actual_365_fixed", 10_411),
+        ("lend", "actual_360", 10_556),
+        ("borrow", "thirty_360_us", 10_556),
+    ],
+)
 def test_an_accrual_posts_the_interest_computed_through_its_date(loans, direction, day_count, cents):
     loan = loans.instrument(direction, day_count=day_count)
 
     accrual = ok(loans.accrue(loan["id"], {"through_date": "2024-03-31", "memo": "Q1 interest"}))
 
     assert set(accrual) == ACCRUAL_FIELDS
-    assert (accrual["instrument_id"], accrual["accrued_interest_cents"], accrual["total_accrued_interest_cents"],
-            accrual["through_date"]) == (loan["id"], cents, cents, "2024-03-31")
+    assert (
+        accrual["instrument_id"],
+        accrual["accrued_interest_cents"],
+        accrual["total_accrued_interest_cents"],
+        accrual["through_date"],
+    ) == (loan["id"], cents, cents, "2024-03-31")
     assert loans.lines(accrual["journal_entry_id"]) == ACCRUAL_LINES[direction](cents)
     entry = loans.entry(accrual["journal_entry_id"])
     assert (entry["entry_date"], entry["memo"], entry["source"]["type"]) == (
-        "2024-03-31", "Q1 interest", "LOAN_INTEREST_ACCRUAL")
+        "2024-03-31",
+        "Q1 interest",
+        "LOAN_INTEREST_ACCRUAL",
+    )
     state = loans.get(loan["id"])
     assert (state["accrued_interest_cents"], state["interest_through_date"]) == (cents, "2024-03-31")
 
@@ -49,7 +67,10 @@ def test_accruing_again_through_the_same_date_posts_nothing(loans):
         again = ok(loans.accrue(loan["id"], {"through_date": "2024-03-31"}))
 
     assert (again["journal_entry_id"], again["accrued_interest_cents"], again["total_accrued_interest_cents"]) == (
-        None, 0, 10_411)
+        None,
+        0,
+        10_411,
+    )
 
 
 def test_consecutive_accruals_each_post_their_own_period(loans):
@@ -94,11 +115,17 @@ def test_an_accrual_needs_a_through_date(unit_loans, body):
 
 # ---- every instrument of the business ---------------------------------------------------------------
 
+
 def test_accruing_every_instrument_posts_each_and_skips_those_with_nothing_to_accrue(loans):
     lend = loans.instrument("lend")  # 10,411 through 2024-03-31
     zero = loans.instrument("borrow", interest_rate_bps=0)
-    borrow = loans.instrument("borrow", original_principal_cents=500_000, interest_rate_bps=600,
-                              day_count="actual_360", start_date="2024-02-01")  # 59 days: 4,916.67 → 4,917
+    borrow = loans.instrument(
+        "borrow",
+        original_principal_cents=500_000,
+        interest_rate_bps=600,
+        day_count="actual_360",
+        start_date="2024-02-01",
+    )  # 59 days: 4,916.67 → 4,917
     written_off = loans.instrument("lend")
     ok(loans.write_off(written_off["id"], {"write_off_date": "2024-02-01"}))
     ahead = loans.instrument("lend")
@@ -110,12 +137,21 @@ def test_accruing_every_instrument_posts_each_and_skips_those_with_nothing_to_ac
     accrued = {a["instrument_id"]: a for a in run["accrued"]}
     assert set(accrued) == {lend["id"], borrow["id"]}
     assert (accrued[lend["id"]]["accrued_interest_cents"], accrued[borrow["id"]]["accrued_interest_cents"]) == (
-        10_411, 4_917)
+        10_411,
+        4_917,
+    )
     assert {s["instrument_id"]: s["reason"] for s in run["skipped"]} == {
-        zero["id"]: "nothing to accrue through 2024-03-31", ahead["id"]: "already accrued through 2024-04-30"}
+        zero["id"]: "nothing to accrue through 2024-03-31",
+        ahead["id"]: "already accrued through 2024-04-30",
+    }
     assert run["status"] == "completed" and run["failed"] == [] and run["progress"] is None
-    assert run["totals"] == {"instruments": 4, "accrued": 2, "accrued_interest_cents": 15_328, "skipped": 2,
-                             "failed": 0}
+    assert run["totals"] == {
+        "instruments": 4,
+        "accrued": 2,
+        "accrued_interest_cents": 15_328,
+        "skipped": 2,
+        "failed": 0,
+    }
     assert loans.lines(accrued[lend["id"]]["journal_entry_id"]) == ACCRUAL_LINES["lend"](10_411)
     assert loans.lines(accrued[borrow["id"]]["journal_entry_id"]) == ACCRUAL_LINES["borrow"](4_917)
     assert loans.get(written_off["id"])["accrued_interest_cents"] == 0
@@ -131,15 +167,19 @@ def test_accruing_every_instrument_twice_through_one_date_posts_nothing_the_seco
 
     assert (again["accrued"], again["totals"]["accrued_interest_cents"]) == ([], 0)
     assert {(s["instrument_id"], s["reason"]) for s in again["skipped"]} == {
-        (lend["id"], "already accrued through 2024-03-31"), (borrow["id"], "already accrued through 2024-03-31")}
+        (lend["id"], "already accrued through 2024-03-31"),
+        (borrow["id"], "already accrued through 2024-03-31"),
+    }
     assert loans.balances()["INTEREST_RECEIVABLE"] == 10_411
 
 
 def test_month_end_runs_post_one_month_each(loans):
     loan = loans.instrument("lend", start_date="2024-01-31", day_count="thirty_360_us")
 
-    months = [ok(loans.accrue_all({"through_date": day}))["totals"]["accrued_interest_cents"]
-              for day in ("2024-02-29", "2024-03-31", "2024-04-30")]
+    months = [
+        ok(loans.accrue_all({"through_date": day}))["totals"]["accrued_interest_cents"]
+        for day in ("2024-02-29", "2024-03-31", "2024-04-30")
+    ]
 
     # 30/360: each month is 30 days (Jan 31 → Feb 29 is 29) on 1,000,000 at 5 %: 4,166.67 → 4,167
     assert months == [4_028, 4_167, 4_167]
@@ -173,13 +213,36 @@ DISBURSEMENT_LINES = {
 def test_a_disbursement_adds_principal_after_rolling_interest_forward(loans, direction):
     loan = loans.instrument(direction)
 
-    drawn = ok(loans.disburse(loan["id"], {"amount_cents": 500_000, "cash_ledger_id": loans.cash,
-                                           "disbursement_date": "2024-03-31", "memo": "Second draw"}))
+    drawn = ok(
+        loans.disburse(
+            loan["id"],
+            {
+                "amount_cents": 500_000,
+                "cash_ledger_id": loans.cash,
+                "disbursement_date": "2024-03-31",
+                "memo": "Second draw",
+            },
+        )
+    )
 
-    assert {k: drawn[k] for k in ("instrument_id", "amount_cents", "disbursement_date", "current_balance_cents",
-                                  "accrued_interest_cents", "status")} == {
-        "instrument_id": loan["id"], "amount_cents": 500_000, "disbursement_date": "2024-03-31",
-        "current_balance_cents": 1_500_000, "accrued_interest_cents": 10_411, "status": "active"}
+    assert {
+        k: drawn[k]
+        for k in (
+            "instrument_id",
+            "amount_cents",
+            "disbursement_date",
+            "current_balance_cents",
+            "accrued_interest_cents",
+            "status",
+        )
+    } == {
+        "instrument_id": loan["id"],
+        "amount_cents": 500_000,
+        "disbursement_date": "2024-03-31",
+        "current_balance_cents": 1_500_000,
+        "accrued_interest_cents": 10_411,
+        "status": "active",
+    }
     assert loans.lines(drawn["journal_entry_id"]) == DISBURSEMENT_LINES[direction](500_000)
     assert loans.entry(drawn["journal_entry_id"])["source"]["type"] == "LOAN_DISBURSEMENT"
 
@@ -193,8 +256,11 @@ def test_a_disbursement_reopens_a_paid_off_instrument(loans):
     loan = loans.instrument("lend", interest_rate_bps=0)
     assert loans.payment(loan["id"], 1_000_000, "2024-03-31")["status"] == "paid_off"
 
-    drawn = ok(loans.disburse(loan["id"], {"amount_cents": 50_000, "cash_ledger_id": loans.cash,
-                                           "disbursement_date": "2024-04-01"}))
+    drawn = ok(
+        loans.disburse(
+            loan["id"], {"amount_cents": 50_000, "cash_ledger_id": loans.cash, "disbursement_date": "2024-04-01"}
+        )
+    )
 
     assert (drawn["status"], drawn["current_balance_cents"]) == ("active", 50_000)
     assert loans.get(loan["id"])["status"] == "active"
@@ -206,8 +272,9 @@ def test_a_disbursement_on_a_written_off_instrument_is_409(loans):
     ok(loans.write_off(loan["id"], {"write_off_date": "2024-03-31"}))
 
     with unchanged(loans.api):
-        error(loans.disburse(loan["id"], {"amount_cents": 50_000, "cash_ledger_id": loans.cash}), 409,
-              "INSTRUMENT_CLOSED")
+        error(
+            loans.disburse(loan["id"], {"amount_cents": 50_000, "cash_ledger_id": loans.cash}), 409, "INSTRUMENT_CLOSED"
+        )
 
 
 def test_a_disbursement_defaults_to_today(loans):
@@ -218,7 +285,9 @@ def test_a_disbursement_defaults_to_today(loans):
     assert drawn["disbursement_date"] == "2024-12-31"
 
 
-@pytest.mark.parametrize("body", [{"amount_cents": 100}, {"cash_ledger_id": "x"}, {"amount_cents": 0, "cash_ledger_id": "x"}])
+@pytest.mark.parametrize(
+    "body", [{"amount_cents": 100}, {"cash_ledger_id": "x"}, {"amount_cents": 0, "cash_ledger_id": "x"}]
+)
 def test_a_disbursement_needs_a_positive_amount_and_a_cash_account(unit_loans, body):
     loan = unit_loans.instrument("lend")
 

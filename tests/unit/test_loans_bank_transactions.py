@@ -12,48 +12,84 @@ from support.loans import PAYMENT_FIELDS, Loans, error, ok
 
 pytest_plugins = ["support.loans"]  # its fixtures: loans, unit_loans, pinned
 
-TRANSACTION_FIELDS = {"id", "amount_cents", "direction", "date", "description", "cash_ledger_id",
-                      "category_ledger_id", "external_id", "journal_entry_id", "original_journal_entry_id",
-                      "matched_payment", "created_at"}
+TRANSACTION_FIELDS = {
+    "id",
+    "amount_cents",
+    "direction",
+    "date",
+    "description",
+    "cash_ledger_id",
+    "category_ledger_id",
+    "external_id",
+    "journal_entry_id",
+    "original_journal_entry_id",
+    "matched_payment",
+    "created_at",
+}
 FITTING = {"borrow": "outflow", "lend": "inflow"}
 
 
-def import_transaction(loans: Loans, direction: str, amount: int = 20_000, day: str = "2024-04-30",
-                       **fields) -> dict:
-    return ok(loans.import_transaction({"amount_cents": amount, "direction": direction, "date": day,
-                                        "description": "ACH", **fields}))
+def import_transaction(loans: Loans, direction: str, amount: int = 20_000, day: str = "2024-04-30", **fields) -> dict:
+    return ok(
+        loans.import_transaction(
+            {"amount_cents": amount, "direction": direction, "date": day, "description": "ACH", **fields}
+        )
+    )
 
 
 # ---- importing --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("direction", "lines"), [
-    ("inflow", {("CASH", "DEBIT"): 20_000, ("UNCATEGORIZED_REVENUE", "CREDIT"): 20_000}),
-    ("outflow", {("UNCATEGORIZED_EXPENSES", "DEBIT"): 20_000, ("CASH", "CREDIT"): 20_000}),
-])
+
+@pytest.mark.parametrize(
+    ("direction", "lines"),
+    [
+        ("inflow", {("CASH", "DEBIT"): 20_000, ("UNCATEGORIZED_REVENUE", "CREDIT"): 20_000}),
+        ("outflow", {("UNCATEGORIZED_EXPENSES", "DEBIT"): 20_000, ("CASH", "CREDIT"): 20_000}),
+    ],
+)
 def test_an_imported_transaction_posts_cash_against_its_default_category(loans, direction, lines):
     txn = import_transaction(loans, direction)
 
     assert set(txn) == TRANSACTION_FIELDS
     assert (txn["cash_ledger_id"], txn["matched_payment"], txn["journal_entry_id"]) == (
-        loans.cash, None, txn["original_journal_entry_id"])
+        loans.cash,
+        None,
+        txn["original_journal_entry_id"],
+    )
     assert loans.lines(txn["journal_entry_id"]) == lines
     assert ok(loans.transaction(txn["id"]), 200) == txn
 
 
 def test_an_imported_transaction_may_name_its_cash_and_category_accounts(loans):
-    txn = import_transaction(loans, "outflow", cash_ledger_id=loans.api.accounts["ACCOUNTS_RECEIVABLE"],
-                             category_ledger_id=loans.api.accounts["BANK_FEES"])
+    txn = import_transaction(
+        loans,
+        "outflow",
+        cash_ledger_id=loans.api.accounts["ACCOUNTS_RECEIVABLE"],
+        category_ledger_id=loans.api.accounts["BANK_FEES"],
+    )
 
-    assert loans.lines(txn["journal_entry_id"]) == {("BANK_FEES", "DEBIT"): 20_000,
-                                                    ("ACCOUNTS_RECEIVABLE", "CREDIT"): 20_000}
+    assert loans.lines(txn["journal_entry_id"]) == {
+        ("BANK_FEES", "DEBIT"): 20_000,
+        ("ACCOUNTS_RECEIVABLE", "CREDIT"): 20_000,
+    }
 
 
 def test_the_same_transaction_external_id_and_content_returns_it_with_200(loans):
     first = import_transaction(loans, "inflow", external_id="bank-1")
 
     with unchanged(loans.api):
-        again = ok(loans.import_transaction({"amount_cents": 20_000, "direction": "inflow", "date": "2024-04-30",
-                                             "description": "ACH", "external_id": "bank-1"}), 200)
+        again = ok(
+            loans.import_transaction(
+                {
+                    "amount_cents": 20_000,
+                    "direction": "inflow",
+                    "date": "2024-04-30",
+                    "description": "ACH",
+                    "external_id": "bank-1",
+                }
+            ),
+            200,
+        )
 
     assert again == first
 
@@ -62,8 +98,19 @@ def test_the_same_transaction_external_id_with_other_content_is_409(loans):
     import_transaction(loans, "inflow", external_id="bank-1")
 
     with unchanged(loans.api):
-        error(loans.import_transaction({"amount_cents": 20_001, "direction": "inflow", "date": "2024-04-30",
-                                        "description": "ACH", "external_id": "bank-1"}), 409, "EXTERNAL_ID_CONFLICT")
+        error(
+            loans.import_transaction(
+                {
+                    "amount_cents": 20_001,
+                    "direction": "inflow",
+                    "date": "2024-04-30",
+                    "description": "ACH",
+                    "external_id": "bank-1",
+                }
+            ),
+            409,
+            "EXTERNAL_ID_CONFLICT",
+        )
 
 
 def test_an_unknown_or_foreign_transaction_is_404(loans):
@@ -75,6 +122,7 @@ def test_an_unknown_or_foreign_transaction_is_404(loans):
 
 # ---- rebooking into a payment -----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("direction", ["borrow", "lend"])
 def test_a_payment_from_a_transaction_reverses_its_entry_posts_the_split_and_links_them(loans, direction):
     loan = loans.instrument(direction)
@@ -85,18 +133,38 @@ def test_a_payment_from_a_transaction_reverses_its_entry_posts_the_split_and_lin
 
     # amount, cash account and date come from the transaction
     assert set(paid) == PAYMENT_FIELDS
-    assert {k: paid[k] for k in ("transaction_id", "payment_amount_cents", "payment_date", "interest_cents",
-                                 "principal_cents", "remaining_balance_cents")} == {
-        "transaction_id": txn["id"], "payment_amount_cents": 20_000, "payment_date": "2024-04-30",
-        "interest_cents": 14_521, "principal_cents": 5_479, "remaining_balance_cents": 994_521}
+    assert {
+        k: paid[k]
+        for k in (
+            "transaction_id",
+            "payment_amount_cents",
+            "payment_date",
+            "interest_cents",
+            "principal_cents",
+            "remaining_balance_cents",
+        )
+    } == {
+        "transaction_id": txn["id"],
+        "payment_amount_cents": 20_000,
+        "payment_date": "2024-04-30",
+        "interest_cents": 14_521,
+        "principal_cents": 5_479,
+        "remaining_balance_cents": 994_521,
+    }
     if direction == "borrow":
         assert loans.lines(paid["journal_entry_id"]) == {
-            ("INTEREST_PAYABLE", "DEBIT"): 10_411, ("INTEREST_EXPENSE", "DEBIT"): 4_110,
-            ("LONG_TERM_DEBT", "DEBIT"): 5_479, ("CASH", "CREDIT"): 20_000}
+            ("INTEREST_PAYABLE", "DEBIT"): 10_411,
+            ("INTEREST_EXPENSE", "DEBIT"): 4_110,
+            ("LONG_TERM_DEBT", "DEBIT"): 5_479,
+            ("CASH", "CREDIT"): 20_000,
+        }
     else:
         assert loans.lines(paid["journal_entry_id"]) == {
-            ("CASH", "DEBIT"): 20_000, ("INTEREST_RECEIVABLE", "CREDIT"): 10_411,
-            ("INTEREST_INCOME", "CREDIT"): 4_110, ("NOTES_RECEIVABLE", "CREDIT"): 5_479}
+            ("CASH", "DEBIT"): 20_000,
+            ("INTEREST_RECEIVABLE", "CREDIT"): 10_411,
+            ("INTEREST_INCOME", "CREDIT"): 4_110,
+            ("NOTES_RECEIVABLE", "CREDIT"): 5_479,
+        }
 
     original = loans.entry(txn["journal_entry_id"])
     assert original["reversed_by"] is not None
@@ -104,13 +172,16 @@ def test_a_payment_from_a_transaction_reverses_its_entry_posts_the_split_and_lin
     assert reversal["reverses"] == original["id"]
     assert reversal["entry_date"] == "2024-04-30"
     flipped = {"DEBIT": "CREDIT", "CREDIT": "DEBIT"}
-    assert loans.lines(reversal["id"]) == {(name, flipped[side]): amount
-                                           for (name, side), amount in loans.lines(original["id"]).items()}
+    assert loans.lines(reversal["id"]) == {
+        (name, flipped[side]): amount for (name, side), amount in loans.lines(original["id"]).items()
+    }
 
     linked = ok(loans.transaction(txn["id"]), 200)
     assert linked["matched_payment"] == {"instrument_id": loan["id"], "payment_id": paid["payment_id"]}
     assert (linked["journal_entry_id"], linked["original_journal_entry_id"]) == (
-        paid["journal_entry_id"], txn["journal_entry_id"])
+        paid["journal_entry_id"],
+        txn["journal_entry_id"],
+    )
 
     balances = loans.balances()
     assert "UNCATEGORIZED_EXPENSES" not in balances and "UNCATEGORIZED_REVENUE" not in balances
@@ -122,8 +193,17 @@ def test_given_values_equal_to_the_transaction_are_accepted_and_the_date_may_be_
     loan = loans.instrument("borrow", interest_rate_bps=0)
     txn = import_transaction(loans, "outflow")
 
-    paid = ok(loans.pay(loan["id"], {"transaction_id": txn["id"], "payment_amount_cents": 20_000,
-                                     "cash_ledger_id": loans.cash, "payment_date": "2024-05-02"}))
+    paid = ok(
+        loans.pay(
+            loan["id"],
+            {
+                "transaction_id": txn["id"],
+                "payment_amount_cents": 20_000,
+                "cash_ledger_id": loans.cash,
+                "payment_date": "2024-05-02",
+            },
+        )
+    )
 
     assert (paid["payment_date"], paid["principal_cents"]) == ("2024-05-02", 20_000)
 

@@ -44,13 +44,20 @@ def assert_one_write_two_reads(calls: Counter) -> None:
 
 
 def test_creating_an_instrument(loans, counter):
-    body = {"name": "Loan", "lender": "Bank", "direction": "lend", "original_principal_cents": 1_000,
-            "start_date": "2024-01-15", "maturity_date": "2025-01-15"}
+    body = {
+        "name": "Loan",
+        "lender": "Bank",
+        "direction": "lend",
+        "original_principal_cents": 1_000,
+        "start_date": "2024-01-15",
+        "maturity_date": "2025-01-15",
+    }
 
     calls = function_calls(loans, counter, lambda: ok(loans.create(body)))
     assert_one_write_two_reads(calls)
-    calls = function_calls(loans, counter, lambda: ok(loans.create({**body, "cash_ledger_id": loans.cash,
-                                                                    "external_id": "loan-1"})))
+    calls = function_calls(
+        loans, counter, lambda: ok(loans.create({**body, "cash_ledger_id": loans.cash, "external_id": "loan-1"}))
+    )
     assert_one_write_two_reads(calls)
 
 
@@ -65,8 +72,9 @@ def test_recording_a_payment_under_an_idempotency_key(loans, counter):
     loan = loans.instrument("lend")
     body = {"payment_amount_cents": 20_000, "cash_ledger_id": loans.cash, "payment_date": "2024-04-30"}
 
-    assert_one_write_two_reads(function_calls(
-        loans, counter, lambda: ok(loans.pay(loan["id"], body, headers={"Idempotency-Key": "k-1"}))))
+    assert_one_write_two_reads(
+        function_calls(loans, counter, lambda: ok(loans.pay(loan["id"], body, headers={"Idempotency-Key": "k-1"})))
+    )
 
 
 def test_recording_a_payment_that_rebooks_a_bank_transaction_reads_both_in_one_batch(loans, counter):
@@ -90,8 +98,9 @@ def test_disbursing(loans, counter):
 def test_accruing_one_instrument(loans, counter):
     loan = loans.instrument("borrow")
 
-    assert_one_write_two_reads(function_calls(
-        loans, counter, lambda: ok(loans.accrue(loan["id"], {"through_date": "2024-03-31"}))))
+    assert_one_write_two_reads(
+        function_calls(loans, counter, lambda: ok(loans.accrue(loan["id"], {"through_date": "2024-03-31"})))
+    )
 
 
 def assert_an_accrual_run(calls: Counter, *, transactions: int, reads: int) -> None:
@@ -108,16 +117,20 @@ def test_accruing_every_instrument(loans, counter):
     for _ in range(3):
         loans.instrument("lend")
 
-    assert_an_accrual_run(function_calls(loans, counter, lambda: ok(loans.accrue_all({"through_date": "2024-03-31"}))),
-                          transactions=2, reads=4)
+    assert_an_accrual_run(
+        function_calls(loans, counter, lambda: ok(loans.accrue_all({"through_date": "2024-03-31"}))),
+        transactions=2,
+        reads=4,
+    )
 
 
 def test_writing_off(loans, counter):
     partial, full = loans.instrument("lend"), loans.instrument("borrow")
     ok(loans.accrue(full["id"], {"through_date": "2024-03-31"}))
 
-    assert_one_write_two_reads(function_calls(
-        loans, counter, lambda: ok(loans.write_off(partial["id"], {"principal_cents": 100}))))
+    assert_one_write_two_reads(
+        function_calls(loans, counter, lambda: ok(loans.write_off(partial["id"], {"principal_cents": 100})))
+    )
     assert_one_write_two_reads(function_calls(loans, counter, lambda: ok(loans.write_off(full["id"]))))
 
 
@@ -143,5 +156,12 @@ def test_no_loans_read_scans(loans, counter):
 def test_accruing_every_instrument_under_an_idempotency_key(loans, counter):
     loans.instrument("lend")
 
-    assert_an_accrual_run(function_calls(loans, counter, lambda: ok(loans.accrue_all(
-        {"through_date": "2024-03-31"}, headers={"Idempotency-Key": "month-end"}))), transactions=2, reads=5)
+    assert_an_accrual_run(
+        function_calls(
+            loans,
+            counter,
+            lambda: ok(loans.accrue_all({"through_date": "2024-03-31"}, headers={"Idempotency-Key": "month-end"})),
+        ),
+        transactions=2,
+        reads=5,
+    )

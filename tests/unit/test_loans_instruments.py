@@ -35,9 +35,13 @@ BALANCES = {  # signed so that positive is the account's normal side (SPEC §4)
 def test_creating_an_instrument_posts_its_opening_entry_by_direction(loans, direction, with_cash):
     created = loans.instrument(direction, cash_ledger_id=loans.cash if with_cash else None)
 
-    assert (created["direction"], created["status"], created["current_balance_cents"],
-            created["accrued_interest_cents"], created["interest_through_date"]) == (
-        direction, "active", 1_000_000, 0, "2024-01-15")
+    assert (
+        created["direction"],
+        created["status"],
+        created["current_balance_cents"],
+        created["accrued_interest_cents"],
+        created["interest_through_date"],
+    ) == (direction, "active", 1_000_000, 0, "2024-01-15")
     opening = [e for e in loans.get(created["id"])["activity"] if e["type"] == "opening"]
     assert len(opening) == 1
     entry = loans.entry(opening[0]["journal_entry_id"])
@@ -59,38 +63,75 @@ def test_an_instrument_reports_the_ledger_accounts_it_posts_to(loans):
 
     accounts = loans.api.accounts
     assert (lend["principal_ledger_id"], lend["interest_ledger_id"]) == (
-        accounts["NOTES_RECEIVABLE"], accounts["INTEREST_INCOME"])
+        accounts["NOTES_RECEIVABLE"],
+        accounts["INTEREST_INCOME"],
+    )
     assert (borrow["principal_ledger_id"], borrow["interest_ledger_id"]) == (
-        accounts["LONG_TERM_DEBT"], accounts["INTEREST_EXPENSE"])
+        accounts["LONG_TERM_DEBT"],
+        accounts["INTEREST_EXPENSE"],
+    )
 
 
-@pytest.mark.parametrize(("fields", "field"), [
-    ({"current_balance_cents": 1_000_001}, "current_balance_cents"),
-    ({"maturity_date": "2024-01-15"}, "maturity_date"),
-    ({"cash_ledger_id": MISSING_ID}, "cash_ledger_id"),
-])
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"current_balance_cents": 1_000_001}, "current_balance_cents"),
+        ({"maturity_date": "2024-01-15"}, "maturity_date"),
+        ({"cash_ledger_id": MISSING_ID}, "cash_ledger_id"),
+    ],
+)
 def test_a_creation_that_breaks_a_rule_is_400_naming_the_field_and_posts_nothing(unit_loans, fields, field):
-    body = {"name": "Loan", "lender": "Bank", "direction": "lend", "original_principal_cents": 1_000_000,
-            "start_date": "2024-01-15", "maturity_date": "2025-01-15", **fields}
+    body = {
+        "name": "Loan",
+        "lender": "Bank",
+        "direction": "lend",
+        "original_principal_cents": 1_000_000,
+        "start_date": "2024-01-15",
+        "maturity_date": "2025-01-15",
+        **fields,
+    }
     with unchanged(unit_loans.api):
         assert field in error(unit_loans.create(body), 400)["detail"]
 
 
 def test_cash_ledger_id_must_be_an_asset_account(unit_loans):
-    body = {"name": "Loan", "lender": "Bank", "direction": "lend", "original_principal_cents": 1_000_000,
-            "start_date": "2024-01-15", "maturity_date": "2025-01-15", "cash_ledger_id": unit_loans.api.accounts["SALES"]}
+    body = {
+        "name": "Loan",
+        "lender": "Bank",
+        "direction": "lend",
+        "original_principal_cents": 1_000_000,
+        "start_date": "2024-01-15",
+        "maturity_date": "2025-01-15",
+        "cash_ledger_id": unit_loans.api.accounts["SALES"],
+    }
     with unchanged(unit_loans.api):
         assert "cash_ledger_id" in error(unit_loans.create(body), 400)["detail"]
 
 
-@pytest.mark.parametrize("fields", [
-    {"original_principal_cents": 10.5}, {"original_principal_cents": "10"}, {"original_principal_cents": True},
-    {"original_principal_cents": 0}, {"interest_rate_bps": 100_001}, {"direction": "sideways"},
-    {"day_count": "actual_actual"}, {"start_date": "2024-01-15T00:00:00Z"}, {"surprise": 1},
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"original_principal_cents": 10.5},
+        {"original_principal_cents": "10"},
+        {"original_principal_cents": True},
+        {"original_principal_cents": 0},
+        {"interest_rate_bps": 100_001},
+        {"direction": "sideways"},
+        {"day_count": "actual_actual"},
+        {"start_date": "2024-01-15T00:00:00Z"},
+        {"surprise": 1},
+    ],
+)
 def test_an_invalid_creation_body_is_422_and_posts_nothing(unit_loans, fields):
-    body = {"name": "Loan", "lender": "Bank", "direction": "lend", "original_principal_cents": 1_000_000,
-            "start_date": "2024-01-15", "maturity_date": "2025-01-15", **fields}
+    body = {
+        "name": "Loan",
+        "lender": "Bank",
+        "direction": "lend",
+        "original_principal_cents": 1_000_000,
+        "start_date": "2024-01-15",
+        "maturity_date": "2025-01-15",
+        **fields,
+    }
     with unchanged(unit_loans.api):
         detail = validation_error(unit_loans.create(body))
     assert detail[0]["loc"][0] == "body"
@@ -98,10 +139,20 @@ def test_an_invalid_creation_body_is_422_and_posts_nothing(unit_loans, fields):
 
 # ---- external_id ------------------------------------------------------------------------------------
 
+
 def instrument_body(loans: Loans, **fields) -> dict:
-    return {"name": "Loan", "lender": "Bank", "direction": "borrow", "original_principal_cents": 500_000,
-            "interest_rate_bps": 700, "start_date": "2024-02-01", "maturity_date": "2026-02-01",
-            "cash_ledger_id": loans.cash, "external_id": "loan-42", **fields}
+    return {
+        "name": "Loan",
+        "lender": "Bank",
+        "direction": "borrow",
+        "original_principal_cents": 500_000,
+        "interest_rate_bps": 700,
+        "start_date": "2024-02-01",
+        "maturity_date": "2026-02-01",
+        "cash_ledger_id": loans.cash,
+        "external_id": "loan-42",
+        **fields,
+    }
 
 
 def test_the_same_external_id_and_content_returns_the_existing_instrument_with_200(loans):
@@ -129,6 +180,7 @@ def test_external_ids_are_per_business(loans):
 
 # ---- reading ----------------------------------------------------------------------------------------
 
+
 def test_an_instrument_shows_every_event_with_its_journal_entry(loans):
     created = loans.instrument("lend")
     accrual = ok(loans.accrue(created["id"], {"through_date": "2024-03-31"}))
@@ -137,11 +189,17 @@ def test_an_instrument_shows_every_event_with_its_journal_entry(loans):
     activity = loans.get(created["id"])["activity"]
 
     assert [(e["type"], e["date"]) for e in activity] == [
-        ("opening", "2024-01-15"), ("accrual", "2024-03-31"), ("payment", "2024-04-30")]
+        ("opening", "2024-01-15"),
+        ("accrual", "2024-03-31"),
+        ("payment", "2024-04-30"),
+    ]
     assert activity[1]["journal_entry_id"] == accrual["journal_entry_id"]
     assert activity[2]["journal_entry_id"] == payment["journal_entry_id"]
     assert (activity[2]["amount_cents"], activity[2]["principal_cents"], activity[2]["interest_cents"]) == (
-        20_000, 5_479, 14_521)
+        20_000,
+        5_479,
+        14_521,
+    )
 
 
 def test_an_unknown_or_malformed_instrument_id_is_404(loans):
@@ -168,10 +226,16 @@ def test_the_debt_schedule_totals_outstanding_principal_and_accrued_interest_per
     schedule = ok(loans.debt_schedule(), 200)
 
     assert len(schedule["instruments"]) == 3
-    assert schedule["totals"]["lend"] == {"instruments": 1, "outstanding_principal_cents": 1_000_000,
-                                          "accrued_interest_cents": 10_411}
-    assert schedule["totals"]["borrow"] == {"instruments": 2, "outstanding_principal_cents": 300_000,
-                                            "accrued_interest_cents": 0}
+    assert schedule["totals"]["lend"] == {
+        "instruments": 1,
+        "outstanding_principal_cents": 1_000_000,
+        "accrued_interest_cents": 10_411,
+    }
+    assert schedule["totals"]["borrow"] == {
+        "instruments": 2,
+        "outstanding_principal_cents": 300_000,
+        "accrued_interest_cents": 0,
+    }
     borrow_only = ok(loans.debt_schedule("direction=borrow&limit=1"), 200)
     assert [i["direction"] for i in borrow_only["instruments"]] == ["borrow"]
     assert borrow_only["has_more"] is True
@@ -179,19 +243,33 @@ def test_the_debt_schedule_totals_outstanding_principal_and_accrued_interest_per
 
 # ---- the projected payment schedule (SPEC §5 item 4) -----------------------------------------------
 
+
 def test_the_payment_schedule_pins_the_spec_example_on_the_start_date(loans, monkeypatch):
     pin_clock(monkeypatch, datetime(2024, 1, 15, 12, tzinfo=UTC))
-    created = loans.instrument("borrow", original_principal_cents=10_000_000, interest_rate_bps=600,
-                               maturity_date="2054-01-15", payment_frequency="monthly")
+    created = loans.instrument(
+        "borrow",
+        original_principal_cents=10_000_000,
+        interest_rate_bps=600,
+        maturity_date="2054-01-15",
+        payment_frequency="monthly",
+    )
 
     projected = ok(loans.payment_schedule(created["id"]), 200)
 
     assert (projected["instrument_id"], projected["as_of"], projected["payment_cents"]) == (
-        created["id"], "2024-01-15", 59_955)
+        created["id"],
+        "2024-01-15",
+        59_955,
+    )
     rows = projected["rows"]
     assert len(rows) == 360
-    assert rows[0] == {"due_date": "2024-02-15", "payment_cents": 59_955, "principal_cents": 9_955,
-                       "interest_cents": 50_000, "balance_after_cents": 9_990_045}
+    assert rows[0] == {
+        "due_date": "2024-02-15",
+        "payment_cents": 59_955,
+        "principal_cents": 9_955,
+        "interest_cents": 50_000,
+        "balance_after_cents": 9_990_045,
+    }
     assert rows[-1]["due_date"] == "2054-01-15"
     assert rows[-1]["balance_after_cents"] == 0
     assert sum(row["principal_cents"] for row in rows) == 10_000_000
@@ -204,24 +282,51 @@ def test_a_bullet_schedule_is_one_payment_at_maturity_with_the_interest_to_matur
 
     rows = ok(loans.payment_schedule(created["id"]), 200)["rows"]
 
-    assert rows == [{"due_date": "2024-03-31", "payment_cents": 1_010_411, "principal_cents": 1_000_000,
-                     "interest_cents": 10_411, "balance_after_cents": 0}]
+    assert rows == [
+        {
+            "due_date": "2024-03-31",
+            "payment_cents": 1_010_411,
+            "principal_cents": 1_000_000,
+            "interest_cents": 10_411,
+            "balance_after_cents": 0,
+        }
+    ]
 
 
 def test_the_payment_schedule_starts_from_todays_balance_and_unpaid_interest(loans, monkeypatch):
     pin_clock(monkeypatch, datetime(2024, 3, 31, 12, tzinfo=UTC))
-    created = loans.instrument("lend", interest_rate_bps=0, original_principal_cents=1_200_000,
-                               maturity_date="2025-01-15", payment_amount_cents=100_000)
+    created = loans.instrument(
+        "lend",
+        interest_rate_bps=0,
+        original_principal_cents=1_200_000,
+        maturity_date="2025-01-15",
+        payment_amount_cents=100_000,
+    )
     loans.payment(created["id"], 200_000, "2024-03-31")
 
     projected = ok(loans.payment_schedule(created["id"]), 200)
 
     assert (projected["as_of"], projected["payment_cents"]) == ("2024-03-31", 100_000)
     assert [row["due_date"][:7] for row in projected["rows"]] == [
-        "2024-04", "2024-05", "2024-06", "2024-07", "2024-08", "2024-09", "2024-10", "2024-11", "2024-12", "2025-01"]
+        "2024-04",
+        "2024-05",
+        "2024-06",
+        "2024-07",
+        "2024-08",
+        "2024-09",
+        "2024-10",
+        "2024-11",
+        "2024-12",
+        "2025-01",
+    ]
     assert {row["payment_cents"] for row in projected["rows"]} == {100_000}
-    assert projected["rows"][-1] == {"due_date": "2025-01-15", "payment_cents": 100_000,
-                                     "principal_cents": 100_000, "interest_cents": 0, "balance_after_cents": 0}
+    assert projected["rows"][-1] == {
+        "due_date": "2025-01-15",
+        "payment_cents": 100_000,
+        "principal_cents": 100_000,
+        "interest_cents": 0,
+        "balance_after_cents": 0,
+    }
 
 
 def test_interest_of_elapsed_periods_is_due_with_the_first_projected_payment(loans, monkeypatch):
@@ -249,9 +354,15 @@ def exact_pmt(balance: int, rate_bps: int, per_year: int, periods: int) -> int:
 def test_after_a_payment_inside_a_period_the_first_row_charges_only_the_unpaid_stub(loans, monkeypatch):
     # issue 13: a monthly loan due on the 15th, paid (late) on 2026-11-20 — 11-15 → 11-20 is paid already
     pin_clock(monkeypatch, datetime(2026, 11, 25, 12, tzinfo=UTC))
-    created = loans.instrument("lend", original_principal_cents=17_000_000, interest_rate_bps=600,
-                               day_count="actual_365_fixed", payment_frequency="monthly",
-                               start_date="2026-10-15", maturity_date="2031-10-15")
+    created = loans.instrument(
+        "lend",
+        original_principal_cents=17_000_000,
+        interest_rate_bps=600,
+        day_count="actual_365_fixed",
+        payment_frequency="monthly",
+        start_date="2026-10-15",
+        maturity_date="2031-10-15",
+    )
     interest_paid = exact_interest(17_000_000, 600, "2026-10-15", "2026-11-20")  # 36 days: 100,602.74 → 100,603
     paid = loans.payment(created["id"], interest_paid + 161_600, "2026-11-20")
     assert (paid["interest_cents"], paid["remaining_balance_cents"]) == (100_603, 16_838_400)
@@ -264,18 +375,29 @@ def test_after_a_payment_inside_a_period_the_first_row_charges_only_the_unpaid_s
     level = exact_pmt(balance, 600, 12, 59)  # 2026-12-15 … 2031-10-15
     assert (stub, full_month) == (69_199, 84_192)
     assert (projected["as_of"], projected["payment_cents"], len(projected["rows"])) == ("2026-11-25", level, 59)
-    assert projected["rows"][0] == {"due_date": "2026-12-15", "payment_cents": level, "interest_cents": 69_199,
-                                    "principal_cents": level - 69_199,
-                                    "balance_after_cents": balance - (level - 69_199)}
+    assert projected["rows"][0] == {
+        "due_date": "2026-12-15",
+        "payment_cents": level,
+        "interest_cents": 69_199,
+        "principal_cents": level - 69_199,
+        "balance_after_cents": balance - (level - 69_199),
+    }
     second = projected["rows"][1]
     assert (second["due_date"], second["interest_cents"]) == (
-        "2027-01-15", round(Fraction((balance - level + 69_199) * 600, 10_000 * 12)))
+        "2027-01-15",
+        round(Fraction((balance - level + 69_199) * 600, 10_000 * 12)),
+    )
 
 
 def test_a_payment_on_the_due_date_leaves_the_next_period_in_full(loans, monkeypatch):
     pin_clock(monkeypatch, datetime(2026, 11, 25, 12, tzinfo=UTC))
-    created = loans.instrument("lend", original_principal_cents=17_000_000, interest_rate_bps=600,
-                               start_date="2026-10-15", maturity_date="2031-10-15")
+    created = loans.instrument(
+        "lend",
+        original_principal_cents=17_000_000,
+        interest_rate_bps=600,
+        start_date="2026-10-15",
+        maturity_date="2031-10-15",
+    )
     loans.payment(created["id"], exact_interest(17_000_000, 600, "2026-10-15", "2026-11-15") + 161_600, "2026-11-15")
 
     first = ok(loans.payment_schedule(created["id"]), 200)["rows"][0]
@@ -288,16 +410,25 @@ def test_an_active_loan_past_its_maturity_owes_everything_in_one_row_due_today(l
     # today is 2024-12-31; matured 2024-06-15 with 908,219 principal unpaid since 2024-03-15
     created = loans.instrument("lend", maturity_date="2024-06-15", payment_frequency=frequency)
     interest_paid = exact_interest(1_000_000, 500, "2024-01-15", "2024-03-15")  # 60 days: 8,219.18 → 8,219
-    assert ok(loans.pay(created["id"], {"payment_amount_cents": 100_000, "cash_ledger_id": loans.cash,
-                                        "payment_date": "2024-03-15"}))["remaining_balance_cents"] == (
-        1_000_000 - (100_000 - interest_paid))
+    assert ok(
+        loans.pay(
+            created["id"], {"payment_amount_cents": 100_000, "cash_ledger_id": loans.cash, "payment_date": "2024-03-15"}
+        )
+    )["remaining_balance_cents"] == (1_000_000 - (100_000 - interest_paid))
 
     projected = ok(loans.payment_schedule(created["id"]), 200)
 
     interest = exact_interest(908_219, 500, "2024-03-15", "2024-12-31")  # 291 days: 36,204.37 → 36,204
     assert (projected["as_of"], projected["payment_cents"]) == ("2024-12-31", None)
-    assert projected["rows"] == [{"due_date": "2024-12-31", "payment_cents": 908_219 + interest,
-                                  "principal_cents": 908_219, "interest_cents": interest, "balance_after_cents": 0}]
+    assert projected["rows"] == [
+        {
+            "due_date": "2024-12-31",
+            "payment_cents": 908_219 + interest,
+            "principal_cents": 908_219,
+            "interest_cents": interest,
+            "balance_after_cents": 0,
+        }
+    ]
     assert interest == 36_204
 
 
@@ -310,16 +441,30 @@ def test_a_closed_instrument_has_nothing_left_to_schedule(loans):
 
 # ---- x-business-id ----------------------------------------------------------------------------------
 
+
 def loans_routes(loans: Loans, instrument_id: str, transaction_id: str) -> list[tuple[str, str, dict | None]]:
     instruments = f"{loans.schedule_path}/instruments"
     return [
-        ("POST", instruments, {"name": "Loan", "lender": "Bank", "direction": "lend",
-                               "original_principal_cents": 1_000, "start_date": "2024-01-15",
-                               "maturity_date": "2025-01-15"}),
+        (
+            "POST",
+            instruments,
+            {
+                "name": "Loan",
+                "lender": "Bank",
+                "direction": "lend",
+                "original_principal_cents": 1_000,
+                "start_date": "2024-01-15",
+                "maturity_date": "2025-01-15",
+            },
+        ),
         ("GET", loans.schedule_path, None),
         ("GET", f"{instruments}/{instrument_id}", None),
         ("GET", f"{instruments}/{instrument_id}/payment-schedule", None),
-        ("POST", f"{instruments}/{instrument_id}/payments", {"payment_amount_cents": 100, "cash_ledger_id": loans.cash}),
+        (
+            "POST",
+            f"{instruments}/{instrument_id}/payments",
+            {"payment_amount_cents": 100, "cash_ledger_id": loans.cash},
+        ),
         ("POST", f"/api/v1/loans/{instrument_id}/disbursements", {"amount_cents": 100, "cash_ledger_id": loans.cash}),
         ("POST", f"/api/v1/loans/{instrument_id}/accrue-interest", {"through_date": "2024-03-31"}),
         ("POST", "/api/v1/loans/accrue-interest", {"through_date": "2024-03-31"}),
@@ -331,8 +476,9 @@ def loans_routes(loans: Loans, instrument_id: str, transaction_id: str) -> list[
 
 def test_every_loans_route_without_x_business_id_is_422_naming_the_header(loans):
     instrument_id = loans.instrument("lend")["id"]
-    transaction_id = ok(loans.import_transaction(
-        {"amount_cents": 100, "direction": "inflow", "date": "2024-03-31"}))["id"]
+    transaction_id = ok(loans.import_transaction({"amount_cents": 100, "direction": "inflow", "date": "2024-03-31"}))[
+        "id"
+    ]
 
     with unchanged(loans.api):
         for method, path, body in loans_routes(loans, instrument_id, transaction_id):

@@ -6,7 +6,6 @@ Every refusal leaves the books exactly as they were; every scenario ends with th
 Today is pinned to 2024-12-31 (UTC) unless a test pins another day.
 """
 
-
 import pytest
 from support import MISSING_ID, assert_books_balance, new_api, unchanged
 from support.loans import PAYMENT_FIELDS, Loans, error, ok, validation_error
@@ -15,10 +14,18 @@ pytest_plugins = ["support.loans"]  # its fixtures: loans, unit_loans, pinned
 
 # The accounts each direction's payment lines use (SPEC §5 table).
 SIDES = {
-    "lend": {"cash": "DEBIT", "accrued": ("INTEREST_RECEIVABLE", "CREDIT"), "interest": ("INTEREST_INCOME", "CREDIT"),
-             "principal": ("NOTES_RECEIVABLE", "CREDIT")},
-    "borrow": {"cash": "CREDIT", "accrued": ("INTEREST_PAYABLE", "DEBIT"), "interest": ("INTEREST_EXPENSE", "DEBIT"),
-               "principal": ("LONG_TERM_DEBT", "DEBIT")},
+    "lend": {
+        "cash": "DEBIT",
+        "accrued": ("INTEREST_RECEIVABLE", "CREDIT"),
+        "interest": ("INTEREST_INCOME", "CREDIT"),
+        "principal": ("NOTES_RECEIVABLE", "CREDIT"),
+    },
+    "borrow": {
+        "cash": "CREDIT",
+        "accrued": ("INTEREST_PAYABLE", "DEBIT"),
+        "interest": ("INTEREST_EXPENSE", "DEBIT"),
+        "principal": ("LONG_TERM_DEBT", "DEBIT"),
+    },
 }
 
 
@@ -33,21 +40,38 @@ def payment_lines(direction: str, cash: int, accrued: int = 0, interest: int = 0
 
 # ---- interest first, then principal -----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("direction", ["lend", "borrow"])
-def test_a_payment_after_an_accrual_settles_the_accrued_part_and_books_the_rest_as_income_or_expense(
-        loans, direction):
+def test_a_payment_after_an_accrual_settles_the_accrued_part_and_books_the_rest_as_income_or_expense(loans, direction):
     loan = loans.instrument(direction)
     assert ok(loans.accrue(loan["id"], {"through_date": "2024-03-31"}))["accrued_interest_cents"] == 10_411
 
     paid = loans.payment(loan["id"], 20_000, "2024-04-30")
 
     # 30 more days on 1,000,000 at 5 % = 4,109.59 → 4,110; interest 10,411 + 4,110, principal the rest
-    assert {k: paid[k] for k in ("interest_cents", "principal_cents", "remaining_balance_cents",
-                                 "accrued_interest_cents", "status", "payment_date", "payment_amount_cents")} == {
-        "interest_cents": 14_521, "principal_cents": 5_479, "remaining_balance_cents": 994_521,
-        "accrued_interest_cents": 0, "status": "active", "payment_date": "2024-04-30", "payment_amount_cents": 20_000}
+    assert {
+        k: paid[k]
+        for k in (
+            "interest_cents",
+            "principal_cents",
+            "remaining_balance_cents",
+            "accrued_interest_cents",
+            "status",
+            "payment_date",
+            "payment_amount_cents",
+        )
+    } == {
+        "interest_cents": 14_521,
+        "principal_cents": 5_479,
+        "remaining_balance_cents": 994_521,
+        "accrued_interest_cents": 0,
+        "status": "active",
+        "payment_date": "2024-04-30",
+        "payment_amount_cents": 20_000,
+    }
     assert loans.lines(paid["journal_entry_id"]) == payment_lines(
-        direction, cash=20_000, accrued=10_411, interest=4_110, principal=5_479)
+        direction, cash=20_000, accrued=10_411, interest=4_110, principal=5_479
+    )
     entry = loans.entry(paid["journal_entry_id"])
     assert (entry["entry_date"], entry["source"]) == ("2024-04-30", {"type": "LOAN_PAYMENT", "id": paid["payment_id"]})
     if direction == "lend":
@@ -56,7 +80,10 @@ def test_a_payment_after_an_accrual_settles_the_accrued_part_and_books_the_rest_
         assert loans.balances() == {"LONG_TERM_DEBT": 994_521, "CASH": 980_000, "INTEREST_EXPENSE": 14_521}
     state = loans.get(loan["id"])
     assert (state["current_balance_cents"], state["accrued_interest_cents"], state["interest_through_date"]) == (
-        994_521, 0, "2024-04-30")
+        994_521,
+        0,
+        "2024-04-30",
+    )
 
 
 @pytest.mark.parametrize("direction", ["lend", "borrow"])
@@ -67,7 +94,8 @@ def test_a_payment_without_an_accrual_books_all_its_interest_as_income_or_expens
 
     assert (paid["interest_cents"], paid["principal_cents"]) == (10_411, 9_589)
     assert loans.lines(paid["journal_entry_id"]) == payment_lines(
-        direction, cash=20_000, interest=10_411, principal=9_589)
+        direction, cash=20_000, interest=10_411, principal=9_589
+    )
 
 
 def test_a_payment_smaller_than_the_accrued_interest_only_settles_part_of_it(loans):
@@ -76,8 +104,12 @@ def test_a_payment_smaller_than_the_accrued_interest_only_settles_part_of_it(loa
 
     first = loans.payment(loan["id"], 5_000, "2024-03-31")
 
-    assert (first["interest_cents"], first["principal_cents"], first["accrued_interest_cents"],
-            first["remaining_balance_cents"]) == (5_000, 0, 5_411, 1_000_000)
+    assert (
+        first["interest_cents"],
+        first["principal_cents"],
+        first["accrued_interest_cents"],
+        first["remaining_balance_cents"],
+    ) == (5_000, 0, 5_411, 1_000_000)
     assert loans.lines(first["journal_entry_id"]) == payment_lines("lend", cash=5_000, accrued=5_000)
     assert loans.balances()["INTEREST_RECEIVABLE"] == 5_411
 
@@ -85,7 +117,8 @@ def test_a_payment_smaller_than_the_accrued_interest_only_settles_part_of_it(loa
 
     # the 5,411 still in the ledger first, then 4,110 newly earned, then principal
     assert loans.lines(second["journal_entry_id"]) == payment_lines(
-        "lend", cash=20_000, accrued=5_411, interest=4_110, principal=10_479)
+        "lend", cash=20_000, accrued=5_411, interest=4_110, principal=10_479
+    )
     assert "INTEREST_RECEIVABLE" not in loans.balances()
 
 
@@ -110,14 +143,20 @@ def test_the_payment_date_defaults_to_today_in_the_business_timezone(loans):
 
 # ---- paid off, overpaid, closed ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("direction", ["lend", "borrow"])
 def test_paying_all_principal_and_interest_marks_the_instrument_paid_off(loans, direction):
     loan = loans.instrument(direction)
 
     paid = loans.payment(loan["id"], 1_010_411, "2024-03-31")
 
-    assert (paid["status"], paid["remaining_balance_cents"], paid["accrued_interest_cents"],
-            paid["interest_cents"], paid["principal_cents"]) == ("paid_off", 0, 0, 10_411, 1_000_000)
+    assert (
+        paid["status"],
+        paid["remaining_balance_cents"],
+        paid["accrued_interest_cents"],
+        paid["interest_cents"],
+        paid["principal_cents"],
+    ) == ("paid_off", 0, 0, 10_411, 1_000_000)
     state = loans.get(loan["id"])
     assert (state["status"], state["current_balance_cents"], state["accrued_interest_cents"]) == ("paid_off", 0, 0)
     principal_account = "NOTES_RECEIVABLE" if direction == "lend" else "LONG_TERM_DEBT"
@@ -129,8 +168,14 @@ def test_principal_beyond_the_outstanding_balance_is_400_overpayment_and_posts_n
     before = loans.get(loan["id"])
 
     with unchanged(loans.api):
-        body = error(loans.pay(loan["id"], {"payment_amount_cents": 1_010_412, "cash_ledger_id": loans.cash,
-                                            "payment_date": "2024-03-31"}), 400, "OVERPAYMENT")
+        body = error(
+            loans.pay(
+                loan["id"],
+                {"payment_amount_cents": 1_010_412, "cash_ledger_id": loans.cash, "payment_date": "2024-03-31"},
+            ),
+            400,
+            "OVERPAYMENT",
+        )
 
     assert "payment_amount_cents" in body["detail"]
     assert loans.get(loan["id"]) == before
@@ -141,8 +186,9 @@ def test_paying_a_paid_off_instrument_is_409(loans):
     loans.payment(loan["id"], 1_000_000, "2024-03-31")
 
     with unchanged(loans.api):
-        error(loans.pay(loan["id"], {"payment_amount_cents": 1, "cash_ledger_id": loans.cash}), 409,
-              "INSTRUMENT_CLOSED")
+        error(
+            loans.pay(loan["id"], {"payment_amount_cents": 1, "cash_ledger_id": loans.cash}), 409, "INSTRUMENT_CLOSED"
+        )
 
 
 def test_paying_a_written_off_instrument_is_409(loans):
@@ -150,8 +196,9 @@ def test_paying_a_written_off_instrument_is_409(loans):
     ok(loans.write_off(loan["id"], {"write_off_date": "2024-03-31"}))
 
     with unchanged(loans.api):
-        error(loans.pay(loan["id"], {"payment_amount_cents": 1, "cash_ledger_id": loans.cash}), 409,
-              "INSTRUMENT_CLOSED")
+        error(
+            loans.pay(loan["id"], {"payment_amount_cents": 1, "cash_ledger_id": loans.cash}), 409, "INSTRUMENT_CLOSED"
+        )
 
 
 def test_paying_an_unknown_instrument_is_404(loans):
@@ -161,13 +208,16 @@ def test_paying_an_unknown_instrument_is_404(loans):
 
 # ---- event dates ------------------------------------------------------------------------------------
 
+
 def events(loans: Loans, instrument_id: str, day: str) -> dict:
     """Every kind of event on an instrument, dated ``day``."""
     return {
-        "payment": lambda: loans.pay(instrument_id, {"payment_amount_cents": 100, "cash_ledger_id": loans.cash,
-                                                     "payment_date": day}),
-        "disbursement": lambda: loans.disburse(instrument_id, {"amount_cents": 100, "cash_ledger_id": loans.cash,
-                                                               "disbursement_date": day}),
+        "payment": lambda: loans.pay(
+            instrument_id, {"payment_amount_cents": 100, "cash_ledger_id": loans.cash, "payment_date": day}
+        ),
+        "disbursement": lambda: loans.disburse(
+            instrument_id, {"amount_cents": 100, "cash_ledger_id": loans.cash, "disbursement_date": day}
+        ),
         "accrual": lambda: loans.accrue(instrument_id, {"through_date": day}),
         "write-off": lambda: loans.write_off(instrument_id, {"write_off_date": day}),
     }
@@ -211,10 +261,17 @@ def test_today_is_the_business_calendar_day_not_utc(loans):
     paid = ok(client.pay(loan["id"], {"payment_amount_cents": 100, "cash_ledger_id": client.cash}))
 
     assert paid["payment_date"] == "2025-01-01"
-    assert ok(client.pay(loan["id"], {"payment_amount_cents": 100, "cash_ledger_id": client.cash,
-                                      "payment_date": "2025-01-01"}))
-    error(client.pay(loan["id"], {"payment_amount_cents": 100, "cash_ledger_id": client.cash,
-                                  "payment_date": "2025-01-02"}), 400)
+    assert ok(
+        client.pay(
+            loan["id"], {"payment_amount_cents": 100, "cash_ledger_id": client.cash, "payment_date": "2025-01-01"}
+        )
+    )
+    error(
+        client.pay(
+            loan["id"], {"payment_amount_cents": 100, "cash_ledger_id": client.cash, "payment_date": "2025-01-02"}
+        ),
+        400,
+    )
     assert_books_balance(client.api.business_id)
 
 
@@ -227,18 +284,32 @@ def test_an_event_on_interest_through_date_itself_is_accepted(loans):
 
 # ---- seed 002: the request and the response as documented -------------------------------------------
 
+
 def test_seed_002_a_payment_with_every_documented_field_returns_the_documented_envelope(loans):
     loan = loans.instrument("borrow", name="Equipment loan")
 
-    response = loans.pay(loan["id"], {"payment_amount_cents": 20_000, "cash_ledger_id": loans.cash,
-                                      "payment_date": "2024-03-31", "memo": "March instalment"})
+    response = loans.pay(
+        loan["id"],
+        {
+            "payment_amount_cents": 20_000,
+            "cash_ledger_id": loans.cash,
+            "payment_date": "2024-03-31",
+            "memo": "March instalment",
+        },
+    )
 
     data = ok(response)
     assert set(data) == PAYMENT_FIELDS
-    assert {k: data[k] for k in ("name", "direction", "payment_date", "payment_amount_cents", "status",
-                                 "transaction_id")} == {
-        "name": "Equipment loan", "direction": "borrow", "payment_date": "2024-03-31",
-        "payment_amount_cents": 20_000, "status": "active", "transaction_id": None}
+    assert {
+        k: data[k] for k in ("name", "direction", "payment_date", "payment_amount_cents", "status", "transaction_id")
+    } == {
+        "name": "Equipment loan",
+        "direction": "borrow",
+        "payment_date": "2024-03-31",
+        "payment_amount_cents": 20_000,
+        "status": "active",
+        "transaction_id": None,
+    }
     assert data["principal_cents"] + data["interest_cents"] == 20_000
     assert loans.entry(data["journal_entry_id"])["memo"] == "March instalment"
 
@@ -261,22 +332,26 @@ def test_seed_002_the_amount_is_required_without_a_transaction(unit_loans):
     assert [d["loc"] for d in detail] == [["body", "payment_amount_cents"]]
 
 
-@pytest.mark.parametrize(("fields", "loc"), [
-    ({"payment_amount_cents": 10.5}, ["body", "payment_amount_cents"]),
-    ({"payment_amount_cents": "10"}, ["body", "payment_amount_cents"]),
-    ({"payment_amount_cents": True}, ["body", "payment_amount_cents"]),
-    ({"payment_amount_cents": 0}, ["body", "payment_amount_cents"]),
-    ({"payment_amount_cents": 10**13 + 1}, ["body", "payment_amount_cents"]),
-    ({"payment_date": "31/03/2024"}, ["body", "payment_date"]),
-    ({"memo": "x" * 1_001}, ["body", "memo"]),
-    ({"principal_cents": 5}, ["body", "principal_cents"]),
-])
+@pytest.mark.parametrize(
+    ("fields", "loc"),
+    [
+        ({"payment_amount_cents": 10.5}, ["body", "payment_amount_cents"]),
+        ({"payment_amount_cents": "10"}, ["body", "payment_amount_cents"]),
+        ({"payment_amount_cents": True}, ["body", "payment_amount_cents"]),
+        ({"payment_amount_cents": 0}, ["body", "payment_amount_cents"]),
+        ({"payment_amount_cents": 10**13 + 1}, ["body", "payment_amount_cents"]),
+        ({"payment_date": "31/03/2024"}, ["body", "payment_date"]),
+        ({"memo": "x" * 1_001}, ["body", "memo"]),
+        ({"principal_cents": 5}, ["body", "principal_cents"]),
+    ],
+)
 def test_an_invalid_payment_body_is_422_naming_the_field(unit_loans, fields, loc):
     loan = unit_loans.instrument("lend")
 
     with unchanged(unit_loans.api):
-        detail = validation_error(unit_loans.pay(
-            loan["id"], {"payment_amount_cents": 100, "cash_ledger_id": unit_loans.cash, **fields}))
+        detail = validation_error(
+            unit_loans.pay(loan["id"], {"payment_amount_cents": 100, "cash_ledger_id": unit_loans.cash, **fields})
+        )
 
     assert detail[0]["loc"] == loc
 
@@ -301,6 +376,7 @@ def test_a_cash_ledger_id_that_is_not_an_asset_of_this_business_is_400(unit_loan
 
 # ---- Idempotency-Key --------------------------------------------------------------------------------
 
+
 def test_a_repeated_idempotency_key_returns_the_first_response_and_pays_once(loans):
     loan = loans.instrument("lend", interest_rate_bps=0)
     body = {"payment_amount_cents": 1_000, "cash_ledger_id": loans.cash, "payment_date": "2024-03-31"}
@@ -319,5 +395,8 @@ def test_an_idempotency_key_reused_for_another_payment_is_409(loans):
     ok(loans.pay(loan["id"], body, headers={"Idempotency-Key": "pay-1"}))
 
     with unchanged(loans.api):
-        error(loans.pay(loan["id"], {**body, "payment_amount_cents": 1_001}, headers={"Idempotency-Key": "pay-1"}),
-              409, "IDEMPOTENCY_KEY_REUSED")
+        error(
+            loans.pay(loan["id"], {**body, "payment_amount_cents": 1_001}, headers={"Idempotency-Key": "pay-1"}),
+            409,
+            "IDEMPOTENCY_KEY_REUSED",
+        )

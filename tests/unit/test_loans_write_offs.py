@@ -35,53 +35,78 @@ def write_off_lines(direction: str, principal: int, accrued: int = 0) -> dict:
 
 # ---- partial, then full -----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("direction", ["lend", "borrow"])
 def test_a_partial_then_a_full_write_off(loans, direction):
     loan = loans.instrument(direction)
     ok(loans.accrue(loan["id"], {"through_date": "2024-03-31"}))  # 10,411 now in the ledger
 
-    partial = ok(loans.write_off(loan["id"], {"principal_cents": 400_000, "write_off_date": "2024-03-31",
-                                              "memo": "Partial settlement"}))
+    partial = ok(
+        loans.write_off(
+            loan["id"], {"principal_cents": 400_000, "write_off_date": "2024-03-31", "memo": "Partial settlement"}
+        )
+    )
 
     assert set(partial) == WRITE_OFF_FIELDS
     assert {k: v for k, v in partial.items() if k not in ("journal_entry_id", "account")} == {
-        "instrument_id": loan["id"], "write_off_date": "2024-03-31", "principal_written_off_cents": 400_000,
-        "accrued_interest_cleared_cents": 0, "remaining_balance_cents": 600_000, "status": "active",
-        "memo": "Partial settlement"}
+        "instrument_id": loan["id"],
+        "write_off_date": "2024-03-31",
+        "principal_written_off_cents": 400_000,
+        "accrued_interest_cleared_cents": 0,
+        "remaining_balance_cents": 600_000,
+        "status": "active",
+        "memo": "Partial settlement",
+    }
     account = loans.api.accounts[WRITE_OFF_ACCOUNT[direction]]
     assert partial["account"]["id"] == account
     assert partial["account"]["stable_name"] == WRITE_OFF_ACCOUNT[direction]
     assert loans.lines(partial["journal_entry_id"]) == write_off_lines(direction, 400_000)
     entry = loans.entry(partial["journal_entry_id"])
     assert (entry["entry_date"], entry["memo"], entry["source"]["type"]) == (
-        "2024-03-31", "Partial settlement", "LOAN_WRITE_OFF")
+        "2024-03-31",
+        "Partial settlement",
+        "LOAN_WRITE_OFF",
+    )
     state = loans.get(loan["id"])
-    assert (state["status"], state["current_balance_cents"], state["written_off_principal_cents"],
-            state["accrued_interest_cents"]) == ("active", 600_000, 400_000, 10_411)
+    assert (
+        state["status"],
+        state["current_balance_cents"],
+        state["written_off_principal_cents"],
+        state["accrued_interest_cents"],
+    ) == ("active", 600_000, 400_000, 10_411)
 
     full = ok(loans.write_off(loan["id"], {"write_off_date": "2024-04-30"}))
 
     # 30 more days on 600,000 at 5 % = 2,465.75 → 2,466 computed, never posted; 10,411 in the ledger
-    assert (full["principal_written_off_cents"], full["accrued_interest_cleared_cents"],
-            full["remaining_balance_cents"], full["status"]) == (600_000, 10_411 + 2_466, 0, "written_off")
+    assert (
+        full["principal_written_off_cents"],
+        full["accrued_interest_cleared_cents"],
+        full["remaining_balance_cents"],
+        full["status"],
+    ) == (600_000, 10_411 + 2_466, 0, "written_off")
     assert loans.lines(full["journal_entry_id"]) == write_off_lines(direction, 600_000, accrued=10_411)
     state = loans.get(loan["id"])
-    assert (state["status"], state["current_balance_cents"], state["written_off_principal_cents"],
-            state["accrued_interest_cents"]) == ("written_off", 0, 1_000_000, 0)
+    assert (
+        state["status"],
+        state["current_balance_cents"],
+        state["written_off_principal_cents"],
+        state["accrued_interest_cents"],
+    ) == ("written_off", 0, 1_000_000, 0)
     cash = -1_000_000 if direction == "lend" else 1_000_000
-    assert loans.balances() == {"CASH": cash, INTEREST[direction]: 10_411,
-                                WRITE_OFF_ACCOUNT[direction]: 1_010_411}
+    assert loans.balances() == {"CASH": cash, INTEREST[direction]: 10_411, WRITE_OFF_ACCOUNT[direction]: 1_010_411}
 
 
 @pytest.mark.parametrize("direction", ["lend", "borrow"])
-def test_a_full_write_off_without_an_accrual_posts_principal_only_and_reports_the_computed_interest(
-        loans, direction):
+def test_a_full_write_off_without_an_accrual_posts_principal_only_and_reports_the_computed_interest(loans, direction):
     loan = loans.instrument(direction)
 
     full = ok(loans.write_off(loan["id"], {"write_off_date": "2024-03-31"}))
 
     assert (full["principal_written_off_cents"], full["accrued_interest_cleared_cents"], full["status"]) == (
-        1_000_000, 10_411, "written_off")
+        1_000_000,
+        10_411,
+        "written_off",
+    )
     assert loans.lines(full["journal_entry_id"]) == write_off_lines(direction, 1_000_000)
     assert ACCRUED[direction] not in loans.balances() and INTEREST[direction] not in loans.balances()
 
@@ -109,6 +134,7 @@ def test_a_partial_write_off_after_a_payment_keeps_the_interest_owed(loans):
 
 # ---- defaults: an empty body is a full write-off today ----------------------------------------------
 
+
 @pytest.mark.parametrize("raw", ["", "{}"])
 def test_an_empty_body_writes_off_everything_today(loans, raw):
     loan = loans.instrument("lend")
@@ -116,11 +142,17 @@ def test_an_empty_body_writes_off_everything_today(loans, raw):
     full = ok(loans.write_off(loan["id"], raw=raw))
 
     # 2024-01-15 → 2024-12-31 is 351 days: 1,000,000 × 5 % × 351/365 = 48,082.19
-    assert (full["write_off_date"], full["principal_written_off_cents"], full["accrued_interest_cleared_cents"],
-            full["status"], full["memo"]) == ("2024-12-31", 1_000_000, 48_082, "written_off", None)
+    assert (
+        full["write_off_date"],
+        full["principal_written_off_cents"],
+        full["accrued_interest_cleared_cents"],
+        full["status"],
+        full["memo"],
+    ) == ("2024-12-31", 1_000_000, 48_082, "written_off", None)
 
 
 # ---- refusals ---------------------------------------------------------------------------------------
+
 
 def test_writing_off_more_than_the_outstanding_principal_is_400(loans):
     loan = loans.instrument("lend")
@@ -180,17 +212,24 @@ def test_seed_000_the_sample_shape_with_a_positive_amount_returns_the_documented
     assert set(data) == WRITE_OFF_FIELDS
     assert set(data["account"]) == {"id", "name", "stable_name"}
     assert (data["write_off_date"], data["principal_written_off_cents"], data["memo"], data["status"]) == (
-        "2026-01-01", 100, "string", "active")
+        "2026-01-01",
+        100,
+        "string",
+        "active",
+    )
 
 
-@pytest.mark.parametrize(("body", "loc"), [
-    ({"principal_cents": -5}, ["body", "principal_cents"]),
-    ({"principal_cents": 1.5}, ["body", "principal_cents"]),
-    ({"principal_cents": "100"}, ["body", "principal_cents"]),
-    ({"write_off_date": "2024-02-30"}, ["body", "write_off_date"]),
-    ({"memo": "x" * 1_001}, ["body", "memo"]),
-    ({"reason": "fraud"}, ["body", "reason"]),
-])
+@pytest.mark.parametrize(
+    ("body", "loc"),
+    [
+        ({"principal_cents": -5}, ["body", "principal_cents"]),
+        ({"principal_cents": 1.5}, ["body", "principal_cents"]),
+        ({"principal_cents": "100"}, ["body", "principal_cents"]),
+        ({"write_off_date": "2024-02-30"}, ["body", "write_off_date"]),
+        ({"memo": "x" * 1_001}, ["body", "memo"]),
+        ({"reason": "fraud"}, ["body", "reason"]),
+    ],
+)
 def test_an_invalid_write_off_body_is_422_naming_the_field(unit_loans, body, loc):
     loan = unit_loans.instrument("lend")
 

@@ -18,8 +18,9 @@ from ledgerline.services import businesses, ledger
 class Logs:
     """Everything a function writes to stdout (its log stream in Lambda) and every log record, at DEBUG."""
 
-    def __init__(self, stream: io.StringIO, capsys: pytest.CaptureFixture[str],
-                 caplog: pytest.LogCaptureFixture) -> None:
+    def __init__(
+        self, stream: io.StringIO, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+    ) -> None:
         self._stream = stream
         self._capsys = capsys
         self._caplog = caplog
@@ -47,8 +48,9 @@ class Logs:
 
 
 @pytest.fixture
-def logs(capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture,
-         monkeypatch: pytest.MonkeyPatch) -> Iterator[Logs]:
+def logs(
+    capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Logs]:
     monkeypatch.setenv("POWERTOOLS_LOG_LEVEL", "DEBUG")
     previous_level = logger.log_level
     logger.setLevel("DEBUG")  # the shared logger was built at import, before the variable was set
@@ -76,6 +78,7 @@ def assert_no_token(text: str, token: str) -> None:
 
 
 # ---- tokens never reach the logs ---------------------------------------------------------------
+
 
 def test_a_successful_request_logs_no_token(unit_api, logs):
     response = post_entry(unit_api, headers={"Idempotency-Key": "log-1"})
@@ -106,6 +109,7 @@ def test_an_unexpected_error_logs_no_token(unit_api, logs, broken_posting):
 
 # ---- what a log line carries -------------------------------------------------------------------
 
+
 def test_a_log_line_carries_the_request_id_and_the_business_id(unit_api, logs):
     response = unit_api.get(f"{unit_api.base}/ledger/entries/{uuid.uuid4()}")
     assert response.status == 404
@@ -127,6 +131,7 @@ def test_a_log_line_carries_no_business_of_an_earlier_request(unit_api, logs):
 
 
 # ---- an unexpected failure ---------------------------------------------------------------------
+
 
 def test_an_unexpected_error_is_a_generic_500_with_the_request_id(unit_api, logs, broken_posting):
     before = books(unit_api.business_id)

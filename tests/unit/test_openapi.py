@@ -34,16 +34,25 @@ LEDGER_OPERATION_IDS = {
 # SPEC §8: the seeds' operation ids appear unchanged (checked once their route is in template.yaml).
 SEED_OPERATION_IDS = {
     "POST /api/v1/loans/{instrument_id}/write-off": "write_off_loan_api_v1_loans__instrument_id__write_off_post",
-    "POST /api/v1/businesses/{business_id}/cfo-portal/debt-schedule/instruments/{instrument_id}/payments":
-        "cfo_portal_record_debt_payment_api_v1_businesses__business_id__cfo_portal_debt_schedule_instruments"
-        "__instrument_id__payments_post",
-    "DELETE /v1/businesses/{businessId}/invoices/{invoiceId}/write-offs/{writeOffId}":
-        "business.invoices.write-offs.delete",
+    "POST /api/v1/businesses/{business_id}/cfo-portal/debt-schedule/instruments/{instrument_id}/payments": "cfo_portal_record_debt_payment_api_v1_businesses__business_id__cfo_portal_debt_schedule_instruments"
+    "__instrument_id__payments_post",
+    "DELETE /v1/businesses/{businessId}/invoices/{invoiceId}/write-offs/{writeOffId}": "business.invoices.write-offs.delete",
 }
 # Seed 001, transcribed independently of openapi.py.
 SEED_API_ERROR_TYPES = [
-    "ResourceArchived", "AuthFailure", "Plaid", "Stripe", "InvalidState", "ResourceNotFound", "InvalidParameters",
-    "JsonSerialization", "Unknown", "BadRequest", "PaginationCursor", "Conflict", "LedgerOperationFailed",
+    "ResourceArchived",
+    "AuthFailure",
+    "Plaid",
+    "Stripe",
+    "InvalidState",
+    "ResourceNotFound",
+    "InvalidParameters",
+    "JsonSerialization",
+    "Unknown",
+    "BadRequest",
+    "PaginationCursor",
+    "Conflict",
+    "LedgerOperationFailed",
 ]
 SEED_API_ENUM_ERROR_TYPES = """
 AccessCodeInvalid BalanceSheetDoesNotBalance BalanceSheetMissingAccount BankStatementParserError BillStateError
@@ -95,7 +104,9 @@ def header(op: dict[str, Any], name: str) -> dict[str, Any] | None:
 
 def refs(node: Any) -> list[str]:
     if isinstance(node, dict):
-        return ([node["$ref"]] if isinstance(node.get("$ref"), str) else []) + [r for v in node.values() for r in refs(v)]
+        return ([node["$ref"]] if isinstance(node.get("$ref"), str) else []) + [
+            r for v in node.values() for r in refs(v)
+        ]
     if isinstance(node, list):
         return [r for v in node for r in refs(v)]
     return []
@@ -292,11 +303,14 @@ def test_info_names_the_package_version_a_contact_and_a_license(document: dict[s
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.route_key)
-def test_every_operation_is_described_and_has_one_described_tag(document: dict[str, Any],
-                                                                route: template.Route) -> None:
+def test_every_operation_is_described_and_has_one_described_tag(
+    document: dict[str, Any], route: template.Route
+) -> None:
     op = operation(document, route)
     described = {tag["name"] for tag in document["tags"] if tag.get("description")}
-    assert op.get("description") and op["description"] != op.get("summary"), f"declare description= on {route.route_key}"
+    assert op.get("description") and op["description"] != op.get("summary"), (
+        f"declare description= on {route.route_key}"
+    )
     assert len(op["tags"]) == 1 and op["tags"][0] in described, op["tags"]
 
 
@@ -306,8 +320,9 @@ def test_an_unknown_area_of_the_api_must_be_given_a_tag() -> None:
 
 
 @pytest.mark.parametrize("route", LOANS_ROUTES, ids=lambda r: r.route_key)
-def test_x_business_id_is_a_plain_string_a_generated_client_can_send(document: dict[str, Any],
-                                                                     route: template.Route) -> None:
+def test_x_business_id_is_a_plain_string_a_generated_client_can_send(
+    document: dict[str, Any], route: template.Route
+) -> None:
     business = header(operation(document, route), "x-business-id")
     assert business is not None and business["required"] is True
     assert business["schema"]["type"] == "string" and "format" not in business["schema"]

@@ -5,7 +5,6 @@ for the business and filters it came from, and a tampered or foreign one is a 40
 """
 
 import pytest
-
 from support import Api, IndexReads, balanced_after, books, list_entries, new_api, sale
 
 # Seven entries over five days, posted out of date order on purpose.
@@ -50,7 +49,7 @@ def assert_bad_cursor(response) -> None:
 def tampered(cursor: str, at: int) -> str:
     """The cursor with one character changed (a different base64url character of the same position)."""
     swapped = "B" if cursor[at] != "B" else "C"
-    return cursor[:at] + swapped + cursor[at + 1:]
+    return cursor[:at] + swapped + cursor[at + 1 :]
 
 
 # SPEC §4: after every scenario the books balance and the trial balance agrees.
@@ -174,6 +173,7 @@ def test_entries_of_another_business_are_never_listed(api, seven):
 
 # ---- cursors a caller cannot forge or carry elsewhere ------------------------------------------------------
 
+
 @pytest.mark.parametrize("where", ["payload", "signature"])
 def test_a_tampered_cursor_is_refused(api, seven, where):
     _, cursor, _ = page(api, "limit=3")
@@ -209,8 +209,9 @@ def test_a_cursor_of_another_business_is_refused(api, seven):
     assert books(api.business_id) == before
 
 
-@pytest.mark.parametrize("other_filter", ["start_date=2024-01-02", "end_date=2024-01-04",
-                                          "source_type=CUSTOM_JOURNAL_ENTRY"])
+@pytest.mark.parametrize(
+    "other_filter", ["start_date=2024-01-02", "end_date=2024-01-04", "source_type=CUSTOM_JOURNAL_ENTRY"]
+)
 def test_a_cursor_from_another_filter_is_refused(api, seven, other_filter):
     _, cursor, _ = page(api, "limit=3")
     before = books(api.business_id)

@@ -94,8 +94,13 @@ def test_a_run_past_the_inline_limit_answers_202_and_the_worker_finishes_it(busi
     assert finished["status"] == "completed" and finished["finished_at"] is not None
     assert finished["progress"] == {"total": INVOICES, "done": INVOICES, "chunks": 3, "chunks_done": 3}
     assert ids(finished["written_off"]) == ids(finished["candidates"]) == {i["id"] for i in made}
-    assert finished["totals"] == {"candidates": INVOICES, "written_off": INVOICES,
-                                  "written_off_cents": sum(i["total_amount"] for i in made), "skipped": 0, "failed": 0}
+    assert finished["totals"] == {
+        "candidates": INVOICES,
+        "written_off": INVOICES,
+        "written_off_cents": sum(i["total_amount"] for i in made),
+        "skipped": 0,
+        "failed": 0,
+    }
     for written in finished["written_off"]:
         assert_automatic_write_off(api, written, "ACCOUNTS_RECEIVABLE")
     assert {get_invoice(api, i["id"])["status"] for i in made} == {"WRITTEN_OFF"}
@@ -224,8 +229,13 @@ def test_chunks_that_could_not_be_queued_fail_and_the_run_still_finishes(busines
     finished = get_run(api, accepted["id"])
 
     assert finished["status"] == "completed_with_failures"
-    assert finished["totals"] == {"candidates": 3, "written_off": 3, "skipped": 0, "failed": INVOICES - 3,
-                                  "written_off_cents": 6_000}
+    assert finished["totals"] == {
+        "candidates": 3,
+        "written_off": 3,
+        "skipped": 0,
+        "failed": INVOICES - 3,
+        "written_off_cents": 6_000,
+    }
     assert {f["reason"] for f in finished["failed"]} == {"not queued: injected: SQS unreachable"}
     assert ids(finished["failed"]) == {i["id"] for i in made[3:]}
 
@@ -252,8 +262,17 @@ LOANS = 7
 
 
 def accruing_loans(api: Api, count: int = LOANS) -> list[dict[str, Any]]:
-    return [instrument(api, "lend" if n % 2 else "borrow", start_date="2026-01-01", maturity_date="2027-01-01",
-                       principal=1_000_000 + n, interest_rate_bps=500) for n in range(count)]
+    return [
+        instrument(
+            api,
+            "lend" if n % 2 else "borrow",
+            start_date="2026-01-01",
+            maturity_date="2027-01-01",
+            principal=1_000_000 + n,
+            interest_rate_bps=500,
+        )
+        for n in range(count)
+    ]
 
 
 def accrue_all(api: Api, body: dict[str, Any], **kwargs: Any):
@@ -286,8 +305,13 @@ def test_an_accrual_run_past_the_inline_limit_answers_202_and_accrues_each_as_it
     for loan in made:
         expected = round(Decimal(loan["original_principal_cents"]) * Decimal("0.05") * 150 / 365)
         assert accrued[loan["id"]]["accrued_interest_cents"] == expected
-    assert finished["totals"] == {"instruments": LOANS, "accrued": LOANS, "skipped": 0, "failed": 0,
-                                  "accrued_interest_cents": sum(a["accrued_interest_cents"] for a in accrued.values())}
+    assert finished["totals"] == {
+        "instruments": LOANS,
+        "accrued": LOANS,
+        "skipped": 0,
+        "failed": 0,
+        "accrued_interest_cents": sum(a["accrued_interest_cents"] for a in accrued.values()),
+    }
     listed = api.get("/api/v1/loans/accrual-runs", headers={"x-business-id": api.business_id}).json()["data"]
     assert [run["run_id"] for run in listed["runs"]] == [accepted["run_id"]] and listed["has_more"] is False
 
@@ -324,8 +348,13 @@ def test_accruing_through_the_same_date_again_posts_nothing_new(business, worker
     again = get_accrual_run(api, second["run_id"])
 
     assert get_accrual_run(api, first["run_id"])["totals"]["accrued"] == LOANS
-    assert again["totals"] == {"instruments": LOANS, "accrued": 0, "accrued_interest_cents": 0, "skipped": LOANS,
-                               "failed": 0}
+    assert again["totals"] == {
+        "instruments": LOANS,
+        "accrued": 0,
+        "accrued_interest_cents": 0,
+        "skipped": LOANS,
+        "failed": 0,
+    }
     assert {s["reason"] for s in again["skipped"]} == {"already accrued through 2026-05-31"}
     assert books(api.business_id) == after
 
@@ -359,7 +388,11 @@ def test_the_monthly_schedule_accrues_each_business_through_its_month_end_once(b
     for api in (east, west):
         runs = api.get("/api/v1/loans/accrual-runs", headers={"x-business-id": api.business_id}).json()["data"]["runs"]
         assert len(runs) == 1, runs  # once per month, however often the message comes
-        assert (runs[0]["through_date"], runs[0]["trigger"], runs[0]["status"]) == ("2026-05-31", "schedule", "completed")
+        assert (runs[0]["through_date"], runs[0]["trigger"], runs[0]["status"]) == (
+            "2026-05-31",
+            "schedule",
+            "completed",
+        )
         assert [a["instrument_id"] for a in runs[0]["accrued"]] == [loans[api.business_id]["id"]]
         assert books(api.business_id) == after[api.business_id]
     assert api_runs(idle) == []
@@ -369,9 +402,11 @@ def api_runs(api: Api) -> list[dict[str, Any]]:
     return api.get("/api/v1/loans/accrual-runs", headers={"x-business-id": api.business_id}).json()["data"]["runs"]
 
 
-@pytest.mark.parametrize("fault", [*(unknown(name) for name in OUTCOME_UNKNOWN),
-                                   *(definite(name) for name in ("TransactionConflict", "Throttling"))],
-                         ids=[*OUTCOME_UNKNOWN, "TransactionConflict", "Throttling"])
+@pytest.mark.parametrize(
+    "fault",
+    [*(unknown(name) for name in OUTCOME_UNKNOWN), *(definite(name) for name in ("TransactionConflict", "Throttling"))],
+    ids=[*OUTCOME_UNKNOWN, "TransactionConflict", "Throttling"],
+)
 def test_a_chunk_recording_that_meets_a_fault_counts_once(business, captured, monkeypatch, fault):
     """SPEC §9.3 on the worker's own write: the chunk's result commits and the client hears an outcome-unknown
     error (sent again under its token), or it is refused before committing (sent again); the chunk counts once."""

@@ -24,8 +24,9 @@ def forget_the_rows(business_id: str) -> None:
 def rebuild(business_id: str, capsys: pytest.CaptureFixture[str]) -> str:
     endpoint = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB")
     capsys.readouterr()  # what the requests before printed (their metrics)
-    cli.main(["rebuild-periods", "--business-id", business_id,
-              *(["--endpoint-url", endpoint] if endpoint else ["--aws"])])
+    cli.main(
+        ["rebuild-periods", "--business-id", business_id, *(["--endpoint-url", endpoint] if endpoint else ["--aws"])]
+    )
     return capsys.readouterr().out
 
 

@@ -18,8 +18,14 @@ ALWAYS = 10**6
 class FlakyWrites:
     """The first ``failures`` TransactWriteItems calls are cancelled; the rest go through."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, *, failures: int, reason: str | None = None,
-                 error_code: str = "TransactionCanceledException") -> None:
+    def __init__(
+        self,
+        monkeypatch: pytest.MonkeyPatch,
+        *,
+        failures: int,
+        reason: str | None = None,
+        error_code: str = "TransactionCanceledException",
+    ) -> None:
         self.failures = failures
         self.reason = reason
         self.error_code = error_code
@@ -41,7 +47,8 @@ class FlakyWrites:
         if self.reason is not None:
             # One reason per action, in order, as DynamoDB reports them; the last action lost the race.
             response["CancellationReasons"] = [{"Code": "None"}] * (actions - 1) + [
-                {"Code": self.reason, "Message": "injected by the test"}]
+                {"Code": self.reason, "Message": "injected by the test"}
+            ]
         return ClientError(response, "TransactWriteItems")
 
 
@@ -83,8 +90,9 @@ def test_a_write_that_keeps_losing_is_503_with_retry_after_and_posts_nothing(uni
     assert books(unit_api.business_id) == before
 
 
-@pytest.mark.parametrize("code", ["ThrottlingException", "ProvisionedThroughputExceededException",
-                                  "TransactionInProgressException"])
+@pytest.mark.parametrize(
+    "code", ["ThrottlingException", "ProvisionedThroughputExceededException", "TransactionInProgressException"]
+)
 def test_a_throttled_call_is_retried_like_a_conflict(unit_api, monkeypatch, code):
     writes = FlakyWrites(monkeypatch, failures=2, error_code=code)
 

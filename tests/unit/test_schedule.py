@@ -38,15 +38,22 @@ def thirty_year_mortgage() -> list:
 
 # ---- the level payment ------------------------------------------------------------------------
 
+
 def test_the_spec_example_10_million_cents_at_600_bps_over_360_months_pays_59_955():
     assert level_payment(10_000_000, 600, 12, 360) == 59_955
     assert exact_pmt(10_000_000, 600, 12, 360) == 59_955  # 59,955.05… by exact arithmetic
 
 
-@pytest.mark.parametrize(("balance", "rate_bps", "per_year", "periods"), [
-    (10_000_000, 600, 12, 360), (5_000_000, 725, 12, 60), (123_457, 1_999, 4, 7), (1_000_000, 100_000, 1, 3),
-    (99, 1, 12, 12),
-])
+@pytest.mark.parametrize(
+    ("balance", "rate_bps", "per_year", "periods"),
+    [
+        (10_000_000, 600, 12, 360),
+        (5_000_000, 725, 12, 60),
+        (123_457, 1_999, 4, 7),
+        (1_000_000, 100_000, 1, 3),
+        (99, 1, 12, 12),
+    ],
+)
 def test_the_level_payment_is_pmt_rounded_to_the_cent(balance, rate_bps, per_year, periods):
     assert level_payment(balance, rate_bps, per_year, periods) == exact_pmt(balance, rate_bps, per_year, periods)
 
@@ -57,8 +64,13 @@ def test_at_zero_rate_the_level_payment_is_the_balance_over_the_periods():
 
 def test_the_first_row_of_the_spec_example_is_50_000_interest_and_9_955_principal():
     first = thirty_year_mortgage()[0]
-    assert (first.due_date, first.payment_cents, first.interest_cents, first.principal_cents,
-            first.balance_after_cents) == (D("2024-02-15"), 59_955, 50_000, 9_955, 9_990_045)
+    assert (
+        first.due_date,
+        first.payment_cents,
+        first.interest_cents,
+        first.principal_cents,
+        first.balance_after_cents,
+    ) == (D("2024-02-15"), 59_955, 50_000, 9_955, 9_990_045)
 
 
 def test_every_row_charges_half_even_interest_on_the_balance_before_it():
@@ -85,7 +97,11 @@ def test_the_final_row_absorbs_the_residual_and_ends_at_zero():
     assert last.balance_after_cents == 0
     assert sum(row.principal_cents for row in rows) == 10_000_000
     assert (last.due_date, last.payment_cents, last.principal_cents, last.interest_cents) == (
-        D("2054-01-15"), 60_000, 59_701, 299)
+        D("2054-01-15"),
+        60_000,
+        59_701,
+        299,
+    )
 
 
 def test_a_half_cent_of_interest_rounds_to_the_even_cent():
@@ -117,11 +133,17 @@ def test_quarterly_interest_is_a_quarter_of_the_annual_rate():
 
 # ---- bullets ----------------------------------------------------------------------------------
 
+
 def test_a_bullet_is_one_payment_at_maturity_of_everything_owed():
     rows = project(1_000_000, 500, BULLET, [D("2024-03-31")], accrued_interest_cents=10_411)
     assert len(rows) == 1
-    assert (rows[0].due_date, rows[0].payment_cents, rows[0].principal_cents, rows[0].interest_cents,
-            rows[0].balance_after_cents) == (D("2024-03-31"), 1_010_411, 1_000_000, 10_411, 0)
+    assert (
+        rows[0].due_date,
+        rows[0].payment_cents,
+        rows[0].principal_cents,
+        rows[0].interest_cents,
+        rows[0].balance_after_cents,
+    ) == (D("2024-03-31"), 1_010_411, 1_000_000, 10_411, 0)
 
 
 def test_a_bullet_has_one_due_date_the_maturity_and_none_once_it_has_passed():
@@ -131,20 +153,35 @@ def test_a_bullet_has_one_due_date_the_maturity_and_none_once_it_has_passed():
 
 # ---- due dates --------------------------------------------------------------------------------
 
+
 def test_monthly_due_dates_keep_the_start_day_clamped_to_short_months_without_drifting():
     assert due_dates(D("2024-01-31"), D("2024-06-30"), MONTHLY, after=D("2024-01-31")) == [
-        D("2024-02-29"), D("2024-03-31"), D("2024-04-30"), D("2024-05-31"), D("2024-06-30")]
+        D("2024-02-29"),
+        D("2024-03-31"),
+        D("2024-04-30"),
+        D("2024-05-31"),
+        D("2024-06-30"),
+    ]
 
 
 def test_due_dates_are_those_after_today_and_always_end_at_maturity():
     assert due_dates(D("2024-01-15"), D("2025-01-01"), QUARTERLY, after=D("2024-05-01")) == [
-        D("2024-07-15"), D("2024-10-15"), D("2025-01-01")]
+        D("2024-07-15"),
+        D("2024-10-15"),
+        D("2025-01-01"),
+    ]
 
 
-@pytest.mark.parametrize(("day", "months", "expected"), [
-    ("2024-01-31", 1, "2024-02-29"), ("2023-01-31", 1, "2023-02-28"), ("2024-11-30", 3, "2025-02-28"),
-    ("2024-02-29", 12, "2025-02-28"), ("2024-12-15", 1, "2025-01-15"),
-])
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        ("2024-01-31", 1, "2024-02-29"),
+        ("2023-01-31", 1, "2023-02-28"),
+        ("2024-11-30", 3, "2025-02-28"),
+        ("2024-02-29", 12, "2025-02-28"),
+        ("2024-12-15", 1, "2025-01-15"),
+    ],
+)
 def test_adding_months_clamps_to_the_end_of_the_month(day, months, expected):
     assert add_months(D(day), months) == D(expected)
 
@@ -184,7 +221,9 @@ def test_the_period_running_on_a_day_opened_on_the_last_due_date_on_or_before_it
 def test_a_payment_inside_a_period_leaves_only_the_stub_to_the_next_due_date():
     # issue 13: paid on 2026-11-20, due on the 15th — only 11-20 → 12-15 (25 days) is still unpaid
     assert first_period(D("2026-10-15"), D("2031-10-15"), MONTHLY, D("2026-11-25"), D("2026-11-20"), A365F) == (
-        D("2026-11-20"), Stub(D("2026-11-20"), A365F))
+        D("2026-11-20"),
+        Stub(D("2026-11-20"), A365F),
+    )
     first = issue_13_loan(interest_through=D("2026-11-20"))[0]
 
     stub, full_month = exact_interest(16_838_400, 600, 25, 365), round(Fraction(16_838_400 * 600, 10_000 * 12))
@@ -209,13 +248,17 @@ def test_interest_computed_and_unpaid_is_due_with_the_stub():
 
 def test_interest_computed_through_the_due_date_itself_leaves_a_full_period():
     assert first_period(D("2026-10-15"), D("2031-10-15"), MONTHLY, D("2026-11-25"), D("2026-11-15"), A365F) == (
-        D("2026-11-15"), None)
+        D("2026-11-15"),
+        None,
+    )
     assert issue_13_loan(interest_through=D("2026-11-15"))[0].interest_cents == 84_192
 
 
 def test_interest_computed_before_the_last_due_date_is_carried_to_it_then_a_full_period():
     assert first_period(D("2026-10-15"), D("2031-10-15"), MONTHLY, D("2026-11-25"), D("2026-10-15"), A365F) == (
-        D("2026-11-15"), None)
+        D("2026-11-15"),
+        None,
+    )
 
 
 def test_an_accrual_inside_the_first_period_makes_it_a_stub_from_the_accrual():
@@ -235,9 +278,9 @@ def test_the_stub_is_counted_under_the_instruments_day_count(day_count, days, pe
 
 # ---- paying off at once -------------------------------------------------------------------------
 
+
 def test_paying_off_is_one_row_of_all_principal_and_interest():
-    assert pay_off(D("2026-11-30"), 908_219, 36_204) == [
-        ScheduledPayment(D("2026-11-30"), 944_423, 908_219, 36_204, 0)]
+    assert pay_off(D("2026-11-30"), 908_219, 36_204) == [ScheduledPayment(D("2026-11-30"), 944_423, 908_219, 36_204, 0)]
 
 
 def test_paying_off_nothing_owed_is_no_row():

@@ -30,17 +30,33 @@ from ledgerline_tools import template
 
 QUARTER_START = date(2025, 1, 1)
 DAYS = 90
-ACCOUNTS = ["CASH", "ACCOUNTS_RECEIVABLE", "LONG_TERM_DEBT", "OPENING_BALANCE_EQUITY", "SALES", "DISCOUNTS",
-            "BANK_FEES"]
+ACCOUNTS = [
+    "CASH",
+    "ACCOUNTS_RECEIVABLE",
+    "LONG_TERM_DEBT",
+    "OPENING_BALANCE_EQUITY",
+    "SALES",
+    "DISCOUNTS",
+    "BANK_FEES",
+]
 """Two assets (both sharded), a liability, equity, revenue (sharded), contra revenue, an expense."""
 
 day_in_quarter = st.integers(min_value=0, max_value=DAYS - 1)
-custom_entry = st.tuples(st.just("entry"), day_in_quarter, st.sampled_from(ACCOUNTS), st.sampled_from(ACCOUNTS),
-                         st.integers(min_value=1, max_value=100_000)).filter(lambda op: op[2] != op[3])
-invoice = st.tuples(st.just("invoice"), day_in_quarter, st.integers(min_value=1, max_value=50_000),
-                    st.integers(min_value=0, max_value=45),  # days until due
-                    st.integers(min_value=0, max_value=100),  # percent paid
-                    st.integers(min_value=0, max_value=60))  # days until paid
+custom_entry = st.tuples(
+    st.just("entry"),
+    day_in_quarter,
+    st.sampled_from(ACCOUNTS),
+    st.sampled_from(ACCOUNTS),
+    st.integers(min_value=1, max_value=100_000),
+).filter(lambda op: op[2] != op[3])
+invoice = st.tuples(
+    st.just("invoice"),
+    day_in_quarter,
+    st.integers(min_value=1, max_value=50_000),
+    st.integers(min_value=0, max_value=45),  # days until due
+    st.integers(min_value=0, max_value=100),  # percent paid
+    st.integers(min_value=0, max_value=60),
+)  # days until paid
 postings = st.lists(st.one_of(custom_entry, invoice), min_size=1, max_size=5)
 check_days = st.tuples(day_in_quarter, day_in_quarter).map(sorted)
 
@@ -67,20 +83,32 @@ def on(offset: int) -> date:
 def post(client: Api, op: tuple[Any, ...]) -> None:
     if op[0] == "entry":
         _, offset, debit, credit, amount = op
-        response = client.post(f"{client.base}/custom-journal-entries", {
-            "entry_at": f"{on(offset)}T12:00:00Z", "line_items": [line(debit, amount, "DEBIT"),
-                                                                  line(credit, amount, "CREDIT")]})
+        response = client.post(
+            f"{client.base}/custom-journal-entries",
+            {
+                "entry_at": f"{on(offset)}T12:00:00Z",
+                "line_items": [line(debit, amount, "DEBIT"), line(credit, amount, "CREDIT")],
+            },
+        )
         assert response.status == 201, response.json()
         return
     _, offset, amount, due_in, percent, paid_in = op
-    created = client.post(f"{client.base}/invoices", {
-        "customer_external_id": f"cust-{amount % 3}", "sent_at": f"{on(offset)}T09:00:00Z",
-        "due_at": f"{on(offset + due_in)}T09:00:00Z", "line_items": [{"unit_price": amount}]})
+    created = client.post(
+        f"{client.base}/invoices",
+        {
+            "customer_external_id": f"cust-{amount % 3}",
+            "sent_at": f"{on(offset)}T09:00:00Z",
+            "due_at": f"{on(offset + due_in)}T09:00:00Z",
+            "line_items": [{"unit_price": amount}],
+        },
+    )
     assert created.status == 201, created.json()
     paid = amount * percent // 100
     if paid:
-        response = client.post(f"{client.base}/invoices/{created.json()['id']}/payment",
-                               {"amount": paid, "paid_at": f"{on(offset + paid_in)}T15:00:00Z"})
+        response = client.post(
+            f"{client.base}/invoices/{created.json()['id']}/payment",
+            {"amount": paid, "paid_at": f"{on(offset + paid_in)}T15:00:00Z"},
+        )
         assert response.status == 201, response.json()
 
 
@@ -125,8 +153,13 @@ def net_debits(entries: list[dict[str, Any]], day: date, *, custom_only: bool = 
     return net
 
 
-@settings(max_examples=15, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=15,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(ops=postings, days=check_days, later=st.lists(custom_entry, min_size=1, max_size=2))
 def test_statements_agree_with_each_other_and_with_the_lines(table, ops, days, later):
     with own_table():
@@ -146,8 +179,9 @@ def check(client: Api, ops: list[tuple[Any, ...]], days: list[int], later: list[
         assert sheet["balanced"] and sheet["total_assets"] == sheet["total_liabilities_and_equity"], day
         # the trial balance is the sum of the lines dated on or before the day
         from_lines = net_debits(entries, day)
-        assert {r["stable_name"]: r["debit_balance"] - r["credit_balance"] for r in tb["accounts"]} == \
-            {r["stable_name"]: from_lines.get(r["stable_name"], 0) for r in tb["accounts"]}, day
+        assert {r["stable_name"]: r["debit_balance"] - r["credit_balance"] for r in tb["accounts"]} == {
+            r["stable_name"]: from_lines.get(r["stable_name"], 0) for r in tb["accounts"]
+        }, day
         # the aging accounts for ACCOUNTS_RECEIVABLE; what it cannot place is what custom entries moved
         receivable = from_lines.get("ACCOUNTS_RECEIVABLE", 0)
         assert aging["totals"]["total"] + aging["unallocated"] == aging["accounts_receivable_balance"] == receivable
@@ -158,8 +192,10 @@ def check(client: Api, ops: list[tuple[Any, ...]], days: list[int], later: list[
     # a P&L over (first, last] is the change of the net income over it
     if first < last:
         pnl = get(client, "/reports/profit-and-loss", f"start_date={first + timedelta(days=1)}&end_date={last}")
-        assert pnl["net_profit"] == (before[last]["balance-sheet"]["equity"]["net_income"]
-                                     - before[first]["balance-sheet"]["equity"]["net_income"])
+        assert pnl["net_profit"] == (
+            before[last]["balance-sheet"]["equity"]["net_income"]
+            - before[first]["balance-sheet"]["equity"]["net_income"]
+        )
 
     # entries dated after the last day change nothing as of it
     for _, offset, debit, credit, amount in later:

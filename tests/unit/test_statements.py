@@ -40,8 +40,10 @@ books_stay_balanced = balanced_after("api", "unit_api")
 
 
 def post(client: Api, day: str, *lines: dict[str, Any], memo: str | None = None) -> dict[str, Any]:
-    response = client.post(f"{client.base}/custom-journal-entries",
-                           {"entry_at": f"{day}T12:00:00Z", "memo": memo, "line_items": list(lines)})
+    response = client.post(
+        f"{client.base}/custom-journal-entries",
+        {"entry_at": f"{day}T12:00:00Z", "memo": memo, "line_items": list(lines)},
+    )
     assert response.status == 201, response.json()
     return response.json()
 
@@ -60,21 +62,53 @@ def account_lines(client: Api, stable_name: str, query: str = "") -> dict[str, A
 
 def first_quarter(client: Api) -> dict[str, str]:
     """The books of the table above; the ids of the two invoices."""
-    post(client, "2025-01-10", line("CASH", 100_000, "DEBIT"), line("OPENING_BALANCE_EQUITY", 100_000, "CREDIT"),
-         memo="Owner contribution")
-    inv1 = create_invoice(client, {"unit_price": 30_000}, invoice_number="INV-1", customer_external_id="cust-A",
-                          sent_at="2025-02-01T09:00:00Z", due_at="2025-03-03T09:00:00Z")
-    post(client, "2025-02-15", line("CASH", 50_000, "DEBIT"), line("LONG_TERM_DEBT", 50_000, "CREDIT"),
-         memo="Loan received")
+    post(
+        client,
+        "2025-01-10",
+        line("CASH", 100_000, "DEBIT"),
+        line("OPENING_BALANCE_EQUITY", 100_000, "CREDIT"),
+        memo="Owner contribution",
+    )
+    inv1 = create_invoice(
+        client,
+        {"unit_price": 30_000},
+        invoice_number="INV-1",
+        customer_external_id="cust-A",
+        sent_at="2025-02-01T09:00:00Z",
+        due_at="2025-03-03T09:00:00Z",
+    )
+    post(
+        client,
+        "2025-02-15",
+        line("CASH", 50_000, "DEBIT"),
+        line("LONG_TERM_DEBT", 50_000, "CREDIT"),
+        memo="Loan received",
+    )
     assert pay(client, inv1["id"], 10_000, paid_at="2025-02-20T12:00:00Z").status == 201
     post(client, "2025-03-05", line("BANK_FEES", 1_500, "DEBIT"), line("CASH", 1_500, "CREDIT"), memo="Bank fees")
-    inv2 = create_invoice(client, {"unit_price": 8_000}, invoice_number="INV-2", customer_external_id="cust-B",
-                          sent_at="2025-03-10T09:00:00Z", due_at="2025-04-09T09:00:00Z")
-    post(client, "2025-03-15", line("DISCOUNTS", 500, "DEBIT"), line("ACCOUNTS_RECEIVABLE", 500, "CREDIT"),
-         memo="Discount")
+    inv2 = create_invoice(
+        client,
+        {"unit_price": 8_000},
+        invoice_number="INV-2",
+        customer_external_id="cust-B",
+        sent_at="2025-03-10T09:00:00Z",
+        due_at="2025-04-09T09:00:00Z",
+    )
+    post(
+        client,
+        "2025-03-15",
+        line("DISCOUNTS", 500, "DEBIT"),
+        line("ACCOUNTS_RECEIVABLE", 500, "CREDIT"),
+        memo="Discount",
+    )
     post(client, "2025-03-20", line("INTEREST_EXPENSE", 400, "DEBIT"), line("CASH", 400, "CREDIT"), memo="Interest")
-    post(client, "2025-01-20", line("UNCATEGORIZED_EXPENSES", 2_000, "DEBIT"), line("CASH", 2_000, "CREDIT"),
-         memo="Supplies")
+    post(
+        client,
+        "2025-01-20",
+        line("UNCATEGORIZED_EXPENSES", 2_000, "DEBIT"),
+        line("CASH", 2_000, "CREDIT"),
+        memo="Supplies",
+    )
     return {"INV-1": inv1["id"], "INV-2": inv2["id"]}
 
 
@@ -96,11 +130,15 @@ def items_of(section: dict[str, Any]) -> dict[str, int]:
 
 def sides(report_: dict[str, Any]) -> dict[str, tuple[int, int]]:
     """A trial balance's non-zero rows: stable name → (debit, credit)."""
-    return {r["stable_name"]: (r["debit_balance"], r["credit_balance"]) for r in report_["accounts"]
-            if r["debit_balance"] or r["credit_balance"]}
+    return {
+        r["stable_name"]: (r["debit_balance"], r["credit_balance"])
+        for r in report_["accounts"]
+        if r["debit_balance"] or r["credit_balance"]
+    }
 
 
 # ---- balance sheet ---------------------------------------------------------------------------------------
+
 
 def test_the_balance_sheet_at_the_end_of_the_quarter(acme):
     sheet = report(acme, "balance-sheet", "effective_date=2025-03-31")
@@ -111,10 +149,12 @@ def test_the_balance_sheet_at_the_end_of_the_quarter(acme):
     assert lines_of(sheet["equity"]) == {"OPENING_BALANCE_EQUITY": 100_000}
     # 38,000 of sales − 500 of discounts − (1,500 + 400 + 2,000) of expenses
     assert sheet["equity"]["net_income"] == 33_600
-    assert (sheet["assets"]["total"], sheet["liabilities"]["total"], sheet["equity"]["total"]) == \
-        (183_600, 50_000, 133_600)
-    assert (sheet["total_assets"], sheet["total_liabilities_and_equity"], sheet["balanced"]) == \
-        (183_600, 183_600, True)
+    assert (sheet["assets"]["total"], sheet["liabilities"]["total"], sheet["equity"]["total"]) == (
+        183_600,
+        50_000,
+        133_600,
+    )
+    assert (sheet["total_assets"], sheet["total_liabilities_and_equity"], sheet["balanced"]) == (183_600, 183_600, True)
 
 
 # (day, CASH, ACCOUNTS_RECEIVABLE, LONG_TERM_DEBT, net income) as of the end of each day
@@ -140,8 +180,9 @@ def test_the_balance_sheet_on_any_earlier_day(acme):
 
 def test_every_account_of_the_chart_has_its_line_and_a_contra_account_takes_away_from_its_section(unit_api):
     # Given a credit-normal asset (an allowance for doubtful accounts) with a balance of 700
-    created = unit_api.post(f"{unit_api.base}/ledger/accounts", {"name": "Allowance", "account_type": "ASSET",
-                                                                "normality": "CREDIT"})
+    created = unit_api.post(
+        f"{unit_api.base}/ledger/accounts", {"name": "Allowance", "account_type": "ASSET", "normality": "CREDIT"}
+    )
     assert created.status == 201
     post(unit_api, "2025-01-05", line("CASH", 1_000, "DEBIT"), line("OPENING_BALANCE_EQUITY", 1_000, "CREDIT"))
     post(unit_api, "2025-01-06", line("BAD_DEBT", 700, "DEBIT"), line("ALLOWANCE", 700, "CREDIT"))
@@ -151,7 +192,12 @@ def test_every_account_of_the_chart_has_its_line_and_a_contra_account_takes_away
     allowance = next(row for row in sheet["assets"]["lines"] if row["stable_name"] == "ALLOWANCE")
     assert (allowance["normality"], allowance["balance"], allowance["amount"]) == ("CREDIT", 700, -700)
     assert {row["stable_name"] for row in sheet["assets"]["lines"]} == {
-        "CASH", "ACCOUNTS_RECEIVABLE", "NOTES_RECEIVABLE", "INTEREST_RECEIVABLE", "ALLOWANCE"}
+        "CASH",
+        "ACCOUNTS_RECEIVABLE",
+        "NOTES_RECEIVABLE",
+        "INTEREST_RECEIVABLE",
+        "ALLOWANCE",
+    }
     assert sheet["assets"]["total"] == 300
     assert sheet["equity"]["net_income"] == -700
     assert sheet["balanced"] is True
@@ -160,8 +206,13 @@ def test_every_account_of_the_chart_has_its_line_and_a_contra_account_takes_away
 def test_the_balance_sheet_is_as_of_today_in_the_business_timezone_by_default(moto_table, monkeypatch):
     client = new_api(timezone="America/Los_Angeles")
     # 03:00 UTC on February 1 is still January 31 in Los Angeles
-    post_at = client.post(f"{client.base}/custom-journal-entries", {"entry_at": "2025-02-01T03:00:00Z", "line_items": [
-        line("CASH", 900, "DEBIT"), line("OPENING_BALANCE_EQUITY", 900, "CREDIT")]})
+    post_at = client.post(
+        f"{client.base}/custom-journal-entries",
+        {
+            "entry_at": "2025-02-01T03:00:00Z",
+            "line_items": [line("CASH", 900, "DEBIT"), line("OPENING_BALANCE_EQUITY", 900, "CREDIT")],
+        },
+    )
     assert post_at.status == 201
     pin_clock(monkeypatch, datetime(2025, 2, 1, 7, 0, tzinfo=UTC))  # 23:00 on January 31 there
 
@@ -176,21 +227,30 @@ def test_the_balance_sheet_is_as_of_today_in_the_business_timezone_by_default(mo
 
 # ---- profit and loss ---------------------------------------------------------------------------------------
 
+
 def test_the_profit_and_loss_of_the_quarter_month_by_month(acme):
     pnl = report(acme, "profit-and-loss", "start_date=2025-01-01&end_date=2025-03-31&group_by=month")
 
     assert (pnl["start_date"], pnl["end_date"], pnl["group_by"]) == ("2025-01-01", "2025-03-31", "month")
-    assert (pnl["income"]["name"], pnl["income"]["display_name"], pnl["income"]["value"]) == ("INCOME", "Income", 37_500)
+    assert (pnl["income"]["name"], pnl["income"]["display_name"], pnl["income"]["value"]) == (
+        "INCOME",
+        "Income",
+        37_500,
+    )
     assert items_of(pnl["income"]) == {"SALES": 38_000, "DISCOUNTS": -500}
     assert items_of(pnl["expenses"]) == {"BANK_FEES": 1_500, "INTEREST_EXPENSE": 400, "UNCATEGORIZED_EXPENSES": 2_000}
     assert (pnl["expenses"]["value"], pnl["net_profit"]) == (3_900, 33_600)
     sales = next(item for item in pnl["income"]["line_items"] if item["name"] == "SALES")
     assert sales == {"name": "SALES", "display_name": "Sales", "value": 38_000, "line_items": []}
-    months = [(m["start_date"], m["end_date"], m["income"]["value"], m["expenses"]["value"], m["net_profit"])
-              for m in pnl["months"]]
-    assert months == [("2025-01-01", "2025-01-31", 0, 2_000, -2_000),
-                      ("2025-02-01", "2025-02-28", 30_000, 0, 30_000),
-                      ("2025-03-01", "2025-03-31", 7_500, 1_900, 5_600)]
+    months = [
+        (m["start_date"], m["end_date"], m["income"]["value"], m["expenses"]["value"], m["net_profit"])
+        for m in pnl["months"]
+    ]
+    assert months == [
+        ("2025-01-01", "2025-01-31", 0, 2_000, -2_000),
+        ("2025-02-01", "2025-02-28", 30_000, 0, 30_000),
+        ("2025-03-01", "2025-03-31", 7_500, 1_900, 5_600),
+    ]
 
 
 def test_a_range_inside_months_counts_only_its_days(acme):
@@ -198,7 +258,9 @@ def test_a_range_inside_months_counts_only_its_days(acme):
 
     assert (pnl["income"]["value"], pnl["expenses"]["value"], pnl["net_profit"]) == (0, 1_500, -1_500)
     assert [(m["start_date"], m["end_date"], m["net_profit"]) for m in pnl["months"]] == [
-        ("2025-02-15", "2025-02-28", 0), ("2025-03-01", "2025-03-09", -1_500)]
+        ("2025-02-15", "2025-02-28", 0),
+        ("2025-03-01", "2025-03-09", -1_500),
+    ]
 
 
 def test_without_group_by_there_are_no_columns_and_every_revenue_and_expense_account_is_listed(acme):
@@ -206,9 +268,18 @@ def test_without_group_by_there_are_no_columns_and_every_revenue_and_expense_acc
 
     assert (pnl["group_by"], pnl["months"]) == (None, None)
     assert [item["name"] for item in pnl["income"]["line_items"]] == [
-        "DEBT_FORGIVENESS_INCOME", "DISCOUNTS", "INTEREST_INCOME", "SALES", "UNCATEGORIZED_REVENUE"]
+        "DEBT_FORGIVENESS_INCOME",
+        "DISCOUNTS",
+        "INTEREST_INCOME",
+        "SALES",
+        "UNCATEGORIZED_REVENUE",
+    ]
     assert [item["name"] for item in pnl["expenses"]["line_items"]] == [
-        "BAD_DEBT", "BANK_FEES", "INTEREST_EXPENSE", "UNCATEGORIZED_EXPENSES"]
+        "BAD_DEBT",
+        "BANK_FEES",
+        "INTEREST_EXPENSE",
+        "UNCATEGORIZED_EXPENSES",
+    ]
     assert pnl["net_profit"] == 5_600
 
 
@@ -222,12 +293,19 @@ def test_the_profit_and_loss_defaults_to_the_year_to_date(acme, monkeypatch):
 
 # ---- trial balance as of a date ------------------------------------------------------------------------------
 
+
 def test_the_trial_balance_as_of_a_day(acme):
     tb = report(acme, "trial-balance", "effective_date=2025-02-28")
 
     assert tb["effective_date"] == "2025-02-28"
-    assert sides(tb) == {"CASH": (158_000, 0), "ACCOUNTS_RECEIVABLE": (20_000, 0), "UNCATEGORIZED_EXPENSES": (2_000, 0),
-                         "LONG_TERM_DEBT": (0, 50_000), "OPENING_BALANCE_EQUITY": (0, 100_000), "SALES": (0, 30_000)}
+    assert sides(tb) == {
+        "CASH": (158_000, 0),
+        "ACCOUNTS_RECEIVABLE": (20_000, 0),
+        "UNCATEGORIZED_EXPENSES": (2_000, 0),
+        "LONG_TERM_DEBT": (0, 50_000),
+        "OPENING_BALANCE_EQUITY": (0, 100_000),
+        "SALES": (0, 30_000),
+    }
     assert (tb["total_debits"], tb["total_credits"], tb["balanced"]) == (180_000, 180_000, True)
     assert len(tb["accounts"]) == 18
 
@@ -242,6 +320,7 @@ def test_without_a_date_the_trial_balance_is_todays_as_before_and_a_late_date_ag
 
 
 # ---- an account's general ledger -------------------------------------------------------------------------------
+
 
 def test_the_general_ledger_of_cash_for_february_and_march(acme):
     page = account_lines(acme, "CASH", "start_date=2025-02-01&end_date=2025-03-31")
@@ -265,8 +344,14 @@ def test_the_general_ledger_pages_carry_the_running_balance(acme):
     third = account_lines(acme, "CASH", f"limit=2&cursor={second['meta']['pagination']['cursor']}")
 
     rows = [(r["entry_date"], r["balance"]) for page in (first, second, third) for r in page["data"]]
-    assert rows == [("2025-01-10", 100_000), ("2025-01-20", 98_000), ("2025-02-15", 148_000), ("2025-02-20", 158_000),
-                    ("2025-03-05", 156_500), ("2025-03-20", 156_100)]
+    assert rows == [
+        ("2025-01-10", 100_000),
+        ("2025-01-20", 98_000),
+        ("2025-02-15", 148_000),
+        ("2025-02-20", 158_000),
+        ("2025-03-05", 156_500),
+        ("2025-03-20", 156_100),
+    ]
     assert first["meta"]["pagination"]["has_more"] and second["meta"]["pagination"]["has_more"]
     assert third["meta"]["pagination"] == {"cursor": None, "has_more": False}
     assert {page["opening_balance"] for page in (first, second, third)} == {0}
@@ -274,8 +359,14 @@ def test_the_general_ledger_pages_carry_the_running_balance(acme):
 
 
 def test_an_entry_with_several_lines_of_the_account_can_be_split_across_pages(unit_api):
-    post(unit_api, "2025-01-05", line("CASH", 100, "DEBIT"), line("CASH", 200, "DEBIT"), line("CASH", 50, "CREDIT"),
-         line("SALES", 250, "CREDIT"))
+    post(
+        unit_api,
+        "2025-01-05",
+        line("CASH", 100, "DEBIT"),
+        line("CASH", 200, "DEBIT"),
+        line("CASH", 50, "CREDIT"),
+        line("SALES", 250, "CREDIT"),
+    )
     post(unit_api, "2025-01-06", line("CASH", 5, "DEBIT"), line("SALES", 5, "CREDIT"))
 
     seen, cursor = [], None
@@ -295,12 +386,15 @@ def test_a_reversed_entry_and_its_reversal_both_show_in_the_general_ledger(unit_
 
     page = account_lines(unit_api, "BANK_FEES", "start_date=2025-01-01&end_date=2025-01-31")
 
-    assert [(r["direction"], r["amount"], r["balance"]) for r in page["data"]] == [("DEBIT", 300, 300),
-                                                                                 ("CREDIT", 300, 0)]
+    assert [(r["direction"], r["amount"], r["balance"]) for r in page["data"]] == [
+        ("DEBIT", 300, 300),
+        ("CREDIT", 300, 0),
+    ]
     assert (page["opening_balance"], page["closing_balance"]) == (0, 0)
 
 
 # ---- receivables aging ------------------------------------------------------------------------------------------
+
 
 def aging(client: Api, day: str) -> dict[str, Any]:
     return report(client, "ar-aging", f"effective_date={day}")
@@ -316,8 +410,10 @@ def test_the_aging_at_the_end_of_the_quarter(acme):
     assert [c["customer_external_id"] for c in found["customers"]] == ["cust-A", "cust-B"]
     cust_a, cust_b = found["customers"]
     assert buckets(cust_a["buckets"]) == {"days_1_30": 20_000, "total": 20_000}  # 28 days past 2025-03-03
-    assert [(i["invoice_number"], i["due_date"], i["days_past_due"], i["bucket"], i["outstanding"])
-            for i in cust_a["invoices"]] == [("INV-1", "2025-03-03", 28, "days_1_30", 20_000)]
+    assert [
+        (i["invoice_number"], i["due_date"], i["days_past_due"], i["bucket"], i["outstanding"])
+        for i in cust_a["invoices"]
+    ] == [("INV-1", "2025-03-03", 28, "days_1_30", 20_000)]
     assert buckets(cust_b["buckets"]) == {"current": 8_000, "total": 8_000}
     assert buckets(found["totals"]) == {"current": 8_000, "days_1_30": 20_000, "total": 28_000}
     # the discount entry took 500 off ACCOUNTS_RECEIVABLE without touching an invoice
@@ -344,10 +440,20 @@ def test_invoices_age_bucket_by_bucket(acme):
 
 
 def test_writeoffs_deleted_writeoffs_and_voids_count_on_their_own_dates(unit_api):
-    kept = create_invoice(unit_api, {"unit_price": 10_000}, customer_external_id="cust-C",
-                          sent_at="2025-01-05T09:00:00Z", due_at="2025-02-04T09:00:00Z")
-    voided = create_invoice(unit_api, {"unit_price": 4_000}, customer_external_id="cust-C",
-                            sent_at="2025-01-06T09:00:00Z", due_at="2025-02-05T09:00:00Z")
+    kept = create_invoice(
+        unit_api,
+        {"unit_price": 10_000},
+        customer_external_id="cust-C",
+        sent_at="2025-01-05T09:00:00Z",
+        due_at="2025-02-04T09:00:00Z",
+    )
+    voided = create_invoice(
+        unit_api,
+        {"unit_price": 4_000},
+        customer_external_id="cust-C",
+        sent_at="2025-01-06T09:00:00Z",
+        due_at="2025-02-05T09:00:00Z",
+    )
     first = write_off(unit_api, kept["id"], {"amount": 3_000, "write_off_at": "2025-03-01T12:00:00Z"})
     second = write_off(unit_api, kept["id"], {"amount": 2_000, "write_off_at": "2025-03-10T12:00:00Z"})
     assert first.status == second.status == 201
@@ -364,8 +470,9 @@ def test_writeoffs_deleted_writeoffs_and_voids_count_on_their_own_dates(unit_api
 
 
 def test_a_fully_paid_invoice_is_not_open(unit_api):
-    invoice = create_invoice(unit_api, {"unit_price": 5_000}, sent_at="2025-01-05T09:00:00Z",
-                             due_at="2025-02-04T09:00:00Z")
+    invoice = create_invoice(
+        unit_api, {"unit_price": 5_000}, sent_at="2025-01-05T09:00:00Z", due_at="2025-02-04T09:00:00Z"
+    )
     assert pay(unit_api, invoice["id"], 5_000, paid_at="2025-01-20T12:00:00Z").status == 201
 
     assert aging(unit_api, "2025-01-19")["totals"]["total"] == 5_000
@@ -373,6 +480,7 @@ def test_a_fully_paid_invoice_is_not_open(unit_api):
 
 
 # ---- cost: the balance sheet and P&L read the chart and the period rows, whatever the entries --------------------
+
 
 def test_the_balance_sheet_and_pnl_read_two_queries_whose_items_do_not_grow_with_entries(unit_api):
     def cost(path: str, query: str) -> tuple[dict[str, int], int]:
@@ -383,14 +491,25 @@ def test_the_balance_sheet_and_pnl_read_two_queries_whose_items_do_not_grow_with
         return dict(counter.calls), items.total_read
 
     post(unit_api, "2025-01-05", line("BANK_FEES", 10, "DEBIT"), line("OPENING_BALANCE_EQUITY", 10, "CREDIT"))
-    before = {path: cost(path, query) for path, query in (
-        ("balance-sheet", "effective_date=2025-03-31"), ("profit-and-loss", "start_date=2025-01-01&end_date=2025-03-31"))}
+    before = {
+        path: cost(path, query)
+        for path, query in (
+            ("balance-sheet", "effective_date=2025-03-31"),
+            ("profit-and-loss", "start_date=2025-01-01&end_date=2025-03-31"),
+        )
+    }
     for day in range(6, 26):
-        post(unit_api, f"2025-01-{day:02d}", line("BANK_FEES", day, "DEBIT"),
-             line("OPENING_BALANCE_EQUITY", day, "CREDIT"))
+        post(
+            unit_api,
+            f"2025-01-{day:02d}",
+            line("BANK_FEES", day, "DEBIT"),
+            line("OPENING_BALANCE_EQUITY", day, "CREDIT"),
+        )
 
-    for path, query in (("balance-sheet", "effective_date=2025-03-31"),
-                        ("profit-and-loss", "start_date=2025-01-01&end_date=2025-03-31")):
+    for path, query in (
+        ("balance-sheet", "effective_date=2025-03-31"),
+        ("profit-and-loss", "start_date=2025-01-01&end_date=2025-03-31"),
+    ):
         calls, read = cost(path, query)
         assert calls == {"GetItem": 1, "Query": 2}, path  # the authorizer's token; the chart; the period rows
         assert (calls, read) == before[path], path
@@ -398,16 +517,20 @@ def test_the_balance_sheet_and_pnl_read_two_queries_whose_items_do_not_grow_with
 
 # ---- refusals: the family's error shape, nothing changed ----------------------------------------------------------
 
-@pytest.mark.parametrize(("path", "query", "field"), [
-    ("/reports/balance-sheet", "effective_date=2025-02-30", "effective_date"),
-    ("/reports/balance-sheet", "effective_date=3000-01-01", "effective_date"),
-    ("/reports/trial-balance", "effective_date=yesterday", "effective_date"),
-    ("/reports/ar-aging", "effective_date=1899-12-31", "effective_date"),
-    ("/reports/profit-and-loss", "start_date=2025-03-01&end_date=2025-02-28", "end_date"),
-    ("/reports/profit-and-loss", "start_date=2015-01-01&end_date=2025-01-01", "end_date"),
-    ("/reports/profit-and-loss", "start_date=2025-01-01&end_date=2025-03-31&group_by=week", "group_by"),
-    ("/reports/profit-and-loss", "start_date=20250101", "start_date"),
-])
+
+@pytest.mark.parametrize(
+    ("path", "query", "field"),
+    [
+        ("/reports/balance-sheet", "effective_date=2025-02-30", "effective_date"),
+        ("/reports/balance-sheet", "effective_date=3000-01-01", "effective_date"),
+        ("/reports/trial-balance", "effective_date=yesterday", "effective_date"),
+        ("/reports/ar-aging", "effective_date=1899-12-31", "effective_date"),
+        ("/reports/profit-and-loss", "start_date=2025-03-01&end_date=2025-02-28", "end_date"),
+        ("/reports/profit-and-loss", "start_date=2015-01-01&end_date=2025-01-01", "end_date"),
+        ("/reports/profit-and-loss", "start_date=2025-01-01&end_date=2025-03-31&group_by=week", "group_by"),
+        ("/reports/profit-and-loss", "start_date=20250101", "start_date"),
+    ],
+)
 def test_bad_dates_and_ranges_are_a_400_naming_the_field(acme, path, query, field):
     with unchanged(acme):
         response = acme.get(acme.base + path, query=query)
@@ -418,8 +541,10 @@ def test_bad_dates_and_ranges_are_a_400_naming_the_field(acme, path, query, fiel
 def test_a_ten_year_range_is_accepted_and_the_refusal_names_the_limit(unit_api):
     assert report(unit_api, "profit-and-loss", "start_date=2015-01-01&end_date=2024-12-31")["net_profit"] == 0
 
-    body = assert_invalid(unit_api.get(f"{unit_api.base}/reports/profit-and-loss",
-                                       query="start_date=2015-01-01&end_date=2025-01-01"), "end_date")
+    body = assert_invalid(
+        unit_api.get(f"{unit_api.base}/reports/profit-and-loss", query="start_date=2015-01-01&end_date=2025-01-01"),
+        "end_date",
+    )
     assert "120 calendar months" in body["meta"]["errors"][0]["message"]
 
 
@@ -430,13 +555,17 @@ def test_general_ledger_refusals(acme):
         unknown = acme.get(f"{acme.base}/ledger/accounts/00000000-0000-4000-8000-000000000000/lines")
         not_an_id = acme.get(f"{acme.base}/ledger/accounts/CASH/lines")
         foreign_account = acme.get(f"{acme.base}/ledger/accounts/{other_cash}/lines")
-        backwards = acme.get(f"{acme.base}/ledger/accounts/{acme.accounts['CASH']}/lines",
-                             query="start_date=2025-03-01&end_date=2025-02-01")
+        backwards = acme.get(
+            f"{acme.base}/ledger/accounts/{acme.accounts['CASH']}/lines",
+            query="start_date=2025-03-01&end_date=2025-02-01",
+        )
         foreign_business = acme.get(f"{other.base}/ledger/accounts/{other_cash}/lines")
 
     for response in (unknown, not_an_id, foreign_account):
-        assert assert_error(response, 404, "ResourceNotFound", "SpecifiedIdNotFound")["meta"]["resource"] == \
-            "Ledger account"
+        assert (
+            assert_error(response, 404, "ResourceNotFound", "SpecifiedIdNotFound")["meta"]["resource"]
+            == "Ledger account"
+        )
     assert_invalid(backwards, "end_date")
     assert_error(foreign_business, 403, "AuthFailure", None)
 
@@ -453,8 +582,15 @@ def test_a_tampered_or_foreign_cursor_is_a_400(acme):
         assert_error(response, 400, "PaginationCursor", "InvalidPaginationCursor")
 
 
-@pytest.mark.parametrize("path", ["/reports/balance-sheet", "/reports/profit-and-loss", "/reports/ar-aging",
-                                  "/reports/trial-balance?effective_date=2025-01-01"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/reports/balance-sheet",
+        "/reports/profit-and-loss",
+        "/reports/ar-aging",
+        "/reports/trial-balance?effective_date=2025-01-01",
+    ],
+)
 def test_another_business_statements_are_403(unit_api, path):
     other = new_api()
     route, _, query = path.partition("?")

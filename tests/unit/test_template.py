@@ -19,8 +19,13 @@ RESOURCES = TEMPLATE["Resources"]
 FUNCTIONS = {k: r for k, r in RESOURCES.items() if r["Type"] == "AWS::Serverless::Function"}
 HTTP_APIS = {k: r for k, r in RESOURCES.items() if r["Type"] == "AWS::Serverless::HttpApi"}
 # SAM policy templates that grant Scan or wildcard actions: never least privilege for the ledger.
-BROAD_POLICY_TEMPLATES = {"DynamoDBCrudPolicy", "DynamoDBReadPolicy", "DynamoDBReconfigurePolicy",
-                          "DynamoDBBackupFullAccessAndRestorePolicy", "DynamoDBRestoreFromBackupPolicy"}
+BROAD_POLICY_TEMPLATES = {
+    "DynamoDBCrudPolicy",
+    "DynamoDBReadPolicy",
+    "DynamoDBReconfigurePolicy",
+    "DynamoDBBackupFullAccessAndRestorePolicy",
+    "DynamoDBRestoreFromBackupPolicy",
+}
 
 
 def resolve(value: Any) -> Any:
@@ -116,8 +121,13 @@ def test_the_http_api_authorizes_every_request_with_a_short_cache() -> None:
 @pytest.mark.parametrize("route", template.routes(), ids=lambda r: r.route_key)
 def test_every_route_goes_through_the_authorized_api(route: template.Route) -> None:
     events = RESOURCES[route.function.logical_id]["Properties"]["Events"].values()
-    event = next(e for e in events if e["Type"] == "HttpApi" and e["Properties"]["Path"] == route.path
-                 and e["Properties"]["Method"].upper() == route.method)
+    event = next(
+        e
+        for e in events
+        if e["Type"] == "HttpApi"
+        and e["Properties"]["Path"] == route.path
+        and e["Properties"]["Method"].upper() == route.method
+    )
 
     # Without ApiId, SAM would put the route on an implicit API that has no authorizer.
     assert event["Properties"].get("ApiId", {}).get("Ref") in HTTP_APIS
@@ -163,8 +173,11 @@ LOG_GROUPS = {k: r for k, r in RESOURCES.items() if r["Type"] == "AWS::Logs::Log
 # Everything that holds data survives a stack deletion and a replacement.
 DATA_TYPES = ("AWS::DynamoDB::Table", "AWS::SecretsManager::Secret", "AWS::SQS::Queue", "AWS::Logs::LogGroup")
 # The functions that page (their handlers take a `cursor`): they, and only they, read the cursor key.
-PAGING = {logical_id for logical_id, function in template.functions().items()
-          if "cursor" in (function.code_uri / "app.py").read_text()}
+PAGING = {
+    logical_id
+    for logical_id, function in template.functions().items()
+    if "cursor" in (function.code_uri / "app.py").read_text()
+}
 
 
 def parameter(value: Any) -> dict[str, Any]:
@@ -184,11 +197,16 @@ def walk(value: Any) -> Any:
         yield value
 
 
-@pytest.mark.parametrize("setting, default, ceiling", [
-    ("ThrottlingBurstLimit", 200, 5000), ("ThrottlingRateLimit", 100, 10000),
-])
-def test_the_http_api_stage_is_throttled_by_parameters_with_safe_defaults(setting: str, default: int,
-                                                                           ceiling: int) -> None:
+@pytest.mark.parametrize(
+    "setting, default, ceiling",
+    [
+        ("ThrottlingBurstLimit", 200, 5000),
+        ("ThrottlingRateLimit", 100, 10000),
+    ],
+)
+def test_the_http_api_stage_is_throttled_by_parameters_with_safe_defaults(
+    setting: str, default: int, ceiling: int
+) -> None:
     for api in HTTP_APIS.values():
         chosen = parameter(api["Properties"]["DefaultRouteSettings"][setting])
 
@@ -216,16 +234,41 @@ def test_log_retention_is_a_parameter_defaulting_to_30_days() -> None:
 
     assert retention["Type"] == "Number" and retention["Default"] == 30
     # CloudWatch Logs accepts only these; anything else would fail the deploy.
-    assert set(retention["AllowedValues"]) <= {1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096,
-                                               1827, 2192, 2557, 2922, 3288, 3653}
+    assert set(retention["AllowedValues"]) <= {
+        1,
+        3,
+        5,
+        7,
+        14,
+        30,
+        60,
+        90,
+        120,
+        150,
+        180,
+        365,
+        400,
+        545,
+        731,
+        1096,
+        1827,
+        2192,
+        2557,
+        2922,
+        3288,
+        3653,
+    }
     assert 30 in retention["AllowedValues"]
 
 
 @pytest.mark.parametrize("logical_id", sorted(FUNCTIONS))
 def test_every_function_has_its_log_group_declared_with_the_retention(logical_id: str) -> None:
     # Lambda would otherwise create /aws/lambda/<name> itself on first invocation, keeping logs forever.
-    declared = [group for group in LOG_GROUPS.values()
-                if group["Properties"].get("LogGroupName") == {"Sub": f"/aws/lambda/${{{logical_id}}}"}]
+    declared = [
+        group
+        for group in LOG_GROUPS.values()
+        if group["Properties"].get("LogGroupName") == {"Sub": f"/aws/lambda/${{{logical_id}}}"}
+    ]
 
     assert len(declared) == 1, f"{logical_id} has no AWS::Logs::LogGroup named /aws/lambda/${{{logical_id}}}"
     assert declared[0]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
@@ -244,12 +287,16 @@ def test_everything_that_holds_data_is_retained_on_deletion_and_replacement(reso
 def test_no_secret_is_resolved_into_the_template() -> None:
     # A dynamic reference puts the secret's value in the function's configuration, readable with
     # lambda:GetFunctionConfiguration and shown in the console.
-    resolved = [value for value in walk(TEMPLATE) if isinstance(value, str)
-                and re.search(r"\{\{resolve:(secretsmanager|ssm-secure)", value)]
+    resolved = [
+        value
+        for value in walk(TEMPLATE)
+        if isinstance(value, str) and re.search(r"\{\{resolve:(secretsmanager|ssm-secure)", value)
+    ]
     assert not resolved, resolved
-    for scope, variables in [("Globals", TEMPLATE["Globals"]["Function"].get("Environment", {}).get("Variables", {})),
-                             *[(k, (f["Properties"].get("Environment") or {}).get("Variables", {}))
-                               for k, f in FUNCTIONS.items()]]:
+    for scope, variables in [
+        ("Globals", TEMPLATE["Globals"]["Function"].get("Environment", {}).get("Variables", {})),
+        *[(k, (f["Properties"].get("Environment") or {}).get("Variables", {})) for k, f in FUNCTIONS.items()],
+    ]:
         assert "CURSOR_SECRET" not in variables, f"{scope} puts the cursor key itself in the environment"
         for name, value in variables.items():
             if "SECRET" in name:
@@ -265,17 +312,25 @@ def test_the_cursor_secret_is_generated_and_not_in_the_source() -> None:
 
 
 def test_the_functions_that_page_are_known() -> None:
-    assert PAGING == {"ListLedgerEntriesFunction", "ListInvoicesFunction", "GetDebtScheduleFunction",
-                      "ListWriteOffRunsFunction", "ListAccrualRunsFunction",
-                      "ExportJournalFunction", "ListAccountLinesFunction"}, \
-        "a new listing? give it CURSOR_SECRET_ARN and GetSecretValue"
+    assert PAGING == {
+        "ListLedgerEntriesFunction",
+        "ListInvoicesFunction",
+        "GetDebtScheduleFunction",
+        "ListWriteOffRunsFunction",
+        "ListAccrualRunsFunction",
+        "ExportJournalFunction",
+        "ListAccountLinesFunction",
+    }, "a new listing? give it CURSOR_SECRET_ARN and GetSecretValue"
 
 
 @pytest.mark.parametrize("logical_id", sorted(FUNCTIONS))
 def test_only_the_functions_that_page_may_read_the_cursor_secret(logical_id: str) -> None:
     variables = (FUNCTIONS[logical_id]["Properties"].get("Environment") or {}).get("Variables", {})
-    reads = [s for s in statements(FUNCTIONS[logical_id])
-             if any("secretsmanager" in str(action).lower() for action in as_list(s.get("Action", [])))]
+    reads = [
+        s
+        for s in statements(FUNCTIONS[logical_id])
+        if any("secretsmanager" in str(action).lower() for action in as_list(s.get("Action", [])))
+    ]
 
     if logical_id in PAGING:
         assert variables.get("CURSOR_SECRET_ARN") == {"Ref": "CursorSecret"}
@@ -290,13 +345,19 @@ def test_only_the_functions_that_page_may_read_the_cursor_secret(logical_id: str
 def test_asynchronously_invoked_functions_have_a_dead_letter_queue() -> None:
     # checkov's CKV_AWS_116 is skipped for the synchronous API functions (.checkov.yaml); the function
     # EventBridge Scheduler invokes (asynchronously) must still park its failed events.
-    targets = {r["Properties"]["Target"]["Arn"]["Ref"].split(".")[0] for r in RESOURCES.values()
-               if r["Type"] == "AWS::Scheduler::Schedule"}
+    targets = {
+        r["Properties"]["Target"]["Arn"]["Ref"].split(".")[0]
+        for r in RESOURCES.values()
+        if r["Type"] == "AWS::Scheduler::Schedule"
+    }
 
     assert targets
     for logical_id in targets:
         queue = FUNCTIONS[logical_id]["Properties"]["DeadLetterQueue"]
-        assert queue["Type"] == "SQS" and RESOURCES[queue["TargetArn"]["GetAtt"].split(".")[0]]["Type"] == "AWS::SQS::Queue"
+        assert (
+            queue["Type"] == "SQS"
+            and RESOURCES[queue["TargetArn"]["GetAtt"].split(".")[0]]["Type"] == "AWS::SQS::Queue"
+        )
 
 
 def test_every_checkov_skip_is_explained() -> None:
@@ -335,7 +396,7 @@ def test_after_a_snapstart_restore_the_client_is_made_again(moto_table):
 @pytest.mark.parametrize("logical_id", sorted(set(FUNCTIONS) - {template.AUTHORIZER_RESOURCE}))
 def test_every_function_is_in_the_readme_endpoint_tables(logical_id: str) -> None:
     readme = (template.ROOT / "README.md").read_text()
-    endpoints = readme[readme.index("## Endpoints"):readme.index("## OpenAPI and Swagger UI")]
+    endpoints = readme[readme.index("## Endpoints") : readme.index("## OpenAPI and Swagger UI")]
     name = template.functions()[logical_id].code_uri.name
     assert f"| `{name}` |" in endpoints, f"README.md's Endpoints section has no row for functions/{name}/"
 
@@ -353,13 +414,20 @@ def test_cors_origins_are_a_parameter_that_is_empty_and_so_off_by_default() -> N
     assert template.cors_configuration() is None  # the defaults deploy no CORS configuration at all
 
 
-@pytest.mark.parametrize("value, accepted", [
-    ("", True), ("*", True), ("https://app.example.com", True),
-    ("https://app.example.com,http://localhost:5173", True), ("http://127.0.0.1:8080", True),
-    ("https://app.example.com/", False),  # a path (even /) never equals a browser's Origin header
-    ("https://app.example.com, http://localhost:5173", False),  # a space would become part of the origin
-    ("app.example.com", False), ("https://a.example.com,", False),
-])
+@pytest.mark.parametrize(
+    "value, accepted",
+    [
+        ("", True),
+        ("*", True),
+        ("https://app.example.com", True),
+        ("https://app.example.com,http://localhost:5173", True),
+        ("http://127.0.0.1:8080", True),
+        ("https://app.example.com/", False),  # a path (even /) never equals a browser's Origin header
+        ("https://app.example.com, http://localhost:5173", False),  # a space would become part of the origin
+        ("app.example.com", False),
+        ("https://a.example.com,", False),
+    ],
+)
 def test_cors_origins_are_refused_as_cloudformation_would_refuse_them(value: str, accepted: bool) -> None:
     assert bool(re.fullmatch(PARAMETERS[template.CORS_PARAMETER]["AllowedPattern"], value)) is accepted
 
@@ -371,8 +439,9 @@ def test_the_cors_configuration_is_there_only_when_origins_are_set() -> None:
     assert condition == "CorsEnabled" and otherwise == {"Ref": "AWS::NoValue"}
     # A String split by CloudFormation: SAM resolves a parameter's !Ref to its raw text when it translates.
     assert when_set["AllowOrigins"] == {"Split": [",", {"Ref": template.CORS_PARAMETER}]}
-    assert template.cors_configuration({template.CORS_PARAMETER: "https://a.example,http://localhost:5173"}) \
-        ["AllowOrigins"] == ["https://a.example", "http://localhost:5173"]
+    assert template.cors_configuration({template.CORS_PARAMETER: "https://a.example,http://localhost:5173"})[
+        "AllowOrigins"
+    ] == ["https://a.example", "http://localhost:5173"]
 
 
 def test_sam_keeps_the_cors_conditions_names_intact() -> None:
@@ -398,10 +467,14 @@ def test_cors_exposes_the_response_headers_clients_need() -> None:
     from ledgerline.api import downloads
     from ledgerline_tools import server
 
-    exposed = {name.lower() for name in
-               template.cors_configuration({template.CORS_PARAMETER: "*"})["ExposeHeaders"]}
-    sent = [server.REQUEST_ID_HEADER, "Retry-After", "Idempotent-Replayed", downloads.NEXT_CURSOR_HEADER,
-            "Content-Disposition"]
+    exposed = {name.lower() for name in template.cors_configuration({template.CORS_PARAMETER: "*"})["ExposeHeaders"]}
+    sent = [
+        server.REQUEST_ID_HEADER,
+        "Retry-After",
+        "Idempotent-Replayed",
+        downloads.NEXT_CURSOR_HEADER,
+        "Content-Disposition",
+    ]
 
     assert {name.lower() for name in sent} == exposed
     code = "".join(path.read_text() for path in (ROOT / "shared" / "ledgerline" / "api").glob("*.py"))
@@ -416,6 +489,7 @@ def test_browsers_cache_a_preflight_for_an_hour_at_most() -> None:
 
 
 # ---- issue item 10: samconfig.toml, so that sam validate / build / deploy / delete need no flags -------------------
+
 
 def samconfig() -> dict[str, Any]:
     import tomllib

@@ -22,17 +22,21 @@ def as_written_before_gsi4(business_id: str, prefix: str) -> None:
     """Strip the GSI4 keys from the business's items under ``prefix``, as an older Ledgerline wrote them."""
     for found in item_reads.query_prefix(business_id, prefix):
         if "GSI4PK" in found:
-            dynamodb_client().update_item(TableName=table_name(), Key=codec.to_item(keys.key(found["PK"], found["SK"])),
-                                          UpdateExpression="REMOVE GSI4PK, GSI4SK")
+            dynamodb_client().update_item(
+                TableName=table_name(),
+                Key=codec.to_item(keys.key(found["PK"], found["SK"])),
+                UpdateExpression="REMOVE GSI4PK, GSI4SK",
+            )
 
 
 def upgrade(business_id: str, capsys: pytest.CaptureFixture[str]) -> dict:
     endpoint = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB")
     capsys.readouterr()
-    cli.main(["upgrade-business", "--business-id", business_id,
-              *(["--endpoint-url", endpoint] if endpoint else ["--aws"])])
+    cli.main(
+        ["upgrade-business", "--business-id", business_id, *(["--endpoint-url", endpoint] if endpoint else ["--aws"])]
+    )
     printed = capsys.readouterr().out
-    return json.loads(printed[printed.index("{\n"):])  # after any metrics line the requests left behind
+    return json.loads(printed[printed.index("{\n") :])  # after any metrics line the requests left behind
 
 
 def listed(client: Api, path: str, query: str) -> list[str]:
@@ -59,8 +63,9 @@ def test_old_entries_and_invoices_come_back_into_the_filtered_listings(api: Api,
 
 def test_a_business_with_an_older_interest_bearing_loan_joins_the_monthly_accruals(api: Api, pinned, capsys) -> None:
     Loans(api).instrument("lend")
-    dynamodb_client().delete_item(TableName=table_name(),
-                                  Key=codec.to_item(keys.key(keys.ACCRUING_BUSINESSES_PK, api.business_id)))
+    dynamodb_client().delete_item(
+        TableName=table_name(), Key=codec.to_item(keys.key(keys.ACCRUING_BUSINESSES_PK, api.business_id))
+    )
     assert api.business_id not in accrual_runs.accruing_businesses()
 
     assert upgrade(api.business_id, capsys)["accrual_schedule"] == 1

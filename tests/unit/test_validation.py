@@ -9,7 +9,6 @@ Local (``api``).
 import json
 
 import pytest
-
 from support import Api, assert_invalid, balanced_after, books, line, list_entries, post_entry, sale
 
 LIMIT_BYTES = 256 * 1024
@@ -34,9 +33,24 @@ def unchanged(request):
 
 # ---- money: a JSON integer number of cents, 1 ≤ amount ≤ 10^13 -----------------------------------------
 
-@pytest.mark.parametrize("amount", [10.5, 10.0, "10", True, None, [10], {"cents": 10}, 0, -10, 10**13 + 1, 1e400],
-                         ids=["fraction", "float", "string", "boolean", "null", "list", "object", "zero", "negative",
-                              "over-ten-trillion", "infinity"])
+
+@pytest.mark.parametrize(
+    "amount",
+    [10.5, 10.0, "10", True, None, [10], {"cents": 10}, 0, -10, 10**13 + 1, 1e400],
+    ids=[
+        "fraction",
+        "float",
+        "string",
+        "boolean",
+        "null",
+        "list",
+        "object",
+        "zero",
+        "negative",
+        "over-ten-trillion",
+        "infinity",
+    ],
+)
 def test_an_amount_must_be_a_json_integer_from_one_to_ten_trillion_cents(unit_api, unchanged, amount):
     response = post_entry(unit_api, {"line_items": [line("CASH", amount, "DEBIT"), line("SALES", 10, "CREDIT")]})
 
@@ -56,22 +70,38 @@ def test_an_amount_of_exactly_ten_trillion_cents_is_accepted(api):
 
 # ---- unknown fields are rejected ------------------------------------------------------------------------
 
+
 def test_an_unknown_top_level_field_is_rejected(api, unchanged):
     assert_invalid(post_entry(api, sale(currency="USD")), "currency")
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"line_items": [line("CASH", 10, "DEBIT", note="x"), line("SALES", 10, "CREDIT")]}, "line_items.0.note"),
-    ({"line_items": [line("CASH", 10, "DEBIT"),
-                     {"account_identifier": {"type": "StableName", "stable_name": "SALES", "id": "x"},
-                      "amount": 10, "direction": "CREDIT"}]}, "line_items.1.account_identifier.StableName.id"),
-    (sale(tags=[{"key": "k", "value": "v", "colour": "red"}]), "tags.0.colour"),
-], ids=["line-item", "account-identifier", "tag"])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"line_items": [line("CASH", 10, "DEBIT", note="x"), line("SALES", 10, "CREDIT")]}, "line_items.0.note"),
+        (
+            {
+                "line_items": [
+                    line("CASH", 10, "DEBIT"),
+                    {
+                        "account_identifier": {"type": "StableName", "stable_name": "SALES", "id": "x"},
+                        "amount": 10,
+                        "direction": "CREDIT",
+                    },
+                ]
+            },
+            "line_items.1.account_identifier.StableName.id",
+        ),
+        (sale(tags=[{"key": "k", "value": "v", "colour": "red"}]), "tags.0.colour"),
+    ],
+    ids=["line-item", "account-identifier", "tag"],
+)
 def test_an_unknown_nested_field_is_rejected(unit_api, unchanged, body, field):
     assert_invalid(post_entry(unit_api, body), field)
 
 
 # ---- the body must be a JSON object ---------------------------------------------------------------------
+
 
 def test_malformed_json_is_rejected_with_a_clear_message(api, unchanged):
     body = assert_invalid(post_raw(api, '{"line_items": [}'), "body")
@@ -83,10 +113,21 @@ def test_a_body_that_is_a_json_array_is_rejected(api, unchanged):
     assert_invalid(post_raw(api, json.dumps([sale()])), "body")
 
 
-@pytest.mark.parametrize("raw", [
-    b"", b"null", b'"text"', b"42", b"NaN", b"\xef\xbb\xbf{}", b"\xff\xfe{\x00}\x00",
-    b"[" * 5000 + b"]" * 5000, b'{"a":' * 5000 + b"1" + b"}" * 5000,
-], ids=["empty", "null", "string", "number", "nan", "utf8-bom", "not-utf8", "deep-array", "deep-object"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"null",
+        b'"text"',
+        b"42",
+        b"NaN",
+        b"\xef\xbb\xbf{}",
+        b"\xff\xfe{\x00}\x00",
+        b"[" * 5000 + b"]" * 5000,
+        b'{"a":' * 5000 + b"1" + b"}" * 5000,
+    ],
+    ids=["empty", "null", "string", "number", "nan", "utf8-bom", "not-utf8", "deep-array", "deep-object"],
+)
 def test_a_body_that_is_not_a_json_object_is_a_400_never_a_500(unit_api, unchanged, raw):
     assert_invalid(post_raw(unit_api, raw), "body")
 
@@ -103,18 +144,40 @@ def test_line_items_are_required(api, unchanged):
     assert_invalid(post_entry(api, {"memo": "nothing to post"}), "line_items")
 
 
-@pytest.mark.parametrize(("line_items", "field"), [
-    (None, "line_items"), ([], "line_items"), ({"0": line("CASH", 1, "DEBIT")}, "line_items"),
-    ([line("CASH", 1, "DEBIT")] * 101, "line_items"),
-    ([{"amount": 1, "direction": "DEBIT"}, line("SALES", 1, "CREDIT")], "line_items.0.account_identifier"),
-    ([line("CASH", 1, "DEBIT"), line("SALES", 1, "SIDEWAYS")], "line_items.1.direction"),
-    ([line("CASH", 1, "debit"), line("SALES", 1, "CREDIT")], "line_items.0.direction"),
-    ([{**line("CASH", 1, "DEBIT"), "account_identifier": {"type": "Nickname", "name": "till"}},
-      line("SALES", 1, "CREDIT")], "line_items.0.account_identifier"),
-    ([{**line("CASH", 1, "DEBIT"), "account_identifier": "CASH"}, line("SALES", 1, "CREDIT")],
-     "line_items.0.account_identifier"),
-], ids=["null", "empty", "object", "over-100", "no-account", "bad-direction", "lowercase-direction",
-        "unknown-identifier-type", "bare-string-identifier"])
+@pytest.mark.parametrize(
+    ("line_items", "field"),
+    [
+        (None, "line_items"),
+        ([], "line_items"),
+        ({"0": line("CASH", 1, "DEBIT")}, "line_items"),
+        ([line("CASH", 1, "DEBIT")] * 101, "line_items"),
+        ([{"amount": 1, "direction": "DEBIT"}, line("SALES", 1, "CREDIT")], "line_items.0.account_identifier"),
+        ([line("CASH", 1, "DEBIT"), line("SALES", 1, "SIDEWAYS")], "line_items.1.direction"),
+        ([line("CASH", 1, "debit"), line("SALES", 1, "CREDIT")], "line_items.0.direction"),
+        (
+            [
+                {**line("CASH", 1, "DEBIT"), "account_identifier": {"type": "Nickname", "name": "till"}},
+                line("SALES", 1, "CREDIT"),
+            ],
+            "line_items.0.account_identifier",
+        ),
+        (
+            [{**line("CASH", 1, "DEBIT"), "account_identifier": "CASH"}, line("SALES", 1, "CREDIT")],
+            "line_items.0.account_identifier",
+        ),
+    ],
+    ids=[
+        "null",
+        "empty",
+        "object",
+        "over-100",
+        "no-account",
+        "bad-direction",
+        "lowercase-direction",
+        "unknown-identifier-type",
+        "bare-string-identifier",
+    ],
+)
 def test_line_items_must_be_well_formed(unit_api, unchanged, line_items, field):
     response = post_entry(unit_api, {"line_items": line_items})
 
@@ -122,6 +185,7 @@ def test_line_items_must_be_well_formed(unit_api, unchanged, line_items, field):
 
 
 # ---- size ------------------------------------------------------------------------------------------------
+
 
 def test_a_body_over_256_kb_is_refused_with_413(api, unchanged):
     raw = json.dumps(sale(memo="x" * LIMIT_BYTES))
@@ -147,10 +211,12 @@ def test_a_body_of_exactly_256_kb_is_judged_on_its_content(unit_api):
 
 # ---- dates and date-times ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("entry_at", ["2024-03-01T03:00:00", "2024-03-01", "yesterday", "2024-02-30T00:00:00Z",
-                                      "2024-03-01T25:00:00Z", 1709262000, ""],
-                         ids=["no-offset", "date-only", "words", "no-such-day", "no-such-hour", "epoch-number",
-                              "empty"])
+
+@pytest.mark.parametrize(
+    "entry_at",
+    ["2024-03-01T03:00:00", "2024-03-01", "yesterday", "2024-02-30T00:00:00Z", "2024-03-01T25:00:00Z", 1709262000, ""],
+    ids=["no-offset", "date-only", "words", "no-such-day", "no-such-hour", "epoch-number", "empty"],
+)
 def test_entry_at_must_be_an_iso_8601_date_time_with_offset(unit_api, unchanged, entry_at):
     assert_invalid(post_entry(unit_api, sale(entry_at=entry_at)), "entry_at")
 
@@ -160,6 +226,7 @@ def test_entry_at_without_an_offset_is_rejected(api, unchanged):
 
 
 # ---- string caps -------------------------------------------------------------------------------------------
+
 
 def test_a_memo_over_1000_characters_is_rejected(api, unchanged):
     assert_invalid(post_entry(api, sale(memo="m" * 1001)), "memo")
@@ -185,17 +252,22 @@ def test_an_external_id_is_a_string_of_1_to_255_characters(unit_api, unchanged, 
 
 # ---- tags ---------------------------------------------------------------------------------------------------
 
+
 def test_a_tag_key_over_100_characters_is_rejected(api, unchanged):
     assert_invalid(post_entry(api, sale(tags=[{"key": "k" * 101, "value": "v"}])), "tags.0.key")
 
 
-@pytest.mark.parametrize(("tag", "field"), [
-    ({"key": "k", "value": "v" * 101}, "tags.0.value"),
-    ({"key": "", "value": "v"}, "tags.0.key"),
-    ({"value": "v"}, "tags.0.key"),
-    ({"key": "k", "value": "v", "dimension_display_name": "d" * 101}, "tags.0.dimension_display_name"),
-    ({"key": "k", "value": "v", "value_display_name": "d" * 101}, "tags.0.value_display_name"),
-], ids=["long-value", "empty-key", "missing-key", "long-dimension-name", "long-value-name"])
+@pytest.mark.parametrize(
+    ("tag", "field"),
+    [
+        ({"key": "k", "value": "v" * 101}, "tags.0.value"),
+        ({"key": "", "value": "v"}, "tags.0.key"),
+        ({"value": "v"}, "tags.0.key"),
+        ({"key": "k", "value": "v", "dimension_display_name": "d" * 101}, "tags.0.dimension_display_name"),
+        ({"key": "k", "value": "v", "value_display_name": "d" * 101}, "tags.0.value_display_name"),
+    ],
+    ids=["long-value", "empty-key", "missing-key", "long-dimension-name", "long-value-name"],
+)
 def test_a_tag_is_a_key_and_value_of_up_to_100_characters(unit_api, unchanged, tag, field):
     assert_invalid(post_entry(unit_api, sale(tags=[tag])), field)
 
@@ -217,20 +289,49 @@ def test_20_tags_of_100_characters_are_accepted(unit_api):
 
 # ---- query parameters of GET /ledger/entries --------------------------------------------------------------
 
-@pytest.mark.parametrize(("query", "field"), [
-    ("limit=0", "limit"), ("limit=101", "limit"), ("limit=abc", "limit"), ("limit=1.5", "limit"),
-    ("limit=", "limit"), ("start_date=2024-13-01", "start_date"), ("start_date=2024-02-30", "start_date"),
-    ("end_date=01%2F02%2F2024", "end_date"), ("end_date=tomorrow", "end_date"),
-    ("source_type=" + "S" * 65, "source_type"), ("cursor=" + "c" * 2049, "cursor"),
-], ids=["limit-0", "limit-101", "limit-text", "limit-fraction", "limit-empty", "month-13", "february-30",
-        "us-date", "date-words", "long-source-type", "long-cursor"])
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("limit=0", "limit"),
+        ("limit=101", "limit"),
+        ("limit=abc", "limit"),
+        ("limit=1.5", "limit"),
+        ("limit=", "limit"),
+        ("start_date=2024-13-01", "start_date"),
+        ("start_date=2024-02-30", "start_date"),
+        ("end_date=01%2F02%2F2024", "end_date"),
+        ("end_date=tomorrow", "end_date"),
+        ("source_type=" + "S" * 65, "source_type"),
+        ("cursor=" + "c" * 2049, "cursor"),
+    ],
+    ids=[
+        "limit-0",
+        "limit-101",
+        "limit-text",
+        "limit-fraction",
+        "limit-empty",
+        "month-13",
+        "february-30",
+        "us-date",
+        "date-words",
+        "long-source-type",
+        "long-cursor",
+    ],
+)
 def test_bad_query_parameters_are_rejected_naming_the_parameter(unit_api, unchanged, query, field):
     assert_invalid(list_entries(unit_api, query), field)
 
 
-@pytest.mark.parametrize(("query", "field"), [
-    ("limit=0", "limit"), ("limit=101", "limit"), ("limit=abc", "limit"), ("start_date=2024-13-01", "start_date"),
-])
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("limit=0", "limit"),
+        ("limit=101", "limit"),
+        ("limit=abc", "limit"),
+        ("start_date=2024-13-01", "start_date"),
+    ],
+)
 def test_the_documented_bad_query_parameters_are_400(api, unchanged, query, field):
     assert_invalid(list_entries(api, query), field)
 

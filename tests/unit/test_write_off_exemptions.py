@@ -46,8 +46,10 @@ def deleted(api, invoice_id: str, write_off_id: str, **kwargs: Any) -> dict[str,
 
 
 def exemption_reason(invoice_id: str, write_off_id: str, day: str = NEXT_RUN) -> str:
-    return (f"invoice {invoice_id} is exempt from automatic write-offs: its automatic write-off {write_off_id} "
-            f"was deleted on {day}")
+    return (
+        f"invoice {invoice_id} is exempt from automatic write-offs: its automatic write-off {write_off_id} "
+        f"was deleted on {day}"
+    )
 
 
 def skipped(summary: dict[str, Any]) -> dict[str, str]:
@@ -55,6 +57,7 @@ def skipped(summary: dict[str, Any]) -> dict[str, str]:
 
 
 # ---- deleting an automatic write-off -----------------------------------------------------------------
+
 
 def test_deleting_an_automatic_write_off_reopens_the_invoice_and_shows_the_exemption(business):
     api = business()
@@ -65,7 +68,10 @@ def test_deleting_an_automatic_write_off_reopens_the_invoice_and_shows_the_exemp
     reopened = get_invoice(api, overdue["id"])
     assert (reopened["status"], reopened["outstanding_balance"], reopened["write_offs"]) == ("SENT", 10_000, [])
     assert reopened["automatic_write_off_exemption"] == {
-        "reason": "AUTOMATIC_WRITE_OFF_DELETED", "write_off_id": automatic_id, "exempt_since": "2026-06-01T12:00:00Z"}
+        "reason": "AUTOMATIC_WRITE_OFF_DELETED",
+        "write_off_id": automatic_id,
+        "exempt_since": "2026-06-01T12:00:00Z",
+    }
     assert_balanced(api)
 
 
@@ -183,6 +189,7 @@ def test_a_run_racing_the_exemption_loses_at_the_store_and_then_skips(business, 
 
 # ---- what exempts nothing ---------------------------------------------------------------------------------
 
+
 def test_deleting_a_users_write_off_exempts_nothing_and_the_next_run_writes_it_off(business):
     api = business()
     set_policy(api)
@@ -250,6 +257,7 @@ def test_a_loan_write_off_cannot_be_undone_so_loans_need_no_exemption(business):
 
 # ---- helpers on the stored items ------------------------------------------------------------------------
 
+
 def write_off_item(business_id: str, invoice_id: str, write_off_id: str) -> dict[str, Any]:
     key = keys.key(keys.business_pk(business_id), keys.invoice_write_off_sk(invoice_id, write_off_id))
     found = dynamodb_client().get_item(TableName=table_name(), Key=codec.to_item(key), ConsistentRead=True)
@@ -259,5 +267,6 @@ def write_off_item(business_id: str, invoice_id: str, write_off_id: str) -> dict
 def forget_that_it_was_automatic(business_id: str, invoice_id: str, write_off_id: str) -> None:
     """The write-off as written before write-offs recorded ``automatic`` and ``run_id``."""
     key = keys.key(keys.business_pk(business_id), keys.invoice_write_off_sk(invoice_id, write_off_id))
-    dynamodb_client().update_item(TableName=table_name(), Key=codec.to_item(key),
-                                  UpdateExpression="REMOVE automatic, run_id")
+    dynamodb_client().update_item(
+        TableName=table_name(), Key=codec.to_item(key), UpdateExpression="REMOVE automatic, run_id"
+    )

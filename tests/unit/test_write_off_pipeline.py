@@ -73,11 +73,20 @@ def receive_all(url: str) -> list[dict[str, Any]]:
 def sqs_record(body: str, message_id: str | None = None) -> dict[str, Any]:
     """One record of the event Lambda's SQS event source mapping delivers."""
     return {
-        "messageId": message_id or str(uuid.uuid4()), "receiptHandle": f"handle-{uuid.uuid4()}", "body": body,
-        "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "1780293600000",
-                       "SenderId": "scheduler", "ApproximateFirstReceiveTimestamp": "1780293600000"},
-        "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
-        "eventSourceARN": "arn:aws:sqs:us-east-1:000000000000:WriteOffQueue", "awsRegion": "us-east-1",
+        "messageId": message_id or str(uuid.uuid4()),
+        "receiptHandle": f"handle-{uuid.uuid4()}",
+        "body": body,
+        "attributes": {
+            "ApproximateReceiveCount": "1",
+            "SentTimestamp": "1780293600000",
+            "SenderId": "scheduler",
+            "ApproximateFirstReceiveTimestamp": "1780293600000",
+        },
+        "messageAttributes": {},
+        "md5OfBody": "",
+        "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:us-east-1:000000000000:WriteOffQueue",
+        "awsRegion": "us-east-1",
     }
 
 
@@ -101,12 +110,15 @@ def overdue_business(business, name: str = "Overdue Co", timezone: str = "UTC") 
     """A business with the issue's policy, one eligible invoice and loan, and a long-matured borrow."""
     api = business(name, timezone)
     set_policy(api)
-    return api, {"invoice": invoice(api, ELIGIBLE_DUE, 12_000),
-                 "loan": instrument(api, "lend", start_date="2026-01-15", maturity_date="2026-05-01"),
-                 "borrowed": instrument(api, "borrow", start_date="2015-01-01", maturity_date="2016-01-01")}
+    return api, {
+        "invoice": invoice(api, ELIGIBLE_DUE, 12_000),
+        "loan": instrument(api, "lend", start_date="2026-01-15", maturity_date="2026-05-01"),
+        "borrowed": instrument(api, "borrow", start_date="2015-01-01", maturity_date="2016-01-01"),
+    }
 
 
 # ---- the whole path -----------------------------------------------------------------------------------
+
 
 def test_the_schedule_writes_off_eligible_items_of_businesses_with_an_enabled_policy(business, queue_url):
     api, items = overdue_business(business)
@@ -121,7 +133,8 @@ def test_the_schedule_writes_off_eligible_items_of_businesses_with_an_enabled_po
 
     assert fanned_out == {"businesses": 1}
     assert [json.loads(m["Body"]) for m in messages] == [
-        {"business_id": api.business_id, "scheduled_time": SCHEDULED_TIME, "trigger": "schedule"}]
+        {"business_id": api.business_id, "scheduled_time": SCHEDULED_TIME, "trigger": "schedule"}
+    ]
     assert worker(from_queue(messages)) == []
     (summary,) = runs(api)
     assert (summary["run_date"], summary["trigger"], summary["status"]) == ("2026-06-01", "schedule", "completed")
@@ -150,8 +163,9 @@ def test_the_scheduler_sends_one_message_per_business_in_batches_of_ten(business
         set_policy(api)
 
     assert schedule_fires() == {"businesses": 12}
-    assert sorted(json.loads(m["Body"])["business_id"] for m in receive_all(queue_url)) \
-        == sorted(api.business_id for api in made)
+    assert sorted(json.loads(m["Body"])["business_id"] for m in receive_all(queue_url)) == sorted(
+        api.business_id for api in made
+    )
 
 
 def test_the_run_date_is_the_business_own_date_when_the_schedule_fired(business, queue_url):
@@ -168,13 +182,18 @@ def test_the_run_date_is_the_business_own_date_when_the_schedule_fired(business,
 
 # ---- partial batch failures ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("poison", [
-    "this is not JSON",
-    json.dumps({"business_id": "{business_id}", "surprise": True}),
-    json.dumps({"business_id": MISSING_ID}),
-    json.dumps({"scheduled_time": SCHEDULED_TIME}),
-    json.dumps({"business_id": "{business_id}", "run_date": "2026-06-02"}),
-], ids=["bad-json", "unknown-field", "unknown-business", "no-business", "future-run-date"])
+
+@pytest.mark.parametrize(
+    "poison",
+    [
+        "this is not JSON",
+        json.dumps({"business_id": "{business_id}", "surprise": True}),
+        json.dumps({"business_id": MISSING_ID}),
+        json.dumps({"scheduled_time": SCHEDULED_TIME}),
+        json.dumps({"business_id": "{business_id}", "run_date": "2026-06-02"}),
+    ],
+    ids=["bad-json", "unknown-field", "unknown-business", "no-business", "future-run-date"],
+)
 def test_a_poisoned_message_is_reported_failed_while_the_others_succeed(business, queue_url, poison):
     api, items = overdue_business(business)
     other, other_items = overdue_business(business, "Second Co")
@@ -214,7 +233,8 @@ def test_a_redelivered_message_writes_nothing_new(business, queue_url):
 
 
 def test_a_run_with_a_failed_item_reports_its_message_failed_and_its_retry_finishes_the_job(
-        business, queue_url, monkeypatch):
+    business, queue_url, monkeypatch
+):
     api, items = overdue_business(business)
     other, other_items = overdue_business(business, "Second Co")
     plan = invoice_service.plan_write_off
@@ -246,6 +266,7 @@ def test_a_run_with_a_failed_item_reports_its_message_failed_and_its_retry_finis
 
 
 # ---- what template.yaml wires up ---------------------------------------------------------------------------
+
 
 def test_the_queue_retries_three_times_then_dead_letters_and_the_worker_reports_partial_batches():
     resources = template.load()["Resources"]

@@ -23,6 +23,7 @@ def get_policy(api, **kwargs: Any):
 
 # ---- GET ----------------------------------------------------------------------------------------------
 
+
 def test_a_business_that_never_set_a_policy_gets_the_disabled_default(business):
     api = business()
 
@@ -30,7 +31,9 @@ def test_a_business_that_never_set_a_policy_gets_the_disabled_default(business):
 
     assert response.status == 200, response.json()
     assert response.json() == {
-        "business_id": api.business_id, "enabled": False, "updated_at": None,
+        "business_id": api.business_id,
+        "enabled": False,
+        "updated_at": None,
         "invoices": {"enabled": False, "days_past_due": 90, "destination_ledger_account": stable("BAD_DEBT")},
         "loans": {"enabled": False, "days_past_maturity": None, "days_without_payment": None},
     }
@@ -42,7 +45,9 @@ def test_put_stores_the_policy_and_get_reads_it_back(business):
     stored = set_policy(api)
 
     assert stored == {
-        "business_id": api.business_id, "enabled": True, "updated_at": "2026-06-01T12:00:00Z",
+        "business_id": api.business_id,
+        "enabled": True,
+        "updated_at": "2026-06-01T12:00:00Z",
         "invoices": {"enabled": True, "days_past_due": 90, "destination_ledger_account": stable("BAD_DEBT")},
         "loans": {"enabled": True, "days_past_maturity": 30, "days_without_payment": 180},
     }
@@ -90,6 +95,7 @@ def test_putting_a_policy_posts_nothing(business):
 
 # ---- validation (400, nothing changes) -----------------------------------------------------------------
 
+
 def _with(path: str, value: Any) -> dict[str, Any]:
     body = policy_body()
     section, _, name = path.rpartition(".")
@@ -97,24 +103,41 @@ def _with(path: str, value: Any) -> dict[str, Any]:
     return body
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    (_with("invoices.days_past_due", 0), "invoices.days_past_due"),
-    (_with("invoices.days_past_due", 3651), "invoices.days_past_due"),
-    (_with("invoices.days_past_due", "90"), "invoices.days_past_due"),
-    (_with("invoices.days_past_due", 90.0), "invoices.days_past_due"),
-    (_with("invoices.days_past_due", True), "invoices.days_past_due"),
-    (_with("loans.days_without_payment", 0), "loans.days_without_payment"),
-    (_with("loans.days_without_payment", 3651), "loans.days_without_payment"),
-    (_with("loans.days_past_maturity", 3651), "loans.days_past_maturity"),
-    (_with("loans.days_past_maturity", -1), "loans.days_past_maturity"),
-    (_with("surprise", 1), "surprise"),
-    (_with("invoices.surprise", 1), "invoices.surprise"),
-    (_with("loans.direction", "borrow"), "loans.direction"),
-    (_with("enabled", "yes"), "enabled"),
-    ({"invoices": {"enabled": True}}, "enabled"),
-], ids=["days-0", "days-3651", "days-string", "days-float", "days-bool", "silence-0", "silence-3651",
-        "maturity-3651", "maturity-negative", "unknown-field", "unknown-invoice-field", "unknown-loan-field",
-        "enabled-string", "enabled-missing"])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (_with("invoices.days_past_due", 0), "invoices.days_past_due"),
+        (_with("invoices.days_past_due", 3651), "invoices.days_past_due"),
+        (_with("invoices.days_past_due", "90"), "invoices.days_past_due"),
+        (_with("invoices.days_past_due", 90.0), "invoices.days_past_due"),
+        (_with("invoices.days_past_due", True), "invoices.days_past_due"),
+        (_with("loans.days_without_payment", 0), "loans.days_without_payment"),
+        (_with("loans.days_without_payment", 3651), "loans.days_without_payment"),
+        (_with("loans.days_past_maturity", 3651), "loans.days_past_maturity"),
+        (_with("loans.days_past_maturity", -1), "loans.days_past_maturity"),
+        (_with("surprise", 1), "surprise"),
+        (_with("invoices.surprise", 1), "invoices.surprise"),
+        (_with("loans.direction", "borrow"), "loans.direction"),
+        (_with("enabled", "yes"), "enabled"),
+        ({"invoices": {"enabled": True}}, "enabled"),
+    ],
+    ids=[
+        "days-0",
+        "days-3651",
+        "days-string",
+        "days-float",
+        "days-bool",
+        "silence-0",
+        "silence-3651",
+        "maturity-3651",
+        "maturity-negative",
+        "unknown-field",
+        "unknown-invoice-field",
+        "unknown-loan-field",
+        "enabled-string",
+        "enabled-missing",
+    ],
+)
 def test_an_invalid_policy_is_refused_naming_the_field(business, body, field):
     api = business()
     set_policy(api)
@@ -159,9 +182,11 @@ def test_a_debit_normal_revenue_destination_is_accepted(business):
     assert put_policy(api, body).status == 200
 
 
-@pytest.mark.parametrize("identifier", [stable("NO_SUCH_ACCOUNT"),
-                                        {"type": "AccountId", "id": "00000000-0000-4000-8000-000000000000"}],
-                         ids=["stable-name", "account-id"])
+@pytest.mark.parametrize(
+    "identifier",
+    [stable("NO_SUCH_ACCOUNT"), {"type": "AccountId", "id": "00000000-0000-4000-8000-000000000000"}],
+    ids=["stable-name", "account-id"],
+)
 def test_an_unknown_destination_account_is_refused(business, identifier):
     api = business()
     body = policy_body()
@@ -191,6 +216,7 @@ def test_malformed_json_is_refused(business):
 
 
 # ---- authentication and business access (SPEC §3) --------------------------------------------------------
+
 
 def test_another_business_token_is_forbidden_to_read_or_set_the_policy(business):
     api, other = business(), business("Other Co")

@@ -41,11 +41,25 @@ from ledgerline_tools import cli
 
 pytest_plugins = ["support.write_offs"]  # its fixture: business
 
-ELIGIBLE_DUE = "2026-03-03T10:00:00Z"      # 90 days before the run date
-NOT_YET_DUE = "2026-03-04T10:00:00Z"       # 89 days
-MATURED = "2026-05-02"                     # 30 days before the run date
-SUMMARY_FIELDS = {"id", "business_id", "run_date", "dry_run", "trigger", "status", "started_at", "finished_at",
-                  "candidates", "written_off", "skipped", "failed", "totals", "progress"}
+ELIGIBLE_DUE = "2026-03-03T10:00:00Z"  # 90 days before the run date
+NOT_YET_DUE = "2026-03-04T10:00:00Z"  # 89 days
+MATURED = "2026-05-02"  # 30 days before the run date
+SUMMARY_FIELDS = {
+    "id",
+    "business_id",
+    "run_date",
+    "dry_run",
+    "trigger",
+    "status",
+    "started_at",
+    "finished_at",
+    "candidates",
+    "written_off",
+    "skipped",
+    "failed",
+    "totals",
+    "progress",
+}
 
 
 @pytest.fixture
@@ -65,7 +79,8 @@ def portfolio(api) -> dict[str, Any]:
         "invoice": eligible_invoice,
         "recent_invoice": invoice(api, NOT_YET_DUE, 20_000),
         "undated_invoice": invoice(api, None, 4_000),
-        "paid_invoice": paid, "voided_invoice": voided,
+        "paid_invoice": paid,
+        "voided_invoice": voided,
         "loan": instrument(api, "lend", maturity_date=MATURED, start_date="2026-01-15"),
         "young_loan": instrument(api, "lend", start_date="2026-02-01", maturity_date="2027-02-01"),
         "borrowed": instrument(api, "borrow", start_date="2015-01-01", maturity_date="2016-01-01"),
@@ -73,6 +88,7 @@ def portfolio(api) -> dict[str, Any]:
 
 
 # ---- dry run and real run -----------------------------------------------------------------------------
+
 
 def test_a_dry_run_lists_exactly_the_eligible_items_and_posts_nothing(business):
     api = business()
@@ -84,7 +100,9 @@ def test_a_dry_run_lists_exactly_the_eligible_items_and_posts_nothing(business):
     assert set(summary) == SUMMARY_FIELDS
     assert (summary["run_date"], summary["dry_run"], summary["status"]) == ("2026-06-01", True, "completed")
     assert {(i["type"], i["id"], i["amount"]) for i in summary["candidates"]} == {
-        ("invoice", items["invoice"]["id"], 10_000), ("loan", items["loan"]["id"], 500_000)}
+        ("invoice", items["invoice"]["id"], 10_000),
+        ("loan", items["loan"]["id"], 500_000),
+    }
     assert summary["written_off"] == [] and summary["failed"] == []
     assert books(api.business_id) == before
     assert get_invoice(api, items["invoice"]["id"])["status"] == "SENT"
@@ -104,8 +122,13 @@ def test_a_run_writes_off_each_eligible_item_in_its_own_entry(business):
     assert len({i["journal_entry_id"] for i in written.values()}) == 2
     assert_automatic_write_off(api, written[items["invoice"]["id"]], "ACCOUNTS_RECEIVABLE")
     assert_automatic_write_off(api, written[items["loan"]["id"]], "NOTES_RECEIVABLE")
-    assert summary["totals"] == {"candidates": 2, "written_off": 2, "written_off_cents": 510_000,
-                                 "skipped": len(summary["skipped"]), "failed": 0}
+    assert summary["totals"] == {
+        "candidates": 2,
+        "written_off": 2,
+        "written_off_cents": 510_000,
+        "skipped": len(summary["skipped"]),
+        "failed": 0,
+    }
     after = balances(api)
     assert after["BAD_DEBT"] - before["BAD_DEBT"] == 510_000
     assert before["ACCOUNTS_RECEIVABLE"] - after["ACCOUNTS_RECEIVABLE"] == 10_000
@@ -203,8 +226,9 @@ def test_invoices_go_to_the_policy_destination_account(business):
 
     assert written["id"] == overdue["id"]
     posted = api.get(f"{api.base}/ledger/entries/{written['journal_entry_id']}").json()
-    assert sorted((line["account"]["stable_name"], line["direction"], line["amount"]) for line in posted["line_items"]) \
-        == [("ACCOUNTS_RECEIVABLE", "CREDIT", 7_000), ("UNCATEGORIZED_EXPENSES", "DEBIT", 7_000)]
+    assert sorted(
+        (line["account"]["stable_name"], line["direction"], line["amount"]) for line in posted["line_items"]
+    ) == [("ACCOUNTS_RECEIVABLE", "CREDIT", 7_000), ("UNCATEGORIZED_EXPENSES", "DEBIT", 7_000)]
 
 
 def test_a_partly_paid_invoice_is_written_off_for_what_is_still_outstanding(business):
@@ -224,10 +248,20 @@ def test_a_loan_write_off_also_clears_the_interest_already_in_the_ledger(busines
     """SPEC §5: a full write-off of a loan we made: Dr BAD_DEBT, Cr NOTES_RECEIVABLE and INTEREST_RECEIVABLE."""
     api = business()
     set_policy(api)
-    loan = instrument(api, "lend", start_date="2026-01-01", maturity_date="2026-05-01", principal=1_000_000,
-                      interest_rate_bps=1_000, cash_ledger_id=api.accounts["CASH"])
-    accrued = api.post(f"/api/v1/loans/{loan['id']}/accrue-interest", {"through_date": "2026-03-31"},
-                       headers={"x-business-id": api.business_id})
+    loan = instrument(
+        api,
+        "lend",
+        start_date="2026-01-01",
+        maturity_date="2026-05-01",
+        principal=1_000_000,
+        interest_rate_bps=1_000,
+        cash_ledger_id=api.accounts["CASH"],
+    )
+    accrued = api.post(
+        f"/api/v1/loans/{loan['id']}/accrue-interest",
+        {"through_date": "2026-03-31"},
+        headers={"x-business-id": api.business_id},
+    )
     assert accrued.status == 201, accrued.json()
     in_ledger = accrued.json()["data"]["accrued_interest_cents"]
     assert in_ledger > 0
@@ -238,8 +272,10 @@ def test_a_loan_write_off_also_clears_the_interest_already_in_the_ledger(busines
     assert written["amount"] == listed["amount"] == 1_000_000 + in_ledger
     assert get_entry(api, written["journal_entry_id"])["memo"] == AUTOMATIC_MEMO
     assert lines(api, written["journal_entry_id"]) == {
-        ("BAD_DEBT", "DEBIT"): 1_000_000 + in_ledger, ("NOTES_RECEIVABLE", "CREDIT"): 1_000_000,
-        ("INTEREST_RECEIVABLE", "CREDIT"): in_ledger}
+        ("BAD_DEBT", "DEBIT"): 1_000_000 + in_ledger,
+        ("NOTES_RECEIVABLE", "CREDIT"): 1_000_000,
+        ("INTEREST_RECEIVABLE", "CREDIT"): in_ledger,
+    }
     assert get_instrument(api, loan["id"])["status"] == "written_off"
 
 
@@ -248,8 +284,14 @@ def test_a_backdated_run_skips_a_loan_with_a_later_event(business):
     before the instrument's last event (SPEC §5), so the backdated run leaves it to today's run."""
     api = business()
     set_policy(api, days_past_maturity=30, days_without_payment=None)
-    loan = instrument(api, "lend", start_date="2025-06-01", maturity_date="2026-03-01", interest_rate_bps=500,
-                      cash_ledger_id=api.accounts["CASH"])
+    loan = instrument(
+        api,
+        "lend",
+        start_date="2025-06-01",
+        maturity_date="2026-03-01",
+        interest_rate_bps=500,
+        cash_ledger_id=api.accounts["CASH"],
+    )
     pay_loan(api, loan["id"], 10_000, "2026-05-15")
     before = books(api.business_id)
 
@@ -264,6 +306,7 @@ def test_a_backdated_run_skips_a_loan_with_a_later_event(business):
 
 
 # ---- eligibility re-checked at write time; one failure never stops the others ---------------------------
+
 
 def test_an_invoice_paid_in_full_after_listing_is_skipped_not_failed(business, monkeypatch):
     api = business()
@@ -394,6 +437,7 @@ def test_a_rerun_of_the_date_writes_off_what_failed_and_nothing_twice(business, 
 
 # ---- eligibility edges ----------------------------------------------------------------------------------
 
+
 def test_an_invoice_due_exactly_days_past_due_before_the_run_date_is_eligible(business):
     api = business()
     set_policy(api, days_past_due=90)
@@ -423,7 +467,7 @@ def test_due_dates_are_days_in_the_business_timezone(business):
         set_policy(api, days_past_due=90)
     due_on_the_3rd_in_la = invoice(pacific, "2026-03-04T05:00:00Z")
     invoice(pacific, "2026-03-04T08:30:00Z")  # the 4th in Los Angeles
-    invoice(utc, "2026-03-04T05:00:00Z")      # the 4th in UTC
+    invoice(utc, "2026-03-04T05:00:00Z")  # the 4th in UTC
 
     assert ids(run(pacific, "2026-06-01", dry_run=True)["candidates"]) == {due_on_the_3rd_in_la["id"]}
     assert run(utc, "2026-06-01", dry_run=True)["candidates"] == []
@@ -493,6 +537,7 @@ def test_either_loan_rule_is_enough(business):
 
 # ---- the run endpoint and its summaries ------------------------------------------------------------------
 
+
 def test_a_run_date_in_the_future_is_refused(business):
     api = business()
     set_policy(api)
@@ -525,8 +570,11 @@ def test_a_keyed_run_request_repeated_returns_the_first_summary_and_writes_nothi
     assert len(api.get(f"{api.base}/write-off-runs").json()["data"]) == 1
 
 
-@pytest.mark.parametrize("body", [{"run_date": "2026-13-01"}, {"run_date": "06/01/2026"}, {"dry_run": "yes"},
-                                  {"surprise": True}], ids=["bad-date", "us-date", "dry-run-string", "unknown-field"])
+@pytest.mark.parametrize(
+    "body",
+    [{"run_date": "2026-13-01"}, {"run_date": "06/01/2026"}, {"dry_run": "yes"}, {"surprise": True}],
+    ids=["bad-date", "us-date", "dry-run-string", "unknown-field"],
+)
 def test_an_invalid_run_request_is_refused(business, body):
     api = business()
     set_policy(api)
@@ -590,19 +638,43 @@ def test_a_summary_listing_the_most_items_in_every_category_fits_in_one_item(bus
     api = business()
 
     def listed(n: int, **extra: Any) -> list[dict[str, Any]]:
-        return [{"type": "invoice", "id": str(uuid.uuid4()), "amount": 10**12, "journal_entry_id": str(uuid.uuid4()),
-                 **extra} for _ in range(n)]
+        return [
+            {
+                "type": "invoice",
+                "id": str(uuid.uuid4()),
+                "amount": 10**12,
+                "journal_entry_id": str(uuid.uuid4()),
+                **extra,
+            }
+            for _ in range(n)
+        ]
 
     most = runs.MAX_LISTED
-    summary = {"id": str(uuid.uuid4()), "business_id": api.business_id, "run_date": "2026-06-01", "dry_run": False,
-               "trigger": "schedule", "status": "completed_with_failures", "started_at": NOW.isoformat(),
-               "finished_at": NOW.isoformat(), "candidates": listed(most), "written_off": listed(most),
-               "skipped": listed(most, reason="r" * 300), "failed": listed(most, reason="f" * 500),
-               "totals": {"candidates": most, "written_off": most, "written_off_cents": most * 10**12,
-                          "skipped": most, "failed": most}}
+    summary = {
+        "id": str(uuid.uuid4()),
+        "business_id": api.business_id,
+        "run_date": "2026-06-01",
+        "dry_run": False,
+        "trigger": "schedule",
+        "status": "completed_with_failures",
+        "started_at": NOW.isoformat(),
+        "finished_at": NOW.isoformat(),
+        "candidates": listed(most),
+        "written_off": listed(most),
+        "skipped": listed(most, reason="r" * 300),
+        "failed": listed(most, reason="f" * 500),
+        "totals": {
+            "candidates": most,
+            "written_off": most,
+            "written_off_cents": most * 10**12,
+            "skipped": most,
+            "failed": most,
+        },
+    }
 
-    transactions.commit([policies.save_run(api.business_id, policies.run_from_document(summary))],
-                        token=str(uuid.uuid4()))
+    transactions.commit(
+        [policies.save_run(api.business_id, policies.run_from_document(summary))], token=str(uuid.uuid4())
+    )
 
     assert policies.run_document(policies.get_run(api.business_id, summary["id"])) == summary
 
@@ -611,18 +683,27 @@ def test_a_stored_summary_is_answered_as_the_document_it_was_saved_as(business):
     """A run's item keeps a plain document (items without their unset fields, ISO dates); whatever reads it
     back as a ``WriteOffRun`` answers exactly what that document says, in the response model's shape."""
     api = business()
-    summary = {"id": str(uuid.uuid4()), "business_id": api.business_id, "run_date": "2026-06-01", "dry_run": False,
-               "trigger": "schedule", "status": "completed_with_failures", "started_at": NOW.isoformat(),
-               "finished_at": (NOW + timedelta(seconds=2)).isoformat(),
-               "candidates": [{"type": "loan", "id": str(uuid.uuid4()), "amount": 700}],
-               "written_off": [{"type": "loan", "id": str(uuid.uuid4()), "amount": 700, "journal_entry_id": "e-1"}],
-               "skipped": [{"type": "invoice", "id": str(uuid.uuid4()), "reason": "already written off",
-                            "journal_entry_id": "e-0"},
-                           {"type": "invoice", "id": str(uuid.uuid4()), "reason": "not eligible"}],
-               "failed": [{"type": "invoice", "id": str(uuid.uuid4()), "reason": "boom"}],
-               "totals": {"candidates": 1, "written_off": 1, "written_off_cents": 700, "skipped": 2, "failed": 1}}
-    transactions.commit([policies.save_run(api.business_id, policies.run_from_document(summary))],
-                        token=str(uuid.uuid4()))
+    summary = {
+        "id": str(uuid.uuid4()),
+        "business_id": api.business_id,
+        "run_date": "2026-06-01",
+        "dry_run": False,
+        "trigger": "schedule",
+        "status": "completed_with_failures",
+        "started_at": NOW.isoformat(),
+        "finished_at": (NOW + timedelta(seconds=2)).isoformat(),
+        "candidates": [{"type": "loan", "id": str(uuid.uuid4()), "amount": 700}],
+        "written_off": [{"type": "loan", "id": str(uuid.uuid4()), "amount": 700, "journal_entry_id": "e-1"}],
+        "skipped": [
+            {"type": "invoice", "id": str(uuid.uuid4()), "reason": "already written off", "journal_entry_id": "e-0"},
+            {"type": "invoice", "id": str(uuid.uuid4()), "reason": "not eligible"},
+        ],
+        "failed": [{"type": "invoice", "id": str(uuid.uuid4()), "reason": "boom"}],
+        "totals": {"candidates": 1, "written_off": 1, "written_off_cents": 700, "skipped": 2, "failed": 1},
+    }
+    transactions.commit(
+        [policies.save_run(api.business_id, policies.run_from_document(summary))], token=str(uuid.uuid4())
+    )
 
     response = api.get(f"{api.base}/write-off-runs/{summary['id']}")
 
@@ -653,6 +734,7 @@ def test_another_business_run_is_not_found_and_its_token_is_forbidden(business):
 
 
 # ---- the CLI ----------------------------------------------------------------------------------------------
+
 
 def test_the_cli_dry_run_prints_the_summaries_and_posts_nothing(business, capsys):
     """``ledgerline run-write-offs --dry-run``; moto stands in for a deployed table (``--aws``)."""

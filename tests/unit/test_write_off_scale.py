@@ -47,6 +47,7 @@ OVERHEAD = 50
 
 # ---- moto, made fast enough for 12,000 items ----------------------------------------------------------
 
+
 class _NoTableBackup:
     """moto's ``copy`` module, except that a whole ``Table`` is not deep-copied."""
 
@@ -87,6 +88,7 @@ def write_off_table(moto_table: str, monkeypatch: pytest.MonkeyPatch) -> str:
 
 # ---- seeding --------------------------------------------------------------------------------------------
 
+
 def seed_invoices(business_id: str, count: int, due: datetime) -> None:
     """``count`` open invoices due on or a little before ``due`` (a minute apart), put 25 at a time."""
     _business, chart = chart_store.load(business_id)
@@ -94,13 +96,25 @@ def seed_invoices(business_id: str, count: int, due: datetime) -> None:
     requests = []
     for n in range(count):
         line = InvoiceLine(new_id(), "Filler", None, 5_000, Decimal(1), sales, 5_000)
-        filler = Invoice(id=new_id(), business_id=business_id, external_id=None, invoice_number=f"F-{n}",
-                         customer_external_id=None, sent_at=sent, due_at=due - timedelta(minutes=n), lines=(line,),
-                         memo=None, tags=(), journal_entry_id=new_id(), created_at=sent.isoformat(),
-                         updated_at=sent.isoformat(), outstanding_balance=5_000)
+        filler = Invoice(
+            id=new_id(),
+            business_id=business_id,
+            external_id=None,
+            invoice_number=f"F-{n}",
+            customer_external_id=None,
+            sent_at=sent,
+            due_at=due - timedelta(minutes=n),
+            lines=(line,),
+            memo=None,
+            tags=(),
+            journal_entry_id=new_id(),
+            created_at=sent.isoformat(),
+            updated_at=sent.isoformat(),
+            outstanding_balance=5_000,
+        )
         requests.append({"PutRequest": {"Item": codec.to_item(invoice_item(filler))}})
     for start in range(0, len(requests), 25):
-        pending: dict[str, Any] | None = {table_name(): requests[start:start + 25]}
+        pending: dict[str, Any] | None = {table_name(): requests[start : start + 25]}
         while pending:
             pending = dynamodb_client().batch_write_item(RequestItems=pending).get("UnprocessedItems") or None
 
@@ -112,6 +126,7 @@ def chart_items(business_id: str) -> int:
 
 
 # ---- the test -------------------------------------------------------------------------------------------
+
 
 def test_a_run_reads_in_proportion_to_its_candidates_not_the_table(business):
     api = business("Big Co")

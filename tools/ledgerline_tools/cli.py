@@ -46,8 +46,10 @@ def _target_table(args: argparse.Namespace) -> None:
         os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
         os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
     elif not args.aws:
-        sys.exit("ledgerline: set AWS_ENDPOINT_URL_DYNAMODB or --endpoint-url (e.g. http://127.0.0.1:8000), "
-                 "or pass --aws to use the AWS account of your environment with LEDGER_TABLE_NAME.")
+        sys.exit(
+            "ledgerline: set AWS_ENDPOINT_URL_DYNAMODB or --endpoint-url (e.g. http://127.0.0.1:8000), "
+            "or pass --aws to use the AWS account of your environment with LEDGER_TABLE_NAME."
+        )
     elif not os.environ.get("LEDGER_TABLE_NAME"):
         sys.exit("ledgerline: --aws needs LEDGER_TABLE_NAME (the deployed stack's table).")
     else:
@@ -64,8 +66,10 @@ def _refuse_without_an_aws_session() -> None:
 
     session = boto3.session.Session()
     if not session.region_name:
-        sys.exit("ledgerline: --aws needs a region: set AWS_DEFAULT_REGION to the stack's (samconfig.toml's region), "
-                 "or use a profile that has one (AWS_PROFILE)")
+        sys.exit(
+            "ledgerline: --aws needs a region: set AWS_DEFAULT_REGION to the stack's (samconfig.toml's region), "
+            "or use a profile that has one (AWS_PROFILE)"
+        )
     if session.get_credentials() is None:
         sys.exit("ledgerline: --aws found no AWS credentials: `aws configure` or `aws sso login`, or set AWS_PROFILE")
 
@@ -92,8 +96,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
     if args.cors_origins is not None:  # refused before anything starts, as CloudFormation would refuse it
         template.check_parameter(template.CORS_PARAMETER, args.cors_origins, label="--cors-origins")
     use_local_cursor_secret()
-    local_run.serve(port=args.port, dynamodb_port=args.dynamodb_port, in_memory=args.in_memory,
-                    cors_origins=args.cors_origins)
+    local_run.serve(
+        port=args.port, dynamodb_port=args.dynamodb_port, in_memory=args.in_memory, cors_origins=args.cors_origins
+    )
 
 
 def cmd_create_business(args: argparse.Namespace) -> None:
@@ -138,8 +143,10 @@ def cmd_invoke(args: argparse.Namespace) -> None:
     environment = lambda_environment.resolve(args.logical_id)
     unset_queue = environment.unset_queue()
     if unset_queue and args.aws:  # the deployed worker should get what the deployed scheduler would send
-        sys.exit(f"ledgerline: {args.logical_id} sends to the write-off queue: with --aws, set {unset_queue[0]} to "
-                 "the deployed stack's WriteOffQueue URL")
+        sys.exit(
+            f"ledgerline: {args.logical_id} sends to the write-off queue: with --aws, set {unset_queue[0]} to "
+            "the deployed stack's WriteOffQueue URL"
+        )
     for name in environment.unresolved:
         print(f"ledgerline invoke: {name} cannot be resolved locally and is left unset", file=sys.stderr)
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
@@ -177,8 +184,10 @@ def cmd_run_write_offs(args: argparse.Namespace) -> None:
     business_ids = [args.business_id] if args.business_id else policies.businesses_with_enabled_policy()
     # Powertools flushes EMF metrics to stdout once 100 values pile up; keep stdout the summaries' JSON.
     with contextlib.redirect_stdout(sys.stderr), LocalQueue(workers=args.workers) as local:
-        summaries = [write_offs.run_for_business(business_id, run_date, dry_run=args.dry_run, trigger="cli")
-                     for business_id in business_ids]
+        summaries = [
+            write_offs.run_for_business(business_id, run_date, dry_run=args.dry_run, trigger="cli")
+            for business_id in business_ids
+        ]
         local.drain()  # a run of more than 50 candidates went through the queue: wait for its chunks
         summaries = [policies.get_run(s.business_id, s.id) or s if s.status == "running" else s for s in summaries]
     _print([policies.run_document(summary) for summary in summaries])
@@ -238,8 +247,7 @@ def cmd_events(args: argparse.Namespace) -> None:
         print("\n".join(f"wrote {path}" for path in written) or "events/ is up to date")
         return
     if stale := events.stale():
-        sys.exit("ledgerline: out of date (run `ledgerline events --write`): "
-                 + ", ".join(path.name for path in stale))
+        sys.exit("ledgerline: out of date (run `ledgerline events --write`): " + ", ".join(path.name for path in stale))
     print("events/ is up to date")
 
 
@@ -251,10 +259,18 @@ def cmd_new_endpoint(args: argparse.Namespace) -> None:
 
 
 COMMANDS = {
-    "serve": cmd_serve, "create-business": cmd_create_business, "create-token": cmd_create_token,
-    "revoke-token": cmd_revoke_token, "invoke": cmd_invoke, "run-write-offs": cmd_run_write_offs,
-    "export": cmd_export, "rebuild-periods": cmd_rebuild_periods, "upgrade-business": cmd_upgrade_business,
-    "openapi": cmd_openapi, "events": cmd_events, "new-endpoint": cmd_new_endpoint,
+    "serve": cmd_serve,
+    "create-business": cmd_create_business,
+    "create-token": cmd_create_token,
+    "revoke-token": cmd_revoke_token,
+    "invoke": cmd_invoke,
+    "run-write-offs": cmd_run_write_offs,
+    "export": cmd_export,
+    "rebuild-periods": cmd_rebuild_periods,
+    "upgrade-business": cmd_upgrade_business,
+    "openapi": cmd_openapi,
+    "events": cmd_events,
+    "new-endpoint": cmd_new_endpoint,
 }
 
 

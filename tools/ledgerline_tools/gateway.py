@@ -66,9 +66,14 @@ class Cors:
     def from_template(cls, configuration: dict[str, Any] | None) -> "Cors | None":
         if not configuration:
             return None
-        return cls(_names(configuration.get("AllowOrigins")), _names(configuration.get("AllowMethods")),
-                   _names(configuration.get("AllowHeaders")), _names(configuration.get("ExposeHeaders")),
-                   configuration.get("MaxAge"), bool(configuration.get("AllowCredentials")))
+        return cls(
+            _names(configuration.get("AllowOrigins")),
+            _names(configuration.get("AllowMethods")),
+            _names(configuration.get("AllowHeaders")),
+            _names(configuration.get("ExposeHeaders")),
+            configuration.get("MaxAge"),
+            bool(configuration.get("AllowCredentials")),
+        )
 
     def allowed_origin(self, origin: str | None) -> str | None:
         """What Access-Control-Allow-Origin says to this Origin: ``*``, the origin itself, or nothing."""
@@ -80,23 +85,31 @@ class Cors:
 
     @staticmethod
     def is_preflight(method: str, headers: dict[str, str]) -> bool:
-        return method == "OPTIONS" and bool(_header(headers, "origin")) \
+        return (
+            method == "OPTIONS"
+            and bool(_header(headers, "origin"))
             and bool(_header(headers, "access-control-request-method"))
+        )
 
     def preflight(self, headers: dict[str, str]) -> HttpResponse:
         """API Gateway's own answer to a preflight: 204, with the Allow headers only if all of it is allowed."""
         allow_origin = self.allowed_origin(_header(headers, "origin"))
         method = (_header(headers, "access-control-request-method") or "").strip().upper()
-        requested = [name.strip().lower() for name in (_header(headers, "access-control-request-headers") or "")
-                     .split(",") if name.strip()]
+        requested = [
+            name.strip().lower()
+            for name in (_header(headers, "access-control-request-headers") or "").split(",")
+            if name.strip()
+        ]
         method_allowed = "*" in self.allow_methods or method in (m.upper() for m in self.allow_methods)
         allowed_headers = {name.lower() for name in self.allow_headers}
         headers_allowed = "*" in allowed_headers or all(name in allowed_headers for name in requested)
         if allow_origin is None or not method_allowed or not headers_allowed:
             return HttpResponse(204)
-        answer = {"access-control-allow-origin": allow_origin,
-                  "access-control-allow-methods": ",".join(self.allow_methods),
-                  "access-control-allow-headers": ",".join(self.allow_headers)}
+        answer = {
+            "access-control-allow-origin": allow_origin,
+            "access-control-allow-methods": ",".join(self.allow_methods),
+            "access-control-allow-headers": ",".join(self.allow_headers),
+        }
         if self.max_age is not None:
             answer["access-control-max-age"] = str(self.max_age)
         if self.allow_credentials:
@@ -145,8 +158,16 @@ class LocalGateway:
                 return route, {k: unquote(v) for k, v in found.groupdict().items()}
         return None
 
-    def handle(self, method: str, raw_path: str, raw_query: str, headers: dict[str, str], body: bytes, *,
-               request_id: str | None = None) -> HttpResponse:
+    def handle(
+        self,
+        method: str,
+        raw_path: str,
+        raw_query: str,
+        headers: dict[str, str],
+        body: bytes,
+        *,
+        request_id: str | None = None,
+    ) -> HttpResponse:
         """The answer API Gateway would give; ``request_id`` is the request's (its ``apigw-requestid``)."""
         method = method.upper()
         if self.cors is None:
@@ -155,8 +176,9 @@ class LocalGateway:
             return self.cors.preflight(headers)
         return self.cors.apply(self._handle(method, raw_path, raw_query, headers, body, request_id), headers)
 
-    def _handle(self, method: str, raw_path: str, raw_query: str, headers: dict[str, str], body: bytes,
-                request_id: str | None) -> HttpResponse:
+    def _handle(
+        self, method: str, raw_path: str, raw_query: str, headers: dict[str, str], body: bytes, request_id: str | None
+    ) -> HttpResponse:
         matched = self.match(method, raw_path)
         if matched is None:
             return _gateway_answer(404, "Not Found")
@@ -176,8 +198,16 @@ class LocalGateway:
             return _gateway_answer(500, "Internal Server Error")
         return self._response(result)
 
-    def _event(self, route: tpl.Route, method: str, raw_path: str, raw_query: str, headers: dict[str, str],
-               body: bytes, path_params: dict[str, str]) -> dict[str, Any]:
+    def _event(
+        self,
+        route: tpl.Route,
+        method: str,
+        raw_path: str,
+        raw_query: str,
+        headers: dict[str, str],
+        body: bytes,
+        path_params: dict[str, str],
+    ) -> dict[str, Any]:
         lowered: dict[str, str] = {}
         for name, value in headers.items():
             key = name.lower()
@@ -202,8 +232,13 @@ class LocalGateway:
                 "apiId": "local",
                 "domainName": lowered.get("host", "127.0.0.1"),
                 "domainPrefix": "local",
-                "http": {"method": method, "path": unquote(raw_path), "protocol": "HTTP/1.1",
-                         "sourceIp": "127.0.0.1", "userAgent": lowered.get("user-agent", "")},
+                "http": {
+                    "method": method,
+                    "path": unquote(raw_path),
+                    "protocol": "HTTP/1.1",
+                    "sourceIp": "127.0.0.1",
+                    "userAgent": lowered.get("user-agent", ""),
+                },
                 "requestId": str(uuid.uuid4()),
                 "routeKey": route.route_key,
                 "stage": "$default",
@@ -225,7 +260,8 @@ class LocalGateway:
         if not identity:
             return _gateway_answer(401, "Unauthorized")
         request = {
-            "version": "2.0", "type": "REQUEST",
+            "version": "2.0",
+            "type": "REQUEST",
             "routeArn": f"arn:aws:execute-api:local:000000000000:local/$default/{event['routeKey'].replace(' ', '')}",
             "identitySource": [identity],
             **{k: v for k, v in event.items() if k not in ("version", "body", "isBase64Encoded")},

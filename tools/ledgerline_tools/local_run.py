@@ -37,8 +37,10 @@ def shown(path: Path) -> str:
 def refuse_busy_ports(port: int, dynamodb_port: int) -> None:
     for busy in (port, dynamodb_port):
         if dynamodb_local.port_in_use(busy):
-            sys.exit(f"ledgerline: port {busy} is in use — {ANOTHER_RUN} "
-                     f"(If not, pick free ports: make run PORT={port + 1} DYNAMODB_PORT={dynamodb_port + 1}.)")
+            sys.exit(
+                f"ledgerline: port {busy} is in use — {ANOTHER_RUN} "
+                f"(If not, pick free ports: make run PORT={port + 1} DYNAMODB_PORT={dynamodb_port + 1}.)"
+            )
 
 
 @contextmanager
@@ -119,23 +121,28 @@ def _serve_over(dynamodb_endpoint: str, port: int, api_url: str, cors_origins: s
 
 
 def banner(demo: dict[str, Any], created: bool, cors: Any = None) -> None:
-    allowed = f"allowed origins {', '.join(cors.allow_origins)}" if cors else "off (--cors-origins to allow a browser app)"
+    allowed = (
+        f"allowed origins {', '.join(cors.allow_origins)}" if cors else "off (--cors-origins to allow a browser app)"
+    )
     print(f"""
-Ledgerline is running at {demo['api_url']}   (Ctrl-C stops it and DynamoDB Local)
-  DynamoDB Local: {demo['dynamodb_endpoint']}   table: {os.environ.get('LEDGER_TABLE_NAME', 'ledgerline')}
-  OpenAPI: {demo['api_url']}/openapi.json   Swagger UI: {demo['api_url']}/docs
+Ledgerline is running at {demo["api_url"]}   (Ctrl-C stops it and DynamoDB Local)
+  DynamoDB Local: {demo["dynamodb_endpoint"]}   table: {os.environ.get("LEDGER_TABLE_NAME", "ledgerline")}
+  OpenAPI: {demo["api_url"]}/openapi.json   Swagger UI: {demo["api_url"]}/docs
   CORS: {allowed}
-  Demo business {'(new)' if created else '(existing)'}: {demo['business_id']}
-  Token: {demo['token']}
+  Demo business {"(new)" if created else "(existing)"}: {demo["business_id"]}
+  Token: {demo["token"]}
   Saved in {shown(localstack.DEMO_FILE)}
 
 Ledger accounts:""")
     for stable_name, account_id in demo["ledger_accounts"].items():
         print(f"  {stable_name:<24} {account_id}")
-    print(f"""
+    print(
+        f"""
 Try it:
-  curl -s {demo['api_url']}/v1/businesses/{demo['business_id']}/reports/trial-balance \\
-    -H 'Authorization: Bearer {demo['token']}'
+  curl -s {demo["api_url"]}/v1/businesses/{demo["business_id"]}/reports/trial-balance \\
+    -H 'Authorization: Bearer {demo["token"]}'
 
 Each request is logged below: time, method and path, status, latency, apigw-requestid.
-""", flush=True)
+""",
+        flush=True,
+    )

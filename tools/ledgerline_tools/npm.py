@@ -22,12 +22,25 @@ def install(package: str, version: str, into: Path, *, expected_mb: int, say: Sa
     """``npm install package@version`` under ``into`` (no manifest, no scripts); RuntimeError if it fails."""
     npm = shutil.which("npm")
     if not npm:
-        raise RuntimeError(f"npm not found: {package}@{version} comes from the npm registry; install Node.js 18+ "
-                           "with npm (e.g. `apt-get install nodejs npm`).")
+        raise RuntimeError(
+            f"npm not found: {package}@{version} comes from the npm registry; install Node.js 18+ "
+            "with npm (e.g. `apt-get install nodejs npm`)."
+        )
     # --prefix keeps it out of any package.json of the repo; --no-save leaves no manifest behind;
     # --ignore-scripts guarantees nothing beyond the registry tarballs is fetched.
-    command = [npm, "install", "--prefix", str(into), "--no-save", "--no-audit", "--no-fund", "--ignore-scripts",
-               "--no-progress", "--loglevel=error", f"{package}@{version}"]
+    command = [
+        npm,
+        "install",
+        "--prefix",
+        str(into),
+        "--no-save",
+        "--no-audit",
+        "--no-fund",
+        "--ignore-scripts",
+        "--no-progress",
+        "--loglevel=error",
+        f"{package}@{version}",
+    ]
     if say is None:
         result = subprocess.run(command, capture_output=True, text=True, cwd=into, check=False)
         output = f"{result.stdout[-2000:]}{result.stderr[-2000:]}"

@@ -53,31 +53,56 @@ DESCRIPTION = (
 CONTACT = {"name": "Ledgerline maintainers"}
 LICENSE = {"name": "Proprietary", "identifier": "LicenseRef-Proprietary"}
 SERVERS = [
-    {"url": "/", "description": "Where this document is served from: `make run` serves it at "
-                                "http://127.0.0.1:3000/openapi.json (Swagger UI at /docs), so Try it out calls the "
-                                "local API (its demo business and token are in `.local/demo.json`)."},
-    {"url": "https://{apiId}.execute-api.{region}.amazonaws.com",
-     "description": "A deployment of template.yaml: the HTTP API's default endpoint (the stack's `ApiUrl` output).",
-     "variables": {"apiId": {"default": "abcde12345", "description": "The HTTP API's id (`LedgerApi`)."},
-                   "region": {"default": "us-east-1", "description": "The AWS Region of the stack."}}},
+    {
+        "url": "/",
+        "description": "Where this document is served from: `make run` serves it at "
+        "http://127.0.0.1:3000/openapi.json (Swagger UI at /docs), so Try it out calls the "
+        "local API (its demo business and token are in `.local/demo.json`).",
+    },
+    {
+        "url": "https://{apiId}.execute-api.{region}.amazonaws.com",
+        "description": "A deployment of template.yaml: the HTTP API's default endpoint (the stack's `ApiUrl` output).",
+        "variables": {
+            "apiId": {"default": "abcde12345", "description": "The HTTP API's id (`LedgerApi`)."},
+            "region": {"default": "us-east-1", "description": "The AWS Region of the stack."},
+        },
+    },
 ]
 TAGS = [
-    {"name": "ledger", "description": "The chart of accounts, journal entries (custom entries, their reversal, "
-                                      "listings) and the trial balance. Amounts are integer cents; every entry "
-                                      "balances."},
-    {"name": "invoices", "description": "Invoices (Dr Accounts Receivable / Cr revenue), their payments and "
-                                        "write-offs (and the deletion of a write-off), and voiding."},
-    {"name": "loans", "description": "Debt instruments the business borrowed or lent (DayZero-compatible, "
-                                     "`/api/v1`, `x-business-id` required): payments, further draws, interest "
-                                     "accruals and accrual runs, the debt schedule, projected payment schedules "
-                                     "and write-offs."},
-    {"name": "bank transactions", "description": "Bank transactions imported into the ledger (cash against a "
-                                                 "category), which a loan payment can claim and rebook."},
-    {"name": "write-off runs", "description": "The business's write-off policy, and runs of the write-off job: the "
-                                              "daily schedule's, on demand, and dry runs, with their summaries."},
-    {"name": "statements & close", "description": "Financial statements as of any date (balance sheet, profit "
-                                                  "and loss, an account's general ledger, receivables aging), and "
-                                                  "closing the books through a day."},
+    {
+        "name": "ledger",
+        "description": "The chart of accounts, journal entries (custom entries, their reversal, "
+        "listings) and the trial balance. Amounts are integer cents; every entry "
+        "balances.",
+    },
+    {
+        "name": "invoices",
+        "description": "Invoices (Dr Accounts Receivable / Cr revenue), their payments and "
+        "write-offs (and the deletion of a write-off), and voiding.",
+    },
+    {
+        "name": "loans",
+        "description": "Debt instruments the business borrowed or lent (DayZero-compatible, "
+        "`/api/v1`, `x-business-id` required): payments, further draws, interest "
+        "accruals and accrual runs, the debt schedule, projected payment schedules "
+        "and write-offs.",
+    },
+    {
+        "name": "bank transactions",
+        "description": "Bank transactions imported into the ledger (cash against a "
+        "category), which a loan payment can claim and rebook.",
+    },
+    {
+        "name": "write-off runs",
+        "description": "The business's write-off policy, and runs of the write-off job: the "
+        "daily schedule's, on demand, and dry runs, with their summaries.",
+    },
+    {
+        "name": "statements & close",
+        "description": "Financial statements as of any date (balance sheet, profit "
+        "and loss, an account's general ledger, receivables aging), and "
+        "closing the books through a day.",
+    },
     {"name": "exports", "description": "The journal as a file for other tools: beancount or CSV."},
 ]
 """The top-level tags, one per area of the API, in the order Swagger UI lists them."""
@@ -105,37 +130,113 @@ UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-
 
 # Seed 001, copied as written (order included).
 API_ERROR_TYPES = [
-    "ResourceArchived", "AuthFailure", "Plaid", "Stripe", "InvalidState", "ResourceNotFound",
-    "InvalidParameters", "JsonSerialization", "Unknown", "BadRequest", "PaginationCursor", "Conflict",
+    "ResourceArchived",
+    "AuthFailure",
+    "Plaid",
+    "Stripe",
+    "InvalidState",
+    "ResourceNotFound",
+    "InvalidParameters",
+    "JsonSerialization",
+    "Unknown",
+    "BadRequest",
+    "PaginationCursor",
+    "Conflict",
     "LedgerOperationFailed",
 ]
 API_ENUM_ERROR_TYPES = [
-    "AccessCodeInvalid", "BalanceSheetDoesNotBalance", "BalanceSheetMissingAccount", "BankStatementParserError",
-    "BillStateError", "BulkCategorizeFailure", "BulkMatchFailure", "BusinessTaskAlreadyCompleted",
-    "BusinessTaskDeleted", "CalendlyOAuthError", "CallBookingError", "CantUpdateTransactionInCustomerPayout",
-    "CantUpdateTransactionInVendorPayout", "CheckPayrollConfigNotFound", "CheckPayrollServiceNotFound",
-    "ClerkUserAlreadyExists", "ConflictingQueryParams", "CustomAccountAlreadyExists",
-    "CustomTransactionCsvParsingError", "CustomTransactionUploadFailure", "CustomerPayoutInputFormatError",
-    "DoesNotMatchExistingEntity", "EmptyBatchRequest", "ExpenseParserError",
-    "ExternalAccountBalanceReconciliationError", "ExternalIdConflict", "InvalidCategory",
-    "InvalidEffectiveDate", "InvalidLedgerOperation", "InvalidMonthlyAverageRange", "InvalidMultiPartRequest",
-    "InvalidPaginationCursor", "InvalidPayload", "InvoiceDeleted", "InvoiceNotFound",
-    "InvoiceReferenceMismatch", "InvoiceStateError", "ManualRateLimit", "MultipleTagKeyFiltersUnsupported",
-    "NoCognitoUserFound", "NoOpeningBalanceFound", "NotYetReconciled", "OnePasswordApiError",
-    "OnePasswordItemNotFound", "OnePasswordVaultNotFound", "OpenAICategorizationError", "PaymentLinkInvalid",
-    "PayrollStateError", "PeriodIsClosed", "PeriodNotClosed", "PhoneNumberAlreadyRegistered", "PlaidApiError",
-    "PlaidConnectionBroken", "PlaidCreateLinkTokenError", "PlaidCredentialsNotConfigured",
-    "PlaidExchangePublicTokenError", "PlaidGetInstitutionByIdError", "PlaidGetItemError",
-    "PlaidInvalidEnvironment", "PlaidItemAlreadyExists", "PlaidItemNotFound", "PlaidProcessorApiError",
-    "PlaidUnlinkItemError", "QueryParamFormat", "QueryParamMissing", "QuickbooksBrokenConnection",
-    "QuickbooksConnectionAlreadyExists", "QuickbooksConnectionAlreadySyncing", "QuickbooksConnectionMissing",
-    "QuickbooksConnectionNotActivated", "QuickbooksInvalidRequest", "QuickbooksInvalidState",
-    "QuickbooksNoMatchingAccount", "QuickbooksNonPostingAccountType", "QuickbooksNotConfigured",
-    "QuickbooksOAuthCallbackInvalid", "QuickbooksOAuthError", "QuickbooksTokenExpired", "ResourceArchived",
-    "ScheduleCNotConfigured", "SmsNotEnabled", "SpecifiedBadRequest", "SpecifiedIdNotFound",
-    "SplitTransactionError", "StepEvaluationBadRequest", "StripeConnectAccountIdNotFound",
-    "StripeCredentialsNotConfigured", "StripeGetBalanceForConnectAccountFailure",
-    "StripeRedirectOrRefreshUrlNotConfigured", "TagFilterNotFound", "UnexpectedQueryParam", "UnitAccountsInUse",
+    "AccessCodeInvalid",
+    "BalanceSheetDoesNotBalance",
+    "BalanceSheetMissingAccount",
+    "BankStatementParserError",
+    "BillStateError",
+    "BulkCategorizeFailure",
+    "BulkMatchFailure",
+    "BusinessTaskAlreadyCompleted",
+    "BusinessTaskDeleted",
+    "CalendlyOAuthError",
+    "CallBookingError",
+    "CantUpdateTransactionInCustomerPayout",
+    "CantUpdateTransactionInVendorPayout",
+    "CheckPayrollConfigNotFound",
+    "CheckPayrollServiceNotFound",
+    "ClerkUserAlreadyExists",
+    "ConflictingQueryParams",
+    "CustomAccountAlreadyExists",
+    "CustomTransactionCsvParsingError",
+    "CustomTransactionUploadFailure",
+    "CustomerPayoutInputFormatError",
+    "DoesNotMatchExistingEntity",
+    "EmptyBatchRequest",
+    "ExpenseParserError",
+    "ExternalAccountBalanceReconciliationError",
+    "ExternalIdConflict",
+    "InvalidCategory",
+    "InvalidEffectiveDate",
+    "InvalidLedgerOperation",
+    "InvalidMonthlyAverageRange",
+    "InvalidMultiPartRequest",
+    "InvalidPaginationCursor",
+    "InvalidPayload",
+    "InvoiceDeleted",
+    "InvoiceNotFound",
+    "InvoiceReferenceMismatch",
+    "InvoiceStateError",
+    "ManualRateLimit",
+    "MultipleTagKeyFiltersUnsupported",
+    "NoCognitoUserFound",
+    "NoOpeningBalanceFound",
+    "NotYetReconciled",
+    "OnePasswordApiError",
+    "OnePasswordItemNotFound",
+    "OnePasswordVaultNotFound",
+    "OpenAICategorizationError",
+    "PaymentLinkInvalid",
+    "PayrollStateError",
+    "PeriodIsClosed",
+    "PeriodNotClosed",
+    "PhoneNumberAlreadyRegistered",
+    "PlaidApiError",
+    "PlaidConnectionBroken",
+    "PlaidCreateLinkTokenError",
+    "PlaidCredentialsNotConfigured",
+    "PlaidExchangePublicTokenError",
+    "PlaidGetInstitutionByIdError",
+    "PlaidGetItemError",
+    "PlaidInvalidEnvironment",
+    "PlaidItemAlreadyExists",
+    "PlaidItemNotFound",
+    "PlaidProcessorApiError",
+    "PlaidUnlinkItemError",
+    "QueryParamFormat",
+    "QueryParamMissing",
+    "QuickbooksBrokenConnection",
+    "QuickbooksConnectionAlreadyExists",
+    "QuickbooksConnectionAlreadySyncing",
+    "QuickbooksConnectionMissing",
+    "QuickbooksConnectionNotActivated",
+    "QuickbooksInvalidRequest",
+    "QuickbooksInvalidState",
+    "QuickbooksNoMatchingAccount",
+    "QuickbooksNonPostingAccountType",
+    "QuickbooksNotConfigured",
+    "QuickbooksOAuthCallbackInvalid",
+    "QuickbooksOAuthError",
+    "QuickbooksTokenExpired",
+    "ResourceArchived",
+    "ScheduleCNotConfigured",
+    "SmsNotEnabled",
+    "SpecifiedBadRequest",
+    "SpecifiedIdNotFound",
+    "SplitTransactionError",
+    "StepEvaluationBadRequest",
+    "StripeConnectAccountIdNotFound",
+    "StripeCredentialsNotConfigured",
+    "StripeGetBalanceForConnectAccountFailure",
+    "StripeRedirectOrRefreshUrlNotConfigured",
+    "TagFilterNotFound",
+    "UnexpectedQueryParam",
+    "UnitAccountsInUse",
     "WrongAnswerType",
 ]
 
@@ -154,13 +255,19 @@ ERROR_SCHEMAS: dict[str, dict[str, Any]] = {
         "type": "object",
         "description": "An error object returned in API error responses.",
         "properties": {
-            "type": {**_ref("ApiErrorType"),
-                     "description": "A fixed category for the error, helpful for categorizing and processing errors."},
+            "type": {
+                **_ref("ApiErrorType"),
+                "description": "A fixed category for the error, helpful for categorizing and processing errors.",
+            },
             "description": {"type": "string", "description": "A human-readable error description."},
-            "error_enum": _nullable(_ref("ApiEnumErrorType"), description=(
-                "A stable, machine-readable identifier for programmatically handling specific error conditions. "
-                "Only present for 4xx client errors—not included for 5xx server errors. Use this instead of "
-                "parsing the description field, as enum values remain stable across API versions.")),
+            "error_enum": _nullable(
+                _ref("ApiEnumErrorType"),
+                description=(
+                    "A stable, machine-readable identifier for programmatically handling specific error conditions. "
+                    "Only present for 4xx client errors—not included for 5xx server errors. Use this instead of "
+                    "parsing the description field, as enum values remain stable across API versions."
+                ),
+            ),
             "meta": _nullable({"type": "object"}, description="Optional additional information about the error."),
         },
         "required": ["type", "description"],
@@ -174,11 +281,16 @@ ERROR_SCHEMAS: dict[str, dict[str, Any]] = {
     "AccountIdentifier": {
         "oneOf": [
             {**_ref("AccountId"), "description": "ID of the account.", "title": "Account ID"},
-            {**_ref("AccountStableName"), "description": "Stable name associated with the account.",
-             "title": "Account Stable Name"},
+            {
+                **_ref("AccountStableName"),
+                "description": "Stable name associated with the account.",
+                "title": "Account Stable Name",
+            },
         ],
-        "discriminator": {"propertyName": "type",
-                          "mapping": {"AccountId": REF + "AccountId", "StableName": REF + "AccountStableName"}},
+        "discriminator": {
+            "propertyName": "type",
+            "mapping": {"AccountId": REF + "AccountId", "StableName": REF + "AccountStableName"},
+        },
     },
     "ErrorDetail": {
         "type": "object",
@@ -199,7 +311,11 @@ ERROR_SCHEMAS: dict[str, dict[str, Any]] = {
         "type": "object",
         "title": "ValidationError",
         "properties": {
-            "loc": {"type": "array", "title": "Location", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
+            "loc": {
+                "type": "array",
+                "title": "Location",
+                "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+            },
             "msg": {"type": "string", "title": "Message"},
             "type": {"type": "string", "title": "Error Type"},
             "input": {"title": "Input"},
@@ -217,15 +333,19 @@ ERROR_SCHEMAS: dict[str, dict[str, Any]] = {
 }
 
 IDEMPOTENCY_KEY = {
-    "name": "Idempotency-Key", "in": "header", "required": False,
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
     "description": "Makes the request safe to retry: the same key with the same request returns the first "
-                   "response and posts nothing more; with a different request it is a 409. Kept 7 days.",
+    "response and posts nothing more; with a different request it is a 409. Kept 7 days.",
     "schema": {"type": "string", "minLength": 1, "maxLength": 255},
 }
 BUSINESS_HEADER = {
-    "name": "x-business-id", "in": "header", "required": True,
+    "name": "x-business-id",
+    "in": "header",
+    "required": True,
     "description": "The business this request acts for: its id, a UUID (seed 000: `x-business-id: <business "
-                   "uuid>`). Where the path names a business too, they must be equal.",
+    "uuid>`). Where the path names a business too, they must be equal.",
     # A plain string, not ``format: uuid``: generated clients (openapi-python-client) would type it as a UUID
     # object and could not send it as a header.
     "schema": {"type": "string", "pattern": UUID_PATTERN},
@@ -233,8 +353,10 @@ BUSINESS_HEADER = {
 
 
 def _answer(description: str, schema: str, example: Any, headers: dict[str, Any] | None = None) -> dict[str, Any]:
-    answer: dict[str, Any] = {"description": description,
-                              "content": {JSON: {"schema": _ref(schema), "example": example}}}
+    answer: dict[str, Any] = {
+        "description": description,
+        "content": {JSON: {"schema": _ref(schema), "example": example}},
+    }
     if headers:
         answer["headers"] = headers
     return answer
@@ -245,42 +367,81 @@ def _error_answers(family: Family, method: str, authorized: bool) -> dict[str, d
     loans = family is LOANS
     shape = "ErrorDetail" if loans else "ApiError"
     too_long = "String should have at most 1000 characters"
-    invalid = (family.error(InvalidRequest("memo", too_long)) if loans else family.validation(
-        [{"loc": ("body", "memo"), "msg": too_long, "type": "string_too_long", "ctx": {"max_length": 1000}}]))
+    invalid = (
+        family.error(InvalidRequest("memo", too_long))
+        if loans
+        else family.validation(
+            [{"loc": ("body", "memo"), "msg": too_long, "type": "string_too_long", "ctx": {"max_length": 1000}}]
+        )
+    )
     answers = {
-        "400": _answer("Bad Request - Invalid input" if loans else
-                       "Invalid request: a field breaks a rule (named in `meta.errors`), malformed JSON, an unknown "
-                       "account or a tampered cursor.", shape, invalid),
-        "403": _answer("Forbidden - Insufficient permissions" if loans else "The token may not act for this business.",
-                       shape, family.error(Forbidden("This token may not act for that business."))),
-        "404": _answer("Not Found - Resource does not exist" if loans else
-                       "The business or an object named in the path does not exist (or belongs to another business).",
-                       shape, family.error(NotFound("Journal entry", EXAMPLE_ID))),
-        "500": _answer("Unexpected failure: a generic body with the request id, never a stack trace.",
-                       shape, family.internal_error(EXAMPLE_ID)),
-        "503": _answer("The ledger stayed busy or unreachable through bounded retries (`SERVICE_UNAVAILABLE`, "
-                       "`DATABASE_UNAVAILABLE`: nothing was posted), or it never confirmed a write "
-                       "(`OUTCOME_UNKNOWN`, `PARTLY_POSTED`: retrying with the same Idempotency-Key is safe). "
-                       "Retry after `Retry-After` seconds.",
-                       shape, family.error(ServiceBusy()),
-                       {"Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "integer"}}}),
+        "400": _answer(
+            "Bad Request - Invalid input"
+            if loans
+            else "Invalid request: a field breaks a rule (named in `meta.errors`), malformed JSON, an unknown "
+            "account or a tampered cursor.",
+            shape,
+            invalid,
+        ),
+        "403": _answer(
+            "Forbidden - Insufficient permissions" if loans else "The token may not act for this business.",
+            shape,
+            family.error(Forbidden("This token may not act for that business.")),
+        ),
+        "404": _answer(
+            "Not Found - Resource does not exist"
+            if loans
+            else "The business or an object named in the path does not exist (or belongs to another business).",
+            shape,
+            family.error(NotFound("Journal entry", EXAMPLE_ID)),
+        ),
+        "500": _answer(
+            "Unexpected failure: a generic body with the request id, never a stack trace.",
+            shape,
+            family.internal_error(EXAMPLE_ID),
+        ),
+        "503": _answer(
+            "The ledger stayed busy or unreachable through bounded retries (`SERVICE_UNAVAILABLE`, "
+            "`DATABASE_UNAVAILABLE`: nothing was posted), or it never confirmed a write "
+            "(`OUTCOME_UNKNOWN`, `PARTLY_POSTED`: retrying with the same Idempotency-Key is safe). "
+            "Retry after `Retry-After` seconds.",
+            shape,
+            family.error(ServiceBusy()),
+            {"Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "integer"}}},
+        ),
     }
     if authorized:
-        answers["401"] = _answer("Unauthorized - Authentication required" if loans else
-                                 "Missing, malformed, unknown, expired or revoked token (API Gateway's own body).",
-                                 "GatewayError", {"message": "Unauthorized"})
+        answers["401"] = _answer(
+            "Unauthorized - Authentication required"
+            if loans
+            else "Missing, malformed, unknown, expired or revoked token (API Gateway's own body).",
+            "GatewayError",
+            {"message": "Unauthorized"},
+        )
     if method in MUTATING:
-        answers["409"] = _answer("Conflict - Resource already exists" if loans else
-                                 "Conflict: an Idempotency-Key or external_id reused with a different request, "
-                                 "or the object's state forbids the change. Nothing was posted.",
-                                 shape, family.error(IdempotencyKeyReused()))
+        answers["409"] = _answer(
+            "Conflict - Resource already exists"
+            if loans
+            else "Conflict: an Idempotency-Key or external_id reused with a different request, "
+            "or the object's state forbids the change. Nothing was posted.",
+            shape,
+            family.error(IdempotencyKeyReused()),
+        )
     if method in WITH_BODY:
         limit = f"{MAX_BODY_BYTES // 1024} KB"
-        answers["413"] = _answer(f"The request body exceeds {limit}.", shape,
-                                 family.error(PayloadTooLarge(f"The request body exceeds {limit}.")))
-        unsupported = "The request body must be JSON sent as 'Content-Type: application/json' (charset optional, UTF-8)."
-        answers["415"] = _answer("A non-empty body that is not `application/json` (an empty body needs no "
-                                 "content type).", shape, family.error(UnsupportedMediaType(unsupported)))
+        answers["413"] = _answer(
+            f"The request body exceeds {limit}.",
+            shape,
+            family.error(PayloadTooLarge(f"The request body exceeds {limit}.")),
+        )
+        unsupported = (
+            "The request body must be JSON sent as 'Content-Type: application/json' (charset optional, UTF-8)."
+        )
+        answers["415"] = _answer(
+            "A non-empty body that is not `application/json` (an empty body needs no content type).",
+            shape,
+            family.error(UnsupportedMediaType(unsupported)),
+        )
     if loans:
         missing = [{"loc": ("header", "x-business-id"), "msg": "Field required", "type": "missing"}]
         answers["422"] = _answer("Validation Error", "HTTPValidationError", family.validation(missing))
@@ -320,8 +481,10 @@ def _request_example(operation: dict[str, Any], route: tpl.Route, declared: Decl
     if content is None:
         return
     if declared.sample.body is None:
-        raise ValueError(f"{route.route_key} takes a body but declares no sample=: declare one that succeeds "
-                         "against the demo business (it is the request's example in docs/openapi.json)")
+        raise ValueError(
+            f"{route.route_key} takes a body but declares no sample=: declare one that succeeds "
+            "against the demo business (it is the request's example in docs/openapi.json)"
+        )
     content["example"] = declared.sample.body
 
 
@@ -391,8 +554,13 @@ def generate(template: dict[str, Any] | None = None) -> dict[str, Any]:
     """The merged document for every route of ``template.yaml`` (or of ``template``, for tests)."""
     document: dict[str, Any] = {
         "openapi": "3.1.0",
-        "info": {"title": TITLE, "version": VERSION, "description": DESCRIPTION, "contact": dict(CONTACT),
-                 "license": dict(LICENSE)},
+        "info": {
+            "title": TITLE,
+            "version": VERSION,
+            "description": DESCRIPTION,
+            "contact": dict(CONTACT),
+            "license": dict(LICENSE),
+        },
         "servers": copy.deepcopy(SERVERS),
         "tags": copy.deepcopy(TAGS),
         "paths": {},
@@ -415,8 +583,9 @@ def generate(template: dict[str, Any] | None = None) -> dict[str, Any]:
             operation = code.get("paths", {}).get(route.path, {}).get(route.method.lower())
             declared = module.app.declarations.get((route.method, route.path))
             if operation is None or declared is None:
-                raise ValueError(f"template.yaml routes {route.route_key} to {logical_id}, "
-                                 f"but its code declares no such route")
+                raise ValueError(
+                    f"template.yaml routes {route.route_key} to {logical_id}, but its code declares no such route"
+                )
             _document(route, operation, declared)
             document["paths"].setdefault(route.path, {})[route.method.lower()] = operation
     schemas.update(ERROR_SCHEMAS)

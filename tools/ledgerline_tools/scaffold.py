@@ -25,8 +25,10 @@ QUEUE_ENVIRONMENT = """      Environment:
         Variables:
           WRITE_OFF_QUEUE_URL: !Ref WriteOffQueue
 """
-SECTIONS = {"/api/v1/": "  # ---------------------------------------------------------------- invoices",
-            "/v1/": "  # ---------------------------------------------------------------- batch write-offs"}
+SECTIONS = {
+    "/api/v1/": "  # ---------------------------------------------------------------- invoices",
+    "/v1/": "  # ---------------------------------------------------------------- batch write-offs",
+}
 """Where a new function's block goes: at the end of its family's section of template.yaml."""
 VERBS = {"GET": "get", "POST": "create", "PUT": "put", "DELETE": "delete"}
 NAME = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
@@ -48,8 +50,10 @@ def _check(root: Path, name: str, method: str, path: str) -> list[str]:
     parameters = re.findall(r"{([^}]+)}", path)
     unknown = [p for p in parameters if p not in BUSINESS_PARAMETERS and p not in RESOURCES]
     if unknown:
-        raise ValueError(f"path parameter(s) {', '.join(unknown)} name no resource: add them to RESOURCES in "
-                         "shared/ledgerline/api/routes.py (and a placeholder in tools/ledgerline_tools/events.py)")
+        raise ValueError(
+            f"path parameter(s) {', '.join(unknown)} name no resource: add them to RESOURCES in "
+            "shared/ledgerline/api/routes.py (and a placeholder in tools/ledgerline_tools/events.py)"
+        )
     return parameters
 
 
@@ -60,10 +64,14 @@ def handler(name: str, method: str, path: str, parameters: list[str]) -> str:
     operation = "" if loans else f'\n    operation_id="business.{".".join(words)}.{VERBS[method]}",'
     status = "" if method in ("GET", "PUT", "DELETE") else "\n    status_code=201,"
     envelope = f'\n    message="TODO: what happened",\n    code="{name.upper()}",' if loans else ""
-    sample = "\n    sample=Sample({}),  # TODO: a body the demo business accepts" if method in (
-        "POST", "PUT") else ""
-    arguments = ", ".join(["call: ThisCall", *(f"{p}: str" for p in parameters),
-                           *(["body: dict[str, Any]"] if method in ("POST", "PUT") else [])])
+    sample = "\n    sample=Sample({}),  # TODO: a body the demo business accepts" if method in ("POST", "PUT") else ""
+    arguments = ", ".join(
+        [
+            "call: ThisCall",
+            *(f"{p}: str" for p in parameters),
+            *(["body: dict[str, Any]"] if method in ("POST", "PUT") else []),
+        ]
+    )
     family = "LOANS" if loans else "LEDGER"
     imports = "Sample, ThisCall" if sample else "ThisCall"
     return f'''"""TODO: one line on what {method} {path} does."""
@@ -157,8 +165,9 @@ def _insert_before(text: str, marker: str, block: str) -> str:
     return text[:at] + block + text[at:]
 
 
-def new_endpoint(name: str, method: str, path: str, *, access: str | None = None,
-                 root: Path = template.ROOT) -> list[Path]:
+def new_endpoint(
+    name: str, method: str, path: str, *, access: str | None = None, root: Path = template.ROOT
+) -> list[Path]:
     """Writes the four files of a new endpoint under ``root`` and returns their paths."""
     method = method.upper()
     parameters = _check(root, name, method, path)

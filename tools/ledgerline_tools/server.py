@@ -119,13 +119,18 @@ def make_handler(gateway: LocalGateway, swagger_dir: Path | None) -> type[BaseHT
 
         def _extras(self, path: str) -> bool:
             if path == "/":  # what a browser opens first: the docs
-                self._send(302, {"Location": "/docs", "Content-Type": "application/json"},
-                           json.dumps({"message": "Found: see /docs"}).encode())
+                self._send(
+                    302,
+                    {"Location": "/docs", "Content-Type": "application/json"},
+                    json.dumps({"message": "Found: see /docs"}).encode(),
+                )
             elif path == "/openapi.json":
                 self._send(200, {"Content-Type": "application/json"}, document)
             elif path in ("/docs", "/docs/"):
                 assets = "/docs/assets" if swagger_dir else CDN
-                self._send(200, {"Content-Type": "text/html; charset=utf-8"}, SWAGGER_PAGE.format(assets=assets).encode())
+                self._send(
+                    200, {"Content-Type": "text/html; charset=utf-8"}, SWAGGER_PAGE.format(assets=assets).encode()
+                )
             elif path.startswith("/docs/assets/") and swagger_dir:
                 name = Path(path).name
                 file = swagger_dir / name
@@ -179,19 +184,24 @@ def make_handler(gateway: LocalGateway, swagger_dir: Path | None) -> type[BaseHT
             except _BadBody as refused:
                 # What is left of the body can't be found reliably: answer, then close.
                 self.close_connection = True
-                self._send(refused.status, {"Content-Type": "application/json"},
-                           json.dumps({"message": refused.status.phrase}).encode())
+                self._send(
+                    refused.status,
+                    {"Content-Type": "application/json"},
+                    json.dumps({"message": refused.status.phrase}).encode(),
+                )
                 return
             if self.command == "GET" and self._extras(parts.path):
                 return
             headers = {name: value for name, value in self.headers.items()}
             try:
-                response = gateway.handle(self.command, parts.path, parts.query, headers, body,
-                                          request_id=self.request_id)
+                response = gateway.handle(
+                    self.command, parts.path, parts.query, headers, body, request_id=self.request_id
+                )
             except Exception:  # noqa: BLE001 - a bug of the stand-in itself: API Gateway's bare 500, not a reset
                 traceback.print_exc()
-                response = HttpResponse(500, {"Content-Type": "application/json"},
-                                        json.dumps({"message": "Internal Server Error"}).encode())
+                response = HttpResponse(
+                    500, {"Content-Type": "application/json"}, json.dumps({"message": "Internal Server Error"}).encode()
+                )
             self._send(response.status, response.headers, response.body)
 
         do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _dispatch

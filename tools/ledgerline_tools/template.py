@@ -142,7 +142,7 @@ def evaluate(value: Any, parameters: dict[str, str], template: dict[str, Any] | 
         if not isinstance(node, dict):
             return node
         if len(node) == 1:
-            (function, argument), = node.items()
+            ((function, argument),) = node.items()
             if function == "Ref":
                 if argument == "AWS::NoValue":
                     return _NO_VALUE
@@ -174,8 +174,9 @@ def evaluate(value: Any, parameters: dict[str, str], template: dict[str, Any] | 
     return None if resolved is _NO_VALUE else resolved
 
 
-def cors_configuration(parameters: dict[str, str] | None = None,
-                       template: dict[str, Any] | None = None) -> dict[str, Any] | None:
+def cors_configuration(
+    parameters: dict[str, str] | None = None, template: dict[str, Any] | None = None
+) -> dict[str, Any] | None:
     """The HTTP API's ``CorsConfiguration`` for these parameter values (default: every default); None: CORS off."""
     template = template or load()
     spec = template["Resources"][API_RESOURCE]["Properties"].get("CorsConfiguration")

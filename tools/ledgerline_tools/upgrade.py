@@ -30,10 +30,13 @@ def _add_keys(item: dict[str, Any], index_keys: dict[str, str]) -> bool:
     values = {f":v{n}": value for n, value in enumerate(index_keys.values())}
     try:
         dynamodb_client().update_item(
-            TableName=table_name(), Key=codec.to_item(keys.key(item["PK"], item["SK"])),
+            TableName=table_name(),
+            Key=codec.to_item(keys.key(item["PK"], item["SK"])),
             UpdateExpression="SET " + ", ".join(f"#k{n} = :v{n}" for n in range(len(index_keys))),
             ConditionExpression="attribute_exists(PK) AND attribute_not_exists(#k0)",
-            ExpressionAttributeNames=names, ExpressionAttributeValues=codec.to_item(values))
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=codec.to_item(values),
+        )
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
             return False  # added meanwhile (by a change of the item, or another run of this command)
@@ -47,14 +50,16 @@ def upgrade_business(business_id: str) -> dict[str, int]:
     done = {"entries": 0, "invoices": 0, "accrual_schedule": 0}
     for item in item_reads.query_prefix(business_id, keys.ENTRY_PREFIX):
         if index_pk not in item:
-            done["entries"] += _add_keys(item, keys.entry_source_keys(
-                business_id, item["source_type"], item["entry_date"], item["entry_id"]))
+            done["entries"] += _add_keys(
+                item, keys.entry_source_keys(business_id, item["source_type"], item["entry_date"], item["entry_id"])
+            )
     chart = Accounts(business_id)
     for item in item_reads.query_prefix(business_id, keys.INVOICE_PREFIX):
         if item.get("kind") == "INVOICE" and index_pk not in item:
             invoice = invoice_from_item(item, chart)  # an embedded (pre-issue-12) header derives its status
-            done["invoices"] += _add_keys(item, keys.invoice_status_keys(
-                business_id, invoice.status.value, due_date(invoice), invoice.id))
+            done["invoices"] += _add_keys(
+                item, keys.invoice_status_keys(business_id, invoice.status.value, due_date(invoice), invoice.id)
+            )
     if any(i.interest_rate_bps > 0 for i in instrument_store.all_instruments(business_id)):
         if business_id not in accrual_runs.accruing_businesses():
             action = accrual_runs.register_accruing(business_id)

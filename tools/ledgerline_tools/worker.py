@@ -34,13 +34,26 @@ def max_receives() -> int:
 def sqs_event(body: str, receives: int) -> dict[str, Any]:
     """The event Lambda's SQS event source mapping delivers for one message."""
     now = str(int(time.time() * 1000))
-    return {"Records": [{
-        "messageId": str(uuid.uuid4()), "receiptHandle": f"local-{uuid.uuid4()}", "body": body,
-        "attributes": {"ApproximateReceiveCount": str(receives), "SentTimestamp": now, "SenderId": "ledgerline",
-                       "ApproximateFirstReceiveTimestamp": now},
-        "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
-        "eventSourceARN": "arn:aws:sqs:local:000000000000:WriteOffQueue", "awsRegion": "local",
-    }]}
+    return {
+        "Records": [
+            {
+                "messageId": str(uuid.uuid4()),
+                "receiptHandle": f"local-{uuid.uuid4()}",
+                "body": body,
+                "attributes": {
+                    "ApproximateReceiveCount": str(receives),
+                    "SentTimestamp": now,
+                    "SenderId": "ledgerline",
+                    "ApproximateFirstReceiveTimestamp": now,
+                },
+                "messageAttributes": {},
+                "md5OfBody": "",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:local:000000000000:WriteOffQueue",
+                "awsRegion": "local",
+            }
+        ]
+    }
 
 
 class LocalQueue:
@@ -98,15 +111,17 @@ class LocalQueue:
         self._messages.task_done()
 
     def __enter__(self) -> "LocalQueue":
-        self._threads = [threading.Thread(target=self._work, name=f"ledgerline-worker-{n}", daemon=True)
-                         for n in range(self.workers)]
+        self._threads = [
+            threading.Thread(target=self._work, name=f"ledgerline-worker-{n}", daemon=True) for n in range(self.workers)
+        ]
         for thread in self._threads:
             thread.start()
         ledger_queue.deliver_locally(self.send)
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         ledger_queue.deliver_locally(None)
         for _ in self._threads:
             self._messages.put(None)

@@ -44,8 +44,11 @@ MAX_INT_DIGITS = 4300
 """CPython's limit for turning text into an int. A longer JSON integer is kept as a Decimal, which
 fails every integer field's validation with the field named, instead of crashing the parser."""
 UNAVAILABLE_CODES = {
-    "ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded",
-    "InternalServerError", "ServiceUnavailable",
+    "ThrottlingException",
+    "ProvisionedThroughputExceededException",
+    "RequestLimitExceeded",
+    "InternalServerError",
+    "ServiceUnavailable",
 }
 """DynamoDB errors that only say "not now" — after the SDK's retries, a 503 (SPEC §9.3)."""
 WRITE_OPERATIONS = {"TransactWriteItems", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"}
@@ -161,9 +164,15 @@ def _refusal(event: dict[str, Any], family: Family) -> dict[str, Any] | None:
     content_type = _header(event, "content-type")
     if not _is_json(content_type):
         sent = f"Content-Type {content_type!r}" if content_type else "no Content-Type"
-        return answer(415, family.error(UnsupportedMediaType(
-            f"The request body must be JSON sent as 'Content-Type: application/json' (charset optional, "
-            f"UTF-8); this request has {sent}.")))
+        return answer(
+            415,
+            family.error(
+                UnsupportedMediaType(
+                    f"The request body must be JSON sent as 'Content-Type: application/json' (charset optional, "
+                    f"UTF-8); this request has {sent}."
+                )
+            ),
+        )
     text = base64.b64decode(body).decode() if event.get("isBase64Encoded") else body
     try:
         value = _parse_body(text)
@@ -171,16 +180,23 @@ def _refusal(event: dict[str, Any], family: Family) -> dict[str, Any] | None:
         return answer(family.validation_status, family.validation(_invalid_body(error.msg)))
     if not isinstance(value, dict):  # null included: {} (or no body at all) is how defaults are asked for
         kind = "null" if value is None else "an array" if isinstance(value, tuple) else "a JSON scalar"
-        return answer(family.validation_status, family.validation(_invalid_body(
-            f"Input should be a JSON object, not {kind}; send {{}} (or no body) for all defaults", "model_type")))
+        return answer(
+            family.validation_status,
+            family.validation(
+                _invalid_body(
+                    f"Input should be a JSON object, not {kind}; send {{}} (or no body) for all defaults", "model_type"
+                )
+            ),
+        )
     return None
 
 
 def create_app(family: Family) -> Resolver:
     """A function's resolver, every error answered in ``family``'s shapes; calling it runs :func:`entrypoint`."""
     # A response that fails its own model is our bug, not the caller's: 500, never a 4xx.
-    app = Resolver(family, enable_validation=True, response_validation_error_http_code=500,
-                   json_body_deserializer=_parse_body)
+    app = Resolver(
+        family, enable_validation=True, response_validation_error_http_code=500, json_body_deserializer=_parse_body
+    )
 
     @app.exception_handler(RequestValidationError)
     def validation_failed(error: RequestValidationError) -> Response:
@@ -194,8 +210,12 @@ def create_app(family: Family) -> Resolver:
     @app.exception_handler(IdempotentReplay)
     def replay(answer: IdempotentReplay) -> Response:
         metrics.add_metric(name="IdempotentReplays", unit=MetricUnit.Count, value=1)
-        return Response(status_code=answer.status, content_type=JSON, body=json.loads(answer.body),
-                        headers={"Idempotent-Replayed": "true"})
+        return Response(
+            status_code=answer.status,
+            content_type=JSON,
+            body=json.loads(answer.body),
+            headers={"Idempotent-Replayed": "true"},
+        )
 
     @app.exception_handler(RequestInvalid)
     def request_invalid(error: RequestInvalid) -> Response:

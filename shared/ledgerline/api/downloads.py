@@ -17,7 +17,8 @@ PAGING = (
     f"carries the `{NEXT_CURSOR_HEADER}` response header; request the same URL with that value as `cursor` "
     "for the next page, until a response comes without the header. The pages' bodies, concatenated in order, "
     "are the whole export (never split inside an entry). The cursor is signed and bound to the business, the "
-    "format and the dates: a tampered or foreign one is a 400.")
+    "format and the dates: a tampered or foreign one is a 400."
+)
 
 
 def download(page: ExportPage) -> Response[str]:
@@ -30,13 +31,19 @@ def download(page: ExportPage) -> Response[str]:
 
 def download_responses(description: str, media_types: dict[str, str]) -> dict[int, Any]:
     """The OpenAPI ``responses=`` of a route answering :func:`download`: its 200 in each media type."""
-    return {200: {
-        "description": f"{description} {PAGING}",
-        "headers": {
-            NEXT_CURSOR_HEADER: {"description": "Present while more pages follow: the `cursor` of the next one.",
-                                 "schema": {"type": "string"}},
-            "Content-Disposition": {"description": "`attachment` with a file name.", "schema": {"type": "string"}},
-        },
-        "content": {media_type: {"schema": {"type": "string", "description": about}}
-                    for media_type, about in media_types.items()},
-    }}
+    return {
+        200: {
+            "description": f"{description} {PAGING}",
+            "headers": {
+                NEXT_CURSOR_HEADER: {
+                    "description": "Present while more pages follow: the `cursor` of the next one.",
+                    "schema": {"type": "string"},
+                },
+                "Content-Disposition": {"description": "`attachment` with a file name.", "schema": {"type": "string"}},
+            },
+            "content": {
+                media_type: {"schema": {"type": "string", "description": about}}
+                for media_type, about in media_types.items()
+            },
+        }
+    }

@@ -75,7 +75,11 @@ class LoansFamily(Family):
         """An ``HTTPValidationError``: ``{"detail": [{"loc", "msg", "type", "input"?, "ctx"?}]}``."""
         detail = []
         for error in errors:
-            item = {"loc": list(error.get("loc", [])), "msg": _describe(error), "type": error.get("type", "value_error")}
+            item = {
+                "loc": list(error.get("loc", [])),
+                "msg": _describe(error),
+                "type": error.get("type", "value_error"),
+            }
             if "input" in error and error.get("type") != "json_invalid":
                 item["input"] = _jsonable(error["input"])
             if error.get("ctx"):
@@ -113,8 +117,12 @@ class LedgerFamily(Family):
 
     def internal_error(self, request_id: str) -> dict[str, Any]:
         """An ``ApiError`` of type ``Unknown``, the request id in its ``meta``."""
-        return {"type": "Unknown", "description": "Internal server error.", "error_enum": None,
-                "meta": {"request_id": request_id}}
+        return {
+            "type": "Unknown",
+            "description": "Internal server error.",
+            "error_enum": None,
+            "meta": {"request_id": request_id},
+        }
 
 
 LOANS = LoansFamily(name="loans", validation_status=422)

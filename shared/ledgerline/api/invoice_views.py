@@ -26,33 +26,62 @@ def _by_id(account: Account) -> dict[str, str]:
 
 def _write_off(business_id: str, value: InvoiceWriteOff) -> schema.ApiInvoiceWriteOff:
     return schema.ApiInvoiceWriteOff(
-        id=value.id, invoice_id=value.invoice_id, external_id=value.external_id, amount=value.amount,
-        memo=value.memo, destination_ledger_account=value.destination_identifier, write_off_at=value.write_off_at,
+        id=value.id,
+        invoice_id=value.invoice_id,
+        external_id=value.external_id,
+        amount=value.amount,
+        memo=value.memo,
+        destination_ledger_account=value.destination_identifier,
+        write_off_at=value.write_off_at,
         transaction_tags=api_tags(business_id, value.id, value.tags),
     )
 
 
 def _payment(invoice_id: str, value: InvoicePayment) -> schema.ApiInvoicePayment:
     return schema.ApiInvoicePayment(
-        id=value.id, invoice_id=invoice_id, external_id=value.external_id, amount=value.amount,
-        paid_at=value.paid_at, method=value.method, payment_clearing_account=_by_id(value.clearing_account),
-        memo=value.memo, journal_entry_id=value.journal_entry_id,
+        id=value.id,
+        invoice_id=invoice_id,
+        external_id=value.external_id,
+        amount=value.amount,
+        paid_at=value.paid_at,
+        method=value.method,
+        payment_clearing_account=_by_id(value.clearing_account),
+        memo=value.memo,
+        journal_entry_id=value.journal_entry_id,
     )
 
 
 def _invoice(value: Invoice) -> schema.ApiInvoice:
     return schema.ApiInvoice(
-        id=value.id, business_id=value.business_id, external_id=value.external_id,
-        invoice_number=value.invoice_number, customer_external_id=value.customer_external_id, status=value.status,
-        sent_at=value.sent_at, due_at=value.due_at, paid_at=value.paid_at, voided_at=value.voided_at,
-        line_items=[schema.ApiInvoiceLineItem(
-            id=line.id, description=line.description, product=line.product, unit_price=line.unit_price,
-            quantity=str(line.quantity), account_identifier=_by_id(line.account), total_amount=line.total_amount,
-        ) for line in value.lines],
-        subtotal=value.total_amount, total_amount=value.total_amount, outstanding_balance=value.outstanding_balance,
+        id=value.id,
+        business_id=value.business_id,
+        external_id=value.external_id,
+        invoice_number=value.invoice_number,
+        customer_external_id=value.customer_external_id,
+        status=value.status,
+        sent_at=value.sent_at,
+        due_at=value.due_at,
+        paid_at=value.paid_at,
+        voided_at=value.voided_at,
+        line_items=[
+            schema.ApiInvoiceLineItem(
+                id=line.id,
+                description=line.description,
+                product=line.product,
+                unit_price=line.unit_price,
+                quantity=str(line.quantity),
+                account_identifier=_by_id(line.account),
+                total_amount=line.total_amount,
+            )
+            for line in value.lines
+        ],
+        subtotal=value.total_amount,
+        total_amount=value.total_amount,
+        outstanding_balance=value.outstanding_balance,
         payments=[_payment(value.id, p) for p in value.payments],
         write_offs=[_write_off(value.business_id, w) for w in value.live_write_offs],
-        memo=value.memo, transaction_tags=api_tags(value.business_id, value.id, value.tags),
+        memo=value.memo,
+        transaction_tags=api_tags(value.business_id, value.id, value.tags),
         journal_entry_id=value.journal_entry_id,
         automatic_write_off_exemption=_exemption(value.automatic_write_off_exemption),
     )
@@ -61,8 +90,9 @@ def _invoice(value: Invoice) -> schema.ApiInvoice:
 def _exemption(value: WriteOffExemption | None) -> schema.ApiWriteOffExemption | None:
     if value is None:
         return None
-    return schema.ApiWriteOffExemption(reason="AUTOMATIC_WRITE_OFF_DELETED", write_off_id=value.write_off_id,
-                                       exempt_since=value.since)
+    return schema.ApiWriteOffExemption(
+        reason="AUTOMATIC_WRITE_OFF_DELETED", write_off_id=value.write_off_id, exempt_since=value.since
+    )
 
 
 def invoice(value: Invoice) -> dict[str, Any]:
@@ -110,25 +140,44 @@ def write_off_list_for(business_id: str):  # noqa: ANN201
 
 def policy(value: WriteOffPolicy) -> dict[str, Any]:
     return WriteOffPolicyView(
-        business_id=value.business_id, enabled=value.enabled, updated_at=value.updated_at or None,
-        invoices=InvoicePolicy(enabled=value.invoices.enabled, days_past_due=value.invoices.days_past_due,
-                               destination_ledger_account=value.invoices.destination),
-        loans=LoanPolicy(enabled=value.loans.enabled, days_past_maturity=value.loans.days_past_maturity,
-                         days_without_payment=value.loans.days_without_payment),
+        business_id=value.business_id,
+        enabled=value.enabled,
+        updated_at=value.updated_at or None,
+        invoices=InvoicePolicy(
+            enabled=value.invoices.enabled,
+            days_past_due=value.invoices.days_past_due,
+            destination_ledger_account=value.invoices.destination,
+        ),
+        loans=LoanPolicy(
+            enabled=value.loans.enabled,
+            days_past_maturity=value.loans.days_past_maturity,
+            days_without_payment=value.loans.days_without_payment,
+        ),
     ).model_dump(mode="json")
 
 
 def _run_items(items: tuple[RunItem, ...]) -> list[RunItemView]:
-    return [RunItemView(type=i.type, id=i.id, amount=i.amount, journal_entry_id=i.journal_entry_id, reason=i.reason)
-            for i in items]
+    return [
+        RunItemView(type=i.type, id=i.id, amount=i.amount, journal_entry_id=i.journal_entry_id, reason=i.reason)
+        for i in items
+    ]
 
 
 def run(value: WriteOffRun) -> dict[str, Any]:
     return WriteOffRunView(
-        id=value.id, business_id=value.business_id, run_date=value.run_date, dry_run=value.dry_run,
-        trigger=value.trigger, status=value.status, started_at=value.started_at, finished_at=value.finished_at,
-        candidates=_run_items(value.candidates), written_off=_run_items(value.written_off),
-        skipped=_run_items(value.skipped), failed=_run_items(value.failed), totals=asdict(value.totals),
+        id=value.id,
+        business_id=value.business_id,
+        run_date=value.run_date,
+        dry_run=value.dry_run,
+        trigger=value.trigger,
+        status=value.status,
+        started_at=value.started_at,
+        finished_at=value.finished_at,
+        candidates=_run_items(value.candidates),
+        written_off=_run_items(value.written_off),
+        skipped=_run_items(value.skipped),
+        failed=_run_items(value.failed),
+        totals=asdict(value.totals),
         progress=asdict(value.progress) if value.progress else None,
     ).model_dump(mode="json")
 

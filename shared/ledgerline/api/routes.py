@@ -50,8 +50,10 @@ RESOURCES = {
 existing object, so it is simply not found (404, with the resource's name)."""
 CREATED = "Created: the object was created (and posted) now."
 ACCEPTED = "Accepted: the run goes on in the queue; GET it to follow its progress and read its result."
-EXISTING = ("Already exists: the same object (same external_id or stable_name) or an idempotent replay; "
-            "returned unchanged, nothing posted.")
+EXISTING = (
+    "Already exists: the same object (same external_id or stable_name) or an idempotent replay; "
+    "returned unchanged, nothing posted."
+)
 READS = ("GET", "HEAD", "OPTIONS")
 
 Presenter = Callable[[Any], Any]
@@ -128,13 +130,34 @@ class Resolver(APIGatewayHttpResolver):
         self.append_context(resolver=self)  # how the request's dependencies find the declaration
         return super().resolve(event, context)
 
-    def _declare(self, method: str, rule: str, *, status_code: int = 200, present: Callable[..., Any] = lambda r: r,
-                 message: str = "", code: str = "", existing: bool = False,
-                 sample: Sample | dict[str, Any] | None = None, accepted: Callable[[Any], bool] | None = None,
-                 **powertools: Any) -> Callable[[Any], Any]:
+    def _declare(
+        self,
+        method: str,
+        rule: str,
+        *,
+        status_code: int = 200,
+        present: Callable[..., Any] = lambda r: r,
+        message: str = "",
+        code: str = "",
+        existing: bool = False,
+        sample: Sample | dict[str, Any] | None = None,
+        accepted: Callable[[Any], bool] | None = None,
+        **powertools: Any,
+    ) -> Callable[[Any], Any]:
         sample = sample if isinstance(sample, Sample) else Sample(body=sample)
-        declaration = Declaration(method, rule, status_code, present, message, code, existing, sample,
-                                  powertools.get("summary"), powertools.get("operation_id"), accepted)
+        declaration = Declaration(
+            method,
+            rule,
+            status_code,
+            present,
+            message,
+            code,
+            existing,
+            sample,
+            powertools.get("summary"),
+            powertools.get("operation_id"),
+            accepted,
+        )
         unknown = [p for p in declaration.parameters if p not in BUSINESS_PARAMETERS and p not in RESOURCES]
         if unknown:
             raise ValueError(f"{rule}: path parameter(s) {unknown} name no resource; add them to api.routes.RESOURCES")
@@ -228,8 +251,9 @@ def _idempotency(request: Request, render: Callable[[Any], tuple[int, str]]) -> 
         return None
     if not 1 <= len(key) <= 255:
         raise _header_error("Idempotency-Key", "Idempotency-Key must be 1 to 255 characters", "string_too_long", key)
-    return idem.Idempotency(key=key, fingerprint=idem.fingerprint(event.http_method, event.path, event.decoded_body),
-                            render=render)
+    return idem.Idempotency(
+        key=key, fingerprint=idem.fingerprint(event.http_method, event.path, event.decoded_body), render=render
+    )
 
 
 def current_call(request: Request) -> Call:
@@ -246,9 +270,11 @@ def current_call(request: Request) -> Call:
         present = present(business_id)
     unkeyed = Call(Scope(business_id), resolver.family, declaration, present)
     idempotency = _idempotency(
-        request, lambda result: (declaration.status_for(result), json.dumps(unkeyed.body_for(result))))
-    call = unkeyed if idempotency is None else Call(
-        Scope(business_id, idempotency), resolver.family, declaration, present)
+        request, lambda result: (declaration.status_for(result), json.dumps(unkeyed.body_for(result)))
+    )
+    call = (
+        unkeyed if idempotency is None else Call(Scope(business_id, idempotency), resolver.family, declaration, present)
+    )
     for name in declaration.parameters:
         if name in RESOURCES:
             resource_id(parameters[name], RESOURCES[name])

@@ -32,15 +32,29 @@ def api_tags(business_id: str, owner_id: str, tags: tuple[Tag, ...]) -> list[Api
     result = []
     for tag in tags:
         ids = tag_ids(business_id, owner_id, tag)
-        result.append(ApiTag(id=ids.id, key=tag.key, dimension_display_name=tag.dimension_display_name,
-                             value=tag.value, value_display_name=tag.value_display_name,
-                             dimension_id=ids.dimension_id, definition_id=ids.definition_id))
+        result.append(
+            ApiTag(
+                id=ids.id,
+                key=tag.key,
+                dimension_display_name=tag.dimension_display_name,
+                value=tag.value,
+                value_display_name=tag.value_display_name,
+                dimension_id=ids.dimension_id,
+                definition_id=ids.definition_id,
+            )
+        )
     return result
 
 
 def account(value: Account) -> dict[str, Any]:
-    return AccountView(id=value.id, name=value.name, stable_name=value.stable_name, account_type=value.account_type,
-                       normality=value.normality, balance=value.balance).model_dump(mode="json")
+    return AccountView(
+        id=value.id,
+        name=value.name,
+        stable_name=value.stable_name,
+        account_type=value.account_type,
+        normality=value.normality,
+        balance=value.balance,
+    ).model_dump(mode="json")
 
 
 def account_list(accounts: list[Account]) -> dict[str, Any]:
@@ -49,18 +63,33 @@ def account_list(accounts: list[Account]) -> dict[str, Any]:
 
 def entry(value: JournalEntry) -> dict[str, Any]:
     return JournalEntryView(
-        id=value.id, business_id=value.business_id, entry_date=value.entry_date, entry_at=value.entry_at,
-        created_at=value.created_at, memo=value.memo, source=SourceView(type=value.source.type, id=value.source.id),
+        id=value.id,
+        business_id=value.business_id,
+        entry_date=value.entry_date,
+        entry_at=value.entry_at,
+        created_at=value.created_at,
+        memo=value.memo,
+        source=SourceView(type=value.source.type, id=value.source.id),
         line_items=[
             LineItemView(
-                account=AccountRef(id=line.account.id, name=line.account.name, stable_name=line.account.stable_name,
-                                   account_type=line.account.account_type, normality=line.account.normality),
-                direction=line.direction, amount=line.amount, memo=line.memo,
+                account=AccountRef(
+                    id=line.account.id,
+                    name=line.account.name,
+                    stable_name=line.account.stable_name,
+                    account_type=line.account.account_type,
+                    normality=line.account.normality,
+                ),
+                direction=line.direction,
+                amount=line.amount,
+                memo=line.memo,
             )
             for line in value.lines
         ],
-        total_amount=value.total, reverses=value.reverses, reversed_by=value.reversed_by,
-        external_id=value.external_id, transaction_tags=api_tags(value.business_id, value.id, value.tags),
+        total_amount=value.total,
+        reverses=value.reverses,
+        reversed_by=value.reversed_by,
+        external_id=value.external_id,
+        transaction_tags=api_tags(value.business_id, value.id, value.tags),
     ).model_dump(mode="json")
 
 
@@ -86,9 +115,15 @@ def trial_balance(report: TrialBalanceReport) -> dict[str, Any]:
         generated_at=report.generated_at,
         effective_date=report.effective_date,
         accounts=[
-            TrialBalanceRow(account_id=row.account.id, name=row.account.name, stable_name=row.account.stable_name,
-                            account_type=row.account.account_type, normality=row.account.normality,
-                            debit_balance=row.debit, credit_balance=row.credit)
+            TrialBalanceRow(
+                account_id=row.account.id,
+                name=row.account.name,
+                stable_name=row.account.stable_name,
+                account_type=row.account.account_type,
+                normality=row.account.normality,
+                debit_balance=row.debit,
+                credit_balance=row.credit,
+            )
             for row in report.rows
         ],
         total_debits=report.total_debits,

@@ -91,8 +91,9 @@ class Aging:
         return self.receivable - self.totals.total
 
 
-def _write_off_counts(write_off: InvoiceWriteOff, day: date, business: Business,
-                      reversal_dates: Mapping[str, date]) -> bool:
+def _write_off_counts(
+    write_off: InvoiceWriteOff, day: date, business: Business, reversal_dates: Mapping[str, date]
+) -> bool:
     dated = business.local_date(write_off.write_off_at)
     if dated > day:
         return False
@@ -114,8 +115,9 @@ def outstanding_on(invoice: Invoice, day: date, business: Business, reversal_dat
     return invoice.total_amount - paid - written_off
 
 
-def aging(invoices: Iterable[Invoice], day: date, business: Business, *, reversal_dates: Mapping[str, date],
-          receivable: int) -> Aging:
+def aging(
+    invoices: Iterable[Invoice], day: date, business: Business, *, reversal_dates: Mapping[str, date], receivable: int
+) -> Aging:
     """The invoices open at the end of ``day``, by customer (in id order, none last) and by days past due.
 
     ``reversal_dates``: the date of each void's and deleted write-off's reversing entry, by entry id;
@@ -129,6 +131,11 @@ def aging(invoices: Iterable[Invoice], day: date, business: Business, *, reversa
         late = (day - due).days if due else 0
         by_customer.setdefault(invoice.customer_external_id, []).append(AgedInvoice(invoice, owed, due, late))
     ordered = sorted(by_customer.items(), key=lambda item: (item[0] is None, item[0] or ""))
-    return Aging(day, tuple(
-        CustomerAging(customer, tuple(sorted(found, key=lambda a: (-a.days_past_due, a.invoice.id))))
-        for customer, found in ordered), receivable)
+    return Aging(
+        day,
+        tuple(
+            CustomerAging(customer, tuple(sorted(found, key=lambda a: (-a.days_past_due, a.invoice.id))))
+            for customer, found in ordered
+        ),
+        receivable,
+    )

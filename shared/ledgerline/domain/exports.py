@@ -121,8 +121,9 @@ def account_component(account: Account) -> str:
     becomes ``Account--<id>``, which no UPPER_SNAKE name makes (it never has two hyphens in a row)."""
     if not STABLE_NAME.match(account.stable_name):
         return "Account--" + re.sub(r"[^0-9a-z]", "", account.id.lower())
-    return "".join(word.capitalize() if word[0].isalpha() else f"-{word.lower()}"
-                   for word in account.stable_name.split("_"))
+    return "".join(
+        word.capitalize() if word[0].isalpha() else f"-{word.lower()}" for word in account.stable_name.split("_")
+    )
 
 
 def beancount_account(account: Account) -> str:
@@ -132,8 +133,9 @@ def beancount_account(account: Account) -> str:
 
 def quoted(text: str) -> str:
     """A beancount string literal that reads back as ``text`` exactly (its lexer unescapes C-style)."""
-    escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-               .replace("\t", "\\t"))
+    escaped = (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    )
     return f'"{escaped}"'
 
 
@@ -162,20 +164,29 @@ class Beancount:
 
     def header(self, header: Header) -> str:
         currency = header.business.currency
-        text = (f"; Ledgerline journal export of business {header.business.id}: {_period(header.start, header.end)}.\n"
-                f"; Amounts in {currency}, debits positive and credits negative.\n"
-                f"option \"title\" {quoted(header.business.name)}\n"
-                f"option \"operating_currency\" {quoted(currency)}\n\n")
+        text = (
+            f"; Ledgerline journal export of business {header.business.id}: {_period(header.start, header.end)}.\n"
+            f"; Amounts in {currency}, debits positive and credits negative.\n"
+            f'option "title" {quoted(header.business.name)}\n'
+            f'option "operating_currency" {quoted(currency)}\n\n'
+        )
         text += "".join(f"{header.open_day} open {beancount_account(a)} {currency}\n" for a in header.accounts)
         if header.opening is not None and any(cents for _account, cents in header.opening.balances):
-            text += (f"\n{header.opening.day} * {quoted(f'Opening balances: every entry before {header.opening.start}')}\n"
-                     + "".join(_posting(account, cents, currency)
-                               for account, cents in header.opening.balances if cents))
+            text += (
+                f"\n{header.opening.day} * {quoted(f'Opening balances: every entry before {header.opening.start}')}\n"
+                + "".join(_posting(account, cents, currency) for account, cents in header.opening.balances if cents)
+            )
         return text
 
     def entry(self, entry: JournalEntry, business: Business) -> str:
-        meta = {"entry-id": entry.id, "source-type": entry.source.type, "source-id": entry.source.id,
-                "external-id": entry.external_id, "reverses": entry.reverses, "reversed-by": entry.reversed_by}
+        meta = {
+            "entry-id": entry.id,
+            "source-type": entry.source.type,
+            "source-id": entry.source.id,
+            "external-id": entry.external_id,
+            "reverses": entry.reverses,
+            "reversed-by": entry.reversed_by,
+        }
         text = f"\n{entry.entry_date} * {quoted(entry.memo or '')}\n"
         text += "".join(f"  {key}: {quoted(value)}\n" for key, value in meta.items() if value is not None)
         for line in entry.lines:
@@ -188,9 +199,12 @@ class Beancount:
         if footer.accounts is None:
             return f"\n; No balance assertions: {footer.unasserted}\n"
         currency = footer.business.currency
-        return ("\n; Ledgerline's balances when this was exported: bean-check proves the entries above add up to them.\n"
-                + "".join(f"{footer.day} balance {_posting(a, signed_balance(a), currency).lstrip()}"
-                          for a in footer.accounts))
+        return (
+            "\n; Ledgerline's balances when this was exported: bean-check proves the entries above add up to them.\n"
+            + "".join(
+                f"{footer.day} balance {_posting(a, signed_balance(a), currency).lstrip()}" for a in footer.accounts
+            )
+        )
 
 
 # ---- CSV ------------------------------------------------------------------------------------------------
@@ -215,13 +229,20 @@ class Csv:
         return _rows([CSV_COLUMNS])
 
     def entry(self, entry: JournalEntry, business: Business) -> str:
-        return _rows([
-            (entry.id, entry.entry_date.isoformat(), line.account.stable_name, line.account.name,
-             line.amount if line.direction is Direction.DEBIT else 0,
-             line.amount if line.direction is Direction.CREDIT else 0,
-             line.memo if line.memo is not None else entry.memo or "")
-            for line in entry.lines
-        ])
+        return _rows(
+            [
+                (
+                    entry.id,
+                    entry.entry_date.isoformat(),
+                    line.account.stable_name,
+                    line.account.name,
+                    line.amount if line.direction is Direction.DEBIT else 0,
+                    line.amount if line.direction is Direction.CREDIT else 0,
+                    line.memo if line.memo is not None else entry.memo or "",
+                )
+                for line in entry.lines
+            ]
+        )
 
     def footer(self, footer: Footer) -> str:
         return ""

@@ -159,8 +159,10 @@ class WriteOffExemption:
 
     def reason(self, zone: tzinfo) -> str:
         """Why a run skips the invoice, the deletion dated in the business's timezone ``zone``."""
-        return (f"exempt from automatic write-offs: its automatic write-off {self.write_off_id} was deleted on "
-                f"{self.since.astimezone(zone).date()}")
+        return (
+            f"exempt from automatic write-offs: its automatic write-off {self.write_off_id} was deleted on "
+            f"{self.since.astimezone(zone).date()}"
+        )
 
 
 def status_of(*, voided: bool, outstanding: int, total: int, live_write_offs: int) -> InvoiceStatus:
@@ -219,8 +221,12 @@ class Invoice:
     @property
     def status(self) -> InvoiceStatus:
         """Derived, never stored on its own: SPEC §6's rule over the outstanding balance (:func:`status_of`)."""
-        return status_of(voided=self.voided_at is not None, outstanding=self.outstanding_balance,
-                         total=self.total_amount, live_write_offs=self.live_write_off_count)
+        return status_of(
+            voided=self.voided_at is not None,
+            outstanding=self.outstanding_balance,
+            total=self.total_amount,
+            live_write_offs=self.live_write_off_count,
+        )
 
 
 def ensure_settleable(invoice: Invoice) -> None:
@@ -257,31 +263,45 @@ def check_write_off_destination(account: Account, field_name: str) -> None:
 def with_payment(invoice: Invoice, payment: InvoicePayment) -> Invoice:
     """The invoice after ``payment``; paying off the balance sets ``paid_at`` to the payment's."""
     outstanding = invoice.outstanding_balance - payment.amount
-    paid = replace(invoice, outstanding_balance=outstanding, payments=(*invoice.payments, payment),
-                   payment_count=invoice.payment_count + 1)
+    paid = replace(
+        invoice,
+        outstanding_balance=outstanding,
+        payments=(*invoice.payments, payment),
+        payment_count=invoice.payment_count + 1,
+    )
     return replace(paid, paid_at=payment.paid_at) if outstanding == 0 else paid
 
 
 def with_write_off(invoice: Invoice, write_off: InvoiceWriteOff) -> Invoice:
     """The invoice after ``write_off``: its amount off the outstanding balance."""
-    return replace(invoice, outstanding_balance=invoice.outstanding_balance - write_off.amount,
-                   write_offs=(*invoice.write_offs, write_off), live_write_off_count=invoice.live_write_off_count + 1)
+    return replace(
+        invoice,
+        outstanding_balance=invoice.outstanding_balance - write_off.amount,
+        write_offs=(*invoice.write_offs, write_off),
+        live_write_off_count=invoice.live_write_off_count + 1,
+    )
 
 
-def without_write_off(invoice: Invoice, write_off: InvoiceWriteOff, deleted_at: datetime,
-                      reversal_entry_id: str) -> Invoice:
+def without_write_off(
+    invoice: Invoice, write_off: InvoiceWriteOff, deleted_at: datetime, reversal_entry_id: str
+) -> Invoice:
     """The invoice with ``write_off`` (a live one of it) deleted and its amount owed again (``paid_at`` cleared).
 
     Deleting an automatic write-off is the user overruling the policy: the invoice becomes exempt from
     automatic write-offs from then on (the first such deletion is the one it keeps)."""
-    restored = tuple(replace(w, deleted_at=deleted_at, reversal_entry_id=reversal_entry_id) if w.id == write_off.id
-                     else w for w in invoice.write_offs)
+    restored = tuple(
+        replace(w, deleted_at=deleted_at, reversal_entry_id=reversal_entry_id) if w.id == write_off.id else w
+        for w in invoice.write_offs
+    )
     exemption = invoice.automatic_write_off_exemption
     if write_off.automatic and exemption is None:
         exemption = WriteOffExemption(write_off.id, deleted_at)
     # Something is owed again, so the invoice is no longer paid in full.
-    return replace(invoice, outstanding_balance=invoice.outstanding_balance + write_off.amount, write_offs=restored,
-                   live_write_off_count=invoice.live_write_off_count - 1, paid_at=None,
-                   automatic_write_off_exemption=exemption)
-
-
+    return replace(
+        invoice,
+        outstanding_balance=invoice.outstanding_balance + write_off.amount,
+        write_offs=restored,
+        live_write_off_count=invoice.live_write_off_count - 1,
+        paid_at=None,
+        automatic_write_off_exemption=exemption,
+    )

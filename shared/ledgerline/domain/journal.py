@@ -117,8 +117,14 @@ def reversed_lines(lines: Sequence[Line]) -> list[Line]:
 
 
 def reversal_of(
-    entry: JournalEntry, *, reversal_id: str, entry_date: date, entry_at: datetime, created_at: datetime,
-    memo: str | None = None, source: Source | None = None,
+    entry: JournalEntry,
+    *,
+    reversal_id: str,
+    entry_date: date,
+    entry_at: datetime,
+    created_at: datetime,
+    memo: str | None = None,
+    source: Source | None = None,
 ) -> JournalEntry:
     """The correcting entry: the same lines with directions swapped, linked to ``entry``."""
     return replace(

@@ -42,6 +42,7 @@ class InstrumentStatus(StrEnum):
 
 # ---- commands: what a caller asks of the loans use cases (request models build them with ``.command()``)
 
+
 @dataclass(frozen=True)
 class CreateInstrument:
     """A command: open an instrument at its balance on ``start_date``."""
@@ -216,10 +217,16 @@ def roll_forward(instrument: Instrument, to: date) -> Instrument:
     """Interest on the outstanding principal from ``interest_through_date`` to ``to`` (refused if earlier)."""
     if to < instrument.interest_through_date:
         raise EventBeforeInterestDate(to, instrument.interest_through_date)
-    earned = interest_cents(instrument.current_balance_cents, instrument.interest_rate_bps, instrument.day_count,
-                            instrument.interest_through_date, to)
-    return replace(instrument, accrued_interest_cents=instrument.accrued_interest_cents + earned,
-                   interest_through_date=to)
+    earned = interest_cents(
+        instrument.current_balance_cents,
+        instrument.interest_rate_bps,
+        instrument.day_count,
+        instrument.interest_through_date,
+        to,
+    )
+    return replace(
+        instrument, accrued_interest_cents=instrument.accrued_interest_cents + earned, interest_through_date=to
+    )
 
 
 def ensure_open(instrument: Instrument, *, allow_paid_off: bool = False) -> None:
@@ -297,9 +304,12 @@ def apply_payment(instrument: Instrument, split: PaymentSplit, on: date) -> Inst
     accrued = instrument.accrued_interest_cents - split.interest_cents
     status = InstrumentStatus.PAID_OFF if balance == 0 and accrued == 0 else instrument.status
     return replace(
-        instrument, current_balance_cents=balance, accrued_interest_cents=accrued,
+        instrument,
+        current_balance_cents=balance,
+        accrued_interest_cents=accrued,
         ledger_accrued_interest_cents=instrument.ledger_accrued_interest_cents - split.interest_from_ledger_cents,
-        status=status, last_payment_date=on,
+        status=status,
+        last_payment_date=on,
     )
 
 
@@ -330,11 +340,13 @@ def plan_write_off(instrument: Instrument, principal: int | None, field: str) ->
 def write_off_lines(direction: LoanDirection, plan: WriteOff, accounts: LoanAccounts) -> list[Line]:
     """The principal and the posted interest against the write-off account; zero parts left out."""
     if direction is LoanDirection.LEND:  # Dr BAD_DEBT; Cr NOTES_RECEIVABLE (P), INTEREST_RECEIVABLE (A)
-        return (_pair(accounts.write_off, accounts.principal, plan.principal_cents)
-                + _pair(accounts.write_off, accounts.accrued_interest, plan.interest_from_ledger_cents))
+        return _pair(accounts.write_off, accounts.principal, plan.principal_cents) + _pair(
+            accounts.write_off, accounts.accrued_interest, plan.interest_from_ledger_cents
+        )
     # Dr LONG_TERM_DEBT (P), INTEREST_PAYABLE (A); Cr DEBT_FORGIVENESS_INCOME
-    return (_pair(accounts.principal, accounts.write_off, plan.principal_cents)
-            + _pair(accounts.accrued_interest, accounts.write_off, plan.interest_from_ledger_cents))
+    return _pair(accounts.principal, accounts.write_off, plan.principal_cents) + _pair(
+        accounts.accrued_interest, accounts.write_off, plan.interest_from_ledger_cents
+    )
 
 
 def apply_write_off(instrument: Instrument, plan: WriteOff) -> Instrument:
@@ -345,6 +357,7 @@ def apply_write_off(instrument: Instrument, plan: WriteOff) -> Instrument:
         written_off_principal_cents=instrument.written_off_principal_cents + plan.principal_cents,
     )
     if plan.full:
-        written = replace(written, accrued_interest_cents=0, ledger_accrued_interest_cents=0,
-                          status=InstrumentStatus.WRITTEN_OFF)
+        written = replace(
+            written, accrued_interest_cents=0, ledger_accrued_interest_cents=0, status=InstrumentStatus.WRITTEN_OFF
+        )
     return written

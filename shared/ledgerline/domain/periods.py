@@ -50,8 +50,10 @@ def merged(rows: Iterable[MonthMoves]) -> list[MonthMoves]:
         days = totals.setdefault((row.account_id, row.month), {})
         for number, cents in row.days.items():
             days[number] = days.get(number, 0) + cents
-    return [MonthMoves(account_id, month, {n: c for n, c in sorted(days.items()) if c})
-            for (account_id, month), days in sorted(totals.items())]
+    return [
+        MonthMoves(account_id, month, {n: c for n, c in sorted(days.items()) if c})
+        for (account_id, month), days in sorted(totals.items())
+    ]
 
 
 def balances_through(rows: Iterable[MonthMoves], day: date) -> dict[str, int]:
@@ -85,6 +87,7 @@ def month_end(day: date) -> date:
 
 
 # ---- the books lock -----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class LockChange:

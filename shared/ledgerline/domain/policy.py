@@ -39,8 +39,13 @@ class InvoiceRule:
 
     def eligible(self, invoice: Invoice, run_date: date, local_due: date | None) -> bool:
         """Whether the rule writes the invoice off on ``run_date``: enabled, not voided, outstanding, overdue."""
-        return (self.enabled and invoice.voided_at is None and invoice.outstanding_balance > 0
-                and local_due is not None and local_due <= self.latest_due(run_date))
+        return (
+            self.enabled
+            and invoice.voided_at is None
+            and invoice.outstanding_balance > 0
+            and local_due is not None
+            and local_due <= self.latest_due(run_date)
+        )
 
 
 @dataclass(frozen=True)
@@ -147,6 +152,10 @@ class WriteOffRun:
 
 def run_totals(tally: Tally, dry_run: bool) -> RunTotals:
     """A write-off run's totals from what its items became (a real run's candidates are what it wrote off)."""
-    return RunTotals(candidates=tally.count("candidates" if dry_run else "written_off"),
-                     written_off=tally.count("written_off"), written_off_cents=tally.cents,
-                     skipped=tally.count("skipped"), failed=tally.count("failed"))
+    return RunTotals(
+        candidates=tally.count("candidates" if dry_run else "written_off"),
+        written_off=tally.count("written_off"),
+        written_off_cents=tally.cents,
+        skipped=tally.count("skipped"),
+        failed=tally.count("failed"),
+    )

@@ -43,7 +43,7 @@ class RunItem:
 
 def chunked(items: Sequence[T], size: int) -> list[list[T]]:
     """``items`` in consecutive chunks of at most ``size``, in order."""
-    return [list(items[start:start + size]) for start in range(0, len(items), size)]
+    return [list(items[start : start + size]) for start in range(0, len(items), size)]
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,9 @@ class Tally:
     def of(cls, found: Mapping[str, Iterable[RunItem]], cents: int = 0) -> "Tally":
         """The tally of the items ``found`` per outcome."""
         lists = {category: tuple(items) for category, items in found.items()}
-        return cls({c: items[:MAX_LISTED] for c, items in lists.items()},
-                   {c: len(items) for c, items in lists.items()}, cents)
+        return cls(
+            {c: items[:MAX_LISTED] for c, items in lists.items()}, {c: len(items) for c, items in lists.items()}, cents
+        )
 
     def plus(self, other: "Tally") -> "Tally":
         """Both tallies in one: lists in order (``self`` first) up to the cap, counts and cents summed."""

@@ -19,8 +19,10 @@ class PaymentFrequency(StrEnum):
 
 
 MONTHS_PER_PERIOD = {
-    PaymentFrequency.MONTHLY: 1, PaymentFrequency.QUARTERLY: 3,
-    PaymentFrequency.SEMI_ANNUAL: 6, PaymentFrequency.ANNUAL: 12,
+    PaymentFrequency.MONTHLY: 1,
+    PaymentFrequency.QUARTERLY: 3,
+    PaymentFrequency.SEMI_ANNUAL: 6,
+    PaymentFrequency.ANNUAL: 12,
 }
 
 
@@ -81,8 +83,9 @@ def period_start(start: date, maturity: date, frequency: PaymentFrequency, on: d
     return opened
 
 
-def first_period(start: date, maturity: date, frequency: PaymentFrequency, on: date, interest_through: date,
-                 day_count: DayCount) -> tuple[date, Stub | None]:
+def first_period(
+    start: date, maturity: date, frequency: PaymentFrequency, on: date, interest_through: date, day_count: DayCount
+) -> tuple[date, Stub | None]:
     """Where the projection's interest starts, and whether its first period is a stub (SPEC §5 item 4).
 
     Unpaid interest is carried up to the returned date. Normally that is the due date that opened the
@@ -116,8 +119,13 @@ def level_payment(balance_cents: int, rate_bps: int, periods_per_year: int, peri
 
 
 def project(
-    balance_cents: int, rate_bps: int, frequency: PaymentFrequency, dates: list[date],
-    payment_cents: int | None = None, accrued_interest_cents: int = 0, stub: Stub | None = None,
+    balance_cents: int,
+    rate_bps: int,
+    frequency: PaymentFrequency,
+    dates: list[date],
+    payment_cents: int | None = None,
+    accrued_interest_cents: int = 0,
+    stub: Stub | None = None,
 ) -> list[ScheduledPayment]:
     """Rows from today's state; interest per period is balance × rate / periods_per_year (half-even).
 

@@ -47,11 +47,15 @@ def as_of(accounts: Iterable[Account], rows: Iterable[MonthMoves], day: date) ->
 
 def net_income(accounts: Iterable[Account]) -> int:
     """Revenue less expenses over these accounts' balances: what is not yet closed to retained earnings."""
-    return sum(toward(Direction.CREDIT, a, a.balance) for a in accounts
-               if a.account_type in (AccountType.REVENUE, AccountType.EXPENSE))
+    return sum(
+        toward(Direction.CREDIT, a, a.balance)
+        for a in accounts
+        if a.account_type in (AccountType.REVENUE, AccountType.EXPENSE)
+    )
 
 
 # ---- balance sheet ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class StatementLine:
@@ -90,18 +94,26 @@ class BalanceSheet:
 
 def _section(accounts: Sequence[Account], account_type: AccountType, net: int = 0) -> Section:
     side = SECTION_SIDE[account_type]
-    return Section(account_type, tuple(StatementLine(a, toward(side, a, a.balance))
-                                       for a in accounts if a.account_type is account_type), net)
+    return Section(
+        account_type,
+        tuple(StatementLine(a, toward(side, a, a.balance)) for a in accounts if a.account_type is account_type),
+        net,
+    )
 
 
 def balance_sheet(accounts: Iterable[Account], rows: Iterable[MonthMoves], day: date) -> BalanceSheet:
     """Every account's balance as of the end of ``day`` by section, equity with the net income through it."""
     chart = as_of(accounts, rows, day)
-    return BalanceSheet(day, _section(chart, AccountType.ASSET), _section(chart, AccountType.LIABILITY),
-                        _section(chart, AccountType.EQUITY, net_income(chart)))
+    return BalanceSheet(
+        day,
+        _section(chart, AccountType.ASSET),
+        _section(chart, AccountType.LIABILITY),
+        _section(chart, AccountType.EQUITY, net_income(chart)),
+    )
 
 
 # ---- profit and loss ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Movement:
@@ -151,17 +163,25 @@ def _column(accounts: Sequence[Account], rows: Sequence[MonthMoves], start: date
 
     def of(account_type: AccountType) -> tuple[Movement, ...]:
         side = SECTION_SIDE[account_type]
-        return tuple(Movement(a, toward(side, a, moves.get(a.id, 0))) for a in accounts if a.account_type is account_type)
+        return tuple(
+            Movement(a, toward(side, a, moves.get(a.id, 0))) for a in accounts if a.account_type is account_type
+        )
 
     return ProfitAndLossColumn(start, end, of(AccountType.REVENUE), of(AccountType.EXPENSE))
 
 
-def profit_and_loss(accounts: Iterable[Account], rows: Iterable[MonthMoves], start: date, end: date, *,
-                    by_month: bool = False) -> ProfitAndLoss:
+def profit_and_loss(
+    accounts: Iterable[Account], rows: Iterable[MonthMoves], start: date, end: date, *, by_month: bool = False
+) -> ProfitAndLoss:
     """Every revenue and expense account's movement over ``start`` … ``end`` (``rows``: at least those months)."""
     chart, moved = tuple(accounts), tuple(rows)
-    months = tuple(_column(chart, moved, max(start, first), min(end, month_end(first)))
-                   for first in month_starts(start, end)) if by_month else None
+    months = (
+        tuple(
+            _column(chart, moved, max(start, first), min(end, month_end(first))) for first in month_starts(start, end)
+        )
+        if by_month
+        else None
+    )
     return ProfitAndLoss(_column(chart, moved, start, end), months)
 
 

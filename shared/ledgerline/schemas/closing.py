@@ -10,7 +10,8 @@ from ledgerline.schemas.common import Day, Model, Strict
 class BooksLockRequest(Strict):
     locked_through: Day | None = Field(
         description="Entries dated on or before this day can no longer be posted; null reopens every period. "
-                    "At most today in the business's timezone.")
+        "At most today in the business's timezone."
+    )
 
 
 class LockChangeView(Model):

@@ -13,7 +13,9 @@ from ledgerline.domain.money import MAX_CENTS
 Cents = Annotated[StrictInt, Field(ge=1, le=MAX_CENTS, description="Amount in integer cents (1 to 10^13).")]
 Memo = Annotated[str, Field(max_length=1000)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
-ExternalId = Annotated[str, Field(min_length=1, max_length=255, description="Your id for this object; an idempotency key.")]
+ExternalId = Annotated[
+    str, Field(min_length=1, max_length=255, description="Your id for this object; an idempotency key.")
+]
 StableName = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")]
 
 
@@ -121,6 +123,8 @@ class MovedReversal(Model):
     add it only then, and the response model leaves it out when null)."""
 
     reversal_date: date | None = Field(
-        default=None, exclude_if=lambda value: value is None,
+        default=None,
+        exclude_if=lambda value: value is None,
         description="Only when the original's date is in a closed period: the first open day, where the "
-                    "reversing entry is dated instead (SPEC §10.2).")
+        "reversing entry is dated instead (SPEC §10.2).",
+    )

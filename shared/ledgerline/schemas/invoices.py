@@ -29,8 +29,9 @@ from ledgerline.schemas.common import (
 )
 from ledgerline.schemas.ledger import ApiTag
 
-Quantity = Annotated[Decimal, Field(gt=0, le=1_000_000, max_digits=16, decimal_places=6,
-                                    description="A positive decimal quantity.")]
+Quantity = Annotated[
+    Decimal, Field(gt=0, le=1_000_000, max_digits=16, decimal_places=6, description="A positive decimal quantity.")
+]
 UnitPrice = Annotated[StrictInt, Field(ge=1, le=10**13, description="Unit price in integer cents.")]
 ShortText = Annotated[str, Field(max_length=200)]
 
@@ -52,8 +53,13 @@ class InvoiceLineInput(Strict):
     def command(self) -> NewInvoiceLine:
         """The line as the use case's command takes it."""
         account = self.account_identifier
-        return NewInvoiceLine(unit_price=self.unit_price, quantity=self.quantity, description=self.description,
-                              product=self.product, account=account.model_dump() if account else None)
+        return NewInvoiceLine(
+            unit_price=self.unit_price,
+            quantity=self.quantity,
+            description=self.description,
+            product=self.product,
+            account=account.model_dump() if account else None,
+        )
 
 
 class CreateInvoiceRequest(Strict):
@@ -76,10 +82,16 @@ class CreateInvoiceRequest(Strict):
     def command(self) -> CreateInvoice:
         """The use case's command for this request."""
         return CreateInvoice(
-            lines=tuple(line.command() for line in self.line_items), external_id=self.external_id,
-            invoice_number=self.invoice_number, customer_external_id=self.customer_external_id,
-            sent_at=self.sent_at, due_at=self.due_at, memo=self.memo, tags=tuple(tag.tag() for tag in self.tags),
-            content=self.model_dump(mode="json"))
+            lines=tuple(line.command() for line in self.line_items),
+            external_id=self.external_id,
+            invoice_number=self.invoice_number,
+            customer_external_id=self.customer_external_id,
+            sent_at=self.sent_at,
+            due_at=self.due_at,
+            memo=self.memo,
+            tags=tuple(tag.tag() for tag in self.tags),
+            content=self.model_dump(mode="json"),
+        )
 
 
 class InvoicePaymentRequest(Strict):
@@ -94,16 +106,22 @@ class InvoicePaymentRequest(Strict):
         """The use case's command for this request."""
         clearing = self.payment_clearing_account_identifier
         return RecordInvoicePayment(
-            amount=self.amount, paid_at=self.paid_at, method=self.method,
-            clearing=clearing.model_dump() if clearing else None, external_id=self.external_id, memo=self.memo,
-            content=self.model_dump(mode="json"))
+            amount=self.amount,
+            paid_at=self.paid_at,
+            method=self.method,
+            clearing=clearing.model_dump() if clearing else None,
+            external_id=self.external_id,
+            memo=self.memo,
+            content=self.model_dump(mode="json"),
+        )
 
 
 class InvoiceWriteOffRequest(Strict):
     amount: Cents | None = Field(default=None, description="Default: the whole outstanding balance.")
     memo: Memo | None = None
     destination_ledger_account: AccountIdentifier | None = Field(
-        default=None, description="Expense or contra-revenue account; default BAD_DEBT.")
+        default=None, description="Expense or contra-revenue account; default BAD_DEBT."
+    )
     write_off_at: Timestamp | None = None
     external_id: ExternalId | None = None
     tags: Tags = []
@@ -112,12 +130,18 @@ class InvoiceWriteOffRequest(Strict):
         """The use case's command for this request."""
         destination = self.destination_ledger_account
         return WriteOffInvoice(
-            amount=self.amount, memo=self.memo, destination=destination.model_dump() if destination else None,
-            write_off_at=self.write_off_at, external_id=self.external_id,
-            tags=tuple(tag.tag() for tag in self.tags), content=self.model_dump(mode="json"))
+            amount=self.amount,
+            memo=self.memo,
+            destination=destination.model_dump() if destination else None,
+            write_off_at=self.write_off_at,
+            external_id=self.external_id,
+            tags=tuple(tag.tag() for tag in self.tags),
+            content=self.model_dump(mode="json"),
+        )
 
 
 # ---- responses (seed 001) -------------------------------------------------------------------
+
 
 class ApiInvoiceWriteOff(Model):
     id: str = Field(description="Unique identifier for the write-off.")
@@ -156,10 +180,13 @@ class ApiWriteOffExemption(Model):
     """Why the write-off policy no longer writes this invoice off (not in seed 001: an addition)."""
 
     reason: Literal["AUTOMATIC_WRITE_OFF_DELETED"] = Field(
-        description="A user deleted the automatic write-off the policy had made of this invoice.")
+        description="A user deleted the automatic write-off the policy had made of this invoice."
+    )
     write_off_id: str = Field(description="The deleted automatic write-off.")
-    exempt_since: datetime = Field(description="When it was deleted; automatic write-off runs skip the invoice "
-                                               "from then on. A user may still write it off.")
+    exempt_since: datetime = Field(
+        description="When it was deleted; automatic write-off runs skip the invoice "
+        "from then on. A user may still write it off."
+    )
 
 
 class ApiInvoice(Model):
@@ -184,8 +211,10 @@ class ApiInvoice(Model):
     transaction_tags: list[ApiTag]
     journal_entry_id: str
     automatic_write_off_exemption: ApiWriteOffExemption | None = Field(
-        default=None, description="Set when an automatic write-off of the invoice was deleted: the write-off "
-                                  "policy never writes it off again. Null otherwise.")
+        default=None,
+        description="Set when an automatic write-off of the invoice was deleted: the write-off "
+        "policy never writes it off again. Null otherwise.",
+    )
 
 
 class InvoiceList(Model):
@@ -196,8 +225,6 @@ class InvoiceList(Model):
 class WriteOffList(Model):
     data: list[ApiInvoiceWriteOff]
     meta: ListMeta
-
-
 
 
 class DeletedWriteOffView(MovedReversal, ApiInvoiceWriteOff):

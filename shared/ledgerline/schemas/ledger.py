@@ -32,8 +32,9 @@ class LineItemInput(Strict):
 
     def command(self) -> NewEntryLine:
         """The line as the use case's command takes it."""
-        return NewEntryLine(account=self.account_identifier.model_dump(), direction=self.direction,
-                            amount=self.amount, memo=self.memo)
+        return NewEntryLine(
+            account=self.account_identifier.model_dump(), direction=self.direction, amount=self.amount, memo=self.memo
+        )
 
 
 class CustomJournalEntryRequest(Strict):
@@ -55,9 +56,13 @@ class CustomJournalEntryRequest(Strict):
     def command(self) -> PostCustomEntry:
         """The use case's command for this request."""
         return PostCustomEntry(
-            lines=tuple(line.command() for line in self.line_items), entry_at=self.entry_at, memo=self.memo,
-            external_id=self.external_id, tags=tuple(tag.tag() for tag in self.tags),
-            content=self.model_dump(mode="json"))
+            lines=tuple(line.command() for line in self.line_items),
+            entry_at=self.entry_at,
+            memo=self.memo,
+            external_id=self.external_id,
+            tags=tuple(tag.tag() for tag in self.tags),
+            content=self.model_dump(mode="json"),
+        )
 
 
 class CreateAccountRequest(Strict):
@@ -68,8 +73,9 @@ class CreateAccountRequest(Strict):
 
     def command(self) -> CreateAccount:
         """The use case's command for this request."""
-        return CreateAccount(name=self.name, account_type=self.account_type, stable_name=self.stable_name,
-                             normality=self.normality)
+        return CreateAccount(
+            name=self.name, account_type=self.account_type, stable_name=self.stable_name, normality=self.normality
+        )
 
 
 class AccountView(Model):
@@ -160,8 +166,10 @@ class TrialBalance(Model):
     currency: str
     generated_at: datetime
     effective_date: date | None = Field(
-        default=None, description="With ?effective_date=: the balances as of the end of that day (SPEC §10.3); "
-                                  "null: the balances as they stand now.")
+        default=None,
+        description="With ?effective_date=: the balances as of the end of that day (SPEC §10.3); "
+        "null: the balances as they stand now.",
+    )
     accounts: list[TrialBalanceRow]
     total_debits: int
     total_credits: int

@@ -36,47 +36,70 @@ class SuccessEnvelope(Model, Generic[Data]):
 
 # ---- requests -------------------------------------------------------------------------------
 
+
 class CreateInstrumentRequest(Strict):
     name: Name
     lender: Name = Field(description="The counterparty: who lent to us, or whom we lent to.")
     direction: LoanDirection
     debt_type: DebtType = DebtType.TERM_LOAN
     original_principal_cents: Cents
-    current_balance_cents: Cents | None = Field(default=None, description="Outstanding principal today; default original.")
+    current_balance_cents: Cents | None = Field(
+        default=None, description="Outstanding principal today; default original."
+    )
     interest_rate_bps: RateBps = 0
     day_count: DayCount = DayCount.ACTUAL_365_FIXED
     start_date: Day
     maturity_date: Day
     payment_frequency: PaymentFrequency = PaymentFrequency.MONTHLY
     payment_amount_cents: Cents | None = None
-    cash_ledger_id: LedgerId | None = Field(default=None, description="Omit for an existing loan (opening balance equity).")
+    cash_ledger_id: LedgerId | None = Field(
+        default=None, description="Omit for an existing loan (opening balance equity)."
+    )
     memo: Memo | None = None
     external_id: ExternalId | None = None
 
     def command(self) -> CreateInstrument:
         """The use case's command for this request."""
         return CreateInstrument(
-            name=self.name, lender=self.lender, direction=self.direction, debt_type=self.debt_type,
-            original_principal_cents=self.original_principal_cents, current_balance_cents=self.current_balance_cents,
-            interest_rate_bps=self.interest_rate_bps, day_count=self.day_count, start_date=self.start_date,
-            maturity_date=self.maturity_date, payment_frequency=self.payment_frequency,
-            payment_amount_cents=self.payment_amount_cents, cash_ledger_id=self.cash_ledger_id, memo=self.memo,
-            external_id=self.external_id, content=self.model_dump(mode="json"))
+            name=self.name,
+            lender=self.lender,
+            direction=self.direction,
+            debt_type=self.debt_type,
+            original_principal_cents=self.original_principal_cents,
+            current_balance_cents=self.current_balance_cents,
+            interest_rate_bps=self.interest_rate_bps,
+            day_count=self.day_count,
+            start_date=self.start_date,
+            maturity_date=self.maturity_date,
+            payment_frequency=self.payment_frequency,
+            payment_amount_cents=self.payment_amount_cents,
+            cash_ledger_id=self.cash_ledger_id,
+            memo=self.memo,
+            external_id=self.external_id,
+            content=self.model_dump(mode="json"),
+        )
 
 
 class DebtPaymentRequest(Strict):
     payment_amount_cents: Cents | None = Field(
-        default=None, description="Total payment in cents (split into principal + interest). Omit with transaction_id.")
+        default=None, description="Total payment in cents (split into principal + interest). Omit with transaction_id."
+    )
     cash_ledger_id: LedgerId | None = Field(default=None, description="Bank/cash ledger the money moves through.")
     payment_date: Day | None = Field(default=None, description="Payment date (defaults to today).")
     memo: Memo | None = None
-    transaction_id: str | None = Field(default=None, max_length=64,
-                                       description="Rebook this bank transaction's journal entry into the split.")
+    transaction_id: str | None = Field(
+        default=None, max_length=64, description="Rebook this bank transaction's journal entry into the split."
+    )
 
     def command(self) -> RecordLoanPayment:
         """The use case's command for this request."""
-        return RecordLoanPayment(payment_amount_cents=self.payment_amount_cents, cash_ledger_id=self.cash_ledger_id,
-                                 payment_date=self.payment_date, memo=self.memo, transaction_id=self.transaction_id)
+        return RecordLoanPayment(
+            payment_amount_cents=self.payment_amount_cents,
+            cash_ledger_id=self.cash_ledger_id,
+            payment_date=self.payment_date,
+            memo=self.memo,
+            transaction_id=self.transaction_id,
+        )
 
 
 class DisbursementRequest(Strict):
@@ -87,8 +110,12 @@ class DisbursementRequest(Strict):
 
     def command(self) -> DisburseLoan:
         """The use case's command for this request."""
-        return DisburseLoan(amount_cents=self.amount_cents, cash_ledger_id=self.cash_ledger_id,
-                            disbursement_date=self.disbursement_date, memo=self.memo)
+        return DisburseLoan(
+            amount_cents=self.amount_cents,
+            cash_ledger_id=self.cash_ledger_id,
+            disbursement_date=self.disbursement_date,
+            memo=self.memo,
+        )
 
 
 class AccrueInterestRequest(Strict):
@@ -102,8 +129,9 @@ class AccrueInterestRequest(Strict):
 
 class LoanWriteOffRequest(Strict):
     write_off_date: Day | None = Field(default=None, description="Effective date (optional, defaults to today).")
-    principal_cents: Cents | None = Field(default=None,
-                                          description="Principal to write off; omit for the full remaining balance.")
+    principal_cents: Cents | None = Field(
+        default=None, description="Principal to write off; omit for the full remaining balance."
+    )
     memo: Memo | None = None
 
     def command(self) -> WriteOffLoan:
@@ -118,7 +146,8 @@ class BankTransactionRequest(Strict):
     description: Annotated[str, Field(max_length=1000)] = ""
     cash_ledger_id: LedgerId | None = Field(default=None, description="Default: CASH.")
     category_ledger_id: LedgerId | None = Field(
-        default=None, description="Default: UNCATEGORIZED_REVENUE (inflow) / UNCATEGORIZED_EXPENSES (outflow).")
+        default=None, description="Default: UNCATEGORIZED_REVENUE (inflow) / UNCATEGORIZED_EXPENSES (outflow)."
+    )
     external_id: ExternalId | None = None
 
     def command(self) -> "ImportBankTransaction":
@@ -126,12 +155,19 @@ class BankTransactionRequest(Strict):
         from ledgerline.domain.bank_transactions import ImportBankTransaction  # only its function needs it (cold start)
 
         return ImportBankTransaction(
-            amount_cents=self.amount_cents, direction=self.direction, date=self.date, description=self.description,
-            cash_ledger_id=self.cash_ledger_id, category_ledger_id=self.category_ledger_id,
-            external_id=self.external_id, content=self.model_dump(mode="json"))
+            amount_cents=self.amount_cents,
+            direction=self.direction,
+            date=self.date,
+            description=self.description,
+            cash_ledger_id=self.cash_ledger_id,
+            category_ledger_id=self.category_ledger_id,
+            external_id=self.external_id,
+            content=self.model_dump(mode="json"),
+        )
 
 
 # ---- responses ------------------------------------------------------------------------------
+
 
 class DebtInstrument(Model):
     id: str
@@ -243,8 +279,10 @@ class AccruedInstrument(Model):
 
 class InstrumentNotAccrued(Model):
     instrument_id: str
-    reason: str = Field(description="Skipped: not active, already accrued through the date, or nothing to accrue "
-                                    "(the date still moves); failed: what went wrong.")
+    reason: str = Field(
+        description="Skipped: not active, already accrued through the date, or nothing to accrue "
+        "(the date still moves); failed: what went wrong."
+    )
 
 
 class AccrualRunTotals(Model):
@@ -262,7 +300,8 @@ class AccrualRun(Model):
     trigger: str = Field(description="api, schedule (the monthly accrual) or cli.")
     status: Literal["running", "completed", "completed_with_failures"] = Field(
         description="running while a queued run's chunks are processed; completed_with_failures when any "
-                    "instrument failed.")
+        "instrument failed."
+    )
     started_at: datetime
     finished_at: datetime | None = Field(description="null while the run is running.")
     accrued: list[AccruedInstrument] = Field(description="Capped; totals count every instrument.")
@@ -270,7 +309,8 @@ class AccrualRun(Model):
     failed: list[InstrumentNotAccrued]
     totals: AccrualRunTotals
     progress: RunProgress | None = Field(
-        default=None, description="A queued run's progress (null for a run finished within its request).")
+        default=None, description="A queued run's progress (null for a run finished within its request)."
+    )
 
 
 class AccrualRunList(Model):
@@ -315,8 +355,6 @@ class BankTransaction(Model):
     original_journal_entry_id: str
     matched_payment: MatchedPayment | None
     created_at: datetime
-
-
 
 
 class AccrualChunkMessage(Strict):

@@ -26,8 +26,9 @@ class InvoicePolicyInput(Strict):
     def rule(self) -> InvoiceRule:
         """The invoice rule this input sets."""
         destination = self.destination_ledger_account
-        return InvoiceRule(self.enabled, self.days_past_due,
-                           destination.model_dump() if destination else DEFAULT_DESTINATION)
+        return InvoiceRule(
+            self.enabled, self.days_past_due, destination.model_dump() if destination else DEFAULT_DESTINATION
+        )
 
 
 class LoanPolicyInput(Strict):
@@ -47,9 +48,11 @@ class WriteOffPolicyRequest(Strict):
 
     def command(self) -> SetWriteOffPolicy:
         """The use case's command for this request."""
-        return SetWriteOffPolicy(enabled=self.enabled,
-                                 invoices=self.invoices.rule() if self.invoices else INVOICE_RULE_OFF,
-                                 loans=self.loans.rule() if self.loans else LOAN_RULE_OFF)
+        return SetWriteOffPolicy(
+            enabled=self.enabled,
+            invoices=self.invoices.rule() if self.invoices else INVOICE_RULE_OFF,
+            loans=self.loans.rule() if self.loans else LOAN_RULE_OFF,
+        )
 
 
 class InvoicePolicy(Model):
@@ -92,7 +95,8 @@ class WriteOffRun(Model):
     dry_run: bool
     trigger: str
     status: Literal["running", "completed", "completed_with_failures", "no_policy"] = Field(
-        description="running while a queued run's chunks are processed; completed_with_failures when any item failed.")
+        description="running while a queued run's chunks are processed; completed_with_failures when any item failed."
+    )
     started_at: datetime
     finished_at: datetime | None = Field(description="null while the run is running.")
     candidates: list[RunItem]
@@ -101,7 +105,8 @@ class WriteOffRun(Model):
     failed: list[RunItem]
     totals: dict[str, Any]
     progress: RunProgress | None = Field(
-        default=None, description="A queued run's progress (null for a run finished within its request).")
+        default=None, description="A queued run's progress (null for a run finished within its request)."
+    )
 
 
 class WriteOffRunList(Model):
@@ -129,5 +134,7 @@ class WriteOffChunkMessage(Strict):
     index: Annotated[int, Field(ge=0)]
     run_date: Day
     dry_run: StrictBool = False
-    items: Annotated[list[tuple[Literal["invoice", "loan"], Annotated[str, Field(min_length=1, max_length=64)]]],
-                     Field(max_length=1000)]
+    items: Annotated[
+        list[tuple[Literal["invoice", "loan"], Annotated[str, Field(min_length=1, max_length=64)]]],
+        Field(max_length=1000),
+    ]

@@ -18,8 +18,10 @@ class StatementLineView(Model):
     stable_name: str
     normality: Direction
     balance: int = Field(description="The account's balance as of the date, positive in its normal direction.")
-    amount: int = Field(description="What the account adds to its section's total: its balance, negative for a "
-                                    "contra account (one whose normality is not the section's).")
+    amount: int = Field(
+        description="What the account adds to its section's total: its balance, negative for a "
+        "contra account (one whose normality is not the section's)."
+    )
 
 
 class StatementSectionView(Model):
@@ -30,15 +32,18 @@ class StatementSectionView(Model):
 
 
 class EquitySectionView(StatementSectionView):
-    net_income: int = Field(description="Its own line of equity: revenue less expenses of every period through "
-                                        "the date, which Ledgerline never closes to retained earnings. In total.")
+    net_income: int = Field(
+        description="Its own line of equity: revenue less expenses of every period through "
+        "the date, which Ledgerline never closes to retained earnings. In total."
+    )
 
 
 class BalanceSheetView(Model):
     business_id: str
     currency: str
-    effective_date: date = Field(description="Balances as of the end of this day (default today in the "
-                                             "business's timezone).")
+    effective_date: date = Field(
+        description="Balances as of the end of this day (default today in the business's timezone)."
+    )
     generated_at: datetime
     assets: StatementSectionView
     liabilities: StatementSectionView
@@ -58,8 +63,10 @@ class ProfitAndLossLineItem(Model):
 
     name: str
     display_name: str
-    value: int = Field(description="Cents in the section's direction: income credit, expenses debit (a contra "
-                                   "account's movement is negative).")
+    value: int = Field(
+        description="Cents in the section's direction: income credit, expenses debit (a contra "
+        "account's movement is negative)."
+    )
     line_items: list["ProfitAndLossLineItem"] = []
 
 
@@ -82,8 +89,10 @@ class ProfitAndLossView(Model):
     net_profit: int = Field(description="income.value − expenses.value")
     group_by: Literal["month"] | None = None
     months: list[ProfitAndLossColumnView] | None = Field(
-        default=None, description="With group_by=month: one column per calendar month of the range, each "
-                                  "clipped to it, in order; they add up to the totals.")
+        default=None,
+        description="With group_by=month: one column per calendar month of the range, each "
+        "clipped to it, in order; they add up to the totals.",
+    )
 
 
 # ---- an account's general ledger ----------------------------------------------------------------
@@ -96,8 +105,7 @@ class AccountLineView(Model):
     line_memo: str | None = None
     direction: Direction
     amount: int
-    balance: int = Field(description="The account's balance right after this line, positive in its normal "
-                                     "direction.")
+    balance: int = Field(description="The account's balance right after this line, positive in its normal direction.")
 
 
 class AccountLinesPage(Model):
@@ -106,9 +114,11 @@ class AccountLinesPage(Model):
     end_date: date | None
     opening_balance: int = Field(description="As of the end of the day before start_date (0 without one).")
     closing_balance: int = Field(description="As of the end of end_date (without one: after every entry).")
-    data: list[AccountLineView] = Field(description="In date order. A page may hold fewer lines than limit "
-                                                    "(even none) when the account is rare among the entries: "
-                                                    "follow the cursor while has_more.")
+    data: list[AccountLineView] = Field(
+        description="In date order. A page may hold fewer lines than limit "
+        "(even none) when the account is rare among the entries: "
+        "follow the cursor while has_more."
+    )
     meta: ListMeta
 
 
@@ -147,6 +157,7 @@ class ArAgingView(Model):
     customers: list[CustomerAgingView]
     totals: AgingBuckets
     accounts_receivable_balance: int = Field(description="ACCOUNTS_RECEIVABLE as of the end of effective_date.")
-    unallocated: int = Field(description="accounts_receivable_balance − totals.total: what entries other than "
-                                         "invoices, payments and write-offs moved it by.")
-
+    unallocated: int = Field(
+        description="accounts_receivable_balance − totals.total: what entries other than "
+        "invoices, payments and write-offs moved it by."
+    )

@@ -64,8 +64,9 @@ def _accrue_group(business_id: str, group: list[str], through: date, memo: str |
                 outcomes.append(("skipped", _loan(instrument_id, reason="not active")))
                 continue
             if before.interest_through_date >= through:
-                outcomes.append(("skipped", _loan(instrument_id,
-                                                  reason=f"already accrued through {before.interest_through_date}")))
+                outcomes.append(
+                    ("skipped", _loan(instrument_id, reason=f"already accrued through {before.interest_through_date}"))
+                )
                 continue
             try:
                 result, entry, writes = loans.plan_accrual(books, before, through, memo)
@@ -74,9 +75,11 @@ def _accrue_group(business_id: str, group: list[str], through: date, memo: str |
                 continue
             entries += entry
             actions += writes
-            outcomes.append(("accrued", _loan(instrument_id, amount=result.posted_cents,
-                                              journal_entry_id=result.entry.id)) if result.entry
-                            else ("skipped", _loan(instrument_id, reason=f"nothing to accrue through {through}")))
+            outcomes.append(
+                ("accrued", _loan(instrument_id, amount=result.posted_cents, journal_entry_id=result.entry.id))
+                if result.entry
+                else ("skipped", _loan(instrument_id, reason=f"nothing to accrue through {through}"))
+            )
         return Posting(result=outcomes, entries=tuple(entries), actions=tuple(actions))
 
     return post(Scope(business_id), decide)
@@ -91,7 +94,7 @@ def accrue(business_id: str, instrument_ids: list[str], through: date, memo: str
         return Tally.of(found, cents=0)
     with books_read_once():
         for group in run_rules.chunked(instrument_ids, ACCRUALS_PER_TRANSACTION):
-            for one in ([group] if len(group) == 1 else [group, *([each] for each in group)]):
+            for one in [group] if len(group) == 1 else [group, *([each] for each in group)]:
                 try:
                     outcomes = _accrue_group(business_id, one, through, memo)
                 except Exception as error:  # noqa: BLE001 - one instrument's failure never stops the others
@@ -127,8 +130,17 @@ def start(scope: Scope, command: AccrueInterest, *, trigger: str = "api") -> Acc
         books = support.books(scope.business_id)
         through = support.not_after_today(books, command.through_date, "through_date")
         work = _candidates(scope.business_id)
-        run = AccrualRun(id=new_id(), business_id=scope.business_id, through_date=through, memo=command.memo,
-                         trigger=trigger, status="running", started_at=started, finished_at=None, tally=Tally())
+        run = AccrualRun(
+            id=new_id(),
+            business_id=scope.business_id,
+            through_date=through,
+            memo=command.memo,
+            trigger=trigger,
+            status="running",
+            started_at=started,
+            finished_at=None,
+            tally=Tally(),
+        )
         if len(work) > run_rules.INLINE_ITEMS:
             return _queue(run, work, idempotency)
         tally = accrue(scope.business_id, work, through, command.memo)
@@ -154,8 +166,10 @@ def _queue(run: AccrualRun, work: list[str], idempotency: Idempotency | None) ->
     parts = run_rules.chunked(work, run_rules.CHUNK_ITEMS)
     run = replace(run, progress=Progress(len(work), 0, len(parts), 0))
     post(Scope(run.business_id, idempotency), lambda: Posting(result=run, actions=(run_store.start(run),)))
-    messages = [AccrualChunk(run.business_id, run.id, index, run.through_date, run.memo, tuple(part)).message()
-                for index, part in enumerate(parts)]
+    messages = [
+        AccrualChunk(run.business_id, run.id, index, run.through_date, run.memo, tuple(part)).message()
+        for index, part in enumerate(parts)
+    ]
 
     def unsent(index: int, reason: str) -> Tally:
         return Tally.of({"failed": [_loan(instrument_id, reason=reason) for instrument_id in parts[index]]})
@@ -177,9 +191,15 @@ class AccrualChunk:
 
     def message(self) -> dict[str, Any]:
         """The chunk as the queue carries it (JSON)."""
-        return {"type": CHUNK_MESSAGE, "business_id": self.business_id, "run_id": self.run_id, "index": self.index,
-                "through_date": self.through_date.isoformat(), "memo": self.memo,
-                "instrument_ids": list(self.instrument_ids)}
+        return {
+            "type": CHUNK_MESSAGE,
+            "business_id": self.business_id,
+            "run_id": self.run_id,
+            "index": self.index,
+            "through_date": self.through_date.isoformat(),
+            "memo": self.memo,
+            "instrument_ids": list(self.instrument_ids),
+        }
 
 
 def process_chunk(chunk: AccrualChunk, *, last_attempt: bool) -> Tally:
@@ -188,15 +208,15 @@ def process_chunk(chunk: AccrualChunk, *, last_attempt: bool) -> Tally:
     tally = accrue(chunk.business_id, list(chunk.instrument_ids), chunk.through_date, chunk.memo)
     if tally.count("failed") and not last_attempt:
         raise run_service.ChunkFailed(
-            f"{tally.count('failed')} accrual(s) of chunk {chunk.index} of run {chunk.run_id} failed")
+            f"{tally.count('failed')} accrual(s) of chunk {chunk.index} of run {chunk.run_id} failed"
+        )
     run_service.record(RUNS, chunk.business_id, chunk.run_id, chunk.index, tally, finish=_finished)
     return tally
 
 
 def _finished(item: dict[str, Any], tally: Tally, progress: Progress) -> dict[str, Any]:
     started = run_store.run_from_document(item["summary"])
-    run = replace(started, status=run_service.status_of(tally), finished_at=clock.now(), tally=tally,
-                  progress=progress)
+    run = replace(started, status=run_service.status_of(tally), finished_at=clock.now(), tally=tally, progress=progress)
     _record_metrics(run)
     return run_store.run_document(run)
 
@@ -208,6 +228,7 @@ def _record_metrics(run: AccrualRun) -> None:
 
 
 # ---- reading runs ---------------------------------------------------------------------------
+
 
 def get_run(scope: Scope, run_id: str) -> AccrualRun:
     """An accrual run of the scope's business; unknown → 404."""
@@ -234,8 +255,9 @@ def month_end(business_local_date: date) -> date:
 
 def fan_out(send: Callable[[list[dict[str, Any]]], None], scheduled_time: str | None) -> int:
     """One message per business with interest-bearing instruments (their list's partition, no Scan)."""
-    return run_service.fan_out(send, run_store.accruing_businesses(),
-                               {"type": SCHEDULE_MESSAGE, "scheduled_time": scheduled_time})
+    return run_service.fan_out(
+        send, run_store.accruing_businesses(), {"type": SCHEDULE_MESSAGE, "scheduled_time": scheduled_time}
+    )
 
 
 def month_end_run(business_id: str, as_of: datetime | None) -> AccrualRun | None:
@@ -246,10 +268,16 @@ def month_end_run(business_id: str, as_of: datetime | None) -> AccrualRun | None
         books = support.books(business_id)
         through = month_end(books.business.local_date(as_of or clock.now()))
         key = f"\x00accrual-schedule|{through.isoformat()}"  # no client's Idempotency-Key holds a NUL byte
-        once = Idempotency(key, hashlib.sha256(key.encode()).hexdigest(),
-                           lambda run: (201, json.dumps({"run_id": run.id, "status": run.status})))
+        once = Idempotency(
+            key,
+            hashlib.sha256(key.encode()).hexdigest(),
+            lambda run: (201, json.dumps({"run_id": run.id, "status": run.status})),
+        )
         try:
-            return start(Scope(business_id, once), AccrueInterest(through, f"Month-end interest accrual through {through}"),
-                         trigger="schedule")
+            return start(
+                Scope(business_id, once),
+                AccrueInterest(through, f"Month-end interest accrual through {through}"),
+                trigger="schedule",
+            )
         except IdempotentReplay:
             return None

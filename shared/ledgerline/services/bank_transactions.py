@@ -37,28 +37,54 @@ def _lines(books: Books, txn: BankTransaction) -> list[Line]:
 
 def create_transaction(scope: Scope, command: ImportBankTransaction) -> tuple[BankTransaction, bool]:
     """Post Dr cash / Cr category (or the reverse for an outflow), once per ``external_id``: (txn, created)."""
+
     def decide(transaction_id: str) -> Posting[BankTransaction]:
-        books = load_books(scope.business_id, ids=[i for i in (command.cash_ledger_id, command.category_ledger_id) if i],
-                           stable_names=("CASH", "UNCATEGORIZED_REVENUE", "UNCATEGORIZED_EXPENSES"))
+        books = load_books(
+            scope.business_id,
+            ids=[i for i in (command.cash_ledger_id, command.category_ledger_id) if i],
+            stable_names=("CASH", "UNCATEGORIZED_REVENUE", "UNCATEGORIZED_EXPENSES"),
+        )
         cash_id = command.cash_ledger_id or books.chart.by_stable_name("CASH").id  # type: ignore[union-attr]
         default_category = "UNCATEGORIZED_REVENUE" if command.direction == "inflow" else "UNCATEGORIZED_EXPENSES"
         category_id = command.category_ledger_id or books.chart.by_stable_name(default_category).id  # type: ignore[union-attr]
         support.cash_account(books.chart, cash_id, "cash_ledger_id")
         entry_id = new_id()
-        txn = BankTransaction(id=transaction_id, amount_cents=command.amount_cents, direction=command.direction,
-                              date=command.date, description=command.description, cash_ledger_id=cash_id,
-                              category_ledger_id=category_id, external_id=command.external_id,
-                              journal_entry_id=entry_id, original_journal_entry_id=entry_id,
-                              created_at=clock.now().isoformat())
-        entry = support.entry(books, source=Source("BANK_TRANSACTION", transaction_id), day=command.date,
-                              lines=_lines(books, txn), memo=command.description or "Bank transaction",
-                              entry_id=entry_id)
-        return Posting(result=txn, entries=(entry,),
-                       actions=(transactions.put(txn_store.transaction_item(scope.business_id, txn)),))
+        txn = BankTransaction(
+            id=transaction_id,
+            amount_cents=command.amount_cents,
+            direction=command.direction,
+            date=command.date,
+            description=command.description,
+            cash_ledger_id=cash_id,
+            category_ledger_id=category_id,
+            external_id=command.external_id,
+            journal_entry_id=entry_id,
+            original_journal_entry_id=entry_id,
+            created_at=clock.now().isoformat(),
+        )
+        entry = support.entry(
+            books,
+            source=Source("BANK_TRANSACTION", transaction_id),
+            day=command.date,
+            lines=_lines(books, txn),
+            memo=command.description or "Bank transaction",
+            entry_id=entry_id,
+        )
+        return Posting(
+            result=txn,
+            entries=(entry,),
+            actions=(transactions.put(txn_store.transaction_item(scope.business_id, txn)),),
+        )
 
-    return post_once(scope, kind="bank_transaction", external_id=command.external_id,
-                     content=command.content, decide=decide,
-                     existing=lambda transaction_id: get_transaction(scope, transaction_id), new_id=new_id)
+    return post_once(
+        scope,
+        kind="bank_transaction",
+        external_id=command.external_id,
+        content=command.content,
+        decide=decide,
+        existing=lambda transaction_id: get_transaction(scope, transaction_id),
+        new_id=new_id,
+    )
 
 
 def get_transaction(scope: Scope, transaction_id: str) -> BankTransaction:
@@ -92,27 +118,40 @@ class Match:
         if command.cash_ledger_id is not None and command.cash_ledger_id != txn.cash_ledger_id:
             raise InvalidRequest("cash_ledger_id", "differs from the transaction's cash account")
         if txn.direction != FITS[direction]:
-            raise InvalidRequest("transaction_id", f"a {direction} instrument is paid by an {FITS[direction]}, "
-                                                   f"not an {txn.direction}")
+            raise InvalidRequest(
+                "transaction_id", f"a {direction} instrument is paid by an {FITS[direction]}, not an {txn.direction}"
+            )
         if txn.matched_payment_id:
             raise TransactionAlreadyMatched(txn.id)
         return PaymentTerms(txn.amount_cents, txn.cash_ledger_id, command.payment_date or txn.date)
 
-    def rebook(self, books: Books, *, instrument_id: str, payment_id: str,
-               entry_id: str) -> tuple[JournalEntry, tuple[transactions.Action, ...]]:
+    def rebook(
+        self, books: Books, *, instrument_id: str, payment_id: str, entry_id: str
+    ) -> tuple[JournalEntry, tuple[transactions.Action, ...]]:
         """The reversal of the transaction's entry, and the actions that link the transaction once."""
         txn = self.txn
         day = txn.date
-        original = support.entry(books, source=Source("BANK_TRANSACTION", txn.id), day=day, lines=_lines(books, txn),
-                                 memo=None, entry_id=txn.journal_entry_id)
-        reversal = support.entry(books, source=Source("BANK_TRANSACTION_REBOOKED", txn.id), day=day,
-                                 lines=reversed_lines(original.lines),
-                                 memo=f"Rebooked as loan payment {payment_id}")
+        original = support.entry(
+            books,
+            source=Source("BANK_TRANSACTION", txn.id),
+            day=day,
+            lines=_lines(books, txn),
+            memo=None,
+            entry_id=txn.journal_entry_id,
+        )
+        reversal = support.entry(
+            books,
+            source=Source("BANK_TRANSACTION_REBOOKED", txn.id),
+            day=day,
+            lines=reversed_lines(original.lines),
+            memo=f"Rebooked as loan payment {payment_id}",
+        )
         reversal = JournalEntry(**{**vars(reversal), "reverses": original.id})
         return reversal, (
             entry_store.mark_reversed(books.business.id, original.id, reversal.id),
-            txn_store.link_to_payment(books.business.id, txn.id, instrument_id=instrument_id,
-                                      payment_id=payment_id, entry_id=entry_id),
+            txn_store.link_to_payment(
+                books.business.id, txn.id, instrument_id=instrument_id, payment_id=payment_id, entry_id=entry_id
+            ),
         )
 
 

@@ -28,8 +28,14 @@ class NewBusiness:
     accounts: tuple[Account, ...]
 
 
-def create_business(name: str, *, timezone: str = "UTC", currency: str = "USD", token_days: int = 90,
-                    account_ids: Mapping[str, str] | None = None) -> NewBusiness:
+def create_business(
+    name: str,
+    *,
+    timezone: str = "UTC",
+    currency: str = "USD",
+    token_days: int = 90,
+    account_ids: Mapping[str, str] | None = None,
+) -> NewBusiness:
     """The profile, the default chart and a first token, in one transaction.
 
     ``account_ids`` fixes the ids of some default accounts by stable name (an account's id is only unique
@@ -46,9 +52,12 @@ def create_business(name: str, *, timezone: str = "UTC", currency: str = "USD", 
         raise ValueError(f"unknown IANA timezone {timezone!r}") from None
     now = clock.now().isoformat()
     business = Business(id=new_id(), name=name, timezone=timezone, currency=currency.upper(), created_at=now)
-    accounts = tuple(Account(account_ids.get(stable) or new_id(), display, stable, kind, side,
-                             balance_shards=HOT_ACCOUNTS.get(stable, 1))
-                     for stable, display, kind, side in DEFAULT_CHART)
+    accounts = tuple(
+        Account(
+            account_ids.get(stable) or new_id(), display, stable, kind, side, balance_shards=HOT_ACCOUNTS.get(stable, 1)
+        )
+        for stable, display, kind, side in DEFAULT_CHART
+    )
     actions = [transactions.put(chart_store.profile_item(business))]
     for account in accounts:
         actions.append(transactions.put(chart_store.account_item(business.id, account, now)))
@@ -63,8 +72,9 @@ def _new_token(business_ids: list[str], days: int) -> tuple[str, transactions.Ac
         raise ValueError(f"a token lives {MIN_TOKEN_DAYS} to {MAX_TOKEN_DAYS} days")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)  # 256 bits of randomness
     now = clock.now()
-    item = token_store.token_item(keys.sha256_hex(token), business_ids, now.isoformat(),
-                                  int((now + timedelta(days=days)).timestamp()))
+    item = token_store.token_item(
+        keys.sha256_hex(token), business_ids, now.isoformat(), int((now + timedelta(days=days)).timestamp())
+    )
     return token, transactions.put(item)
 
 

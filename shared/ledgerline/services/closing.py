@@ -38,15 +38,20 @@ def set_lock(scope: Scope, locked_through: date | None) -> LockView:
         books = load_books(scope.business_id)
         today = books.business.local_date(clock.now())
         if locked_through is not None and locked_through > today:
-            raise InvalidRequest("locked_through", f"{locked_through} is after today ({today} in the business's "
-                                                   f"timezone, {books.business.timezone}): only ended days can close")
+            raise InvalidRequest(
+                "locked_through",
+                f"{locked_through} is after today ({today} in the business's "
+                f"timezone, {books.business.timezone}): only ended days can close",
+            )
         before = periods.read_lock(scope.business_id, history=True)
         if before.locked_through == locked_through:
             return Posting(result=LockView(scope.business_id, before))
         now = clock.now().isoformat()
         after = periods.moved_lock(before, locked_through, now)
-        return Posting(result=LockView(scope.business_id, after),
-                       actions=periods.lock_actions(scope.business_id, before, locked_through, now))
+        return Posting(
+            result=LockView(scope.business_id, after),
+            actions=periods.lock_actions(scope.business_id, before, locked_through, now),
+        )
 
     view = post(scope, decide)
     periods.remember(scope.business_id, view.lock)

@@ -82,8 +82,9 @@ def _sent_size(text: str) -> int:
     return len(json.dumps(text)) - 2
 
 
-def export_journal(scope: Scope, *, format: str, start: date | None, end: date | None, cursor: str | None,
-                   budget: Budget | None = None) -> ExportPage:
+def export_journal(
+    scope: Scope, *, format: str, start: date | None, end: date | None, cursor: str | None, budget: Budget | None = None
+) -> ExportPage:
     """One page of the journal of ``start`` … ``end`` in ``format`` (``beancount`` or ``csv``), from
     ``cursor`` (None: the first page). End before start → 400; unknown business → 404; a cursor of
     another export → 400."""
@@ -134,8 +135,9 @@ def _resume(state: dict[str, Any] | None) -> tuple[dict[str, Any] | None, date |
     return state["after"], last
 
 
-def _first_page(books: Books, journal_format: JournalFormat, page: _Page, *, start: date | None,
-                end: date | None) -> Iterator[tuple[JournalEntry, dict[str, Any]]]:
+def _first_page(
+    books: Books, journal_format: JournalFormat, page: _Page, *, start: date | None, end: date | None
+) -> Iterator[tuple[JournalEntry, dict[str, Any]]]:
     """Write the header, whose ``open`` date needs the first entry: read it first, then hand it back
     with the rest."""
     business_id = books.business.id
@@ -155,11 +157,16 @@ def _first_page(books: Books, journal_format: JournalFormat, page: _Page, *, sta
 def _opening(books: Books, start: date) -> Opening:
     """Each account's balance (debit +) as of the day before ``start``, from the period rows (SPEC §10.3):
     one Query of accounts × months, however many entries came before."""
-    through = periods.balances_through(period_store.month_moves(books.business.id, None, start - timedelta(days=1)),
-                                       start - timedelta(days=1))
-    return Opening(start, tuple(
-        (account, through.get(account.id, 0) * (1 if account.normality is Direction.DEBIT else -1))
-        for account in books.chart.accounts))
+    through = periods.balances_through(
+        period_store.month_moves(books.business.id, None, start - timedelta(days=1)), start - timedelta(days=1)
+    )
+    return Opening(
+        start,
+        tuple(
+            (account, through.get(account.id, 0) * (1 if account.normality is Direction.DEBIT else -1))
+            for account in books.chart.accounts
+        ),
+    )
 
 
 def _footer(books: Books, *, start: date | None, end: date | None, last: date | None) -> Footer:
@@ -173,6 +180,10 @@ def _footer(books: Books, *, start: date | None, end: date | None, last: date | 
     else:
         day = start or business.local_date(clock.now())
     if end is not None and entry_stream.any_after(business.id, books.chart, end):
-        return Footer(business, day, None, f"entries are dated after {end}, so Ledgerline's balances now "
-                                           f"are not the balances at the end of {end}.")
+        return Footer(
+            business,
+            day,
+            None,
+            f"entries are dated after {end}, so Ledgerline's balances now are not the balances at the end of {end}.",
+        )
     return Footer(business, day, books.chart.accounts)

@@ -42,13 +42,28 @@ def _books(scope: Scope, *named: object) -> Books:
     return load_books(scope.business_id, **accounts.wanted(named, stable_names=INVOICE_ACCOUNTS))
 
 
-def _new_entry(books: Books, *, source: Source, moment: datetime, lines: list[Line], memo: str | None,
-           tags: tuple[Tag, ...] = (), entry_id: str | None = None) -> JournalEntry:
+def _new_entry(
+    books: Books,
+    *,
+    source: Source,
+    moment: datetime,
+    lines: list[Line],
+    memo: str | None,
+    tags: tuple[Tag, ...] = (),
+    entry_id: str | None = None,
+) -> JournalEntry:
     check_entry(lines, business_accounts=books.chart.seen)
-    return JournalEntry(id=entry_id or new_id(), business_id=books.business.id,
-                        entry_date=books.business.local_date(moment),
-                        entry_at=moment, created_at=clock.now(), memo=memo, source=source, lines=tuple(lines),
-                        tags=tags)
+    return JournalEntry(
+        id=entry_id or new_id(),
+        business_id=books.business.id,
+        entry_date=books.business.local_date(moment),
+        entry_at=moment,
+        created_at=clock.now(),
+        memo=memo,
+        source=source,
+        lines=tuple(lines),
+        tags=tags,
+    )
 
 
 def _reversal_moment(books: Books, moment: datetime) -> tuple[date | None, datetime]:
@@ -87,8 +102,9 @@ def _settlement_date(books: Books, invoice: Invoice, moment: datetime, field: st
         raise InvalidRequest(field, f"{moment.isoformat()} is after today ({today}) in the business's timezone")
     sent = books.business.local_date(invoice.sent_at)
     if day < sent:
-        raise InvalidRequest(field, f"{moment.isoformat()} is before the invoice was sent ({sent} in the "
-                                    f"business's timezone)")
+        raise InvalidRequest(
+            field, f"{moment.isoformat()} is before the invoice was sent ({sent} in the business's timezone)"
+        )
     return moment
 
 
@@ -98,6 +114,7 @@ def _touched(invoice: Invoice) -> Invoice:
 
 # ---- create / void --------------------------------------------------------------------------
 
+
 def _receivable_lines(books: Books, invoice: Invoice) -> list[Line]:
     """Dr ACCOUNTS_RECEIVABLE the total / Cr each line's revenue account (merged per account)."""
     receivable = books.chart.by_stable_name("ACCOUNTS_RECEIVABLE")
@@ -105,7 +122,8 @@ def _receivable_lines(books: Books, invoice: Invoice) -> list[Line]:
     for line in invoice.lines:
         per_account[line.account] += line.total_amount
     return [Line(receivable, Direction.DEBIT, invoice.total_amount)] + [  # type: ignore[arg-type]
-        Line(account, Direction.CREDIT, amount) for account, amount in per_account.items()]
+        Line(account, Direction.CREDIT, amount) for account, amount in per_account.items()
+    ]
 
 
 def _invoice_line(books: Books, index: int, item: NewInvoiceLine) -> InvoiceLine:
@@ -120,6 +138,7 @@ def _invoice_line(books: Books, index: int, item: NewInvoiceLine) -> InvoiceLine
 
 def create_invoice(scope: Scope, command: CreateInvoice) -> tuple[Invoice, bool]:
     """Dr ACCOUNTS_RECEIVABLE / Cr each line's revenue account (default SALES) on ``sent_at``: (invoice, created)."""
+
     def decide(invoice_id: str) -> Posting[Invoice]:
         books = _books(scope, *(line.account for line in command.lines))
         now = clock.now()
@@ -127,21 +146,42 @@ def create_invoice(scope: Scope, command: CreateInvoice) -> tuple[Invoice, bool]
         if command.due_at is not None:
             local_day(books, command.due_at, "due_at")
         invoice = Invoice(
-            id=invoice_id, business_id=scope.business_id, external_id=command.external_id,
-            invoice_number=command.invoice_number, customer_external_id=command.customer_external_id,
-            sent_at=command.sent_at or now, due_at=command.due_at,
+            id=invoice_id,
+            business_id=scope.business_id,
+            external_id=command.external_id,
+            invoice_number=command.invoice_number,
+            customer_external_id=command.customer_external_id,
+            sent_at=command.sent_at or now,
+            due_at=command.due_at,
             lines=tuple(_invoice_line(books, index, item) for index, item in enumerate(command.lines)),
-            memo=command.memo, tags=command.tags, journal_entry_id=new_id(), created_at=now.isoformat(),
-            updated_at=now.isoformat(), outstanding_balance=0,
+            memo=command.memo,
+            tags=command.tags,
+            journal_entry_id=new_id(),
+            created_at=now.isoformat(),
+            updated_at=now.isoformat(),
+            outstanding_balance=0,
         )
         invoice = replace(invoice, outstanding_balance=invoice.total_amount)
-        entry = _new_entry(books, source=Source("INVOICE", invoice_id), moment=invoice.sent_at,
-                       lines=_receivable_lines(books, invoice), entry_id=invoice.journal_entry_id, tags=command.tags,
-                       memo=command.memo or f"Invoice {command.invoice_number or invoice_id}")
+        entry = _new_entry(
+            books,
+            source=Source("INVOICE", invoice_id),
+            moment=invoice.sent_at,
+            lines=_receivable_lines(books, invoice),
+            entry_id=invoice.journal_entry_id,
+            tags=command.tags,
+            memo=command.memo or f"Invoice {command.invoice_number or invoice_id}",
+        )
         return Posting(result=invoice, entries=(entry,), actions=(invoice_changes.create(invoice),))
 
-    return post_once(scope, kind="invoice", external_id=command.external_id, content=command.content,
-                     decide=decide, existing=lambda invoice_id: get_invoice(scope, invoice_id), new_id=new_id)
+    return post_once(
+        scope,
+        kind="invoice",
+        external_id=command.external_id,
+        content=command.content,
+        decide=decide,
+        existing=lambda invoice_id: get_invoice(scope, invoice_id),
+        new_id=new_id,
+    )
 
 
 def void_invoice(scope: Scope, invoice_id: str) -> Corrected[Invoice]:
@@ -154,18 +194,31 @@ def void_invoice(scope: Scope, invoice_id: str) -> Corrected[Invoice]:
         rules.ensure_voidable(before)
         lines = reversed_lines(_receivable_lines(books, before))
         moved_to, moment = _reversal_moment(books, before.sent_at)
-        reversal = replace(_new_entry(books, source=Source("INVOICE_VOID", invoice_id), moment=moment,
-                                  lines=lines, memo=f"Void of invoice {before.invoice_number or invoice_id}"),
-                           reverses=before.journal_entry_id)
+        reversal = replace(
+            _new_entry(
+                books,
+                source=Source("INVOICE_VOID", invoice_id),
+                moment=moment,
+                lines=lines,
+                memo=f"Void of invoice {before.invoice_number or invoice_id}",
+            ),
+            reverses=before.journal_entry_id,
+        )
         after = _touched(replace(before, voided_at=clock.now(), void_entry_id=reversal.id))
-        return Posting(result=Corrected(after, moved_to), entries=(reversal,), actions=(
-            invoice_changes.void(before, after),
-            entry_store.mark_reversed(scope.business_id, before.journal_entry_id, reversal.id)))
+        return Posting(
+            result=Corrected(after, moved_to),
+            entries=(reversal,),
+            actions=(
+                invoice_changes.void(before, after),
+                entry_store.mark_reversed(scope.business_id, before.journal_entry_id, reversal.id),
+            ),
+        )
 
     return post(scope, decide)
 
 
 # ---- payments -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class PaymentResult:
@@ -183,20 +236,30 @@ def record_payment(scope: Scope, invoice_id: str, command: RecordInvoicePayment)
         before = load_invoice(books, invoice_id)
         rules.ensure_settleable(before)
         rules.check_amount(before, command.amount, "amount")
-        clearing = accounts.resolve(books.chart, accounts.identifier(command.clearing, default="CASH"),
-                                    field="payment_clearing_account_identifier")
+        clearing = accounts.resolve(
+            books.chart,
+            accounts.identifier(command.clearing, default="CASH"),
+            field="payment_clearing_account_identifier",
+        )
         paid_at = _settlement_date(books, before, command.paid_at or clock.now(), "paid_at")
         receivable = books.chart.by_stable_name("ACCOUNTS_RECEIVABLE")
-        entry = _new_entry(books, source=Source("INVOICE_PAYMENT", payment_id), moment=paid_at,
-                       lines=[Line(clearing, Direction.DEBIT, command.amount),
-                              Line(receivable, Direction.CREDIT, command.amount)],  # type: ignore[arg-type]
-                       memo=command.memo or f"Payment of invoice {before.invoice_number or invoice_id}",
-                       tags=before.tags)
-        payment = InvoicePayment(payment_id, command.amount, paid_at, command.method, clearing,
-                                 command.external_id, command.memo, entry.id)
+        entry = _new_entry(
+            books,
+            source=Source("INVOICE_PAYMENT", payment_id),
+            moment=paid_at,
+            lines=[Line(clearing, Direction.DEBIT, command.amount), Line(receivable, Direction.CREDIT, command.amount)],  # type: ignore[arg-type]
+            memo=command.memo or f"Payment of invoice {before.invoice_number or invoice_id}",
+            tags=before.tags,
+        )
+        payment = InvoicePayment(
+            payment_id, command.amount, paid_at, command.method, clearing, command.external_id, command.memo, entry.id
+        )
         after = _touched(rules.with_payment(before, payment))
-        return Posting(result=PaymentResult(after, payment), entries=(entry,),
-                       actions=invoice_changes.record_payment(before, after, payment))
+        return Posting(
+            result=PaymentResult(after, payment),
+            entries=(entry,),
+            actions=invoice_changes.record_payment(before, after, payment),
+        )
 
     def existing(payment_id: str) -> PaymentResult:
         books = _books(scope)
@@ -206,12 +269,19 @@ def record_payment(scope: Scope, invoice_id: str, command: RecordInvoicePayment)
             raise NotFound("Invoice payment", payment_id)
         return PaymentResult(invoice, payment)
 
-    return post_once(scope, kind="invoice_payment", external_id=command.external_id,
-                     content={"invoice_id": invoice_id, **command.content}, decide=decide,
-                     existing=existing, new_id=new_id)
+    return post_once(
+        scope,
+        kind="invoice_payment",
+        external_id=command.external_id,
+        content={"invoice_id": invoice_id, **command.content},
+        decide=decide,
+        existing=existing,
+        new_id=new_id,
+    )
 
 
 # ---- write-offs -----------------------------------------------------------------------------
+
 
 def create_write_off(scope: Scope, invoice_id: str, command: WriteOffInvoice) -> tuple[InvoiceWriteOff, bool]:
     """Write off part or all of an invoice (at most once per ``external_id``): (write-off, created)."""
@@ -220,13 +290,20 @@ def create_write_off(scope: Scope, invoice_id: str, command: WriteOffInvoice) ->
         books = _books(scope, command.destination)
         return plan_write_off(books, load_invoice(books, invoice_id), command, write_off_id)
 
-    return post_once(scope, kind="invoice_write_off", external_id=command.external_id,
-                     content={"invoice_id": invoice_id, **command.content}, decide=decide,
-                     existing=lambda write_off_id: get_write_off(scope, invoice_id, write_off_id), new_id=new_id)
+    return post_once(
+        scope,
+        kind="invoice_write_off",
+        external_id=command.external_id,
+        content={"invoice_id": invoice_id, **command.content},
+        decide=decide,
+        existing=lambda write_off_id: get_write_off(scope, invoice_id, write_off_id),
+        new_id=new_id,
+    )
 
 
-def plan_write_off(books: Books, invoice: Invoice, command: WriteOffInvoice,
-                   write_off_id: str) -> Posting[InvoiceWriteOff] | Refusal:
+def plan_write_off(
+    books: Books, invoice: Invoice, command: WriteOffInvoice, write_off_id: str
+) -> Posting[InvoiceWriteOff] | Refusal:
     """Dr destination (default BAD_DEBT) / Cr ACCOUNTS_RECEIVABLE, dated ``write_off_at``; reads and writes nothing."""
     try:
         rules.ensure_settleable(invoice)
@@ -239,17 +316,32 @@ def plan_write_off(books: Books, invoice: Invoice, command: WriteOffInvoice,
     except LedgerError as refused:  # the domain's rules raise; a plan says
         return Refusal.because(refused)
     receivable = books.chart.by_stable_name("ACCOUNTS_RECEIVABLE")
-    entry = _new_entry(books, source=Source("INVOICE_WRITE_OFF", write_off_id), moment=write_off_at,
-                   lines=[Line(destination, Direction.DEBIT, amount),
-                          Line(receivable, Direction.CREDIT, amount)],  # type: ignore[arg-type]
-                   memo=command.memo or f"Write-off of invoice {invoice.invoice_number or invoice.id}",
-                   tags=command.tags)
-    write_off = InvoiceWriteOff(write_off_id, invoice.id, amount, write_off_at, destination,
-                                identifier.model_dump(), command.external_id, command.memo, command.tags, entry.id,
-                                automatic=command.run_id is not None, run_id=command.run_id)
+    entry = _new_entry(
+        books,
+        source=Source("INVOICE_WRITE_OFF", write_off_id),
+        moment=write_off_at,
+        lines=[Line(destination, Direction.DEBIT, amount), Line(receivable, Direction.CREDIT, amount)],  # type: ignore[arg-type]
+        memo=command.memo or f"Write-off of invoice {invoice.invoice_number or invoice.id}",
+        tags=command.tags,
+    )
+    write_off = InvoiceWriteOff(
+        write_off_id,
+        invoice.id,
+        amount,
+        write_off_at,
+        destination,
+        identifier.model_dump(),
+        command.external_id,
+        command.memo,
+        command.tags,
+        entry.id,
+        automatic=command.run_id is not None,
+        run_id=command.run_id,
+    )
     after = _touched(rules.with_write_off(invoice, write_off))
-    return Posting(result=write_off, entries=(entry,),
-                   actions=invoice_changes.record_write_off(invoice, after, write_off))
+    return Posting(
+        result=write_off, entries=(entry,), actions=invoice_changes.record_write_off(invoice, after, write_off)
+    )
 
 
 def _live_write_off(books: Books, invoice_id: str, write_off_id: str) -> tuple[Invoice, InvoiceWriteOff]:
@@ -287,33 +379,48 @@ def delete_write_off(scope: Scope, invoice_id: str, write_off_id: str) -> Correc
         receivable = books.chart.by_stable_name("ACCOUNTS_RECEIVABLE")
         moved_to, moment = _reversal_moment(books, write_off.write_off_at)
         reversal = replace(
-            _new_entry(books, source=Source("INVOICE_WRITE_OFF_DELETED", write_off_id), moment=moment,
-                   lines=[Line(receivable, Direction.DEBIT, write_off.amount),  # type: ignore[arg-type]
-                          Line(write_off.destination, Direction.CREDIT, write_off.amount)],
-                   memo=f"Deleted write-off {write_off_id}", tags=write_off.tags),
-            reverses=write_off.journal_entry_id)
+            _new_entry(
+                books,
+                source=Source("INVOICE_WRITE_OFF_DELETED", write_off_id),
+                moment=moment,
+                lines=[
+                    Line(receivable, Direction.DEBIT, write_off.amount),  # type: ignore[arg-type]
+                    Line(write_off.destination, Direction.CREDIT, write_off.amount),
+                ],
+                memo=f"Deleted write-off {write_off_id}",
+                tags=write_off.tags,
+            ),
+            reverses=write_off.journal_entry_id,
+        )
         deleted_at = clock.now()
         after = _touched(rules.without_write_off(before, write_off, deleted_at, reversal.id))
         deleted = replace(write_off, deleted_at=deleted_at, reversal_entry_id=reversal.id)
-        return Posting(result=Corrected(write_off, moved_to), entries=(reversal,), actions=(
-            *invoice_changes.delete_write_off(before, after, deleted),
-            entry_store.mark_reversed(scope.business_id, write_off.journal_entry_id, reversal.id)))
+        return Posting(
+            result=Corrected(write_off, moved_to),
+            entries=(reversal,),
+            actions=(
+                *invoice_changes.delete_write_off(before, after, deleted),
+                entry_store.mark_reversed(scope.business_id, write_off.journal_entry_id, reversal.id),
+            ),
+        )
 
     return post(scope, decide)
 
 
 # ---- listing --------------------------------------------------------------------------------
 
-def list_invoices(scope: Scope, *, status: str | None, due_from: date | None, due_to: date | None,
-                  limit: int, cursor: str | None) -> Page:
+
+def list_invoices(
+    scope: Scope, *, status: str | None, due_from: date | None, due_to: date | None, limit: int, cursor: str | None
+) -> Page:
     """A page of invoices by due date, optionally of one status; ``due_to`` before ``due_from`` is refused."""
     if due_from and due_to and due_to < due_from:
         raise InvalidRequest("due_at_end", "must be on or after due_at_start")
     listing = f"invoices|{scope.business_id}|{status}|{due_from}|{due_to}"
     position = cursors.decode(listing, cursor)
     books = load_books(scope.business_id)
-    found, last = invoice_store.query_by_due_date(scope.business_id, books.chart, due_from=due_from, due_to=due_to,
-                                                  status=status, limit=limit, start_key=position)
+    found, last = invoice_store.query_by_due_date(
+        scope.business_id, books.chart, due_from=due_from, due_to=due_to, status=status, limit=limit, start_key=position
+    )
     books.verify()
     return Page(found, cursors.encode(listing, last))
-

@@ -102,12 +102,16 @@ def local_day(books: Books, moment: datetime, field: str) -> date:
     (SPEC §9.1; the schema has already checked it as written and in UTC, so the conversion cannot overflow)."""
     day = books.business.local_date(moment)
     if not dates.in_window(day):
-        raise InvalidRequest(field, f"{moment.isoformat()} is {day} in the business's timezone "
-                                    f"({books.business.timezone}), outside {dates.WINDOW}")
+        raise InvalidRequest(
+            field,
+            f"{moment.isoformat()} is {day} in the business's timezone "
+            f"({books.business.timezone}), outside {dates.WINDOW}",
+        )
     return day
 
 
 # ---- accounts ---------------------------------------------------------------------------------
+
 
 def list_accounts(scope: Scope) -> list[Account]:
     """Every account in the business's chart."""
@@ -124,8 +128,11 @@ def _stable_name_for(name: str) -> str:
     """The name in UPPER_SNAKE; a name that does not make a valid stable name needs an explicit one."""
     derived = re.sub(r"[^A-Z0-9]+", "_", name.upper()).strip("_")
     if len(derived) > 100 or not STABLE_NAME_PATTERN.match(derived):
-        raise InvalidRequest("stable_name", f"cannot be derived from the name {name!r}; give one explicitly "
-                                            "(UPPER_SNAKE, starting with a letter, at most 100 characters)")
+        raise InvalidRequest(
+            "stable_name",
+            f"cannot be derived from the name {name!r}; give one explicitly "
+            "(UPPER_SNAKE, starting with a letter, at most 100 characters)",
+        )
     return derived
 
 
@@ -137,7 +144,8 @@ def create_account(scope: Scope, command: CreateAccount) -> tuple[Account, bool]
     def same_kind(existing: Account) -> Account:
         if (existing.account_type, existing.normality) != (command.account_type, normality):
             raise AccountConflict(
-                f"Account {stable_name} already exists as {existing.account_type} / {existing.normality}.")
+                f"Account {stable_name} already exists as {existing.account_type} / {existing.normality}."
+            )
         return existing
 
     def decide() -> Posting[Account]:
@@ -147,10 +155,13 @@ def create_account(scope: Scope, command: CreateAccount) -> tuple[Account, bool]
             raise _AccountExists(same_kind(existing))
         account = Account(new_id(), command.name, stable_name, command.account_type, normality)
         now = clock.now().isoformat()
-        return Posting(result=account, actions=(
-            transactions.put(chart_store.stable_name_item(scope.business_id, account)),
-            transactions.put(chart_store.account_item(scope.business_id, account, now)),
-        ))
+        return Posting(
+            result=account,
+            actions=(
+                transactions.put(chart_store.stable_name_item(scope.business_id, account)),
+                transactions.put(chart_store.account_item(scope.business_id, account, now)),
+            ),
+        )
 
     try:
         return post(scope, decide), True
@@ -168,6 +179,7 @@ class _AccountExists(Exception):
 
 # ---- journal entries --------------------------------------------------------------------------
 
+
 def post_custom_entry(scope: Scope, command: PostCustomEntry) -> tuple[JournalEntry, bool]:
     """A balanced entry of the caller's lines, dated ``entry_at`` (default now): (entry, created)."""
     loaded: list[Books] = []  # an external_id replay reuses the chart just read: ≤ 2 reads (SPEC §8)
@@ -179,25 +191,39 @@ def post_custom_entry(scope: Scope, command: PostCustomEntry) -> tuple[JournalEn
         entry_at = command.entry_at or now
         lines = tuple(
             Line(
-                account=accounts.resolve(books.chart, accounts.identifier(item.account),
-                                         field=f"line_items.{index}.account_identifier"),
-                direction=item.direction, amount=item.amount, memo=item.memo,
+                account=accounts.resolve(
+                    books.chart, accounts.identifier(item.account), field=f"line_items.{index}.account_identifier"
+                ),
+                direction=item.direction,
+                amount=item.amount,
+                memo=item.memo,
             )
             for index, item in enumerate(command.lines)
         )
         check_entry(lines, business_accounts=books.chart.seen)
         entry_date = local_day(books, entry_at, "entry_at")
         entry = JournalEntry(
-            id=entry_id, business_id=scope.business_id, entry_date=entry_date,
-            entry_at=entry_at, created_at=now, memo=command.memo, source=Source(CUSTOM_SOURCE, entry_id),
-            lines=lines, external_id=command.external_id, tags=command.tags,
+            id=entry_id,
+            business_id=scope.business_id,
+            entry_date=entry_date,
+            entry_at=entry_at,
+            created_at=now,
+            memo=command.memo,
+            source=Source(CUSTOM_SOURCE, entry_id),
+            lines=lines,
+            external_id=command.external_id,
+            tags=command.tags,
         )
         return Posting(result=entry, entries=(entry,))
 
     return post_once(
-        scope, kind="custom_journal_entry", external_id=command.external_id,
-        content=command.content, decide=decide,
-        existing=lambda entry_id: _load_entry(loaded[-1], scope.business_id, entry_id), new_id=new_id,
+        scope,
+        kind="custom_journal_entry",
+        external_id=command.external_id,
+        content=command.content,
+        decide=decide,
+        existing=lambda entry_id: _load_entry(loaded[-1], scope.business_id, entry_id),
+        new_id=new_id,
     )
 
 
@@ -226,17 +252,24 @@ def reverse_custom_entry(scope: Scope, entry_id: str) -> Corrected[JournalEntry]
         original = _load_entry(books, scope.business_id, entry_id)
         if original.source.type != CUSTOM_SOURCE:
             raise NotReversible(
-                f"Journal entry {entry_id} was posted by {original.source.type}; correct it through that resource.")
+                f"Journal entry {entry_id} was posted by {original.source.type}; correct it through that resource."
+            )
         if original.reversed_by is not None:
             raise AlreadyReversed(entry_id)
         day, moment = reversal_moment(books, original.entry_date, original.entry_at)
         reversal = reversal_of(
-            original, reversal_id=new_id(), entry_date=day, entry_at=moment,
-            created_at=clock.now(), source=Source(CUSTOM_REVERSAL_SOURCE, original.id),
+            original,
+            reversal_id=new_id(),
+            entry_date=day,
+            entry_at=moment,
+            created_at=clock.now(),
+            source=Source(CUSTOM_REVERSAL_SOURCE, original.id),
         )
-        return Posting(result=Corrected(reversal, moved_to=day if day != original.entry_date else None),
-                       entries=(reversal,),
-                       actions=(entry_store.mark_reversed(scope.business_id, original.id, reversal.id),))
+        return Posting(
+            result=Corrected(reversal, moved_to=day if day != original.entry_date else None),
+            entries=(reversal,),
+            actions=(entry_store.mark_reversed(scope.business_id, original.id, reversal.id),),
+        )
 
     return post(scope, decide)
 
@@ -263,7 +296,13 @@ class Page:
 
 
 def list_entries(
-    scope: Scope, *, start: date | None, end: date | None, source_type: str | None, limit: int, cursor: str | None,
+    scope: Scope,
+    *,
+    start: date | None,
+    end: date | None,
+    source_type: str | None,
+    limit: int,
+    cursor: str | None,
 ) -> Page:
     """A page of journal entries by date, optionally of one source type; ``end`` before ``start`` is refused."""
     if start and end and end < start:
@@ -272,12 +311,14 @@ def list_entries(
     position = cursors.decode(listing, cursor)
     books = load_books(scope.business_id)
     entries, last = entry_store.query_by_date(
-        scope.business_id, books.chart, start=start, end=end, source_type=source_type, limit=limit, start_key=position)
+        scope.business_id, books.chart, start=start, end=end, source_type=source_type, limit=limit, start_key=position
+    )
     books.verify()
     return Page(entries, cursors.encode(listing, last))
 
 
 # ---- reports ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class TrialBalanceRow:
@@ -316,8 +357,9 @@ def trial_balance(scope: Scope, effective_date: date | None = None) -> TrialBala
     if effective_date is not None:
         from ledgerline.domain import statements  # only this report needs it: off every other cold start
 
-        accounts = statements.as_of(accounts, periods.month_moves(scope.business_id, None, effective_date),
-                                    effective_date)
+        accounts = statements.as_of(
+            accounts, periods.month_moves(scope.business_id, None, effective_date), effective_date
+        )
     rows = []
     for account in accounts:
         debit_side = (account.normality is Direction.DEBIT) == (account.balance >= 0)

@@ -22,8 +22,9 @@ class DebtSchedule:
     cursor: str | None
 
 
-def debt_schedule(scope: Scope, *, status: InstrumentStatus | None, direction: LoanDirection | None,
-                  limit: int, cursor: str | None) -> DebtSchedule:
+def debt_schedule(
+    scope: Scope, *, status: InstrumentStatus | None, direction: LoanDirection | None, limit: int, cursor: str | None
+) -> DebtSchedule:
     """Filtered, paginated instruments; totals per direction over every instrument of the filter."""
     listing = f"debt-schedule|{scope.business_id}|{status}|{direction}"
     position = cursors.decode(listing, cursor)
@@ -32,8 +33,11 @@ def debt_schedule(scope: Scope, *, status: InstrumentStatus | None, direction: L
         raise InvalidCursor()
     require_business(scope.business_id)
     everything = sorted(instrument_store.all_instruments(scope.business_id), key=lambda i: i.id)
-    selected = [i for i in everything
-                if (status is None or i.status is status) and (direction is None or i.direction is direction)]
+    selected = [
+        i
+        for i in everything
+        if (status is None or i.status is status) and (direction is None or i.direction is direction)
+    ]
     remaining = [i for i in selected if after is None or i.id > after]
     page = remaining[:limit]
     more = len(remaining) > limit
@@ -92,12 +96,26 @@ def payment_schedule(scope: Scope, instrument_id: str) -> ProjectedSchedule:
         settled = loans.roll_forward(instrument, due)
         rows = schedule.pay_off(due, settled.current_balance_cents, settled.accrued_interest_cents)
         return ProjectedSchedule(instrument.id, as_of, None, rows)
-    since, stub = schedule.first_period(instrument.start_date, instrument.maturity_date, frequency, as_of,
-                                        instrument.interest_through_date, instrument.day_count)
+    since, stub = schedule.first_period(
+        instrument.start_date,
+        instrument.maturity_date,
+        frequency,
+        as_of,
+        instrument.interest_through_date,
+        instrument.day_count,
+    )
     carried = loans.roll_forward(instrument, since)
     per_year = 12 // schedule.MONTHS_PER_PERIOD[frequency]
     level = instrument.payment_amount_cents or schedule.level_payment(
-        carried.current_balance_cents, instrument.interest_rate_bps, per_year, len(dates))
-    rows = schedule.project(carried.current_balance_cents, instrument.interest_rate_bps, frequency, dates,
-                            level, carried.accrued_interest_cents, stub)
+        carried.current_balance_cents, instrument.interest_rate_bps, per_year, len(dates)
+    )
+    rows = schedule.project(
+        carried.current_balance_cents,
+        instrument.interest_rate_bps,
+        frequency,
+        dates,
+        level,
+        carried.accrued_interest_cents,
+        stub,
+    )
     return ProjectedSchedule(instrument.id, as_of, level, rows)

@@ -16,8 +16,12 @@ from ledgerline.store import instruments as instrument_store
 from ledgerline.store import transactions
 from ledgerline.store.chart import Accounts
 
-LOAN_ACCOUNTS = (*STABLE_NAMES[LoanDirection.LEND], *STABLE_NAMES[LoanDirection.BORROW], "OPENING_BALANCE_EQUITY",
-                 "CASH")
+LOAN_ACCOUNTS = (
+    *STABLE_NAMES[LoanDirection.LEND],
+    *STABLE_NAMES[LoanDirection.BORROW],
+    "OPENING_BALANCE_EQUITY",
+    "CASH",
+)
 """Every account a loan posting names by stable name, whatever its direction (9 items)."""
 
 
@@ -65,14 +69,20 @@ def instrument(business_id: str, instrument_id: str) -> Instrument:
     return found
 
 
-def entry(books: Books, *, source: Source, day: date, lines: list[Line], memo: str | None,
-          entry_id: str | None = None) -> JournalEntry:
+def entry(
+    books: Books, *, source: Source, day: date, lines: list[Line], memo: str | None, entry_id: str | None = None
+) -> JournalEntry:
     """A dated entry (recognized at the start of ``day`` in the business's timezone), checked."""
     check_entry(lines, business_accounts=books.chart.seen)
     zone = ZoneInfo(books.business.timezone)
     return JournalEntry(
-        id=entry_id or new_id(), business_id=books.business.id, entry_date=day,
-        entry_at=datetime.combine(day, time(0), zone), created_at=clock.now(), memo=memo, source=source,
+        id=entry_id or new_id(),
+        business_id=books.business.id,
+        entry_date=day,
+        entry_at=datetime.combine(day, time(0), zone),
+        created_at=clock.now(),
+        memo=memo,
+        source=source,
         lines=tuple(lines),
     )
 
@@ -84,13 +94,12 @@ Event = LoanEvent
 def save_with_event(before: Instrument, after: Instrument, event: LoanEvent) -> tuple[transactions.Action, ...]:
     """The instrument at its next version (guarded by the one read) and the activity row."""
     now = clock.now().isoformat()
-    saved = instrument_store.save(replace(after, version=before.version + 1, updated_at=now),
-                                  expected_version=before.version)
+    saved = instrument_store.save(
+        replace(after, version=before.version + 1, updated_at=now), expected_version=before.version
+    )
     return saved, save_event(after.business_id, after.id, event)
 
 
 def save_event(business_id: str, instrument_id: str, event: LoanEvent) -> transactions.Action:
     """The activity row, new, written in the event's own posting."""
     return transactions.put(instrument_store.event_item(business_id, instrument_id, event, clock.now().isoformat()))
-
-

@@ -19,6 +19,7 @@ from ledgerline.store import instruments as instrument_store
 
 # ---- create ---------------------------------------------------------------------------------
 
+
 def create_instrument(scope: Scope, command: loans.CreateInstrument) -> tuple[Instrument, bool]:
     """Open an instrument at its balance (against cash or opening equity) on ``start_date``: (instrument, created)."""
     if command.maturity_date <= command.start_date:
@@ -30,43 +31,81 @@ def create_instrument(scope: Scope, command: loans.CreateInstrument) -> tuple[In
     def decide(instrument_id: str) -> Posting[Instrument]:
         books = support.books(scope.business_id, command.cash_ledger_id)
         accounts = support.loan_accounts(books.chart, command.direction)
-        counter = (support.cash_account(books.chart, command.cash_ledger_id, "cash_ledger_id")
-                   if command.cash_ledger_id else accounts.opening_equity)
+        counter = (
+            support.cash_account(books.chart, command.cash_ledger_id, "cash_ledger_id")
+            if command.cash_ledger_id
+            else accounts.opening_equity
+        )
         now = clock.now().isoformat()
         instrument = Instrument(
-            id=instrument_id, business_id=scope.business_id, name=command.name, lender=command.lender,
-            direction=command.direction, debt_type=command.debt_type, status=InstrumentStatus.ACTIVE,
-            original_principal_cents=command.original_principal_cents, current_balance_cents=balance,
-            accrued_interest_cents=0, ledger_accrued_interest_cents=0, interest_rate_bps=command.interest_rate_bps,
-            day_count=command.day_count, start_date=command.start_date, maturity_date=command.maturity_date,
-            payment_frequency=command.payment_frequency, payment_amount_cents=command.payment_amount_cents,
-            interest_through_date=command.start_date, written_off_principal_cents=0,
-            principal_account_id=accounts.principal.id, interest_account_id=accounts.interest.id,
-            external_id=command.external_id, created_at=now, updated_at=now,
+            id=instrument_id,
+            business_id=scope.business_id,
+            name=command.name,
+            lender=command.lender,
+            direction=command.direction,
+            debt_type=command.debt_type,
+            status=InstrumentStatus.ACTIVE,
+            original_principal_cents=command.original_principal_cents,
+            current_balance_cents=balance,
+            accrued_interest_cents=0,
+            ledger_accrued_interest_cents=0,
+            interest_rate_bps=command.interest_rate_bps,
+            day_count=command.day_count,
+            start_date=command.start_date,
+            maturity_date=command.maturity_date,
+            payment_frequency=command.payment_frequency,
+            payment_amount_cents=command.payment_amount_cents,
+            interest_through_date=command.start_date,
+            written_off_principal_cents=0,
+            principal_account_id=accounts.principal.id,
+            interest_account_id=accounts.interest.id,
+            external_id=command.external_id,
+            created_at=now,
+            updated_at=now,
         )
         opening = support.entry(
-            books, source=Source("LOAN_OPENING", instrument_id), day=command.start_date,
+            books,
+            source=Source("LOAN_OPENING", instrument_id),
+            day=command.start_date,
             lines=loans.open_lines(command.direction, balance, accounts, counter),
             memo=command.memo or f"Opening balance of {command.name}",
         )
-        event = support.Event("opening", new_id(), command.start_date, balance, principal_cents=balance,
-                              journal_entry_id=opening.id, memo=command.memo)
+        event = support.Event(
+            "opening",
+            new_id(),
+            command.start_date,
+            balance,
+            principal_cents=balance,
+            journal_entry_id=opening.id,
+            memo=command.memo,
+        )
         # An interest-bearing instrument puts its business on the monthly accrual schedule's list.
         from ledgerline.store import accrual_runs  # here, not at the top: off the other loan functions' cold start
 
         listed = (accrual_runs.register_accruing(scope.business_id),) if command.interest_rate_bps else ()
-        return Posting(result=instrument, entries=(opening,), actions=(
-            instrument_store.save(instrument, expected_version=None),
-            support.save_event(scope.business_id, instrument_id, event),
-            *listed,
-        ))
+        return Posting(
+            result=instrument,
+            entries=(opening,),
+            actions=(
+                instrument_store.save(instrument, expected_version=None),
+                support.save_event(scope.business_id, instrument_id, event),
+                *listed,
+            ),
+        )
 
-    return post_once(scope, kind="debt_instrument", external_id=command.external_id,
-                     content=command.content, decide=decide,
-                     existing=lambda instrument_id: support.instrument(scope.business_id, instrument_id), new_id=new_id)
+    return post_once(
+        scope,
+        kind="debt_instrument",
+        external_id=command.external_id,
+        content=command.content,
+        decide=decide,
+        existing=lambda instrument_id: support.instrument(scope.business_id, instrument_id),
+        new_id=new_id,
+    )
 
 
 # ---- payments (seed 002) --------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class PaymentResult:
@@ -98,13 +137,17 @@ def record_payment(scope: Scope, instrument_id: str, command: loans.RecordLoanPa
         books = support.books(scope.business_id, command.cash_ledger_id)
         if command.transaction_id is not None:
             before, match = bank_transactions.instrument_and_transaction(
-                scope.business_id, instrument_id, command.transaction_id)
+                scope.business_id, instrument_id, command.transaction_id
+            )
             terms = match.payment_terms(command, before.direction)
             books.chart.want(ids=(match.txn.cash_ledger_id, match.txn.category_ledger_id))  # read with the rest
         else:
             before, match = support.instrument(scope.business_id, instrument_id), None
-            terms = bank_transactions.PaymentTerms(command.payment_amount_cents, command.cash_ledger_id,  # type: ignore[arg-type]
-                                                   command.payment_date)
+            terms = bank_transactions.PaymentTerms(
+                command.payment_amount_cents,
+                command.cash_ledger_id,  # type: ignore[arg-type]
+                command.payment_date,
+            )
         loans.ensure_open(before)
         day = support.not_after_today(books, terms.payment_date or support.today(books), "payment_date")
         cash = support.cash_account(books.chart, terms.cash_ledger_id, "cash_ledger_id")
@@ -113,11 +156,23 @@ def record_payment(scope: Scope, instrument_id: str, command: loans.RecordLoanPa
         after = loans.apply_payment(rolled, split, day)
         payment_id = new_id()
         accounts = support.loan_accounts(books.chart, before.direction)
-        entry = support.entry(books, source=Source("LOAN_PAYMENT", payment_id), day=day,
-                              lines=loans.payment_lines(before.direction, split, cash, accounts),
-                              memo=command.memo or f"Payment on {before.name}")
-        event = support.Event("payment", payment_id, day, terms.amount_cents, split.principal_cents,
-                              split.interest_cents, entry.id, command.memo)
+        entry = support.entry(
+            books,
+            source=Source("LOAN_PAYMENT", payment_id),
+            day=day,
+            lines=loans.payment_lines(before.direction, split, cash, accounts),
+            memo=command.memo or f"Payment on {before.name}",
+        )
+        event = support.Event(
+            "payment",
+            payment_id,
+            day,
+            terms.amount_cents,
+            split.principal_cents,
+            split.interest_cents,
+            entry.id,
+            command.memo,
+        )
         result = PaymentResult(payment_id, entry, split, after, day, terms.amount_cents, command.transaction_id)
         entries: tuple[JournalEntry, ...] = (entry,)
         actions = support.save_with_event(before, after, event)
@@ -130,6 +185,7 @@ def record_payment(scope: Scope, instrument_id: str, command: loans.RecordLoanPa
 
 
 # ---- disbursements, accruals ----------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class DisbursementResult:
@@ -154,17 +210,34 @@ def disburse(scope: Scope, instrument_id: str, command: loans.DisburseLoan) -> D
         rolled = loans.roll_forward(before, day)
         if rolled.current_balance_cents + command.amount_cents > MAX_CENTS:  # SPEC §9.1: instrument amounts
             raise InvalidRequest("amount_cents", f"the outstanding principal would exceed {MAX_CENTS} cents")
-        after = replace(rolled, current_balance_cents=rolled.current_balance_cents + command.amount_cents,
-                        status=InstrumentStatus.ACTIVE)
+        after = replace(
+            rolled,
+            current_balance_cents=rolled.current_balance_cents + command.amount_cents,
+            status=InstrumentStatus.ACTIVE,
+        )
         disbursement_id = new_id()
         accounts = support.loan_accounts(books.chart, before.direction)
-        entry = support.entry(books, source=Source("LOAN_DISBURSEMENT", disbursement_id), day=day,
-                              lines=loans.open_lines(before.direction, command.amount_cents, accounts, cash),
-                              memo=command.memo or f"Disbursement on {before.name}")
-        event = support.Event("disbursement", disbursement_id, day, command.amount_cents,
-                              principal_cents=command.amount_cents, journal_entry_id=entry.id, memo=command.memo)
-        return Posting(result=DisbursementResult(disbursement_id, entry, after, command.amount_cents, day),
-                       entries=(entry,), actions=support.save_with_event(before, after, event))
+        entry = support.entry(
+            books,
+            source=Source("LOAN_DISBURSEMENT", disbursement_id),
+            day=day,
+            lines=loans.open_lines(before.direction, command.amount_cents, accounts, cash),
+            memo=command.memo or f"Disbursement on {before.name}",
+        )
+        event = support.Event(
+            "disbursement",
+            disbursement_id,
+            day,
+            command.amount_cents,
+            principal_cents=command.amount_cents,
+            journal_entry_id=entry.id,
+            memo=command.memo,
+        )
+        return Posting(
+            result=DisbursementResult(disbursement_id, entry, after, command.amount_cents, day),
+            entries=(entry,),
+            actions=support.save_with_event(before, after, event),
+        )
 
     return post(scope, decide)
 
@@ -179,16 +252,33 @@ class AccrualResult:
     through_date: date
 
 
-def plan_accrual(books: Books, before: Instrument, through: date,
-                 memo: str | None) -> tuple[AccrualResult, tuple, tuple]:
+def plan_accrual(
+    books: Books, before: Instrument, through: date, memo: str | None
+) -> tuple[AccrualResult, tuple, tuple]:
     """One instrument's accrual through ``through``: (result, its entry if any, the instrument's writes)."""
     after, posted = loans.accrue(before, through)
     accounts = support.loan_accounts(books.chart, before.direction)
     lines = loans.accrual_lines(before.direction, posted, accounts)
-    entry = (support.entry(books, source=Source("LOAN_INTEREST_ACCRUAL", before.id), day=through, lines=lines,
-                           memo=memo or f"Interest accrued on {before.name} through {through}") if lines else None)
-    event = support.Event("accrual", new_id(), through, posted, interest_cents=posted,
-                          journal_entry_id=entry.id if entry else None, memo=memo)
+    entry = (
+        support.entry(
+            books,
+            source=Source("LOAN_INTEREST_ACCRUAL", before.id),
+            day=through,
+            lines=lines,
+            memo=memo or f"Interest accrued on {before.name} through {through}",
+        )
+        if lines
+        else None
+    )
+    event = support.Event(
+        "accrual",
+        new_id(),
+        through,
+        posted,
+        interest_cents=posted,
+        journal_entry_id=entry.id if entry else None,
+        memo=memo,
+    )
     result = AccrualResult(after, entry, posted, through)
     return result, ((entry,) if entry else ()), support.save_with_event(before, after, event)
 
@@ -208,6 +298,7 @@ def accrue_interest(scope: Scope, instrument_id: str, command: loans.AccrueInter
 
 
 # ---- write-off (seed 000) -------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class WriteOffResult:
@@ -231,8 +322,9 @@ def write_off(scope: Scope, instrument_id: str, command: loans.WriteOffLoan) -> 
     return post(scope, decide)
 
 
-def plan_write_off(books: Books, before: Instrument, command: loans.WriteOffLoan,
-                   write_off_id: str) -> Posting[WriteOffResult] | Refusal:
+def plan_write_off(
+    books: Books, before: Instrument, command: loans.WriteOffLoan, write_off_id: str
+) -> Posting[WriteOffResult] | Refusal:
     """The write-off ``command`` asks of ``before`` as a posting, or why it is refused; reads and writes nothing."""
     try:
         loans.ensure_open(before)
@@ -245,9 +337,28 @@ def plan_write_off(books: Books, before: Instrument, command: loans.WriteOffLoan
     accounts = support.loan_accounts(books.chart, before.direction)
     lines = loans.write_off_lines(before.direction, plan, accounts)
     memo = command.memo
-    entry = (support.entry(books, source=Source("LOAN_WRITE_OFF", write_off_id), day=day, lines=lines,
-                           memo=memo or f"Write-off of {before.name}") if lines else None)
-    event = support.Event("write_off", write_off_id, day, plan.principal_cents + plan.interest_cleared_cents,
-                          plan.principal_cents, plan.interest_cleared_cents, entry.id if entry else None, memo)
+    entry = (
+        support.entry(
+            books,
+            source=Source("LOAN_WRITE_OFF", write_off_id),
+            day=day,
+            lines=lines,
+            memo=memo or f"Write-off of {before.name}",
+        )
+        if lines
+        else None
+    )
+    event = support.Event(
+        "write_off",
+        write_off_id,
+        day,
+        plan.principal_cents + plan.interest_cleared_cents,
+        plan.principal_cents,
+        plan.interest_cleared_cents,
+        entry.id if entry else None,
+        memo,
+    )
     result = WriteOffResult(after, entry, plan, day, accounts.write_off, memo)
-    return Posting(result=result, entries=(entry,) if entry else (), actions=support.save_with_event(before, after, event))
+    return Posting(
+        result=result, entries=(entry,) if entry else (), actions=support.save_with_event(before, after, event)
+    )

@@ -105,8 +105,9 @@ def post(scope: Scope, decide: Callable[[], Posting[R] | Refusal]) -> R:
     return outcome
 
 
-def post_outcome(scope: Scope, decide: Callable[[], Posting[R] | Refusal], *,
-                 dry_run: bool = False) -> Posted[R] | Planned[R] | Replayed | Refusal:
+def post_outcome(
+    scope: Scope, decide: Callable[[], Posting[R] | Refusal], *, dry_run: bool = False
+) -> Posted[R] | Planned[R] | Replayed | Refusal:
     """Like :func:`post`, but a replay or a refusal is returned as a value (what a batch reports per item);
     a dry run stops at the plan."""
     try:
@@ -116,8 +117,9 @@ def post_outcome(scope: Scope, decide: Callable[[], Posting[R] | Refusal], *,
     return outcome if isinstance(outcome, Refusal | Planned) else Posted(outcome)
 
 
-def _commit(scope: Scope, decide: Callable[[], Posting[R] | Refusal], *,
-            dry_run: bool = False) -> R | Planned[R] | Refusal:
+def _commit(
+    scope: Scope, decide: Callable[[], Posting[R] | Refusal], *, dry_run: bool = False
+) -> R | Planned[R] | Refusal:
     last: dict[str, Any] = {}
 
     def attempt(number: int) -> R | Planned[R] | Refusal:
@@ -149,8 +151,11 @@ def _commit(scope: Scope, decide: Callable[[], Posting[R] | Refusal], *,
             for account_id, delta in moves.items()
             if delta
         )
-        actions.extend(periods.posting_actions(scope.business_id, posting.entries, spread=spread,
-                                               room=transactions.MAX_ITEMS - len(actions)))
+        actions.extend(
+            periods.posting_actions(
+                scope.business_id, posting.entries, spread=spread, room=transactions.MAX_ITEMS - len(actions)
+            )
+        )
         if not actions:  # nothing to write (and no idempotency record to keep)
             return posting.result
         last.update(actions=actions, posting=posting)
@@ -208,8 +213,14 @@ def _count_retry() -> None:
 
 
 def post_once(
-    scope: Scope, *, kind: str, external_id: str | None, content: Any,
-    decide: Callable[[str], Posting[R] | Refusal], existing: Callable[[str], R], new_id: Callable[[], str],
+    scope: Scope,
+    *,
+    kind: str,
+    external_id: str | None,
+    content: Any,
+    decide: Callable[[str], Posting[R] | Refusal],
+    existing: Callable[[str], R],
+    new_id: Callable[[], str],
 ) -> tuple[R, bool]:
     """Create an object at most once per ``external_id``: (result, created).
 

@@ -43,14 +43,20 @@ Finish = Callable[[dict[str, Any], Tally, Progress], dict[str, Any]]
 """Given the run's item, the sum of its chunks and its progress: the finished summary document."""
 
 
-def send_chunks(kind: RunKind, business_id: str, run_id: str, messages: list[dict[str, Any]],
-                unsent: Callable[[int, str], Tally], finish: Finish) -> int:
+def send_chunks(
+    kind: RunKind,
+    business_id: str,
+    run_id: str,
+    messages: list[dict[str, Any]],
+    unsent: Callable[[int, str], Tally],
+    finish: Finish,
+) -> int:
     """Send the chunk messages, ``queue.BATCH`` at a time; a chunk that could not be sent is recorded as
     ``unsent(index, reason)`` says (its items failed), so the run still finishes. The chunks sent."""
     sent = 0
     try:
         for start in range(0, len(messages), queue.BATCH):
-            queue.send_messages(messages[start:start + queue.BATCH])
+            queue.send_messages(messages[start : start + queue.BATCH])
             sent = min(start + queue.BATCH, len(messages))
     except Exception as error:  # noqa: BLE001 - what could not be queued fails; the rest goes on
         logger.exception(f"{kind.name} chunks not queued", extra={"run_id": run_id, "chunks": len(messages) - sent})
@@ -63,8 +69,13 @@ def record(kind: RunKind, business_id: str, run_id: str, index: int, tally: Tall
     """The chunk's result and its counts in the run, once (a redelivered chunk is already recorded); then,
     if it was the last chunk, the finished summary."""
     try:
-        post(Scope(business_id), lambda: Posting(result=None, actions=runs.record_chunk(
-            business_id, kind.sk(run_id), kind.chunk_sk(run_id, index), tally)))
+        post(
+            Scope(business_id),
+            lambda: Posting(
+                result=None,
+                actions=runs.record_chunk(business_id, kind.sk(run_id), kind.chunk_sk(run_id, index), tally),
+            ),
+        )
     except runs.ChunkRecorded:
         pass  # recorded by an earlier delivery of this chunk
     finish_if_done(kind, business_id, run_id, finish)
@@ -81,8 +92,10 @@ def finish_if_done(kind: RunKind, business_id: str, run_id: str, finish: Finish)
     tally = reduce(Tally.plus, runs.chunk_tallies(business_id, kind.chunk_prefix, run_id), Tally())
     summary = finish(item, tally, progress)
     try:
-        post(Scope(business_id), lambda: Posting(result=None, actions=(
-            runs.finish(business_id, kind.sk(run_id), summary),)))
+        post(
+            Scope(business_id),
+            lambda: Posting(result=None, actions=(runs.finish(business_id, kind.sk(run_id), summary),)),
+        )
     except runs.RunFinished:
         return None  # another chunk's worker finished it
     return summary
@@ -93,18 +106,23 @@ def status_of(tally: Tally) -> str:
     return "completed_with_failures" if tally.count("failed") else "completed"
 
 
-
 def fan_out(send: Callable[[list[dict[str, Any]]], None], business_ids: list[str], message: dict[str, Any]) -> int:
     """One ``message`` per business (with its ``business_id``), sent ``queue.BATCH`` at a time: a schedule's
     fan-out. The number of messages."""
     messages = [{**message, "business_id": business_id} for business_id in business_ids]
     for start in range(0, len(messages), queue.BATCH):
-        send(messages[start:start + queue.BATCH])
+        send(messages[start : start + queue.BATCH])
     return len(messages)
 
 
-def page(scope: Scope, listing: str, *, limit: int, cursor: str | None,
-         list_page: Callable[..., tuple[list[Any], dict[str, Any] | None]]) -> Page:
+def page(
+    scope: Scope,
+    listing: str,
+    *,
+    limit: int,
+    cursor: str | None,
+    list_page: Callable[..., tuple[list[Any], dict[str, Any] | None]],
+) -> Page:
     """A page of the business's runs of one kind, newest first (``listing`` names it in the cursor)."""
     listing = f"{listing}|{scope.business_id}"
     position = cursors.decode(listing, cursor)

@@ -52,11 +52,15 @@ def _check_range(start: date, end: date) -> None:
     if end < start:
         raise InvalidRequest("end_date", "must be on or after start_date")
     if rules.months_spanned(start, end) > rules.MAX_MONTHS:
-        raise InvalidRequest("end_date", f"the range may span at most {rules.MAX_MONTHS} calendar months "
-                                         f"(10 years); {start} to {end} spans {rules.months_spanned(start, end)}")
+        raise InvalidRequest(
+            "end_date",
+            f"the range may span at most {rules.MAX_MONTHS} calendar months "
+            f"(10 years); {start} to {end} spans {rules.months_spanned(start, end)}",
+        )
 
 
 # ---- balance sheet and profit and loss ----------------------------------------------------------
+
 
 def balance_sheet(scope: Scope, effective_date: date | None) -> Statement[rules.BalanceSheet]:
     """Assets, liabilities and equity (with the net income of every period) as of the end of
@@ -68,8 +72,9 @@ def balance_sheet(scope: Scope, effective_date: date | None) -> Statement[rules.
     return Statement(books.business, clock.now(), rules.balance_sheet(accounts, rows, day))
 
 
-def profit_and_loss(scope: Scope, start: date | None, end: date | None, *,
-                    by_month: bool) -> Statement[rules.ProfitAndLoss]:
+def profit_and_loss(
+    scope: Scope, start: date | None, end: date | None, *, by_month: bool
+) -> Statement[rules.ProfitAndLoss]:
     """Income and expenses per account over ``start`` … ``end`` (default: the year to date of ``end``,
     itself default today), optionally one column per month; at most :data:`rules.MAX_MONTHS` months."""
     if start and end:
@@ -84,6 +89,7 @@ def profit_and_loss(scope: Scope, start: date | None, end: date | None, *,
 
 
 # ---- an account's general ledger ----------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class AccountLine:
@@ -113,15 +119,21 @@ def _position(listing: str, cursor: str | None) -> tuple[LinesPosition | None, i
     if found is None:
         return None, None
     after, entry_id, skip, balance = (found.get(name) for name in ("after", "entry", "skip", "balance"))
-    if set(found) != {"after", "entry", "skip", "balance"} or not (after is None or isinstance(after, dict)) \
-            or not (entry_id is None or isinstance(entry_id, str)) or type(skip) is not int or skip < 0 \
-            or type(balance) is not int:
+    if (
+        set(found) != {"after", "entry", "skip", "balance"}
+        or not (after is None or isinstance(after, dict))
+        or not (entry_id is None or isinstance(entry_id, str))
+        or type(skip) is not int
+        or skip < 0
+        or type(balance) is not int
+    ):
         raise InvalidCursor()
     return LinesPosition(after, entry_id, skip), balance
 
 
-def account_lines(scope: Scope, account_id: str, *, start: date | None, end: date | None, limit: int,
-                  cursor: str | None) -> GeneralLedgerPage:
+def account_lines(
+    scope: Scope, account_id: str, *, start: date | None, end: date | None, limit: int, cursor: str | None
+) -> GeneralLedgerPage:
     """A page of one account's lines dated ``start`` … ``end`` in date order, each with the running balance,
     between the opening and closing balances; an unknown account → 404."""
     if start and end and end < start:
@@ -136,19 +148,26 @@ def account_lines(scope: Scope, account_id: str, *, start: date | None, end: dat
     moves = periods.month_moves(scope.business_id, None, end or dates.LATEST)
     opening = balances_through(moves, rules.day_before(start)).get(account_id, 0) if start else 0
     closing = balances_through(moves, end or dates.LATEST).get(account_id, 0)
-    found, following = statement_reads.account_lines(scope.business_id, books.chart, account_id, start=start, end=end,
-                                                     limit=limit, position=position)
+    found, following = statement_reads.account_lines(
+        scope.business_id, books.chart, account_id, start=start, end=end, limit=limit, position=position
+    )
     running = opening if balance is None else balance
     lines = []
     for entry, line in found:
         running += balance_delta(account.normality, line.direction, line.amount)
         lines.append(AccountLine(entry, line, running))
-    next_cursor = None if following is None else cursors.encode(listing, {
-        "after": following.after, "entry": following.entry_id, "skip": following.skip, "balance": running})
+    next_cursor = (
+        None
+        if following is None
+        else cursors.encode(
+            listing, {"after": following.after, "entry": following.entry_id, "skip": following.skip, "balance": running}
+        )
+    )
     return GeneralLedgerPage(account, start, end, opening, closing, lines, next_cursor)
 
 
 # ---- receivables aging --------------------------------------------------------------------------
+
 
 def ar_aging(scope: Scope, effective_date: date | None) -> Statement[Aging]:
     """The invoices open at the end of ``effective_date`` (default today) by customer and days past due,
@@ -158,11 +177,16 @@ def ar_aging(scope: Scope, effective_date: date | None) -> Statement[Aging]:
     day = effective_date or _today(books)
     invoices = statement_reads.invoices_with_history(scope.business_id, accounts)
     reversals = [invoice.void_entry_id for invoice in invoices if invoice.void_entry_id] + [
-        w.reversal_entry_id for invoice in invoices for w in invoice.write_offs if w.reversal_entry_id]
+        w.reversal_entry_id for invoice in invoices for w in invoice.write_offs if w.reversal_entry_id
+    ]
     reversal_dates = statement_reads.entry_dates(scope.business_id, reversals)
     rows = periods.month_moves(scope.business_id, None, day)
-    receivable = next((a for a in accounts if a.stable_name == "ACCOUNTS_RECEIVABLE"
-                       and a.account_type is AccountType.ASSET), None)
+    receivable = next(
+        (a for a in accounts if a.stable_name == "ACCOUNTS_RECEIVABLE" and a.account_type is AccountType.ASSET), None
+    )
     balance = balances_through(rows, day).get(receivable.id, 0) if receivable else 0
-    return Statement(books.business, clock.now(), aging(invoices, day, books.business, reversal_dates=reversal_dates,
-                                                        receivable=balance))
+    return Statement(
+        books.business,
+        clock.now(),
+        aging(invoices, day, books.business, reversal_dates=reversal_dates, receivable=balance),
+    )

@@ -51,11 +51,13 @@ from ledgerline.store import candidates, keys, periods, policies, transactions
 
 # ---- policy ---------------------------------------------------------------------------------
 
+
 def get_policy(scope: Scope) -> WriteOffPolicy:
     """The business's policy, or the default (disabled) one if none was ever set."""
     require_business(scope.business_id)
     return policies.get_policy(scope.business_id) or WriteOffPolicy(
-        scope.business_id, False, INVOICE_RULE_OFF, LOAN_RULE_OFF, "")
+        scope.business_id, False, INVOICE_RULE_OFF, LOAN_RULE_OFF, ""
+    )
 
 
 def put_policy(scope: Scope, command: SetWriteOffPolicy) -> WriteOffPolicy:
@@ -69,8 +71,13 @@ def put_policy(scope: Scope, command: SetWriteOffPolicy) -> WriteOffPolicy:
         field = "invoices.destination_ledger_account"
         account = accounts.resolve(books.chart, accounts.identifier(command.invoices.destination), field=field)
         invoice_rules.check_write_off_destination(account, field)
-        policy = WriteOffPolicy(business_id=scope.business_id, enabled=command.enabled, invoices=command.invoices,
-                                loans=command.loans, updated_at=clock.now().isoformat())
+        policy = WriteOffPolicy(
+            business_id=scope.business_id,
+            enabled=command.enabled,
+            invoices=command.invoices,
+            loans=command.loans,
+            updated_at=clock.now().isoformat(),
+        )
         return Posting(result=policy, actions=(policies.save_policy(policy),))
 
     return post(scope, decide)
@@ -87,7 +94,9 @@ def _automatic(business_id: str, kind: RunItemType, item_id: str, run_date: date
     # A NUL byte cannot appear in an HTTP header, so no client Idempotency-Key can ever collide.
     key = f"\x00write-off-policy|{kind}|{item_id}|{run_date.isoformat()}"
     fingerprint = hashlib.sha256(key.encode()).hexdigest()
-    return Scope(business_id, Idempotency(key, fingerprint, lambda result: (201, json.dumps(_recorded(result, run_id)))))
+    return Scope(
+        business_id, Idempotency(key, fingerprint, lambda result: (201, json.dumps(_recorded(result, run_id))))
+    )
 
 
 def _recorded(result: Any, run_id: str) -> dict[str, Any]:
@@ -95,6 +104,8 @@ def _recorded(result: Any, run_id: str) -> dict[str, Any]:
     run that made it (a chunk delivered again reports its own write-offs as written off, not skipped)."""
     written = _written("invoice", "", result)  # the amount and entry; the record is keyed by the item already
     return {"journal_entry_id": written.journal_entry_id, "amount": written.amount, "run_id": run_id}
+
+
 def _invoice_candidates(business_id: str, rule: InvoiceRule, run_date: date) -> list[str]:
     # The index holds UTC due dates; one day of slack, then the exact check in the business's timezone.
     return candidates.invoices_due_by(business_id, rule.latest_due(run_date) + timedelta(days=1))
@@ -129,8 +140,9 @@ def loan_ineligibility(rule: LoanRule, instrument: Instrument, run_date: date) -
     return None if rule.eligible(instrument, run_date) else f"loan {instrument.id} is not eligible on {run_date}"
 
 
-def _invoice_write_off(scope: Scope, rule: InvoiceRule, invoice_id: str, run_date: date, dry_run: bool,
-                       run_id: str) -> Outcome:
+def _invoice_write_off(
+    scope: Scope, rule: InvoiceRule, invoice_id: str, run_date: date, dry_run: bool, run_id: str
+) -> Outcome:
     def decide() -> Posting[InvoiceWriteOff] | Refusal:
         books = load_books(scope.business_id)
         invoice = invoices.load_invoice(books, invoice_id)
@@ -138,8 +150,12 @@ def _invoice_write_off(scope: Scope, rule: InvoiceRule, invoice_id: str, run_dat
         # First: an item paid or voided since it was listed is skipped, not failed.
         if (reason := invoice_ineligibility(rule, invoice, run_date, zone)) is not None:
             return Refusal(reason)
-        command = WriteOffInvoice(memo=AUTOMATIC_MEMO, destination=rule.destination,
-                                  write_off_at=datetime.combine(run_date, time(0), zone), run_id=run_id)
+        command = WriteOffInvoice(
+            memo=AUTOMATIC_MEMO,
+            destination=rule.destination,
+            write_off_at=datetime.combine(run_date, time(0), zone),
+            run_id=run_id,
+        )
         return invoices.plan_write_off(books, invoice, command, new_id())
 
     return post_outcome(scope, decide, dry_run=dry_run)
@@ -151,8 +167,9 @@ def _loan_write_off(scope: Scope, rule: LoanRule, instrument_id: str, run_date: 
         instrument = loan_support.instrument(scope.business_id, instrument_id)
         if (reason := loan_ineligibility(rule, instrument, run_date)) is not None:  # first, as for invoices
             return Refusal(reason)
-        return loans.plan_write_off(books, instrument, WriteOffLoan(write_off_date=run_date, memo=AUTOMATIC_MEMO),
-                                    new_id())
+        return loans.plan_write_off(
+            books, instrument, WriteOffLoan(write_off_date=run_date, memo=AUTOMATIC_MEMO), new_id()
+        )
 
     return post_outcome(scope, decide, dry_run=dry_run)
 
@@ -180,10 +197,15 @@ def _sorted(kind: RunItemType, item_id: str, outcome: Outcome, run_id: str) -> t
         case Replayed(body=body):
             recorded = json.loads(body)
             if recorded.get("run_id") == run_id:  # this run wrote it off (a chunk delivered again)
-                return "written_off", RunItem(kind, item_id, amount=recorded.get("amount"),
-                                              journal_entry_id=recorded.get("journal_entry_id"))
-            return "skipped", RunItem(kind, item_id, reason="already written off for this run date",
-                                      journal_entry_id=recorded.get("journal_entry_id"))
+                return "written_off", RunItem(
+                    kind, item_id, amount=recorded.get("amount"), journal_entry_id=recorded.get("journal_entry_id")
+                )
+            return "skipped", RunItem(
+                kind,
+                item_id,
+                reason="already written off for this run date",
+                journal_entry_id=recorded.get("journal_entry_id"),
+            )
         case Refusal(error=None | EventBeforeInterestDate(), reason=reason):
             return "skipped", RunItem(kind, item_id, reason=reason)
         case Refusal(error=PeriodLocked(locked_through=locked_through)):  # the lock moved during the run
@@ -209,8 +231,15 @@ def _candidates(business_id: str, policy: WriteOffPolicy | None, run_date: date)
     return found
 
 
-def _write_off(business_id: str, policy: WriteOffPolicy, run_date: date, dry_run: bool, run_id: str,
-               kind: RunItemType, item_id: str) -> Outcome:
+def _write_off(
+    business_id: str,
+    policy: WriteOffPolicy,
+    run_date: date,
+    dry_run: bool,
+    run_id: str,
+    kind: RunItemType,
+    item_id: str,
+) -> Outcome:
     """One candidate written off (or planned) under its derived key, eligibility checked as read now."""
     scope = _automatic(business_id, kind, item_id, run_date, run_id)
     if kind == "invoice":
@@ -218,8 +247,9 @@ def _write_off(business_id: str, policy: WriteOffPolicy, run_date: date, dry_run
     return _loan_write_off(scope, policy.loans, item_id, run_date, dry_run)
 
 
-def _process(business_id: str, policy: WriteOffPolicy | None, run_date: date, dry_run: bool, run_id: str,
-             work: list[Candidate]) -> Tally:
+def _process(
+    business_id: str, policy: WriteOffPolicy | None, run_date: date, dry_run: bool, run_id: str, work: list[Candidate]
+) -> Tally:
     """Each candidate in its own transaction; one item's failure never stops the others."""
     policy = policy or WriteOffPolicy(business_id, False, INVOICE_RULE_OFF, LOAN_RULE_OFF, "")
     found: dict[str, list[RunItem]] = {category: [] for category in CATEGORIES}
@@ -239,9 +269,15 @@ def _process(business_id: str, policy: WriteOffPolicy | None, run_date: date, dr
     return Tally.of(found, cents=sum(item.amount or 0 for item in found["written_off"]))
 
 
-def run_for_business(business_id: str, run_date: date | None = None, *, dry_run: bool = False,
-                     trigger: str = "api", as_of: datetime | None = None,
-                     idempotency: Idempotency | None = None) -> WriteOffRun:
+def run_for_business(
+    business_id: str,
+    run_date: date | None = None,
+    *,
+    dry_run: bool = False,
+    trigger: str = "api",
+    as_of: datetime | None = None,
+    idempotency: Idempotency | None = None,
+) -> WriteOffRun:
     """Write off everything the business's policy calls uncollectible on ``run_date``; the summary.
 
     Without a run date, the run is for the business's own date at ``as_of`` (the schedule's firing
@@ -260,27 +296,69 @@ def run_for_business(business_id: str, run_date: date | None = None, *, dry_run:
         work = _candidates(business_id, policy, run_date)
         run_id = new_id()
         if len(work) > run_rules.INLINE_ITEMS:
-            return _queue(business_id, run_id, run_date, work, dry_run=dry_run, trigger=trigger, started=started,
-                          idempotency=idempotency)
+            return _queue(
+                business_id,
+                run_id,
+                run_date,
+                work,
+                dry_run=dry_run,
+                trigger=trigger,
+                started=started,
+                idempotency=idempotency,
+            )
         tally = _process(business_id, policy, run_date, dry_run, run_id, work)
-    status: RunStatus = ("no_policy" if policy is None or not policy.enabled
-                         else "completed_with_failures" if tally.count("failed") else "completed")
-    run = _summary(run_id, business_id, run_date, tally, dry_run=dry_run, trigger=trigger, status=status,
-                   started=started, finished=clock.now())
+    status: RunStatus = (
+        "no_policy"
+        if policy is None or not policy.enabled
+        else "completed_with_failures"
+        if tally.count("failed")
+        else "completed"
+    )
+    run = _summary(
+        run_id,
+        business_id,
+        run_date,
+        tally,
+        dry_run=dry_run,
+        trigger=trigger,
+        status=status,
+        started=started,
+        finished=clock.now(),
+    )
     _save(run, idempotency)
     _record_metrics(run.totals)
     return run
 
 
-def _summary(run_id: str, business_id: str, run_date: date, tally: Tally, *, dry_run: bool, trigger: str,
-             status: RunStatus, started: datetime, finished: datetime | None,
-             progress: Progress | None = None) -> WriteOffRun:
+def _summary(
+    run_id: str,
+    business_id: str,
+    run_date: date,
+    tally: Tally,
+    *,
+    dry_run: bool,
+    trigger: str,
+    status: RunStatus,
+    started: datetime,
+    finished: datetime | None,
+    progress: Progress | None = None,
+) -> WriteOffRun:
     """The run's summary: at most ``MAX_LISTED`` items per list, every item counted in the totals."""
     listed = tally.listed("candidates" if dry_run else "written_off")  # a real run's candidates: what it wrote off
     return WriteOffRun(
-        id=run_id, business_id=business_id, run_date=run_date, dry_run=dry_run, trigger=trigger, status=status,
-        started_at=started, finished_at=finished, candidates=listed, written_off=tally.listed("written_off"),
-        skipped=tally.listed("skipped"), failed=tally.listed("failed"), totals=run_totals(tally, dry_run),
+        id=run_id,
+        business_id=business_id,
+        run_date=run_date,
+        dry_run=dry_run,
+        trigger=trigger,
+        status=status,
+        started_at=started,
+        finished_at=finished,
+        candidates=listed,
+        written_off=tally.listed("written_off"),
+        skipped=tally.listed("skipped"),
+        failed=tally.listed("failed"),
+        totals=run_totals(tally, dry_run),
         progress=progress,
     )
 
@@ -289,8 +367,10 @@ def _save(run: WriteOffRun, idempotency: Idempotency | None) -> None:
     """The summary (and a keyed request's idempotency record) in one write; a concurrent keyed duplicate
     that ran too gets the first summary instead of saving its own."""
     try:
-        post(Scope(run.business_id, idempotency),
-             lambda: Posting(result=run, actions=(policies.save_run(run.business_id, run),)))
+        post(
+            Scope(run.business_id, idempotency),
+            lambda: Posting(result=run, actions=(policies.save_run(run.business_id, run),)),
+        )
     except (ServiceBusy, *transactions.STORE_ERRORS) as busy:
         if not run.totals.written_off:
             raise
@@ -307,16 +387,40 @@ def _record_metrics(totals: RunTotals) -> None:
 
 # ---- runs through the queue -------------------------------------------------------------------
 
-def _queue(business_id: str, run_id: str, run_date: date, work: list[Candidate], *, dry_run: bool, trigger: str,
-           started: datetime, idempotency: Idempotency | None) -> WriteOffRun:
+
+def _queue(
+    business_id: str,
+    run_id: str,
+    run_date: date,
+    work: list[Candidate],
+    *,
+    dry_run: bool,
+    trigger: str,
+    started: datetime,
+    idempotency: Idempotency | None,
+) -> WriteOffRun:
     """Save the run ``running`` (with the request's idempotency record), then send its chunks to the queue."""
     parts = run_rules.chunked(work, run_rules.CHUNK_ITEMS)
-    run = _summary(run_id, business_id, run_date, Tally(), dry_run=dry_run, trigger=trigger, status="running",
-                   started=started, finished=None, progress=Progress(len(work), 0, len(parts), 0))
-    post(Scope(business_id, idempotency),
-         lambda: Posting(result=run, actions=(policies.start_run(run, categories=CATEGORIES),)))
-    messages = [WriteOffChunk(business_id, run_id, index, run_date, dry_run, tuple(part)).message()
-                for index, part in enumerate(parts)]
+    run = _summary(
+        run_id,
+        business_id,
+        run_date,
+        Tally(),
+        dry_run=dry_run,
+        trigger=trigger,
+        status="running",
+        started=started,
+        finished=None,
+        progress=Progress(len(work), 0, len(parts), 0),
+    )
+    post(
+        Scope(business_id, idempotency),
+        lambda: Posting(result=run, actions=(policies.start_run(run, categories=CATEGORIES),)),
+    )
+    messages = [
+        WriteOffChunk(business_id, run_id, index, run_date, dry_run, tuple(part)).message()
+        for index, part in enumerate(parts)
+    ]
 
     def unsent(index: int, reason: str) -> Tally:
         return Tally.of({"failed": [RunItem(kind, item_id, reason=reason) for kind, item_id in parts[index]]})
@@ -339,9 +443,15 @@ class WriteOffChunk:
 
     def message(self) -> dict[str, Any]:
         """The chunk as the queue carries it (JSON)."""
-        return {"type": CHUNK_MESSAGE, "business_id": self.business_id, "run_id": self.run_id, "index": self.index,
-                "run_date": self.run_date.isoformat(), "dry_run": self.dry_run,
-                "items": [list(item) for item in self.items]}
+        return {
+            "type": CHUNK_MESSAGE,
+            "business_id": self.business_id,
+            "run_id": self.run_id,
+            "index": self.index,
+            "run_date": self.run_date.isoformat(),
+            "dry_run": self.dry_run,
+            "items": [list(item) for item in self.items],
+        }
 
 
 CHUNK_MESSAGE = "write-off-chunk"
@@ -359,7 +469,9 @@ def process_chunk(chunk: WriteOffChunk, *, last_attempt: bool) -> Tally:
         policy = policies.get_policy(chunk.business_id)
         tally = _process(chunk.business_id, policy, chunk.run_date, chunk.dry_run, chunk.run_id, list(chunk.items))
     if tally.count("failed") and not last_attempt:
-        raise run_service.ChunkFailed(f"{tally.count('failed')} item(s) of chunk {chunk.index} of run {chunk.run_id} failed")
+        raise run_service.ChunkFailed(
+            f"{tally.count('failed')} item(s) of chunk {chunk.index} of run {chunk.run_id} failed"
+        )
     run_service.record(RUNS, chunk.business_id, chunk.run_id, chunk.index, tally, finish=_finished)
     return tally
 
@@ -367,14 +479,24 @@ def process_chunk(chunk: WriteOffChunk, *, last_attempt: bool) -> Tally:
 def _finished(item: dict[str, Any], tally: Tally, progress: Progress) -> dict[str, Any]:
     """A queued run's finished summary, from its item as started and the sum of its chunks."""
     started = policies.run_from_document(item["summary"])
-    run = _summary(started.id, started.business_id, started.run_date, tally, dry_run=started.dry_run,
-                   trigger=started.trigger, status=run_service.status_of(tally),  # type: ignore[arg-type]
-                   started=started.started_at, finished=clock.now(), progress=progress)
+    run = _summary(
+        started.id,
+        started.business_id,
+        started.run_date,
+        tally,
+        dry_run=started.dry_run,
+        trigger=started.trigger,
+        status=run_service.status_of(tally),  # type: ignore[arg-type]
+        started=started.started_at,
+        finished=clock.now(),
+        progress=progress,
+    )
     _record_metrics(run.totals)
     return policies.run_document(run)
 
 
 # ---- reading runs ---------------------------------------------------------------------------
+
 
 def get_run(scope: Scope, run_id: str) -> WriteOffRun:
     """A write-off run's stored summary; unknown → 404."""
@@ -391,5 +513,6 @@ def list_runs(scope: Scope, *, limit: int, cursor: str | None) -> Page:
 
 def fan_out(send: Callable[[list[dict[str, Any]]], None], scheduled_time: str | None) -> int:
     """One message per business with an enabled policy (found through the sparse index), in batches."""
-    return run_service.fan_out(send, policies.businesses_with_enabled_policy(),
-                               {"scheduled_time": scheduled_time, "trigger": "schedule"})
+    return run_service.fan_out(
+        send, policies.businesses_with_enabled_policy(), {"scheduled_time": scheduled_time, "trigger": "schedule"}
+    )

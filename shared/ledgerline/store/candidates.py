@@ -24,17 +24,25 @@ def invoice_keys(invoice: Invoice) -> dict[str, str]:
     if invoice.voided_at is not None or invoice.outstanding_balance <= 0 or invoice.due_at is None:
         return {}
     # The UTC due date; the worker re-checks each candidate in the business's own timezone.
-    return keys.invoice_candidate_keys(invoice.business_id, invoice.due_at.astimezone(UTC).date().isoformat(),
-                                       invoice.id)
+    return keys.invoice_candidate_keys(
+        invoice.business_id, invoice.due_at.astimezone(UTC).date().isoformat(), invoice.id
+    )
 
 
 def instrument_keys(instrument: Instrument) -> dict[str, str]:
     """GSI2 / GSI3 keys of an active ``lend`` instrument still owed principal; ``{}`` (off the index) otherwise."""
-    if (instrument.direction is not LoanDirection.LEND or instrument.status is not InstrumentStatus.ACTIVE
-            or instrument.current_balance_cents <= 0):
+    if (
+        instrument.direction is not LoanDirection.LEND
+        or instrument.status is not InstrumentStatus.ACTIVE
+        or instrument.current_balance_cents <= 0
+    ):
         return {}
-    return keys.loan_candidate_keys(instrument.business_id, instrument.maturity_date.isoformat(),
-                                    instrument.last_activity.isoformat(), instrument.id)
+    return keys.loan_candidate_keys(
+        instrument.business_id,
+        instrument.maturity_date.isoformat(),
+        instrument.last_activity.isoformat(),
+        instrument.id,
+    )
 
 
 def policy_keys(business_id: str, enabled: bool) -> dict[str, str]:
@@ -65,10 +73,13 @@ def query(index: str, pk: str, prefix: str, up_to: date | None = None) -> list[d
     pk_name, sk_name = keys.index_key_names(index)
     lower, upper = keys.up_to_range(prefix, up_to.isoformat() if up_to else None)
     request: dict[str, Any] = {
-        "TableName": table_name(), "IndexName": index,
+        "TableName": table_name(),
+        "IndexName": index,
         # DynamoDB refuses an empty key value, so no prefix means "everything up to the upper bound".
         "KeyConditionExpression": f"{pk_name} = :pk AND "
-                                  + (f"{sk_name} BETWEEN :lower AND :upper" if prefix else f"{sk_name} <= :upper"),
-        "ExpressionAttributeValues": codec.to_item({":pk": pk, ":upper": upper, **({":lower": lower} if prefix else {})}),
+        + (f"{sk_name} BETWEEN :lower AND :upper" if prefix else f"{sk_name} <= :upper"),
+        "ExpressionAttributeValues": codec.to_item(
+            {":pk": pk, ":upper": upper, **({":lower": lower} if prefix else {})}
+        ),
     }
     return items.query_all(request)

@@ -87,14 +87,19 @@ def _with_shards(items: list[dict[str, Any]]) -> list[Account]:
     for item in items:
         if item.get("kind") == "BALANCE_SHARD":
             extra[item["account_id"]] = extra.get(item["account_id"], 0) + item.get("balance", 0)
-    return [replace(account, balance=account.balance + extra.get(account.id, 0))
-            for account in map(_account, (i for i in items if i.get("kind") == "ACCOUNT"))]
+    return [
+        replace(account, balance=account.balance + extra.get(account.id, 0))
+        for account in map(_account, (i for i in items if i.get("kind") == "ACCOUNT"))
+    ]
 
 
 def _business(business_id: str, profile: dict[str, Any]) -> Business:
     return Business(
-        id=business_id, name=profile["name"], timezone=profile.get("timezone", "UTC"),
-        currency=profile.get("currency", "USD"), created_at=profile.get("created_at"),
+        id=business_id,
+        name=profile["name"],
+        timezone=profile.get("timezone", "UTC"),
+        currency=profile.get("currency", "USD"),
+        created_at=profile.get("created_at"),
     )
 
 
@@ -116,7 +121,9 @@ def load(business_id: str) -> tuple[Business | None, Chart]:
     profile = next((i for i in items if i["SK"] == keys.PROFILE_SK), None)
     business = _business(business_id, profile) if profile is not None else None
     # Balance-sheet order first (assets, liabilities, equity), then revenue and expenses.
-    accounts = tuple(sorted(_with_shards(items), key=lambda a: (list(AccountType).index(a.account_type), a.stable_name)))
+    accounts = tuple(
+        sorted(_with_shards(items), key=lambda a: (list(AccountType).index(a.account_type), a.stable_name))
+    )
     return business, Chart(accounts)
 
 
@@ -207,8 +214,7 @@ class Accounts:
 
     def _read(self) -> None:
         if self._ids or self._names or not self._profile_read:
-            business = read(self.business_id, profile=not self._profile_read, ids=self._ids,
-                            stable_names=self._names)
+            business = read(self.business_id, profile=not self._profile_read, ids=self._ids, stable_names=self._names)
             if not self._profile_read:
                 self._business, self._profile_read = business, True
             self._ids.clear()
@@ -222,21 +228,30 @@ class Accounts:
         return None
 
 
-def read(business_id: str, *, profile: bool = False, ids: Iterable[str] = (),
-         stable_names: Iterable[str] = ()) -> Business | None:
+def read(
+    business_id: str, *, profile: bool = False, ids: Iterable[str] = (), stable_names: Iterable[str] = ()
+) -> Business | None:
     """Read what this container does not know yet of the business — its profile (if asked) and these
     accounts — in one consistent BatchGetItem (a second one only for stable-name guards written before
     they carried the account), and remember it. The profile, or None if the business does not exist."""
     wanted: list[str] = []
     if profile and (business_id, "profile") not in _known:
         wanted.append(keys.PROFILE_SK)
-    wanted += [sk for account_id in ids if (business_id, _by_id(account_id)) not in _known
-               and _fits(sk := keys.account_sk(account_id))]
-    wanted += [sk for name in stable_names if (business_id, _by_name(name)) not in _known
-               and _fits(sk := keys.stable_name_sk(name))]
+    wanted += [
+        sk
+        for account_id in ids
+        if (business_id, _by_id(account_id)) not in _known and _fits(sk := keys.account_sk(account_id))
+    ]
+    wanted += [
+        sk
+        for name in stable_names
+        if (business_id, _by_name(name)) not in _known and _fits(sk := keys.stable_name_sk(name))
+    ]
     if wanted:
         found = item_reads.get_many(business_id, wanted)
-        bare = [item["account_id"] for item in found.values() if item.get("kind") == "STABLE_NAME" and "name" not in item]
+        bare = [
+            item["account_id"] for item in found.values() if item.get("kind") == "STABLE_NAME" and "name" not in item
+        ]
         if bare:  # guards of accounts created before guards carried them: read those accounts too
             found |= item_reads.get_many(business_id, [keys.account_sk(account_id) for account_id in bare])
         for item in found.values():

@@ -60,7 +60,7 @@ def _int(text: str) -> int:
 
 
 def _plain(attr: dict[str, Any]) -> Any:
-    (kind, value), = attr.items()
+    ((kind, value),) = attr.items()
     if kind == "S":
         return value
     if kind == "N":

@@ -28,13 +28,15 @@ def entry_item(entry: JournalEntry) -> dict[str, Any]:
         "external_id": entry.external_id,
         "reverses": entry.reverses,
         "lines": [
-            {"account_id": line.account.id, "direction": line.direction.value, "amount": line.amount,
-             **({"memo": line.memo} if line.memo is not None else {})}
+            {
+                "account_id": line.account.id,
+                "direction": line.direction.value,
+                "amount": line.amount,
+                **({"memo": line.memo} if line.memo is not None else {}),
+            }
             for line in entry.lines
         ],
-        "tags": [
-            {k: v for k, v in vars(tag).items() if v is not None} for tag in entry.tags
-        ],
+        "tags": [{k: v for k, v in vars(tag).items() if v is not None} for tag in entry.tags],
     }
 
 
@@ -93,15 +95,24 @@ def mark_reversed(business_id: str, entry_id: str, reversal_id: str) -> transact
 
 
 def query_by_date(
-    business_id: str, chart: Accounts, *, start: date | None, end: date | None, source_type: str | None,
-    limit: int, start_key: dict[str, Any] | None,
+    business_id: str,
+    chart: Accounts,
+    *,
+    start: date | None,
+    end: date | None,
+    source_type: str | None,
+    limit: int,
+    start_key: dict[str, Any] | None,
 ) -> tuple[list[JournalEntry], dict[str, Any] | None]:
     """One page of entries in date order; the date range and the source type are key conditions (GSI1, or
     GSI4 with a source type), so the page reads what it returns."""
     lower, upper = keys.entries_by_date_range(start.isoformat() if start else None, end.isoformat() if end else None)
-    index = item_reads.IndexRange(keys.FILTERED_INDEX, keys.entries_by_source_pk(business_id, source_type),
-                                  lower, upper) if source_type else \
-        item_reads.IndexRange(keys.ENTRIES_INDEX, keys.entries_by_date_pk(business_id), lower, upper)
-    found, last = item_reads.query_page(business_id, keys.ENTRY_PREFIX, limit=limit, position=start_key,
-                                        index=index, look_ahead=True)
+    index = (
+        item_reads.IndexRange(keys.FILTERED_INDEX, keys.entries_by_source_pk(business_id, source_type), lower, upper)
+        if source_type
+        else item_reads.IndexRange(keys.ENTRIES_INDEX, keys.entries_by_date_pk(business_id), lower, upper)
+    )
+    found, last = item_reads.query_page(
+        business_id, keys.ENTRY_PREFIX, limit=limit, position=start_key, index=index, look_ahead=True
+    )
     return _entries(found, chart), last

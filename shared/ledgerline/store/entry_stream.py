@@ -27,15 +27,22 @@ def position_after(entry: JournalEntry) -> dict[str, Any]:
     }
 
 
-def entries(business_id: str, chart: Accounts, *, start: date | None, end: date | None,
-            position: dict[str, Any] | None = None, page_size: int = PAGE_SIZE,
-            ) -> Iterator[tuple[JournalEntry, dict[str, Any]]]:
+def entries(
+    business_id: str,
+    chart: Accounts,
+    *,
+    start: date | None,
+    end: date | None,
+    position: dict[str, Any] | None = None,
+    page_size: int = PAGE_SIZE,
+) -> Iterator[tuple[JournalEntry, dict[str, Any]]]:
     """Every entry dated ``start`` … ``end`` (None: open) after ``position``, in date order (GSI1,
     eventually consistent), each with the position right after it; a foreign or damaged position is
     ``InvalidCursor`` (400)."""
     while True:
-        page, last = entry_store.query_by_date(business_id, chart, start=start, end=end, source_type=None,
-                                               limit=page_size, start_key=position)
+        page, last = entry_store.query_by_date(
+            business_id, chart, start=start, end=end, source_type=None, limit=page_size, start_key=position
+        )
         for entry in page:
             yield entry, position_after(entry)
         if last is None:
@@ -47,6 +54,13 @@ def any_after(business_id: str, chart: Accounts, day: date) -> bool:
     """Whether any entry is dated after ``day`` (one Query of at most two items)."""
     if day >= date.max:
         return False
-    page, _last = entry_store.query_by_date(business_id, chart, start=date.fromordinal(day.toordinal() + 1), end=None,
-                                            source_type=None, limit=1, start_key=None)
+    page, _last = entry_store.query_by_date(
+        business_id,
+        chart,
+        start=date.fromordinal(day.toordinal() + 1),
+        end=None,
+        source_type=None,
+        limit=1,
+        start_key=None,
+    )
     return bool(page)

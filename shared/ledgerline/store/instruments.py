@@ -10,8 +10,13 @@ from ledgerline.domain.schedule import PaymentFrequency
 from ledgerline.store import candidates, items, keys, transactions
 
 _DATES = {"start_date", "maturity_date", "interest_through_date", "last_payment_date"}
-_ENUMS = {"direction": LoanDirection, "debt_type": DebtType, "status": InstrumentStatus,
-          "day_count": DayCount, "payment_frequency": PaymentFrequency}
+_ENUMS = {
+    "direction": LoanDirection,
+    "debt_type": DebtType,
+    "status": InstrumentStatus,
+    "day_count": DayCount,
+    "payment_frequency": PaymentFrequency,
+}
 
 
 def instrument_item(instrument: Instrument) -> dict[str, Any]:
@@ -20,8 +25,12 @@ def instrument_item(instrument: Instrument) -> dict[str, Any]:
     for f in fields(Instrument):
         value = getattr(instrument, f.name)
         values[f.name] = value.isoformat() if isinstance(value, date) else (str(value) if f.name in _ENUMS else value)
-    return {**keys.key(keys.business_pk(instrument.business_id), keys.instrument_sk(instrument.id)),
-            "kind": "INSTRUMENT", **candidates.instrument_keys(instrument), **values}
+    return {
+        **keys.key(keys.business_pk(instrument.business_id), keys.instrument_sk(instrument.id)),
+        "kind": "INSTRUMENT",
+        **candidates.instrument_keys(instrument),
+        **values,
+    }
 
 
 def instrument_from_item(item: dict[str, Any]) -> Instrument:
@@ -49,30 +58,48 @@ def get_many(business_id: str, instrument_ids: list[str]) -> dict[str, Instrumen
     return {item["SK"].removeprefix(keys.INSTRUMENT_PREFIX): instrument_from_item(item) for item in found.values()}
 
 
-def save(instrument: Instrument, *, expected_version: int | None,
-         on_condition_failed: transactions.OnConditionFailed | None = None) -> transactions.Action:
+def save(
+    instrument: Instrument,
+    *,
+    expected_version: int | None,
+    on_condition_failed: transactions.OnConditionFailed | None = None,
+) -> transactions.Action:
     """Put the instrument; a new one must not exist, an existing one must still be at the version read."""
     item = instrument_item(instrument)
     if expected_version is None:
         return transactions.put(item)
     kwargs = {"on_condition_failed": on_condition_failed} if on_condition_failed else {}
-    return transactions.put(item, condition="#version = :expected", names={"#version": "version"},
-                            values={":expected": expected_version}, **kwargs)
+    return transactions.put(
+        item,
+        condition="#version = :expected",
+        names={"#version": "version"},
+        values={":expected": expected_version},
+        **kwargs,
+    )
 
 
 def event_item(business_id: str, instrument_id: str, event: LoanEvent, created_at: str) -> dict[str, Any]:
     """One activity row of an instrument: the event's fields, its date as an ISO string."""
-    return {**keys.key(keys.business_pk(business_id), keys.loan_event_sk(instrument_id, event.id)),
-            "kind": "LOAN_EVENT", "event_id": event.id,
-            **vars(event), "date": event.date.isoformat(), "created_at": created_at}
+    return {
+        **keys.key(keys.business_pk(business_id), keys.loan_event_sk(instrument_id, event.id)),
+        "kind": "LOAN_EVENT",
+        "event_id": event.id,
+        **vars(event),
+        "date": event.date.isoformat(),
+        "created_at": created_at,
+    }
 
 
 def event_from_item(item: dict[str, Any]) -> LoanEvent:
     """The event an activity row holds; a principal or interest part absent from it is 0."""
     return LoanEvent(
-        type=item["type"], id=item["event_id"], date=date.fromisoformat(item["date"]),
-        amount_cents=item["amount_cents"], principal_cents=item.get("principal_cents", 0),
-        interest_cents=item.get("interest_cents", 0), journal_entry_id=item.get("journal_entry_id"),
+        type=item["type"],
+        id=item["event_id"],
+        date=date.fromisoformat(item["date"]),
+        amount_cents=item["amount_cents"],
+        principal_cents=item.get("principal_cents", 0),
+        interest_cents=item.get("interest_cents", 0),
+        journal_entry_id=item.get("journal_entry_id"),
         memo=item.get("memo"),
     )
 

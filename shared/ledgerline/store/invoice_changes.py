@@ -33,16 +33,20 @@ def create(invoice: Invoice) -> transactions.Action:
 def record_payment(before: Invoice, after: Invoice, payment: InvoicePayment) -> tuple[transactions.Action, ...]:
     """The payment's item, and the header moved by its amount: only while the balance still covers it
     (exactly, if it settles the invoice) and the live write-offs, which decide the status, are as read."""
-    return (_header(before, after, amount=payment.amount, pinned=LIVE),
-            transactions.put(payment_item(before.business_id, before.id, payment)))
+    return (
+        _header(before, after, amount=payment.amount, pinned=LIVE),
+        transactions.put(payment_item(before.business_id, before.id, payment)),
+    )
 
 
 def record_write_off(before: Invoice, after: Invoice, write_off: InvoiceWriteOff) -> tuple[transactions.Action, ...]:
     """The write-off's item, and the header moved by its amount while the balance still covers it (exactly,
     if it settles the invoice); any number of live write-offs gives the same status. An automatic write-off
     also needs the invoice still not exempt from them."""
-    return (_header(before, after, amount=write_off.amount, pinned=(), not_exempt=write_off.automatic),
-            transactions.put(write_off_item(before.business_id, write_off)))
+    return (
+        _header(before, after, amount=write_off.amount, pinned=(), not_exempt=write_off.automatic),
+        transactions.put(write_off_item(before.business_id, write_off)),
+    )
 
 
 def delete_write_off(before: Invoice, after: Invoice, write_off: InvoiceWriteOff) -> tuple[transactions.Action, ...]:
@@ -54,13 +58,25 @@ def delete_write_off(before: Invoice, after: Invoice, write_off: InvoiceWriteOff
     deleted = {"deleted_at": _iso(write_off.deleted_at), "reversal_entry_id": write_off.reversal_entry_id}
     embedded = next((n for n, w in enumerate(before.write_offs) if w.id == write_off.id), None)
     if embedded is not None:
-        return (_header(before, after, pinned=LIVE, outstanding=before.outstanding_balance,
-                        embedded=(embedded, write_off.id, deleted)),)
+        return (
+            _header(
+                before,
+                after,
+                pinned=LIVE,
+                outstanding=before.outstanding_balance,
+                embedded=(embedded, write_off.id, deleted),
+            ),
+        )
     key = keys.key(keys.business_pk(before.business_id), keys.invoice_write_off_sk(before.id, write_off.id))
-    return (_header(before, after, pinned=LIVE, outstanding=before.outstanding_balance),
-            transactions.update(key, "SET deleted_at = :deleted_at, reversal_entry_id = :reversal_entry_id",
-                                condition="attribute_exists(PK) AND attribute_not_exists(deleted_at)",
-                                values={f":{name}": value for name, value in deleted.items()}))
+    return (
+        _header(before, after, pinned=LIVE, outstanding=before.outstanding_balance),
+        transactions.update(
+            key,
+            "SET deleted_at = :deleted_at, reversal_entry_id = :reversal_entry_id",
+            condition="attribute_exists(PK) AND attribute_not_exists(deleted_at)",
+            values={f":{name}": value for name, value in deleted.items()},
+        ),
+    )
 
 
 def void(before: Invoice, after: Invoice) -> transactions.Action:
@@ -69,6 +85,7 @@ def void(before: Invoice, after: Invoice) -> transactions.Action:
 
 
 # ---- the header's one Update ----------------------------------------------------------------------------
+
 
 @dataclass
 class _Update:
@@ -89,9 +106,16 @@ class _Update:
         return " ".join(f"{verb} {', '.join(parts)}" for verb, parts in clauses if parts)
 
 
-def _header(before: Invoice, after: Invoice, *, pinned: tuple[str, ...], amount: int | None = None,
-            outstanding: int | None = None, embedded: tuple[int, str, dict[str, Any]] | None = None,
-            not_exempt: bool = False) -> transactions.Action:
+def _header(
+    before: Invoice,
+    after: Invoice,
+    *,
+    pinned: tuple[str, ...],
+    amount: int | None = None,
+    outstanding: int | None = None,
+    embedded: tuple[int, str, dict[str, Any]] | None = None,
+    not_exempt: bool = False,
+) -> transactions.Action:
     """The header moved from ``before`` (as read) to ``after`` (:func:`_moves`), under:
 
     - never on a voided invoice;
@@ -105,8 +129,9 @@ def _header(before: Invoice, after: Invoice, *, pinned: tuple[str, ...], amount:
     update.values[":version"] = before.version
     conditions = ["attribute_not_exists(voided_at)"]
     if amount is not None:
-        conditions.append("outstanding_balance = :amount" if after.outstanding_balance == 0
-                          else "outstanding_balance > :amount")
+        conditions.append(
+            "outstanding_balance = :amount" if after.outstanding_balance == 0 else "outstanding_balance > :amount"
+        )
         update.values[":amount"] = amount
     if outstanding is not None:
         conditions.append("outstanding_balance = :outstanding")
@@ -122,8 +147,13 @@ def _header(before: Invoice, after: Invoice, *, pinned: tuple[str, ...], amount:
         for name, value in fields.items():
             update.set(f"{row}.{name}", value, name)
     key = keys.key(keys.business_pk(before.business_id), keys.invoice_sk(before.id))
-    return transactions.update(key, update.expression, condition=" AND ".join(conditions), values=update.values,
-                               names={"#status": "status", "#version": "version"})
+    return transactions.update(
+        key,
+        update.expression,
+        condition=" AND ".join(conditions),
+        values=update.values,
+        names={"#status": "status", "#version": "version"},
+    )
 
 
 def _moves(before: Invoice, after: Invoice) -> _Update:
@@ -135,12 +165,15 @@ def _moves(before: Invoice, after: Invoice) -> _Update:
         update.values[":moved"] = moved
     for name in COUNTS:
         update.sets.append(f"{name} = if_not_exists({name}, :{name}_read) + :{name}_moved")
-        update.values |= {f":{name}_read": getattr(before, name),
-                          f":{name}_moved": getattr(after, name) - getattr(before, name)}
+        update.values |= {
+            f":{name}_read": getattr(before, name),
+            f":{name}_moved": getattr(after, name) - getattr(before, name),
+        }
     update.set("#status", after.status.value, "status")
     update.set("updated_at", after.updated_at, "now")
-    for name, value in keys.invoice_status_keys(after.business_id, after.status.value, due_date(after),
-                                                after.id).items():
+    for name, value in keys.invoice_status_keys(
+        after.business_id, after.status.value, due_date(after), after.id
+    ).items():
         update.set(name, value, name)
     # The candidate keys change only when the change settles, re-opens or voids it (the conditions pin that).
     was, now = candidates.invoice_keys(before), candidates.invoice_keys(after)
@@ -162,8 +195,11 @@ def _moves(before: Invoice, after: Invoice) -> _Update:
 
 
 def _marks(invoice: Invoice) -> dict[str, str | None]:
-    return {"paid_at": _iso(invoice.paid_at), "voided_at": _iso(invoice.voided_at),
-            "void_entry_id": invoice.void_entry_id}
+    return {
+        "paid_at": _iso(invoice.paid_at),
+        "voided_at": _iso(invoice.voided_at),
+        "void_entry_id": invoice.void_entry_id,
+    }
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -28,8 +28,9 @@ def get(business_id: str, sk: str) -> dict[str, Any] | None:
 
 def get_key(pk: str, sk: str) -> dict[str, Any] | None:
     """One item by its full key, in any partition (one consistent GetItem); None if there is none."""
-    response = dynamodb_client().get_item(TableName=table_name(), Key=codec.to_item(keys.key(pk, sk)),
-                                          ConsistentRead=True)
+    response = dynamodb_client().get_item(
+        TableName=table_name(), Key=codec.to_item(keys.key(pk, sk)), ConsistentRead=True
+    )
     return codec.from_item(response.get("Item"))
 
 
@@ -39,8 +40,9 @@ def get_many(business_id: str, sks: list[str]) -> dict[str, dict[str, Any]]:
     unique = list(dict.fromkeys(sks))
     found: dict[str, dict[str, Any]] = {}
     for start in range(0, len(unique), BATCH_GET_KEYS):
-        keys_ = [codec.to_item(keys.key(keys.business_pk(business_id), sk))
-                 for sk in unique[start:start + BATCH_GET_KEYS]]
+        keys_ = [
+            codec.to_item(keys.key(keys.business_pk(business_id), sk)) for sk in unique[start : start + BATCH_GET_KEYS]
+        ]
         pending = {table_name(): {"Keys": keys_, "ConsistentRead": True}}
         while pending:
             response = dynamodb_client().batch_get_item(RequestItems=pending)
@@ -65,21 +67,28 @@ def query_all(request: dict[str, Any]) -> list[dict[str, Any]]:
 
 def query_prefix(business_id: str, prefix: str) -> list[dict[str, Any]]:
     """Every item of the business's partition whose sort key starts with ``prefix`` (consistent, every page)."""
-    return query_all({
-        "TableName": table_name(), "ConsistentRead": True,
-        "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
-        "ExpressionAttributeValues": codec.to_item({":pk": keys.business_pk(business_id), ":prefix": prefix}),
-    })
+    return query_all(
+        {
+            "TableName": table_name(),
+            "ConsistentRead": True,
+            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
+            "ExpressionAttributeValues": codec.to_item({":pk": keys.business_pk(business_id), ":prefix": prefix}),
+        }
+    )
 
 
 def query_between(business_id: str, lower: str, upper: str) -> list[dict[str, Any]]:
     """Every item of the business's partition whose sort key lies in ``lower`` … ``upper`` (consistent, every page)."""
-    return query_all({
-        "TableName": table_name(), "ConsistentRead": True,
-        "KeyConditionExpression": "PK = :pk AND SK BETWEEN :lower AND :upper",
-        "ExpressionAttributeValues": codec.to_item({":pk": keys.business_pk(business_id), ":lower": lower,
-                                                    ":upper": upper}),
-    })
+    return query_all(
+        {
+            "TableName": table_name(),
+            "ConsistentRead": True,
+            "KeyConditionExpression": "PK = :pk AND SK BETWEEN :lower AND :upper",
+            "ExpressionAttributeValues": codec.to_item(
+                {":pk": keys.business_pk(business_id), ":lower": lower, ":upper": upper}
+            ),
+        }
+    )
 
 
 def write_batch(*, deletes: Sequence[dict[str, str]] = (), puts: Sequence[dict[str, Any]] = ()) -> None:
@@ -88,12 +97,13 @@ def write_batch(*, deletes: Sequence[dict[str, str]] = (), puts: Sequence[dict[s
     requests = [{"DeleteRequest": {"Key": codec.to_item(key)}} for key in deletes]
     requests += [{"PutRequest": {"Item": codec.to_item(item)}} for item in puts]
     for start in range(0, len(requests), 25):
-        pending: dict[str, Any] = {table_name(): requests[start:start + 25]}
+        pending: dict[str, Any] = {table_name(): requests[start : start + 25]}
         while pending:
             pending = dynamodb_client().batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
 
 
 # ---- listings: one page at a time, resumed from a cursor -------------------------------------------
+
 
 @dataclass(frozen=True)
 class IndexRange:
@@ -105,10 +115,16 @@ class IndexRange:
     upper: str
 
 
-def query_page(business_id: str, prefix: str, *, limit: int, position: dict[str, Any] | None,
-               index: IndexRange | None = None,
-               newest_first: bool = False, look_ahead: bool = False,
-               ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+def query_page(
+    business_id: str,
+    prefix: str,
+    *,
+    limit: int,
+    position: dict[str, Any] | None,
+    index: IndexRange | None = None,
+    newest_first: bool = False,
+    look_ahead: bool = False,
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     """One page of a listing of the business's items whose sort key starts with ``prefix``, and the
     position the next page starts after (None: nothing more). Every listing reads through here.
 
@@ -133,11 +149,17 @@ def query_page(business_id: str, prefix: str, *, limit: int, position: dict[str,
     else:
         index_pk, index_sk = keys.index_key_names(index.index)
         key_names = ("PK", "SK", index_pk, index_sk)
-        request |= {"IndexName": index.index,
-                    "KeyConditionExpression": f"{index_pk} = :pk AND {index_sk} BETWEEN :lower AND :upper"}
+        request |= {
+            "IndexName": index.index,
+            "KeyConditionExpression": f"{index_pk} = :pk AND {index_sk} BETWEEN :lower AND :upper",
+        }
         values |= {":pk": index.pk, ":lower": index.lower, ":upper": index.upper}
-        position = start_key(position, equal={"PK": keys.business_pk(business_id), index_pk: index.pk},
-                             prefixed={"SK": prefix, index_sk: ""}, between=(index_sk, index.lower, index.upper))
+        position = start_key(
+            position,
+            equal={"PK": keys.business_pk(business_id), index_pk: index.pk},
+            prefixed={"SK": prefix, index_sk: ""},
+            between=(index_sk, index.lower, index.upper),
+        )
     if newest_first:
         request["ScanIndexForward"] = False
     request["ExpressionAttributeValues"] = codec.to_item(values)
@@ -149,8 +171,13 @@ def query_page(business_id: str, prefix: str, *, limit: int, position: dict[str,
     return found, codec.from_item(page.get("LastEvaluatedKey"))
 
 
-def start_key(position: dict[str, Any] | None, *, equal: dict[str, str], prefixed: dict[str, str],
-              between: tuple[str, str, str] | None = None) -> dict[str, Any] | None:
+def start_key(
+    position: dict[str, Any] | None,
+    *,
+    equal: dict[str, str],
+    prefixed: dict[str, str],
+    between: tuple[str, str, str] | None = None,
+) -> dict[str, Any] | None:
     """A cursor's position, accepted only if it is exactly the kind of key this listing stops at: these
     attribute names, every value a string, ``equal`` ones equal, ``prefixed`` ones starting so and the
     query's sort key (``between``: name, lower, upper) inside its key condition.
@@ -159,10 +186,12 @@ def start_key(position: dict[str, Any] | None, *, equal: dict[str, str], prefixe
     if position is None:
         return None
     if set(position) != set(equal) | set(prefixed) or not all(
-            isinstance(value, str) and 0 < len(value) <= MAX_KEY_CHARS for value in position.values()):
+        isinstance(value, str) and 0 < len(value) <= MAX_KEY_CHARS for value in position.values()
+    ):
         raise InvalidCursor()
     if any(position[name] != value for name, value in equal.items()) or any(
-            not position[name].startswith(prefix) for name, prefix in prefixed.items()):
+        not position[name].startswith(prefix) for name, prefix in prefixed.items()
+    ):
         raise InvalidCursor()
     if between is not None and not between[1] <= position[between[0]] <= between[2]:
         raise InvalidCursor()

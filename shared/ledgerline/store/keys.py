@@ -294,14 +294,17 @@ def invoice_candidate_keys(business_id: str, due_date: str, invoice_id: str) -> 
     return {pk: candidates_pk(business_id), sk: f"{INVOICE_CANDIDATE_PREFIX}{due_date}#{invoice_id}"}
 
 
-def loan_candidate_keys(business_id: str, maturity_date: str, last_activity: str,
-                        instrument_id: str) -> dict[str, str]:
+def loan_candidate_keys(business_id: str, maturity_date: str, last_activity: str, instrument_id: str) -> dict[str, str]:
     """A loan's write-off candidate attributes: GSI2 by ``maturity_date``, GSI3 by ``last_activity`` (ISO dates)."""
     due_pk, due_sk = index_key_names(BY_DUE_INDEX)
     activity_pk, activity_sk = index_key_names(BY_ACTIVITY_INDEX)
     pk = candidates_pk(business_id)
-    return {due_pk: pk, due_sk: f"{LOAN_CANDIDATE_PREFIX}{maturity_date}#{instrument_id}",
-            activity_pk: pk, activity_sk: f"{LOAN_CANDIDATE_PREFIX}{last_activity}#{instrument_id}"}
+    return {
+        due_pk: pk,
+        due_sk: f"{LOAN_CANDIDATE_PREFIX}{maturity_date}#{instrument_id}",
+        activity_pk: pk,
+        activity_sk: f"{LOAN_CANDIDATE_PREFIX}{last_activity}#{instrument_id}",
+    }
 
 
 def policy_index_keys(business_id: str) -> dict[str, str]:

@@ -35,12 +35,14 @@ ENTRY_ROW = "PERIOD_ENTRY"
 
 # ---- period rows --------------------------------------------------------------------------------
 
+
 def _day(number: int) -> str:
     return f"d{number:02d}"
 
 
-def posting_actions(business_id: str, entries: Sequence[JournalEntry], *, spread: str,
-                    room: int) -> list[transactions.Action]:
+def posting_actions(
+    business_id: str, entries: Sequence[JournalEntry], *, spread: str, room: int
+) -> list[transactions.Action]:
     """The period-row writes of a posting's ``entries``: one ADD per (account, month, shard), or, if those
     would not fit in ``room`` items, one item per entry."""
     rows: dict[tuple[str, str, int], dict[int, int]] = {}
@@ -53,43 +55,63 @@ def posting_actions(business_id: str, entries: Sequence[JournalEntry], *, spread
     rows = {key: {d: c for d, c in days.items() if c} for key, days in rows.items()}
     rows = {key: days for key, days in rows.items() if days}
     if len(rows) <= room:
-        return [_add_to_row(business_id, month, account_id, shard, days)
-                for (month, account_id, shard), days in rows.items()]
+        return [
+            _add_to_row(business_id, month, account_id, shard, days)
+            for (month, account_id, shard), days in rows.items()
+        ]
     return [_entry_row(entry) for entry in entries if balance_moves(entry.lines)]
 
 
-def _add_to_row(business_id: str, month: str, account_id: str, shard: int,
-                days: dict[int, int]) -> transactions.Action:
+def _add_to_row(business_id: str, month: str, account_id: str, shard: int, days: dict[int, int]) -> transactions.Action:
     adds = ", ".join(f"{_day(number)} :{_day(number)}" for number in sorted(days))
     return transactions.update(
         keys.key(keys.business_pk(business_id), keys.period_sk(month, account_id, shard)),
         f"ADD {adds} SET #kind = :kind, account_id = :account, #month = :month",
         condition="attribute_not_exists(PK) OR account_id = :account",  # new, or this account's already
         names={"#kind": "kind", "#month": "month"},
-        values={**{f":{_day(number)}": cents for number, cents in days.items()},
-                ":kind": ROW, ":account": account_id, ":month": month},
+        values={
+            **{f":{_day(number)}": cents for number, cents in days.items()},
+            ":kind": ROW,
+            ":account": account_id,
+            ":month": month,
+        },
     )
 
 
 def _entry_row(entry: JournalEntry) -> transactions.Action:
     month = month_of(entry.entry_date)
-    return transactions.put({
-        **keys.key(keys.business_pk(entry.business_id), keys.period_entry_sk(month, entry.id)),
-        "kind": ENTRY_ROW, "month": month, "day": entry.entry_date.day, "entry_id": entry.id,
-        "moves": balance_moves(entry.lines),
-    })
+    return transactions.put(
+        {
+            **keys.key(keys.business_pk(entry.business_id), keys.period_entry_sk(month, entry.id)),
+            "kind": ENTRY_ROW,
+            "month": month,
+            "day": entry.entry_date.day,
+            "entry_id": entry.id,
+            "moves": balance_moves(entry.lines),
+        }
+    )
 
 
 def _rows(found: Iterable[dict[str, Any]]) -> list[MonthMoves]:
     rows: list[MonthMoves] = []
     for item in found:
         if item.get("kind") == ROW:
-            rows.append(MonthMoves(item["account_id"], item["month"],
-                                   {int(name[1:]): int(value) for name, value in item.items()
-                                    if len(name) == 3 and name[0] == "d" and name[1:].isdigit()}))
+            rows.append(
+                MonthMoves(
+                    item["account_id"],
+                    item["month"],
+                    {
+                        int(name[1:]): int(value)
+                        for name, value in item.items()
+                        if len(name) == 3 and name[0] == "d" and name[1:].isdigit()
+                    },
+                )
+            )
         elif item.get("kind") == ENTRY_ROW:
-            rows += [MonthMoves(account_id, item["month"], {int(item["day"]): int(cents)})
-                     for account_id, cents in item["moves"].items()]
+            rows += [
+                MonthMoves(account_id, item["month"], {int(item["day"]): int(cents)})
+                for account_id, cents in item["moves"].items()
+            ]
     return rows
 
 
@@ -112,12 +134,23 @@ def rebuild(business_id: str, chart: Accounts) -> int:
         for account_id, delta in balance_moves(entry.lines).items():
             days = rows.setdefault((month_of(entry.entry_date), account_id), {})
             days[entry.entry_date.day] = days.get(entry.entry_date.day, 0) + delta
-    fresh = [{**keys.key(pk, keys.period_sk(month, account_id)), "kind": ROW, "account_id": account_id,
-              "month": month, **{_day(number): cents for number, cents in days.items() if cents}}
-             for (month, account_id), days in sorted(rows.items()) if any(days.values())]
+    fresh = [
+        {
+            **keys.key(pk, keys.period_sk(month, account_id)),
+            "kind": ROW,
+            "account_id": account_id,
+            "month": month,
+            **{_day(number): cents for number, cents in days.items() if cents},
+        }
+        for (month, account_id), days in sorted(rows.items())
+        if any(days.values())
+    ]
     kept = {item["SK"] for item in fresh}  # a Put replaces these whole
-    stale = [keys.key(pk, item["SK"]) for item in item_reads.query_prefix(business_id, keys.PERIOD_PREFIX)
-             if item["SK"] not in kept]
+    stale = [
+        keys.key(pk, item["SK"])
+        for item in item_reads.query_prefix(business_id, keys.PERIOD_PREFIX)
+        if item["SK"] not in kept
+    ]
     item_reads.write_batch(deletes=stale, puts=fresh)
     return len(fresh)
 
@@ -154,8 +187,11 @@ def read_lock(business_id: str, *, history: bool = False) -> BooksLock:
     if history:
         found = item_reads.query_prefix(business_id, keys.BOOKS_LOCK_SK)
         item = next((i for i in found if i["SK"] == keys.BOOKS_LOCK_SK), None)
-        changes = tuple(LockChange(_date(i.get("locked_through")), _date(i.get("previous")), i["changed_at"])
-                        for i in found if i.get("kind") == "BOOKS_LOCK_CHANGE")
+        changes = tuple(
+            LockChange(_date(i.get("locked_through")), _date(i.get("previous")), i["changed_at"])
+            for i in found
+            if i.get("kind") == "BOOKS_LOCK_CHANGE"
+        )
     else:
         item, changes = item_reads.get(business_id, keys.BOOKS_LOCK_SK), ()
     lock = BooksLock(_date(item.get("locked_through")), item.get("updated_at"), changes) if item else BooksLock()
@@ -208,21 +244,36 @@ def moved_lock(before: BooksLock, locked_through: date | None, now: str) -> Book
     return BooksLock(locked_through, now, (*before.history, change))
 
 
-def lock_actions(business_id: str, before: BooksLock, locked_through: date | None,
-                 now: str) -> tuple[transactions.Action, ...]:
+def lock_actions(
+    business_id: str, before: BooksLock, locked_through: date | None, now: str
+) -> tuple[transactions.Action, ...]:
     """Move the lock from ``before`` (as read) to ``locked_through``: the lock, its history item and every
     copy postings check, guarded by what was read (a concurrent move → read again and decide again)."""
     value = {"locked_through": locked_through.isoformat()} if locked_through else {}  # never NULL: see open_check
     previous = {"previous": before.locked_through.isoformat()} if before.locked_through else {}
     pk = keys.business_pk(business_id)
-    seen = {"condition": "updated_at = :seen", "values": {":seen": before.updated_at}} if before.updated_at \
+    seen = (
+        {"condition": "updated_at = :seen", "values": {":seen": before.updated_at}}
+        if before.updated_at
         else {"condition": "attribute_not_exists(PK)"}
+    )
     return (
-        transactions.put({**keys.key(pk, keys.BOOKS_LOCK_SK), "kind": "BOOKS_LOCK", **value, "updated_at": now},
-                         **seen),
-        transactions.put({**keys.key(pk, keys.books_lock_history_sk(len(before.history) + 1)),
-                          "kind": "BOOKS_LOCK_CHANGE", **value, **previous, "changed_at": now}),
-        *(transactions.put({**keys.key(pk, keys.books_lock_copy_sk(copy)), "kind": "BOOKS_LOCK_COPY", **value},
-                           condition=None)
-          for copy in range(keys.BOOKS_LOCK_COPIES)),
+        transactions.put(
+            {**keys.key(pk, keys.BOOKS_LOCK_SK), "kind": "BOOKS_LOCK", **value, "updated_at": now}, **seen
+        ),
+        transactions.put(
+            {
+                **keys.key(pk, keys.books_lock_history_sk(len(before.history) + 1)),
+                "kind": "BOOKS_LOCK_CHANGE",
+                **value,
+                **previous,
+                "changed_at": now,
+            }
+        ),
+        *(
+            transactions.put(
+                {**keys.key(pk, keys.books_lock_copy_sk(copy)), "kind": "BOOKS_LOCK_COPY", **value}, condition=None
+            )
+            for copy in range(keys.BOOKS_LOCK_COPIES)
+        ),
     )

@@ -13,13 +13,21 @@ def policy_item(policy: WriteOffPolicy) -> dict[str, Any]:
     """The business's policy item; on the scheduler's index only if the policy and at least one rule are enabled."""
     active = policy.enabled and (policy.invoices.enabled or policy.loans.enabled)
     return {
-        **keys.key(keys.business_pk(policy.business_id), keys.POLICY_SK), "kind": "WRITE_OFF_POLICY",
+        **keys.key(keys.business_pk(policy.business_id), keys.POLICY_SK),
+        "kind": "WRITE_OFF_POLICY",
         **candidates.policy_keys(policy.business_id, active),
-        "enabled": policy.enabled, "updated_at": policy.updated_at,
-        "invoices": {"enabled": policy.invoices.enabled, "days_past_due": policy.invoices.days_past_due,
-                     "destination": policy.invoices.destination},
-        "loans": {"enabled": policy.loans.enabled, "days_past_maturity": policy.loans.days_past_maturity,
-                  "days_without_payment": policy.loans.days_without_payment},
+        "enabled": policy.enabled,
+        "updated_at": policy.updated_at,
+        "invoices": {
+            "enabled": policy.invoices.enabled,
+            "days_past_due": policy.invoices.days_past_due,
+            "destination": policy.invoices.destination,
+        },
+        "loans": {
+            "enabled": policy.loans.enabled,
+            "days_past_maturity": policy.loans.days_past_maturity,
+            "days_without_payment": policy.loans.days_without_payment,
+        },
     }
 
 
@@ -29,7 +37,9 @@ def get_policy(business_id: str) -> WriteOffPolicy | None:
     if item is None:
         return None
     return WriteOffPolicy(
-        business_id=business_id, enabled=item["enabled"], updated_at=item["updated_at"],
+        business_id=business_id,
+        enabled=item["enabled"],
+        updated_at=item["updated_at"],
         invoices=InvoiceRule(**item["invoices"]),
         loans=LoanRule(**{k: item["loans"].get(k) for k in ("enabled", "days_past_maturity", "days_without_payment")}),
     )
@@ -50,25 +60,38 @@ def run_document(run: WriteOffRun) -> dict[str, Any]:
     """The summary as its item keeps it (and ``ledgerline run-write-offs`` prints it): JSON values, dates as
     ISO strings, an item's unset fields left out."""
     return {
-        "id": run.id, "business_id": run.business_id, "run_date": run.run_date.isoformat(), "dry_run": run.dry_run,
-        "trigger": run.trigger, "status": run.status, "started_at": run.started_at.isoformat(),
+        "id": run.id,
+        "business_id": run.business_id,
+        "run_date": run.run_date.isoformat(),
+        "dry_run": run.dry_run,
+        "trigger": run.trigger,
+        "status": run.status,
+        "started_at": run.started_at.isoformat(),
         "finished_at": run.finished_at.isoformat() if run.finished_at else None,
         "candidates": [runs.item_document(i) for i in run.candidates],
         "written_off": [runs.item_document(i) for i in run.written_off],
-        "skipped": [runs.item_document(i) for i in run.skipped], "failed": [runs.item_document(i) for i in run.failed],
-        "totals": asdict(run.totals), **({"progress": asdict(run.progress)} if run.progress else {}),
+        "skipped": [runs.item_document(i) for i in run.skipped],
+        "failed": [runs.item_document(i) for i in run.failed],
+        "totals": asdict(run.totals),
+        **({"progress": asdict(run.progress)} if run.progress else {}),
     }
 
 
 def run_from_document(document: dict[str, Any]) -> WriteOffRun:
     """The run a stored summary describes (every summary ever stored has this one format)."""
     return WriteOffRun(
-        id=document["id"], business_id=document["business_id"], run_date=date.fromisoformat(document["run_date"]),
-        dry_run=document["dry_run"], trigger=document["trigger"], status=document["status"],
+        id=document["id"],
+        business_id=document["business_id"],
+        run_date=date.fromisoformat(document["run_date"]),
+        dry_run=document["dry_run"],
+        trigger=document["trigger"],
+        status=document["status"],
         started_at=datetime.fromisoformat(document["started_at"]),
         finished_at=datetime.fromisoformat(document["finished_at"]) if document.get("finished_at") else None,
-        candidates=runs.items_of(document["candidates"]), written_off=runs.items_of(document["written_off"]),
-        skipped=runs.items_of(document["skipped"]), failed=runs.items_of(document["failed"]),
+        candidates=runs.items_of(document["candidates"]),
+        written_off=runs.items_of(document["written_off"]),
+        skipped=runs.items_of(document["skipped"]),
+        failed=runs.items_of(document["failed"]),
         totals=RunTotals(**document["totals"]),
         progress=Progress(**document["progress"]) if document.get("progress") else None,
     )
@@ -85,8 +108,15 @@ def save_run(business_id: str, run: WriteOffRun) -> transactions.Action:
 def start_run(run: WriteOffRun, *, categories: tuple[str, ...]) -> transactions.Action:
     """A Put of a queued run, ``running`` with its progress at zero; its ``id`` must be new."""
     assert run.progress is not None
-    return runs.start(run.business_id, keys.run_sk(run.id), RUN_KIND, run_document(run), total=run.progress.total,
-                      chunks=run.progress.chunks, categories=categories)
+    return runs.start(
+        run.business_id,
+        keys.run_sk(run.id),
+        RUN_KIND,
+        run_document(run),
+        total=run.progress.total,
+        chunks=run.progress.chunks,
+        categories=categories,
+    )
 
 
 def run_of(item: dict[str, Any]) -> WriteOffRun:
@@ -105,8 +135,9 @@ def get_run(business_id: str, run_id: str) -> WriteOffRun | None:
     return run_of(item) if item else None
 
 
-def list_runs(business_id: str, *, limit: int, start_key: dict[str, Any] | None
-              ) -> tuple[list[WriteOffRun], dict[str, Any] | None]:
+def list_runs(
+    business_id: str, *, limit: int, start_key: dict[str, Any] | None
+) -> tuple[list[WriteOffRun], dict[str, Any] | None]:
     """Newest first (run ids are UUIDv7, so the sort key orders them by time)."""
     found, last = items.query_page(business_id, keys.RUN_PREFIX, limit=limit, position=start_key, newest_first=True)
     return [run_of(item) for item in found], last

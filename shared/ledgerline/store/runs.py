@@ -33,30 +33,53 @@ def item_document(item: RunItem) -> dict[str, Any]:
 
 def items_of(documents: Iterable[dict[str, Any]]) -> tuple[RunItem, ...]:
     """The run items a summary document lists."""
-    return tuple(RunItem(d["type"], d["id"], amount=d.get("amount"), journal_entry_id=d.get("journal_entry_id"),
-                         reason=d.get("reason")) for d in documents)
+    return tuple(
+        RunItem(
+            d["type"],
+            d["id"],
+            amount=d.get("amount"),
+            journal_entry_id=d.get("journal_entry_id"),
+            reason=d.get("reason"),
+        )
+        for d in documents
+    )
 
 
 def tally_document(tally: Tally) -> dict[str, Any]:
-    return {"lists": {c: [item_document(i) for i in listed] for c, listed in tally.lists.items()},
-            "counts": dict(tally.counts), "cents": tally.cents}
+    return {
+        "lists": {c: [item_document(i) for i in listed] for c, listed in tally.lists.items()},
+        "counts": dict(tally.counts),
+        "cents": tally.cents,
+    }
 
 
 def tally_of(document: dict[str, Any]) -> Tally:
-    return Tally({c: items_of(listed) for c, listed in document["lists"].items()},
-                 {c: int(n) for c, n in document["counts"].items()}, int(document["cents"]))
+    return Tally(
+        {c: items_of(listed) for c, listed in document["lists"].items()},
+        {c: int(n) for c, n in document["counts"].items()},
+        int(document["cents"]),
+    )
 
 
 def _counter(category: str) -> str:
     return f"run_count_{category}"
 
 
-def start(business_id: str, sk: str, kind: str, summary: dict[str, Any], *, total: int, chunks: int,
-          categories: Iterable[str]) -> transactions.Action:
+def start(
+    business_id: str, sk: str, kind: str, summary: dict[str, Any], *, total: int, chunks: int, categories: Iterable[str]
+) -> transactions.Action:
     """A Put of a queued run: its summary (``running``) and progress counters at zero; the run id must be new."""
-    item = {**keys.key(keys.business_pk(business_id), sk), "kind": kind, "summary": summary,
-            "run_total": total, "run_chunks": chunks, "run_done": 0, "run_chunks_done": 0, "run_cents": 0,
-            **{_counter(category): 0 for category in categories}}
+    item = {
+        **keys.key(keys.business_pk(business_id), sk),
+        "kind": kind,
+        "summary": summary,
+        "run_total": total,
+        "run_chunks": chunks,
+        "run_done": 0,
+        "run_chunks_done": 0,
+        "run_cents": 0,
+        **{_counter(category): 0 for category in categories},
+    }
     return transactions.put(item)
 
 
@@ -75,15 +98,28 @@ def record_chunk(business_id: str, sk: str, chunk_sk: str, tally: Tally) -> tupl
     pk = keys.business_pk(business_id)
     counts = {category: n for category, n in tally.counts.items() if n}
     names = {f"#c{index}": _counter(category) for index, category in enumerate(counts)}
-    values: dict[str, Any] = {":done": sum(tally.counts.values()), ":one": 1, ":cents": tally.cents,
-                              **{f":c{index}": n for index, n in enumerate(counts.values())}}
-    adds = ", ".join(["run_done :done", "run_chunks_done :one", "run_cents :cents",
-                      *(f"#c{index} :c{index}" for index in range(len(counts)))])
+    values: dict[str, Any] = {
+        ":done": sum(tally.counts.values()),
+        ":one": 1,
+        ":cents": tally.cents,
+        **{f":c{index}": n for index, n in enumerate(counts.values())},
+    }
+    adds = ", ".join(
+        [
+            "run_done :done",
+            "run_chunks_done :one",
+            "run_cents :cents",
+            *(f"#c{index} :c{index}" for index in range(len(counts))),
+        ]
+    )
     return (
-        transactions.put({**keys.key(pk, chunk_sk), "kind": "RUN_CHUNK", "tally": tally_document(tally)},
-                         on_condition_failed=_already_recorded),
-        transactions.update(keys.key(pk, sk), f"ADD {adds}", condition="attribute_exists(PK)", values=values,
-                            names=names or None),
+        transactions.put(
+            {**keys.key(pk, chunk_sk), "kind": "RUN_CHUNK", "tally": tally_document(tally)},
+            on_condition_failed=_already_recorded,
+        ),
+        transactions.update(
+            keys.key(pk, sk), f"ADD {adds}", condition="attribute_exists(PK)", values=values, names=names or None
+        ),
     )
 
 
@@ -95,21 +131,26 @@ def finish(business_id: str, sk: str, summary: dict[str, Any]) -> transactions.A
     """The finished summary into a queued run's item, once every chunk is recorded and only by one writer
     (another raises :class:`RunFinished`)."""
     return transactions.update(
-        keys.key(keys.business_pk(business_id), sk), "SET #summary = :summary",
+        keys.key(keys.business_pk(business_id), sk),
+        "SET #summary = :summary",
         condition="#summary.#status = :running AND run_chunks_done >= run_chunks",
-        names={"#summary": "summary", "#status": "status"}, values={":summary": summary, ":running": "running"},
-        on_condition_failed=_finished_already)
+        names={"#summary": "summary", "#status": "status"},
+        values={":summary": summary, ":running": "running"},
+        on_condition_failed=_finished_already,
+    )
 
 
 def progress(item: dict[str, Any]) -> tuple[Progress, Tally] | None:
     """A queued run's progress and the counts its recorded chunks add up to; ``None`` for a run done in its request."""
     if "run_chunks" not in item:
         return None
-    counts = {name.removeprefix("run_count_"): int(value) for name, value in item.items()
-              if name.startswith("run_count_")}
-    return (Progress(int(item["run_total"]), int(item["run_done"]), int(item["run_chunks"]),
-                     int(item["run_chunks_done"])),
-            Tally({}, counts, int(item["run_cents"])))
+    counts = {
+        name.removeprefix("run_count_"): int(value) for name, value in item.items() if name.startswith("run_count_")
+    }
+    return (
+        Progress(int(item["run_total"]), int(item["run_done"]), int(item["run_chunks"]), int(item["run_chunks_done"])),
+        Tally({}, counts, int(item["run_cents"])),
+    )
 
 
 def chunk_tallies(business_id: str, chunk_prefix: str, run_id: str) -> list[Tally]:

@@ -29,6 +29,7 @@ empty) with a cursor, so no request reads the whole history looking for its line
 
 # ---- an account's lines -------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class LinesPosition:
     """Where a page of an account's lines stopped: entries are read again after the entry key ``after``
@@ -42,13 +43,22 @@ class LinesPosition:
 
 def _entry_key(business_id: str, entry: JournalEntry) -> dict[str, str]:
     """An entry's position in the GSI1 listing: the key a Query resumes after."""
-    return {**keys.key(keys.business_pk(business_id), keys.entry_sk(entry.id)),
-            **keys.entry_index_keys(business_id, entry.entry_date.isoformat(), entry.id)}
+    return {
+        **keys.key(keys.business_pk(business_id), keys.entry_sk(entry.id)),
+        **keys.entry_index_keys(business_id, entry.entry_date.isoformat(), entry.id),
+    }
 
 
-def account_lines(business_id: str, chart: Accounts, account_id: str, *, start: date | None, end: date | None,
-                  limit: int, position: LinesPosition | None,
-                  ) -> tuple[list[tuple[JournalEntry, Line]], LinesPosition | None]:
+def account_lines(
+    business_id: str,
+    chart: Accounts,
+    account_id: str,
+    *,
+    start: date | None,
+    end: date | None,
+    limit: int,
+    position: LinesPosition | None,
+) -> tuple[list[tuple[JournalEntry, Line]], LinesPosition | None]:
     """Up to ``limit`` lines of one account, in date order (entry by entry, each entry's lines in order),
     from the entries dated ``start`` … ``end`` after ``position``; and where the next page starts (None:
     no line follows). Entries come from GSI1 (``entries.query_by_date``), a page of 100 at a time, at
@@ -58,8 +68,9 @@ def account_lines(business_id: str, chart: Accounts, account_id: str, *, start: 
     found: list[tuple[JournalEntry, Line]] = []
     read = 0
     while True:
-        entries, last = entry_store.query_by_date(business_id, chart, start=start, end=end, source_type=None,
-                                                  limit=ENTRIES_PER_QUERY, start_key=after)
+        entries, last = entry_store.query_by_date(
+            business_id, chart, start=start, end=end, source_type=None, limit=ENTRIES_PER_QUERY, start_key=after
+        )
         before = after
         for entry in entries:
             mine = [line for line in entry.lines if line.account.id == account_id]
@@ -77,6 +88,7 @@ def account_lines(business_id: str, chart: Accounts, account_id: str, *, start: 
 
 
 # ---- invoices with their history -----------------------------------------------------------------
+
 
 class _Chart:
     """The whole chart, already read, as invoice decoding looks accounts up (no read of its own)."""
@@ -98,8 +110,9 @@ def invoices_with_history(business_id: str, accounts: Sequence[Account]) -> list
         if item.get("kind") != "INVOICE" and "invoice_id" in item:
             children.setdefault(item["invoice_id"], []).append(item)
     chart = cast(Accounts, _Chart(accounts))
-    return [invoice_store.invoice_from_item(header, chart, children.get(header["invoice_id"], []))
-            for header in headers]
+    return [
+        invoice_store.invoice_from_item(header, chart, children.get(header["invoice_id"], [])) for header in headers
+    ]
 
 
 def entry_dates(business_id: str, entry_ids: Iterable[str]) -> dict[str, date]:

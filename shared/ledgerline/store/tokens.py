@@ -43,9 +43,13 @@ def token_from_item(token_hash: str, item: dict[str, Any]) -> TokenRecord:
     if not isinstance(business_ids, list | set | tuple) or not all(isinstance(b, str) for b in business_ids):
         business_ids = None
     created_at = item.get("created_at")
-    return TokenRecord(token_hash=token_hash, business_ids=tuple(business_ids) if business_ids is not None else None,
-                       expires_at=expires_at, revoked=item.get("revoked_at") is not None,
-                       created_at=created_at if isinstance(created_at, str) else None)
+    return TokenRecord(
+        token_hash=token_hash,
+        business_ids=tuple(business_ids) if business_ids is not None else None,
+        expires_at=expires_at,
+        revoked=item.get("revoked_at") is not None,
+        created_at=created_at if isinstance(created_at, str) else None,
+    )
 
 
 def get(token_hash: str) -> TokenRecord | None:
@@ -57,7 +61,9 @@ def get(token_hash: str) -> TokenRecord | None:
 def revoke(token_hash: str, revoked_at: int) -> transactions.Action:
     """Mark the token revoked (a first ``revoked_at`` stays); for an unknown token the commit raises ``LookupError``."""
     return transactions.update(
-        keys.key(keys.token_pk(token_hash), keys.TOKEN_SK), "SET revoked_at = if_not_exists(revoked_at, :at)",
-        condition="attribute_exists(PK)", values={":at": revoked_at},
+        keys.key(keys.token_pk(token_hash), keys.TOKEN_SK),
+        "SET revoked_at = if_not_exists(revoked_at, :at)",
+        condition="attribute_exists(PK)",
+        values={":at": revoked_at},
         on_condition_failed=lambda _old: LookupError("unknown token"),
     )

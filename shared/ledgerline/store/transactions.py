@@ -88,9 +88,14 @@ def _concurrent(_old: dict[str, Any] | None) -> BaseException:
     return Retryable("a guarded item changed since it was read")
 
 
-def put(item: dict[str, Any], *, on_condition_failed: OnConditionFailed = _concurrent,
-        condition: str | None = "attribute_not_exists(PK)", values: dict[str, Any] | None = None,
-        names: dict[str, str] | None = None) -> Action:
+def put(
+    item: dict[str, Any],
+    *,
+    on_condition_failed: OnConditionFailed = _concurrent,
+    condition: str | None = "attribute_not_exists(PK)",
+    values: dict[str, Any] | None = None,
+    names: dict[str, str] | None = None,
+) -> Action:
     """A Put guarded by ``condition`` (default: the item is new); ``None`` for an unconditional replace."""
     request: dict[str, Any] = {"TableName": table_name(), "Item": codec.to_item(item)}
     if condition is not None:
@@ -103,8 +108,15 @@ def put(item: dict[str, Any], *, on_condition_failed: OnConditionFailed = _concu
     return Action({"Put": request}, on_condition_failed)
 
 
-def update(key: dict[str, str], expression: str, *, condition: str, values: dict[str, Any] | None = None,
-           names: dict[str, str] | None = None, on_condition_failed: OnConditionFailed = _concurrent) -> Action:
+def update(
+    key: dict[str, str],
+    expression: str,
+    *,
+    condition: str,
+    values: dict[str, Any] | None = None,
+    names: dict[str, str] | None = None,
+    on_condition_failed: OnConditionFailed = _concurrent,
+) -> Action:
     """An Update of the item at ``key``; unlike :func:`put`, always guarded (``condition`` is required)."""
     request: dict[str, Any] = {
         "TableName": table_name(),
@@ -120,8 +132,13 @@ def update(key: dict[str, str], expression: str, *, condition: str, values: dict
     return Action({"Update": request}, on_condition_failed)
 
 
-def check(key: dict[str, str], condition: str, *, values: dict[str, Any] | None = None,
-          on_condition_failed: OnConditionFailed = _concurrent) -> Action:
+def check(
+    key: dict[str, str],
+    condition: str,
+    *,
+    values: dict[str, Any] | None = None,
+    on_condition_failed: OnConditionFailed = _concurrent,
+) -> Action:
     """A ConditionCheck: the transaction commits only while the item at ``key`` (which may not exist)
     satisfies ``condition``; nothing is written to it."""
     request: dict[str, Any] = {
@@ -196,8 +213,9 @@ def committed(actions: list[Action]) -> bool:
         return False
     written = codec.from_item(put["Item"])
     try:
-        found = dynamodb_client().get_item(TableName=put["TableName"], ConsistentRead=True,
-                                           Key={name: put["Item"][name] for name in ("PK", "SK")})
+        found = dynamodb_client().get_item(
+            TableName=put["TableName"], ConsistentRead=True, Key={name: put["Item"][name] for name in ("PK", "SK")}
+        )
     except STORE_ERRORS:
         return False
     return codec.from_item(found.get("Item")) == written
