@@ -9,7 +9,6 @@ import importlib
 import json
 import subprocess
 import sys
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -18,10 +17,10 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from support.local_server import serving
 
 from ledgerline_tools import events, localstack, openapi
-from ledgerline_tools.dynamodb_local import DynamoDBLocal, free_port
-from ledgerline_tools.server import serve
+from ledgerline_tools.dynamodb_local import DynamoDBLocal
 
 pytestmark = pytest.mark.integration
 
@@ -76,15 +75,8 @@ def model(package: ModuleType, name: str) -> Any:
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
     """The local server (as `make run` serves it) on a free port; it reads the table from the environment."""
-    server = serve(free_port(), None)
-    thread = threading.Thread(target=server.serve_forever, name="ledgerline-client-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving("ledgerline-client-server") as url:
+        yield url
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from support.local_server import serving
 
 from ledgerline.services import businesses
 from ledgerline_tools import cli, gateway, localstack, openapi, template
@@ -44,15 +45,8 @@ class Answer:
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
     """One server for the module: it reads the table from the environment per request, as a function would."""
-    server = serve(free_port(), None)
-    thread = threading.Thread(target=server.serve_forever, name="ledgerline-test-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving("ledgerline-test-server") as url:
+        yield url
 
 
 def call(method: str, url: str, *, body: Any = None, headers: dict[str, str] | None = None) -> Answer:
@@ -442,15 +436,8 @@ ORIGINS = f"{APP},http://localhost:5173"
 @pytest.fixture(scope="module")
 def cors_url() -> Iterator[str]:
     """A server run as `ledgerline serve --cors-origins https://app.example.com,http://localhost:5173` runs it."""
-    server = serve(free_port(), None, {template.CORS_PARAMETER: ORIGINS})
-    thread = threading.Thread(target=server.serve_forever, name="ledgerline-cors-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving("ledgerline-cors-server", {template.CORS_PARAMETER: ORIGINS}) as url:
+        yield url
 
 
 def preflight(
