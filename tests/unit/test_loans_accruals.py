@@ -5,9 +5,13 @@ Every refusal leaves the books exactly as they were; every scenario ends with th
 Today is pinned to 2024-12-31 (UTC).
 """
 
+from typing import Any
+
 import pytest
 from support import MISSING_ID, unchanged
 from support.loans import error, ok, validation_error
+
+from ledgerline.store.runtime import dynamodb_client
 
 pytest_plugins = ["support.loans"]  # its fixtures: loans, unit_loans, pinned
 
@@ -156,6 +160,34 @@ def test_accruing_every_instrument_posts_each_and_skips_those_with_nothing_to_ac
     assert loans.lines(accrued[borrow["id"]]["journal_entry_id"]) == ACCRUAL_LINES["borrow"](4_917)
     assert loans.get(written_off["id"])["accrued_interest_cents"] == 0
     assert loans.get(ahead["id"])["interest_through_date"] == "2024-04-30"
+
+
+def test_a_run_lists_its_instruments_by_key_alone(loans):
+    """The run reads each instrument whole once, in its own transaction; the listing that plans the run
+    brings back keys only (10,000 instruments: 10,000 ids, not 12 MB to decode — docs/performance.md)."""
+    for direction in ("lend", "borrow", "lend"):
+        loans.instrument(direction)
+    listing, shapes = False, []
+
+    def sent(params: dict[str, Any], **_: Any) -> None:
+        nonlocal listing
+        listing = params.get("KeyConditionExpression", "").endswith("begins_with(SK, :prefix)")
+
+    def answered(parsed: dict[str, Any], **_: Any) -> None:
+        if listing:
+            shapes.append({name for item in parsed.get("Items", []) for name in item})
+
+    events = dynamodb_client().meta.events
+    events.register("before-parameter-build.dynamodb.Query", sent)
+    events.register("after-call.dynamodb.Query", answered)
+    try:
+        run = ok(loans.accrue_all({"through_date": "2024-03-31"}))
+    finally:
+        events.unregister("before-parameter-build.dynamodb.Query", sent)
+        events.unregister("after-call.dynamodb.Query", answered)
+
+    assert run["totals"]["accrued"] == 3
+    assert {"SK"} in shapes, shapes
 
 
 def test_accruing_every_instrument_twice_through_one_date_posts_nothing_the_second_time(loans):

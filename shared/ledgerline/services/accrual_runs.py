@@ -34,7 +34,7 @@ from ledgerline.services.ledger import Page, books_read_once
 from ledgerline.services.posting import Posting, Scope, post
 from ledgerline.store import accrual_runs as run_store
 from ledgerline.store import instruments as instrument_store
-from ledgerline.store import keys, periods, transactions
+from ledgerline.store import keys, transactions
 
 ACCRUALS_PER_TRANSACTION = 24
 """Each accrual writes the instrument, its event and its entry; 24 of them plus the shared accounts
@@ -87,11 +87,12 @@ def _accrue_group(business_id: str, group: list[str], through: date, memo: str |
 
 def accrue(business_id: str, instrument_ids: list[str], through: date, memo: str | None) -> Tally:
     """Accrue each instrument through ``through``; a failed transaction is retried one instrument at a time."""
+    closed = run_service.skipped_if_closed(
+        business_id, through, [("loan", i) for i in instrument_ids], ACCRUAL_OUTCOMES
+    )
+    if closed is not None:
+        return closed
     found: dict[str, list[RunItem]] = {outcome: [] for outcome in ACCRUAL_OUTCOMES}
-    lock = periods.read_lock(business_id)
-    if lock.closes(through):  # SPEC §10.2: a run skips closed dates, and says so
-        found["skipped"] = [_loan(instrument_id, reason=closed_reason(lock)) for instrument_id in instrument_ids]
-        return Tally.of(found, cents=0)
     with books_read_once():
         for group in run_rules.chunked(instrument_ids, ACCRUALS_PER_TRANSACTION):
             for one in [group] if len(group) == 1 else [group, *([each] for each in group)]:
@@ -116,7 +117,7 @@ def accrue(business_id: str, instrument_ids: list[str], through: date, memo: str
 def _candidates(business_id: str) -> list[str]:
     """The business's active instruments, in id order (those already accrued through the date are listed as
     skipped, so a run says what it found)."""
-    return sorted(i.id for i in instrument_store.all_instruments(business_id) if i.status is InstrumentStatus.ACTIVE)
+    return instrument_store.active_ids(business_id)
 
 
 def start(scope: Scope, command: AccrueInterest, *, trigger: str = "api") -> AccrualRun:

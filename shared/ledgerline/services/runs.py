@@ -5,17 +5,19 @@ A run kind supplies its keys and how its summary is written; see ``services/writ
 ``services/accrual_runs.py``.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import reduce
 from typing import Any
 
 from ledgerline import cursors
-from ledgerline.domain.runs import Progress, Tally
+from ledgerline.domain.periods import closed_reason
+from ledgerline.domain.runs import Progress, RunItem, Tally
 from ledgerline.observability import logger
 from ledgerline.services.ledger import Page, require_business
 from ledgerline.services.posting import Posting, Scope, post
-from ledgerline.store import items, keys, queue, runs
+from ledgerline.store import items, keys, periods, queue, runs
 
 
 class ChunkFailed(Exception):
@@ -99,6 +101,22 @@ def finish_if_done(kind: RunKind, business_id: str, run_id: str, finish: Finish)
     except runs.RunFinished:
         return None  # another chunk's worker finished it
     return summary
+
+
+def skipped_if_closed(
+    business_id: str, day: date, work: Sequence[tuple[str, str]], outcomes: Iterable[str]
+) -> Tally | None:
+    """SPEC §10.2: a run skips what the books lock closes, and says so. When ``day`` is on or before the
+    lock, the tally of ``work`` ((kind, id) pairs) every item skipped with the lock's reason; otherwise
+    None. Nothing is read for no work."""
+    if not work:
+        return None
+    lock = periods.read_lock(business_id)
+    if not lock.closes(day):
+        return None
+    found: dict[str, list[RunItem]] = {outcome: [] for outcome in outcomes}
+    found["skipped"] = [RunItem(kind, item_id, reason=closed_reason(lock)) for kind, item_id in work]
+    return Tally.of(found, cents=0)
 
 
 def status_of(tally: Tally) -> str:

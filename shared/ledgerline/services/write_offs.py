@@ -47,7 +47,7 @@ from ledgerline.services import accounts, invoices, loan_support, loans
 from ledgerline.services import runs as run_service
 from ledgerline.services.ledger import Page, books_read_once, load_books, require_business
 from ledgerline.services.posting import Planned, Posted, Posting, Refusal, Replayed, Scope, post, post_outcome
-from ledgerline.store import candidates, keys, periods, policies, transactions
+from ledgerline.store import candidates, keys, policies, transactions
 
 # ---- policy ---------------------------------------------------------------------------------
 
@@ -252,11 +252,10 @@ def _process(
 ) -> Tally:
     """Each candidate in its own transaction; one item's failure never stops the others."""
     policy = policy or WriteOffPolicy(business_id, False, INVOICE_RULE_OFF, LOAN_RULE_OFF, "")
+    closed = run_service.skipped_if_closed(business_id, run_date, work, CATEGORIES)
+    if closed is not None:
+        return closed
     found: dict[str, list[RunItem]] = {category: [] for category in CATEGORIES}
-    lock = periods.read_lock(business_id) if work else BooksLock()
-    if lock.closes(run_date):  # SPEC §10.2: a run skips closed dates, and says so
-        found["skipped"] = [RunItem(kind, item_id, reason=closed_reason(lock)) for kind, item_id in work]
-        return Tally.of(found, cents=0)
     for kind, item_id in work:
         try:
             outcome = _write_off(business_id, policy, run_date, dry_run, run_id, kind, item_id)

@@ -65,14 +65,21 @@ def query_all(request: dict[str, Any]) -> list[dict[str, Any]]:
         request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
-def query_prefix(business_id: str, prefix: str) -> list[dict[str, Any]]:
-    """Every item of the business's partition whose sort key starts with ``prefix`` (consistent, every page)."""
+def query_prefix(
+    business_id: str, prefix: str, *, values: dict[str, Any] | None = None, **options: Any
+) -> list[dict[str, Any]]:
+    """Every item of the business's partition whose sort key starts with ``prefix`` (consistent, every page).
+    ``options`` are more Query parameters (``ProjectionExpression``, ``FilterExpression``, …), ``values``
+    the plain values their expressions name."""
     return query_all(
         {
             "TableName": table_name(),
             "ConsistentRead": True,
             "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
-            "ExpressionAttributeValues": codec.to_item({":pk": keys.business_pk(business_id), ":prefix": prefix}),
+            **options,
+            "ExpressionAttributeValues": codec.to_item(
+                {":pk": keys.business_pk(business_id), ":prefix": prefix, **(values or {})}
+            ),
         }
     )
 
