@@ -7,6 +7,7 @@ DYNAMODB_PORT ?= 8000
 # Origins a browser app may call the local API from (CORS, the template's CorsAllowedOrigins); empty: off.
 CORS_ORIGINS ?=
 STAMP := $(VENV)/.installed-stamp
+AWS_DATA := shared/ledgerline/store/aws-data/botocore-version
 # checkov pins its own test stack (it conflicts with the project's pytest): it lives in a venv of its own.
 CHECKOV_VENV := .venv-checkov
 CHECKOV_VERSION := 3.2.459
@@ -27,7 +28,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --progress-bar on -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# botocore's data for the ledger's two clients, written from the installed botocore (store/aws_data.py);
+# the layer's build writes its own (shared/Makefile).
+$(AWS_DATA): $(STAMP) shared/ledgerline/store/aws_data.py
+	$(BIN)/python -m ledgerline.store.aws_data
+
+install: $(STAMP) $(AWS_DATA)
 
 ## make run: DynamoDB Local + the API on http://127.0.0.1:$(PORT) (Ctrl-C stops both);
 ## make run CORS_ORIGINS=https://app.example.com lets a browser app on that origin call it

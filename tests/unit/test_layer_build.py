@@ -43,3 +43,14 @@ def test_the_bytecode_is_never_checked_against_the_read_only_sources(built):
     pyc = layer.bytecode_of(site / "ledgerline" / "store" / "transactions.py", built["tag"])
     flags = int.from_bytes(pyc.read_bytes()[4:8], "little")
     assert flags == UNCHECKED_HASH
+
+
+def test_the_built_layer_carries_botocore_data_for_its_own_botocore(built):
+    """The functions' clients read the ledger's trimmed copy of botocore's data (store/aws_data.py),
+    written by the build from the botocore the layer ships; a copy for another version would be ignored."""
+    site = Path(built["path"])
+    data = site / "ledgerline" / "store" / "aws-data"
+    shipped = next(site.glob("botocore-*.dist-info")).name.removeprefix("botocore-").removesuffix(".dist-info")
+    assert (data / "botocore-version").read_text().strip() == shipped
+    assert (data / "endpoints.json").stat().st_size < 50_000  # botocore's own: 1.2 MB
+    assert sorted(p.name for p in data.iterdir() if p.is_dir()) == ["dynamodb", "sqs"]

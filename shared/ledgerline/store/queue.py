@@ -11,7 +11,8 @@ from functools import lru_cache
 from typing import Any
 
 from botocore.config import Config
-from botocore.session import get_session
+
+from ledgerline.store.runtime import session
 
 BATCH = 10
 """Messages per SendMessageBatch (SQS's limit)."""
@@ -28,7 +29,7 @@ def deliver_locally(sender: Callable[[list[dict[str, Any]]], None] | None) -> No
 @lru_cache(maxsize=1)
 def sqs_client():
     """The SQS client, created once per container."""
-    return get_session().create_client("sqs", config=Config(retries={"mode": "standard", "max_attempts": 4}))
+    return session().create_client("sqs", config=Config(retries={"mode": "standard", "max_attempts": 4}))
 
 
 def send_messages(messages: list[dict[str, Any]]) -> None:

@@ -5,7 +5,9 @@ import random
 from functools import lru_cache
 
 from botocore.config import Config
-from botocore.session import get_session
+from botocore.session import Session
+
+from ledgerline.store import aws_data
 
 DEFAULT_TABLE_NAME = "ledgerline"
 
@@ -13,6 +15,17 @@ DEFAULT_TABLE_NAME = "ledgerline"
 def table_name() -> str:
     """``LEDGER_TABLE_NAME``, or ``ledgerline`` when it is not set."""
     return os.environ.get("LEDGER_TABLE_NAME", DEFAULT_TABLE_NAME)
+
+
+@lru_cache(maxsize=1)
+def session() -> Session:
+    """botocore's session for the ledger's clients, reading the ledger's trimmed copy of botocore's data
+    when the build wrote one for this botocore (store/aws_data.py: ~80–100 ms less per cold start)."""
+    created = Session()
+    trimmed = aws_data.loader()
+    if trimmed is not None:
+        created.register_component("data_loader", trimmed)
+    return created
 
 
 @lru_cache(maxsize=1)
@@ -26,12 +39,13 @@ def dynamodb_client():
     # DynamoDB answers in milliseconds: short timeouts leave time, inside the function's 10 s, for the
     # ledger's own resends of an ambiguous write (store/transactions.py) and a truthful answer.
     config = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5)
-    return get_session().create_client("dynamodb", config=config)
+    return session().create_client("dynamodb", config=config)
 
 
 def reset() -> None:
-    """Forget the cached client (tests switch between moto and DynamoDB Local)."""
+    """Forget the cached client and its session (tests switch between moto and DynamoDB Local)."""
     dynamodb_client.cache_clear()
+    session.cache_clear()
 
 
 def after_snapstart_restore() -> None:
