@@ -1,5 +1,8 @@
 """Post a loan's interest computed but not yet in the ledger."""
 
+from ledgerline import cold_start  # noqa: F401 - first: no garbage collection while the container starts
+
+# isort: split
 from aws_lambda_powertools.event_handler import Response
 
 from ledgerline.api import loan_views

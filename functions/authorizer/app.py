@@ -4,6 +4,9 @@ Authenticates the bearer token only; which business it may act for (403) is deci
 in the ledger layer. Raising ``Exception("Unauthorized")`` is how API Gateway is told to answer 401.
 """
 
+from ledgerline import cold_start  # first: no garbage collection while the container starts
+
+# isort: split
 from typing import Any
 
 from ledgerline.observability import logger
@@ -12,6 +15,7 @@ from ledgerline.services.businesses import authenticate
 BEARER = "bearer "
 
 
+@cold_start.settles
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     header = (event.get("headers") or {}).get("authorization", "")

@@ -1,5 +1,8 @@
 """Write off part or all of an invoice (``/write-off``, and its alias ``/write-offs``)."""
 
+from ledgerline import cold_start  # noqa: F401 - first: no garbage collection while the container starts
+
+# isort: split
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response

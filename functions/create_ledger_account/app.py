@@ -1,5 +1,8 @@
 """Add a custom account to the chart (an existing stable_name answers 200)."""
 
+from ledgerline import cold_start  # noqa: F401 - first: no garbage collection while the container starts
+
+# isort: split
 from aws_lambda_powertools.event_handler import Response
 
 from ledgerline.api import views

@@ -1,5 +1,8 @@
 """Run the write-off job now for this business (or preview it: ``dry_run``)."""
 
+from ledgerline import cold_start  # noqa: F401 - first: no garbage collection while the container starts
+
+# isort: split
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response

@@ -1,5 +1,8 @@
 """The journal as a beancount or CSV file, a page of text at a time (SPEC §10.4)."""
 
+from ledgerline import cold_start  # noqa: F401 - first: no garbage collection while the container starts
+
+# isort: split
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response

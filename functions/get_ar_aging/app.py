@@ -1,5 +1,8 @@
 """Receivables aging as of a day: open invoices by customer and days past due, beside ACCOUNTS_RECEIVABLE (SPEC §10.3)."""
 
+from ledgerline import cold_start  # noqa: F401 - first: no garbage collection while the container starts
+
+# isort: split
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response

@@ -1,5 +1,8 @@
 """The balance sheet as of a day: assets, liabilities and equity with its net income (SPEC §10.3)."""
 
+from ledgerline import cold_start  # noqa: F401 - first: no garbage collection while the container starts
+
+# isort: split
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response

@@ -1,5 +1,8 @@
 """Profit and loss over a range: income and expenses per account, optionally one column per month (SPEC §10.3)."""
 
+from ledgerline import cold_start  # noqa: F401 - first: no garbage collection while the container starts
+
+# isort: split
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response

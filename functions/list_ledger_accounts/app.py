@@ -1,5 +1,8 @@
 """The chart of accounts with balances."""
 
+from ledgerline import cold_start  # noqa: F401 - first: no garbage collection while the container starts
+
+# isort: split
 from aws_lambda_powertools.event_handler import Response
 
 from ledgerline.api import views

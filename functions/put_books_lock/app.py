@@ -1,5 +1,8 @@
 """Close the books through a day, or reopen them (SPEC §10.2): postings dated on or before it → 409."""
 
+from ledgerline import cold_start  # noqa: F401 - first: no garbage collection while the container starts
+
+# isort: split
 from aws_lambda_powertools.event_handler import Response
 
 from ledgerline.api import closing_views

@@ -6,6 +6,9 @@
   date (at 12:00 UTC every timezone is on the 1st or the 2nd, so that is the same month everywhere).
 """
 
+from ledgerline import cold_start  # noqa: F401 - first: no garbage collection while the container starts
+
+# isort: split
 from typing import Any
 
 from ledgerline.observability import logger, observed

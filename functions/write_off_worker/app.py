@@ -7,6 +7,9 @@ receive a chunk's failures are recorded in its run (which then finishes ``comple
 and the message still goes to the dead-letter queue, where the alarm sees it.
 """
 
+from ledgerline import cold_start  # noqa: F401 - first: no garbage collection while the container starts
+
+# isort: split
 import json
 from typing import Any
 

@@ -6,6 +6,8 @@ import warnings
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 
+from ledgerline import cold_start
+
 # Read-only requests publish no metrics; that is expected, not worth a warning per request.
 warnings.filterwarnings("ignore", message="No application metrics to publish")
 
@@ -19,6 +21,8 @@ __all__ = ["logger", "metrics", "tracer", "MetricUnit"]
 
 def observed(handler):  # noqa: ANN001, ANN201 - decorator for non-HTTP functions (schedule, queue)
     """Logging context, metrics flush and tracing for a job function, as every HTTP function has."""
-    return logger.inject_lambda_context(clear_state=True)(
-        metrics.log_metrics(tracer.capture_lambda_handler(capture_response=False)(handler))
+    return cold_start.settles(
+        logger.inject_lambda_context(clear_state=True)(
+            metrics.log_metrics(tracer.capture_lambda_handler(capture_response=False)(handler))
+        )
     )

@@ -57,6 +57,12 @@ def _check(root: Path, name: str, method: str, path: str) -> list[str]:
     return parameters
 
 
+FIRST_IMPORT = (
+    "from ledgerline import cold_start  # noqa: F401 - first: no garbage collection while the container starts\n"
+)
+"""Every function's first import (ledgerline/cold_start.py): the collector waits until the start is over."""
+
+
 def handler(name: str, method: str, path: str, parameters: list[str]) -> str:
     loans = path.startswith("/api/v1/")
     rule = re.sub(r"{([^}]+)}", r"<\1>", path)
@@ -76,6 +82,8 @@ def handler(name: str, method: str, path: str, parameters: list[str]) -> str:
     imports = "Sample, ThisCall" if sample else "ThisCall"
     return f'''"""TODO: one line on what {method} {path} does."""
 
+{FIRST_IMPORT}
+# isort: split
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response

@@ -22,6 +22,7 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as StoreConnectionError
 
+from ledgerline import cold_start
 from ledgerline.api.errors import answer_for
 from ledgerline.api.families import JSON, Family
 from ledgerline.api.routes import Resolver
@@ -276,4 +277,4 @@ def entrypoint(app: Resolver) -> Callable[[dict[str, Any], Any], dict[str, Any]]
         app.lambda_context = context
         return app.resolve(event, context)
 
-    return lambda_handler
+    return cold_start.settles(lambda_handler)
