@@ -5,11 +5,12 @@ from ledgerline import cold_start  # noqa: F401 - first: no garbage collection w
 # isort: split
 from aws_lambda_powertools.event_handler import Response
 
-from ledgerline.api import loan_views
+from ledgerline.api import accrual_views
 from ledgerline.api.app import create_app
 from ledgerline.api.families import LOANS
 from ledgerline.api.routes import Sample, ThisCall
-from ledgerline.schemas.loans import AccrualRun, AccrueInterestRequest, SuccessEnvelope
+from ledgerline.schemas.accruals import AccrualRun, AccrueInterestRequest
+from ledgerline.schemas.loans import SuccessEnvelope
 from ledgerline.services import accrual_runs
 
 app = lambda_handler = create_app(LOANS)
@@ -26,7 +27,7 @@ SAMPLE = Sample(
     "with the run `running`: the queue worker finishes it in parallel chunks, and "
     "GET /api/v1/loans/accrual-runs/{run_id} shows its progress, then its result. Accruing "
     "through the same date again posts nothing new.",
-    present=loan_views.accrual_run,
+    present=accrual_views.accrual_run,
     message="Interest accrued",
     code="LOANS_INTEREST_ACCRUED",
     sample=SAMPLE,

@@ -5,11 +5,12 @@ from ledgerline import cold_start  # noqa: F401 - first: no garbage collection w
 # isort: split
 from aws_lambda_powertools.event_handler import Response
 
-from ledgerline.api import loan_views
+from ledgerline.api import accrual_views
 from ledgerline.api.app import create_app
 from ledgerline.api.families import LOANS
 from ledgerline.api.routes import Sample, ThisCall
-from ledgerline.schemas.loans import AccrualResponse, AccrueInterestRequest, SuccessEnvelope
+from ledgerline.schemas.accruals import AccrualResponse, AccrueInterestRequest
+from ledgerline.schemas.loans import SuccessEnvelope
 from ledgerline.services import loans
 
 app = lambda_handler = create_app(LOANS)
@@ -29,7 +30,7 @@ DESCRIPTION = (
 @app.post(
     "/api/v1/loans/<instrument_id>/accrue-interest",
     status_code=201,
-    present=loan_views.accrual,
+    present=accrual_views.accrual,
     description=DESCRIPTION,
     summary="Post interest computed but not yet in the ledger",
     message="Interest accrued",

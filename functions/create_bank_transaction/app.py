@@ -5,11 +5,12 @@ from ledgerline import cold_start  # noqa: F401 - first: no garbage collection w
 # isort: split
 from aws_lambda_powertools.event_handler import Response
 
-from ledgerline.api import loan_views
+from ledgerline.api import bank_transaction_views
 from ledgerline.api.app import create_app
 from ledgerline.api.families import LOANS
 from ledgerline.api.routes import Sample, ThisCall
-from ledgerline.schemas.loans import BankTransaction, BankTransactionRequest, SuccessEnvelope
+from ledgerline.schemas.bank_transactions import BankTransaction, BankTransactionRequest
+from ledgerline.schemas.loans import SuccessEnvelope
 from ledgerline.services import bank_transactions
 
 app = lambda_handler = create_app(LOANS)
@@ -38,7 +39,7 @@ DESCRIPTION = (
     "/api/v1/transactions",
     status_code=201,
     existing=True,
-    present=loan_views.bank_transaction,
+    present=bank_transaction_views.bank_transaction,
     description=DESCRIPTION,
     summary="Import a bank transaction (posts it to cash and a category)",
     message="Bank transaction imported",

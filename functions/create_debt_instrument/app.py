@@ -5,11 +5,12 @@ from ledgerline import cold_start  # noqa: F401 - first: no garbage collection w
 # isort: split
 from aws_lambda_powertools.event_handler import Response
 
-from ledgerline.api import loan_views
+from ledgerline.api import instrument_views
 from ledgerline.api.app import create_app
 from ledgerline.api.families import LOANS
 from ledgerline.api.routes import Sample, ThisCall
-from ledgerline.schemas.loans import CreateInstrumentRequest, DebtInstrument, SuccessEnvelope
+from ledgerline.schemas.instruments import CreateInstrumentRequest, DebtInstrument
+from ledgerline.schemas.loans import SuccessEnvelope
 from ledgerline.services import loans
 
 app = lambda_handler = create_app(LOANS)
@@ -48,7 +49,7 @@ DESCRIPTION = (
     existing=True,
     description=DESCRIPTION,
     summary="Create a debt instrument",
-    present=loan_views.instrument,
+    present=instrument_views.instrument,
     message="Debt instrument created",
     code="DEBT_INSTRUMENT_CREATED",
     sample=SAMPLE,

@@ -5,11 +5,12 @@ from ledgerline import cold_start  # noqa: F401 - first: no garbage collection w
 # isort: split
 from aws_lambda_powertools.event_handler import Response
 
-from ledgerline.api import loan_views
+from ledgerline.api import loan_payment_views
 from ledgerline.api.app import create_app
 from ledgerline.api.families import LOANS
 from ledgerline.api.routes import Sample, ThisCall
-from ledgerline.schemas.loans import DisbursementRequest, DisbursementResponse, SuccessEnvelope
+from ledgerline.schemas.loan_payments import DisbursementRequest, DisbursementResponse
+from ledgerline.schemas.loans import SuccessEnvelope
 from ledgerline.services import loans
 
 app = lambda_handler = create_app(LOANS)
@@ -37,7 +38,7 @@ DESCRIPTION = (
     status_code=201,
     summary="A further draw on an instrument",
     description=DESCRIPTION,
-    present=loan_views.disbursement,
+    present=loan_payment_views.disbursement,
     message="Disbursement recorded",
     code="LOAN_DISBURSEMENT_RECORDED",
     sample=SAMPLE,

@@ -5,11 +5,12 @@ from ledgerline import cold_start  # noqa: F401 - first: no garbage collection w
 # isort: split
 from aws_lambda_powertools.event_handler import Response
 
-from ledgerline.api import loan_views
+from ledgerline.api import accrual_views
 from ledgerline.api.app import create_app
 from ledgerline.api.families import LOANS
 from ledgerline.api.routes import ThisCall
-from ledgerline.schemas.loans import AccrualRun, SuccessEnvelope
+from ledgerline.schemas.accruals import AccrualRun
+from ledgerline.schemas.loans import SuccessEnvelope
 from ledgerline.services import accrual_runs
 
 app = lambda_handler = create_app(LOANS)
@@ -25,7 +26,7 @@ DESCRIPTION = (
     "/api/v1/loans/accrual-runs/<run_id>",
     summary="One accrual run: progress, then its result",
     description=DESCRIPTION,
-    present=loan_views.accrual_run,
+    present=accrual_views.accrual_run,
     message="Accrual run retrieved",
     code="LOANS_ACCRUAL_RUN_RETRIEVED",
 )

@@ -5,11 +5,12 @@ from ledgerline import cold_start  # noqa: F401 - first: no garbage collection w
 # isort: split
 from aws_lambda_powertools.event_handler import Response
 
-from ledgerline.api import loan_views
+from ledgerline.api import instrument_views
 from ledgerline.api.app import create_app
 from ledgerline.api.families import LOANS
 from ledgerline.api.routes import ThisCall
-from ledgerline.schemas.loans import DebtInstrumentDetail, SuccessEnvelope
+from ledgerline.schemas.instruments import DebtInstrumentDetail
+from ledgerline.schemas.loans import SuccessEnvelope
 from ledgerline.services import loan_queries
 
 app = lambda_handler = create_app(LOANS)
@@ -25,7 +26,7 @@ DESCRIPTION = (
     "/api/v1/businesses/<business_id>/cfo-portal/debt-schedule/instruments/<instrument_id>",
     description=DESCRIPTION,
     summary="One instrument with its activity",
-    present=loan_views.instrument_detail,
+    present=instrument_views.instrument_detail,
     message="Debt instrument retrieved",
     code="DEBT_INSTRUMENT_RETRIEVED",
 )

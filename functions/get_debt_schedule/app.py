@@ -8,12 +8,13 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from ledgerline.api import loan_views
+from ledgerline.api import instrument_views
 from ledgerline.api.app import create_app
 from ledgerline.api.families import LOANS
 from ledgerline.api.routes import Sample, ThisCall
 from ledgerline.domain.loans import InstrumentStatus, LoanDirection
-from ledgerline.schemas.loans import DebtSchedule, SuccessEnvelope
+from ledgerline.schemas.instruments import DebtSchedule
+from ledgerline.schemas.loans import SuccessEnvelope
 from ledgerline.services import loan_queries
 
 app = lambda_handler = create_app(LOANS)
@@ -30,7 +31,7 @@ DESCRIPTION = (
     "/api/v1/businesses/<business_id>/cfo-portal/debt-schedule",
     summary="Instruments and totals per direction",
     description=DESCRIPTION,
-    present=loan_views.debt_schedule,
+    present=instrument_views.debt_schedule,
     message="Debt schedule retrieved",
     code="DEBT_SCHEDULE_RETRIEVED",
     sample=Sample(query={"status": "active", "limit": "25"}),

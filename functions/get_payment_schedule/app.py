@@ -5,11 +5,12 @@ from ledgerline import cold_start  # noqa: F401 - first: no garbage collection w
 # isort: split
 from aws_lambda_powertools.event_handler import Response
 
-from ledgerline.api import loan_views
+from ledgerline.api import instrument_views
 from ledgerline.api.app import create_app
 from ledgerline.api.families import LOANS
 from ledgerline.api.routes import ThisCall
-from ledgerline.schemas.loans import PaymentSchedule, SuccessEnvelope
+from ledgerline.schemas.instruments import PaymentSchedule
+from ledgerline.schemas.loans import SuccessEnvelope
 from ledgerline.services import loan_queries
 
 app = lambda_handler = create_app(LOANS)
@@ -26,7 +27,7 @@ DESCRIPTION = (
     "/api/v1/businesses/<business_id>/cfo-portal/debt-schedule/instruments/<instrument_id>/payment-schedule",
     description=DESCRIPTION,
     summary="The projected schedule",
-    present=loan_views.payment_schedule,
+    present=instrument_views.payment_schedule,
     message="Payment schedule projected",
     code="PAYMENT_SCHEDULE_PROJECTED",
 )

@@ -8,11 +8,12 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from ledgerline.api import loan_views
+from ledgerline.api import accrual_views
 from ledgerline.api.app import create_app
 from ledgerline.api.families import LOANS
 from ledgerline.api.routes import Sample, ThisCall
-from ledgerline.schemas.loans import AccrualRunList, SuccessEnvelope
+from ledgerline.schemas.accruals import AccrualRunList
+from ledgerline.schemas.loans import SuccessEnvelope
 from ledgerline.services import accrual_runs
 
 app = lambda_handler = create_app(LOANS)
@@ -24,7 +25,7 @@ DESCRIPTION = "The business's accrual runs, newest first, paginated with `limit`
 @app.get(
     "/api/v1/loans/accrual-runs",
     summary="Accrual runs, newest first",
-    present=loan_views.accrual_run_page,
+    present=accrual_views.accrual_run_page,
     description=DESCRIPTION,
     message="Accrual runs retrieved",
     code="LOANS_ACCRUAL_RUNS_RETRIEVED",

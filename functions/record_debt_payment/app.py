@@ -5,11 +5,12 @@ from ledgerline import cold_start  # noqa: F401 - first: no garbage collection w
 # isort: split
 from aws_lambda_powertools.event_handler import Response
 
-from ledgerline.api import loan_views
+from ledgerline.api import loan_payment_views
 from ledgerline.api.app import create_app
 from ledgerline.api.families import LOANS
 from ledgerline.api.routes import Sample, ThisCall
-from ledgerline.schemas.loans import DebtPaymentRequest, DebtPaymentResponse, SuccessEnvelope
+from ledgerline.schemas.loan_payments import DebtPaymentRequest, DebtPaymentResponse
+from ledgerline.schemas.loans import SuccessEnvelope
 from ledgerline.services import loans
 
 app = lambda_handler = create_app(LOANS)
@@ -31,7 +32,7 @@ SAMPLE = Sample(
     summary="Record a payment against a debt instrument",
     description="Record a payment on a loan, posting a balanced principal/interest entry. With `transaction_id`, "
     "rebook the bank transaction's journal entry into the principal/interest split and link it to the payment.",
-    present=loan_views.payment,
+    present=loan_payment_views.payment,
     message="Debt payment recorded",
     code="DEBT_PAYMENT_RECORDED",
     sample=SAMPLE,

@@ -8,11 +8,12 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
-from ledgerline.api import loan_views
+from ledgerline.api import loan_write_off_views
 from ledgerline.api.app import create_app
 from ledgerline.api.families import LOANS
 from ledgerline.api.routes import Sample, ThisCall
-from ledgerline.schemas.loans import LoanWriteOffRequest, LoanWriteOffResponse, SuccessEnvelope
+from ledgerline.schemas.loan_write_offs import LoanWriteOffRequest, LoanWriteOffResponse
+from ledgerline.schemas.loans import SuccessEnvelope
 from ledgerline.services import loans
 
 app = lambda_handler = create_app(LOANS)
@@ -30,7 +31,7 @@ SAMPLE = Sample(
     description="Write off all (default) or part of a loan's balance. Loans we made post to Bad Debt Expense; "
     "debt we owe posts to Debt Forgiveness Income. A full write-off also clears accrued unpaid interest and "
     "marks the loan `written_off`.",
-    present=loan_views.write_off,
+    present=loan_write_off_views.write_off,
     message="Loan written off",
     code="LOAN_WRITTEN_OFF",
     sample=SAMPLE,

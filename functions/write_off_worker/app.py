@@ -18,7 +18,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from ledgerline.domain.runs import Tally
 from ledgerline.observability import observed
-from ledgerline.schemas.loans import AccrualChunkMessage, AccrualScheduleMessage
+from ledgerline.schemas.accruals import AccrualChunkMessage, AccrualScheduleMessage
 from ledgerline.schemas.policy import WriteOffChunkMessage, WriteOffMessage
 from ledgerline.services import accrual_runs, write_offs
 

@@ -36,6 +36,14 @@ NOT_LOADED = {
         "ledgerline.services.invoices",
         "ledgerline.services.statements",
         "ledgerline.services.write_offs",
+        # the loans family's other use cases: each function loads its own requests and answers
+        "ledgerline.schemas.instruments",
+        "ledgerline.schemas.loan_payments",
+        "ledgerline.schemas.accruals",
+        "ledgerline.schemas.bank_transactions",
+        "ledgerline.api.instrument_views",
+        "ledgerline.api.loan_payment_views",
+        "ledgerline.api.accrual_views",
     },
     "record_debt_payment": {
         "boto3",
@@ -47,6 +55,12 @@ NOT_LOADED = {
         "ledgerline.schemas.policy",
         "ledgerline.services.invoices",
         "ledgerline.services.statements",
+        "ledgerline.schemas.instruments",
+        "ledgerline.schemas.loan_write_offs",
+        "ledgerline.schemas.accruals",
+        "ledgerline.api.instrument_views",
+        "ledgerline.api.loan_write_off_views",
+        "ledgerline.api.accrual_views",
     },
     "create_custom_journal_entry": {
         "boto3",

@@ -1,8 +1,9 @@
 """Ledger results -> JSON bodies, through the response models (one shape per resource).
 
 Every domain-to-response conversion lives in ``api/*views.py`` (this module: accounts, entries,
-tags and the trial balance; ``invoice_views``: invoices, write-offs, runs, the policy;
-``loan_views``: the loans family); the schemas only declare shapes.
+tags and the trial balance; ``invoice_views``: invoices, write-offs, runs, the policy; the loans
+family's ``instrument_views``, ``loan_payment_views``, ``loan_write_off_views``, ``accrual_views`` and
+``bank_transaction_views``, one per schema module); the schemas only declare shapes.
 """
 
 from typing import Any
