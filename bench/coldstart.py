@@ -205,6 +205,18 @@ def top_imports(logs: list[str], count: int = 10, baseline_logs: list[str] = ())
     }
 
 
+def paired_ratio(ours: list[dict], theirs: list[dict], index: int) -> float:
+    """The median, over rounds, of one case's total over another's in the same round (``index`` 0: wall,
+    1: CPU). Cases run interleaved, so a round's pair saw the same machine: steadier than a ratio of
+    medians when the machine's speed drifts during a run."""
+    import statistics
+
+    def total(result: dict) -> float:
+        return sum(phase[index] for phase in result["phases"].values())
+
+    return round(statistics.median(total(a) / total(b) for a, b in zip(ours, theirs, strict=True)), 2)
+
+
 def _median(values: list[float]) -> float:
     import statistics
 
@@ -326,6 +338,10 @@ def measure(
             # CPU time: what the machine's load does not inflate (the wait on DynamoDB is excluded).
             "ratio_cpu_vs_baseline": round(results["total_cpu_ms"] / baseline["total_cpu_ms"], 2),
             "warm_p50_ms": _median([ms for s in samples[label] for ms in s["warm_ms"]]),
+            # Against the libraries alone, round by round: what our own code adds (decision 130).
+            "paired_ratio_vs_floor": paired_ratio(samples[label], samples[FLOOR], 0),
+            "paired_ratio_cpu_vs_floor": paired_ratio(samples[label], samples[FLOOR], 1),
+            "paired_ratio_vs_baseline": paired_ratio(samples[label], samples["baseline"], 0),
         }
     return report
 

@@ -247,6 +247,8 @@ def print_cold_start(cold: dict) -> None:
         print(
             f"  {name:58} import {r['import_ms']:6} + first {r['first_request_ms']:6} = {r['total_ms']:6} ms "
             f"→ {r['ratio_vs_baseline']:.2f}× {'PASS' if r['pass'] else 'FAIL'} (CPU {r['ratio_cpu_vs_baseline']:.2f}×)"
+            f" · round by round: {r['paired_ratio_vs_baseline']:.2f}× baseline, {r['paired_ratio_vs_floor']:.2f}× floor"
+            f" (CPU {r['paired_ratio_cpu_vs_floor']:.2f}×)"
         )
     stages = ", ".join(f"{name} {ms}" for name, ms in cold["stages"]["cpu_ms"].items())
     print(f"  where it goes (CPU ms): {stages}")

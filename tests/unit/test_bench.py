@@ -109,3 +109,14 @@ def test_a_run_floor_writes_as_many_fresh_puts_as_the_transaction_had_actions():
     assert all(p["Put"]["Item"]["PK"]["S"].startswith("FLOOR#") and "ConditionExpression" not in p["Put"] for p in puts)
     assert puts[0]["Put"]["Item"]["memo"] == {"S": "m" * 50}  # as large as what it stands for
     assert puts[1]["Put"]["Item"]["minus"] == {"N": "-5"}
+
+
+def test_a_paired_ratio_compares_each_round_with_its_own_round():
+    def run(*totals: float) -> list[dict]:
+        return [{"phases": {"import": [t, t / 2], "request": [0.0, 0.0]}} for t in totals]
+
+    # The machine changed speed between rounds: a ratio of medians says 3.3, each round says 1.1.
+    ours, floor = run(110, 330, 330), run(100, 300, 100)
+
+    assert coldstart.paired_ratio(ours, floor, 0) == 1.1
+    assert coldstart.paired_ratio(ours, floor, 1) == 1.1
